@@ -1,0 +1,54 @@
+# Kefu: `make run` starts the whole system on the embedded defaults; `make test` is what CI runs.
+# Both build the two environments of DESIGN.md from the lock files first (once, or when a lock
+# file changes).
+
+PYTHON ?= $(shell command -v python3.10 2>/dev/null || command -v python 2>/dev/null)
+PIP_FLAGS ?= --disable-pip-version-check --no-input --quiet
+export RASA_TELEMETRY_ENABLED = false
+export PYTHONDONTWRITEBYTECODE = 1
+
+.PHONY: run test train lint format lock shell clean
+.DEFAULT_GOAL := run
+
+run: envs
+	.venv/bin/python -m bot run
+
+test: envs
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/python -m pytest
+
+train: envs
+	.venv/bin/python -m bot train
+
+shell: envs
+	.venv/bin/python -m bot shell
+
+lint: envs
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+envs: .venv/.installed .venv-rasa/.installed
+
+.venv/.installed: requirements/app.lock
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10), "Kefu needs Python 3.10 (see .python-version); set PYTHON=/path/to/python3.10"'
+	test -x .venv/bin/python || $(PYTHON) -m venv .venv
+	.venv/bin/python -m pip install $(PIP_FLAGS) pip==24.0
+	.venv/bin/python -m pip install $(PIP_FLAGS) -r requirements/app.lock
+	touch $@
+
+.venv-rasa/.installed: requirements/rasa.lock
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10), "Rasa 3.6 needs Python 3.10 (see .python-version); set PYTHON=/path/to/python3.10"'
+	test -x .venv-rasa/bin/python || $(PYTHON) -m venv .venv-rasa
+	.venv-rasa/bin/python -m pip install $(PIP_FLAGS) pip==24.0
+	.venv-rasa/bin/python -m pip install $(PIP_FLAGS) -r requirements/rasa.lock
+	touch $@
+
+# Re-resolve both environments from requirements/*.in and write the lock files.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv && .lock-venv/bin/pip install $(PIP_FLAGS) -r requirements/app.in && .lock-venv/bin/pip freeze > requirements/app.lock
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv && .lock-venv/bin/pip install $(PIP_FLAGS) -r requirements/rasa.in && .lock-venv/bin/pip freeze > requirements/rasa.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf .venv .venv-rasa models results .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Benchmarks: speed and accuracy, measured and reported with their numbers (never asserted)."""

@@ -1,0 +1,1 @@
+"""The running system: launcher, exchange logger, and the project's Rasa components."""
