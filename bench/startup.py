@@ -24,7 +24,10 @@ def main() -> int:
     port = os.environ.get("KEFU_RASA_PORT", "5005")
     started = time.monotonic()
     process = subprocess.Popen(
-        ["make", "run"], cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        ["make", "run"],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:

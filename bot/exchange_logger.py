@@ -1,4 +1,4 @@
-"""The exchange logger: turns the Rasa tracker store's events into the CRM's communication records."""
+"""The exchange logger: turns the tracker store's events into the CRM's communication records."""
 
 from __future__ import annotations
 

@@ -89,7 +89,8 @@ async def check_databases(settings: Settings) -> None:
             await check_database(url)
         except DatabaseUnavailable as error:
             raise StartupError(
-                f"Cannot reach the {label}: {error}\nStart it, or point {variable} at one that runs."
+                f"Cannot reach the {label}: {error}\n"
+                f"Start it, or point {variable} at one that runs."
             ) from error
 
 
@@ -130,7 +131,11 @@ async def run(settings: Settings) -> int:
     children: list[ManagedProcess] = [
         action_server(settings.action_port, {}, LOG_DIR / "actions.log"),
         rasa_server(
-            settings.rasa_port, model.path, token, rasa_side_environment(settings), LOG_DIR / "rasa.log"
+            settings.rasa_port,
+            model.path,
+            token,
+            rasa_side_environment(settings),
+            LOG_DIR / "rasa.log",
         ),
     ]
     stop = asyncio.Event()

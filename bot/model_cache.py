@@ -34,7 +34,9 @@ def training_fingerprint(root: Path = REPO_ROOT) -> str:
             if file.is_file() and "__pycache__" not in file.parts:
                 digest.update(str(file.relative_to(root)).encode())
                 digest.update(file.read_bytes())
-    version_file = root / ".venv-rasa" / "lib" / "python3.10" / "site-packages" / "rasa" / "version.py"
+    version_file = (
+        root / ".venv-rasa" / "lib" / "python3.10" / "site-packages" / "rasa" / "version.py"
+    )
     if version_file.exists():
         digest.update(version_file.read_bytes())
     return digest.hexdigest()[:16]

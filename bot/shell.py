@@ -28,7 +28,9 @@ def render(reply: dict[str, object]) -> str:
 
 def chat(rasa_url: str) -> int:
     sender = f"shell-{uuid.uuid4().hex[:8]}"
-    print(f"Chatting as {sender}. Type a message; a button's number picks it; /stop or Ctrl-D ends.")
+    print(
+        f"Chatting as {sender}. Type a message; a button's number picks it; /stop or Ctrl-D ends."
+    )
     buttons: list[dict[str, str]] = []
     while True:
         try:

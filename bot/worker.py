@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from abc import ABC, abstractmethod
 
@@ -33,7 +34,5 @@ class Worker(ABC):
                 # The source keeps every event, so nothing is lost by waiting and trying again.
                 logger.exception("%s: batch failed; retrying in %.1f s", self.name, delay)
                 delay = min(max(delay * 2, 1.0), self.max_backoff)
-            try:
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=delay or 0.01)
-            except asyncio.TimeoutError:
-                pass

@@ -1,1 +1,1 @@
-"""Code that runs inside the Rasa server's environment (.venv-rasa); imports nothing else of ours."""
+"""Code that runs inside the Rasa server's environment (.venv-rasa); imports nothing of ours."""

@@ -1,4 +1,4 @@
-"""Input guard on Rasa's chat channels: what Rasa would choke on never reaches NLU, no turn is silent.
+"""Input guard on Rasa's chat channels: what Rasa chokes on never reaches NLU; no turn is silent.
 
 Rasa 3.6 has no input-length limit (a 100,000-character message runs DIET out of memory and
 stalls every conversation), turns a missing sender into the shared "default" conversation, and
@@ -107,7 +107,11 @@ def screen(message: UserMessage, limits: GuardLimits) -> None:
     }
     message.metadata = {
         **(message.metadata or {}),
-        "kefu_guard": {"reason": reason, "length": len(original), "limit": limits.max_message_chars},
+        "kefu_guard": {
+            "reason": reason,
+            "length": len(original),
+            "limit": limits.max_message_chars,
+        },
     }
 
 
@@ -153,7 +157,9 @@ async def _record_guard_reply(agent: Any, sender_id: str, text: str, reason: str
             tracker.update(BotUttered(text, metadata={"kefu_guard": {"reason": reason}}))
             await agent.tracker_store.save(tracker)
     except Exception:
-        logger.exception("Could not record the guard's reply for %s in the tracker store.", sender_id)
+        logger.exception(
+            "Could not record the guard's reply for %s in the tracker store.", sender_id
+        )
 
 
 async def run_guarded_turn(
@@ -217,10 +223,14 @@ class GuardedRestInput(RestInput):
             except Exception:
                 return _bad_request("malformed_json", "The request body is not valid JSON.")
             if not isinstance(body, dict):
-                return _bad_request("malformed_request", "Send a JSON object with sender and message.")
+                return _bad_request(
+                    "malformed_request", "Send a JSON object with sender and message."
+                )
             sender = body.get("sender")
             if not isinstance(sender, str) or not sender.strip():
-                return _bad_request("missing_sender", "Every message needs a non-empty 'sender' id.")
+                return _bad_request(
+                    "missing_sender", "Every message needs a non-empty 'sender' id."
+                )
             if len(sender) > MAX_SENDER_CHARS or _CONTROL_CHARACTERS.search(sender):
                 return _bad_request(
                     "invalid_sender",

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from bot.launcher import how_to_chat, Endpoints
+from bot.launcher import Endpoints, how_to_chat
 from bot.paths import REPO_ROOT
 
 

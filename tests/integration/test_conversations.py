@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -17,11 +18,17 @@ from crm_store.models import (
     Order,
     Ticket,
 )
-from tests.integration.conftest import REPO_ROOT, Databases, Reply, Stack
+from tests.integration.support import REPO_ROOT, Databases, Reply, Stack
 
 pytestmark = pytest.mark.integration
 
-OTHER_CUSTOMERS_FACTS = ("Ben", "Okafor", "ben.okafor@example.com", "Chloé", "chloe.martin@example.com")
+OTHER_CUSTOMERS_FACTS = (
+    "Ben",
+    "Okafor",
+    "ben.okafor@example.com",
+    "Chloé",
+    "chloe.martin@example.com",
+)
 
 
 def identify(stack: Stack, sender: str, request: str, contact: str, fact: str) -> Reply:
@@ -43,9 +50,7 @@ async def test_identify_status_cancel_ticket_and_rate(stack: Stack, databases: D
     sender = stack.new_sender("journey")
     assert stack.say(sender, "hi there").messages
 
-    verified = identify(
-        stack, sender, "where is my order?", "anna.schmidt@example.com", "10115"
-    )
+    verified = identify(stack, sender, "where is my order?", "anna.schmidt@example.com", "10115")
     assert "Anna" in verified.text
 
     status = stack.say(sender, "what's the status of order KF-500002?")
@@ -220,7 +225,8 @@ async def test_records_equal_the_trackers_user_and_bot_events(
     assert actual == expected
     assert expected[(sender, "user")] == 3
 
-    stats = subprocess.run(
+    stats = await asyncio.to_thread(
+        subprocess.run,
         [sys.executable, "-m", "crm_store", "stats", "--json"],
         cwd=REPO_ROOT,
         env={
@@ -233,5 +239,7 @@ async def test_records_equal_the_trackers_user_and_bot_events(
         check=True,
     )
     counts = json.loads(stats.stdout)
-    assert counts["records"]["user"] == sum(n for (_, kind), n in expected.items() if kind == "user")
+    assert counts["records"]["user"] == sum(
+        n for (_, kind), n in expected.items() if kind == "user"
+    )
     assert counts["records"]["bot"] == sum(n for (_, kind), n in expected.items() if kind == "bot")

@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from tests.integration.conftest import Databases, Reply, Stack
+from tests.integration.support import Databases, Reply, Stack
 
 pytestmark = pytest.mark.integration
 

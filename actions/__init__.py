@@ -1,0 +1,1 @@
+"""Kefu's custom actions and form validators for the rasa-sdk action server (thin, on crm_store)."""

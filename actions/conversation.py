@@ -1,0 +1,118 @@
+"""What the tracker says about the conversation: its CRM key, the customer, the latest message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions import slots
+
+UNKNOWN_CHANNEL = "unknown"
+
+
+@dataclass(frozen=True)
+class ConversationKey:
+    """How crm_store finds the conversation: Rasa's sender id and the start of its session."""
+
+    sender_id: str
+    session_started_at: float
+    channel: str
+
+
+def conversation_key(tracker: Tracker) -> ConversationKey:
+    started_at = 0.0
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            started_at = float(event.get("timestamp") or 0.0)
+            break
+    return ConversationKey(
+        sender_id=tracker.sender_id,
+        session_started_at=started_at,
+        channel=tracker.get_latest_input_channel() or UNKNOWN_CHANNEL,
+    )
+
+
+def verified_customer_id(tracker: Tracker) -> int | None:
+    """The CRM id of the customer, only once verify_identity has said who they are."""
+    if tracker.get_slot(slots.IS_VERIFIED) is not True:
+        return None
+    try:
+        return int(str(tracker.get_slot(slots.CUSTOMER_ID)))
+    except ValueError:
+        return None
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def latest_text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def is_button_payload(text: str) -> bool:
+    """`/inform{"rating":5}` and the like: what a button sends, not what the customer typed."""
+    return text.lstrip().startswith("/")
+
+
+def latest_entity_values(tracker: Tracker, entity: str) -> list[Any]:
+    return [
+        item.get("value")
+        for item in tracker.latest_message.get("entities") or []
+        if item.get("entity") == entity and item.get("value") not in (None, "")
+    ]
+
+
+def _user_events(tracker: Tracker) -> Iterator[dict[str, Any]]:
+    """The customer's messages of the current session, newest first."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            return
+        if event.get("event") == "user":
+            yield event
+
+
+def last_typed_text(tracker: Tracker) -> str | None:
+    """The last thing the customer typed (button payloads skipped)."""
+    for event in _user_events(tracker):
+        text = str(event.get("text") or "").strip()
+        if text and not is_button_payload(text):
+            return text
+    return None
+
+
+def entities_of_last_request(tracker: Tracker, intent: str, entity: str) -> list[Any]:
+    """Values of `entity` in the customer's latest message with `intent` in this session.
+
+    Submit actions run after identification, when the latest message is a postcode or an order
+    number given as proof; the request itself ("where is KF-500002?") came earlier.
+    """
+    for event in _user_events(tracker):
+        parse_data = event.get("parse_data") or {}
+        if (parse_data.get("intent") or {}).get("name") == intent:
+            return [
+                item.get("value")
+                for item in parse_data.get("entities") or []
+                if item.get("entity") == entity and item.get("value") not in (None, "")
+            ]
+    return []
+
+
+def consecutive_fallbacks(tracker: Tracker, skip_latest: bool = False) -> int:
+    """How many of the customer's latest messages in a row NLU could not classify.
+
+    `skip_latest` counts the ones before the latest message (e.g. before a "/human_handoff" click).
+    """
+    count = 0
+    events = _user_events(tracker)
+    if skip_latest:
+        next(events, None)
+    for event in events:
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent != slots.INTENT_NLU_FALLBACK:
+            break
+        count += 1
+    return count

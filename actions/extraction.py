@@ -1,0 +1,167 @@
+"""Turning the latest message into slot candidates: entities first, the raw text when asked."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.forms import REQUESTED_SLOT
+
+from actions import slots
+from actions.conversation import (
+    is_button_payload,
+    latest_entity_values,
+    latest_intent,
+    latest_text,
+    verified_customer_id,
+)
+from crm_store.services.tickets import TICKET_CATEGORIES
+
+# Questions a customer may ask in the middle of a form; their text is not an answer, so the
+# extractors leave it alone, the form rejects the turn and the rules answer the question.
+DIGRESSION_INTENTS = frozenset({"faq", "chitchat", "bot_challenge", "what_can_you_do"})
+
+# The longest free text kept in a slot; the input guard already refuses much longer messages.
+MAX_FREE_TEXT_CHARS = 2000
+
+_CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "delivery": (
+        "deliver", "parcel", "package", "shipping", "shipment", "courier", "arrive",
+        "tracking", "dhl", "ups", "dpd", "late", "lost", "missing",
+    ),
+    "payment": (
+        "pay", "charge", "invoice", "bill", "card", "refund", "money", "price", "paypal",
+    ),
+    "product": (
+        "product", "broken", "damaged", "defect", "faulty", "quality", "size", "scratch",
+        "not working", "doesn't work", "does not work",
+    ),
+    "account": ("account", "login", "log in", "password", "sign in", "email", "address", "profile"),
+    "other": ("other", "something else"),
+}  # fmt: skip
+# Keywords match at the start of a word, so "deliver" finds "delivered" but "late" not "plate".
+_CATEGORY_PATTERNS = {
+    category: re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keywords) + ")")
+    for category, keywords in _CATEGORY_KEYWORDS.items()
+}
+
+_RATING_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+# A lone digit 1-5 ("4", "4 stars", "4/5"), not part of "10", "4.5" or "4,5".
+_RATING_IN_TEXT = re.compile(r"(?<!\d)(?<!\d[.,])([1-5])(?:\s*(?:/|out of)\s*5)?(?!\d|[.,]\d)")
+_RATING_WORD_IN_TEXT = re.compile(r"\b(one|two|three|four|five)\b")
+
+_YES = re.compile(r"^(yes|yeah|yep|yup|ja|sure|ok|okay|correct|right|please do|go ahead|do it|y)\b")
+_NO = re.compile(r"^(no|nope|nah|nein|don't|do not|not now|cancel that|n)\b")
+# A whole message made only of "no thanks"-like words ("no, all good"), not "no complaints!".
+_DECLINE = re.compile(
+    r"^(?:(?:no|nope|nah|nothing|none|not really|no thanks?|no thank you|no comments?|all good"
+    r"|that'?s all|i'?m good|i'?m fine|thanks?|thank you|bye|goodbye)(?:[\s,.!]+|$))+$"
+)
+# Up to this many words, a message NLU reads as `deny` is a "no" too.
+_SHORT_ANSWER_WORDS = 3
+
+
+def requested_slot(tracker: Tracker) -> str | None:
+    value = tracker.get_slot(REQUESTED_SLOT)
+    return str(value) if value else None
+
+
+def first_entity(tracker: Tracker, *entities: str) -> Any | None:
+    """The value of the first of `entities` found in the latest message, in the order given."""
+    for entity in entities:
+        values = latest_entity_values(tracker, entity)
+        if values:
+            return values[0]
+    return None
+
+
+def answer_text(tracker: Tracker, free_text: bool = False) -> str | None:
+    """The latest message as a typed answer (never a button payload).
+
+    For a value with a shape (an email, a number, yes/no) a side question is not an answer. Free
+    text (a description, a reason, a comment) is taken whatever intent NLU saw in it: "it arrived
+    scratched" may well look like a returns question.
+    """
+    text = latest_text(tracker).strip()
+    if not text or is_button_payload(text):
+        return None
+    if not free_text and latest_intent(tracker) in DIGRESSION_INTENTS:
+        return None
+    return text[:MAX_FREE_TEXT_CHARS]
+
+
+def flow_candidate(
+    tracker: Tracker, slot: str, entities: tuple[str, ...] = (), free_text: bool = False
+) -> Any | None:
+    """A candidate for a slot asked after identification (order number, new email, ...).
+
+    Only for a verified customer. Entities count in the request that starts the form ("cancel
+    KF-500001") and when the slot is asked for; the raw text only when the slot is asked for.
+    """
+    if verified_customer_id(tracker) is None:
+        return None
+    requested = requested_slot(tracker)
+    if requested not in (None, slot):
+        return None
+    value = first_entity(tracker, *entities) if entities else None
+    if value is None and requested == slot:
+        value = answer_text(tracker, free_text=free_text)
+    return value
+
+
+def parse_rating(value: Any) -> int | None:
+    """1..5 from a button value, "4", "4 stars", "4/5", "I'd give you a four"; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if float(value).is_integer() and 1 <= value <= 5 else None
+    text = str(value).strip().lower()
+    digits = _RATING_IN_TEXT.findall(text)
+    words = _RATING_WORD_IN_TEXT.findall(text)
+    if len(digits) == 1 and not words:
+        return int(digits[0])
+    if len(words) == 1 and not digits:
+        return _RATING_WORDS[words[0]]
+    return None  # nothing, "10", "4.5", or two different numbers: ask again
+
+
+def parse_confirmation(value: Any) -> bool | None:
+    """True for yes, False for no, None when the answer is neither."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if _YES.match(text):
+        return True
+    if _NO.match(text):
+        return False
+    return None
+
+
+def confirmation_candidate(tracker: Tracker) -> bool | str | None:
+    """The affirm/deny intents decide; otherwise the typed text is judged by the validator."""
+    intent = latest_intent(tracker)
+    if intent == slots.INTENT_AFFIRM:
+        return True
+    if intent == slots.INTENT_DENY:
+        return False
+    return answer_text(tracker)
+
+
+def is_decline(tracker: Tracker) -> bool:
+    """The customer answers "no" / "nothing" rather than giving a value."""
+    text = latest_text(tracker).strip().lower()
+    if _DECLINE.match(text):
+        return True
+    return latest_intent(tracker) == slots.INTENT_DENY and len(text.split()) <= _SHORT_ANSWER_WORDS
+
+
+def guess_ticket_category(text: str) -> str | None:
+    """The first category whose keywords occur in `text` (delivery before payment, ...)."""
+    lowered = text.strip().lower()
+    if lowered in TICKET_CATEGORIES:
+        return lowered
+    for category, pattern in _CATEGORY_PATTERNS.items():
+        if pattern.search(lowered):
+            return category
+    return None

@@ -1,0 +1,137 @@
+"""The end-of-conversation rating (CSAT 1-5, optional comment), saved once per conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import slots
+from actions.conversation import (
+    conversation_key,
+    latest_intent,
+    latest_text,
+    verified_customer_id,
+)
+from actions.crm import CrmUnavailable, run_unit_of_work
+from actions.extraction import (
+    answer_text,
+    first_entity,
+    is_decline,
+    parse_rating,
+    requested_slot,
+)
+from actions.flow import FlowFormValidator, FlowSubmitAction
+from crm_store.errors import AlreadyRated, InvalidValue
+from crm_store.services.conversations import save_feedback
+
+# feedback_comment's value for "no comment": the form needs the slot filled to finish.
+NO_COMMENT = ""
+
+
+class ValidateCsatForm(FlowFormValidator):
+    def name(self) -> str:
+        return "validate_csat_form"
+
+    async def before_filling(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        # "No" (or "bye") to "how would you rate us?" declines the survey; it is not a rating.
+        if requested_slot(tracker) != slots.RATING:
+            return []
+        if not (is_decline(tracker) or latest_intent(tracker) == "goodbye"):
+            return []
+        if parse_rating(first_entity(tracker, "rating") or latest_text(tracker)) is not None:
+            return []  # "nothing to complain about, 5"
+        return [SlotSet(slots.FLOW_ABORTED, True)]
+
+    async def extract_rating(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        requested = requested_slot(tracker)
+        if requested not in (None, slots.RATING):
+            return {}
+        value = first_entity(tracker, "rating")
+        if value is None and requested == slots.RATING:
+            value = answer_text(tracker)
+        if value is None and requested is None and latest_intent(tracker) == "rate":
+            value = latest_text(tracker)  # "I'd give you a 4" starts the form with its rating
+        return {} if value is None else {slots.RATING: value}
+
+    async def validate_rating(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        rating = parse_rating(value)
+        if rating is None:
+            if requested_slot(tracker) == slots.RATING:
+                dispatcher.utter_message(response="utter_invalid_rating")
+            return {slots.RATING: None}
+        return {slots.RATING: float(rating)}
+
+    async def extract_feedback_comment(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if requested_slot(tracker) != slots.FEEDBACK_COMMENT:
+            return {}
+        if is_decline(tracker):
+            return {slots.FEEDBACK_COMMENT: NO_COMMENT}
+        value = answer_text(tracker, free_text=True)
+        return {} if value is None else {slots.FEEDBACK_COMMENT: value}
+
+    async def validate_feedback_comment(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {slots.FEEDBACK_COMMENT: str(value or "").strip()}
+
+
+class ActionSaveFeedback(FlowSubmitAction):
+    """Saves the rating and comment; thanks and says goodbye. One rating per conversation."""
+
+    flow_slots = (slots.RATING, slots.FEEDBACK_COMMENT)
+
+    def name(self) -> str:
+        return "action_save_feedback"
+
+    async def aborted(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        if tracker.get_slot(slots.HANDOFF_REQUESTED) or latest_intent(tracker) == slots.INTENT_STOP:
+            return await super().aborted(dispatcher, tracker)
+        dispatcher.utter_message(response="utter_goodbye")  # they declined to rate
+        return []
+
+    async def finish(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        rating = parse_rating(tracker.get_slot(slots.RATING))
+        if rating is None:
+            dispatcher.utter_message(response="utter_invalid_rating")
+            return []
+        comment = str(tracker.get_slot(slots.FEEDBACK_COMMENT) or "").strip() or None
+        key = conversation_key(tracker)
+        customer_id = verified_customer_id(tracker)
+        try:
+            await run_unit_of_work(
+                lambda session: save_feedback(
+                    session,
+                    key.sender_id,
+                    key.session_started_at,
+                    key.channel,
+                    rating,
+                    comment,
+                    customer_id,
+                )
+            )
+        except AlreadyRated:
+            dispatcher.utter_message(response="utter_already_rated")
+        except InvalidValue:
+            dispatcher.utter_message(response="utter_invalid_rating")
+            return []
+        except CrmUnavailable:
+            dispatcher.utter_message(response="utter_technical_problem")
+            return []
+        else:
+            dispatcher.utter_message(response="utter_thanks_for_feedback")
+        dispatcher.utter_message(response="utter_goodbye")
+        return [SlotSet(slots.FEEDBACK_GIVEN, True)]

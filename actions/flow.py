@@ -1,0 +1,140 @@
+"""What every flow shares: stop or a human inside a form, and the submit actions' common ending."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import slots
+from actions.conversation import latest_intent, verified_customer_id
+from actions.handoff import perform_handoff
+
+
+def abort_events(tracker: Tracker) -> list[EventType]:
+    """`stop` or `human_handoff` said inside a form ends the flow (the submit action follows up)."""
+    intent = latest_intent(tracker)
+    if intent == slots.INTENT_STOP:
+        return [SlotSet(slots.FLOW_ABORTED, True)]
+    if intent == slots.INTENT_HUMAN_HANDOFF:
+        return [SlotSet(slots.FLOW_ABORTED, True), SlotSet(slots.HANDOFF_REQUESTED, True)]
+    return []
+
+
+class FlowFormValidator(FormValidationAction, ABC):
+    """A form validator that lets the customer leave the form, and can end it itself.
+
+    Ending a form: set flow_aborted; `required_slots()` is then empty, so rasa-sdk answers with
+    `requested_slot = None` and the server's FormAction completes (and the submit rule runs).
+    """
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        early = abort_events(tracker)
+        if not early:
+            # Left over from an earlier flow that did not reach its submit action.
+            early = [
+                SlotSet(flag, False)
+                for flag in (slots.FLOW_ABORTED, slots.HANDOFF_REQUESTED)
+                if tracker.get_slot(flag)
+            ]
+        tracker.add_slots(early)
+        if not tracker.get_slot(slots.FLOW_ABORTED):
+            refused = await self.before_filling(dispatcher, tracker)
+            tracker.add_slots(refused)
+            early += refused
+        return early + await super().run(dispatcher, tracker, domain)
+
+    async def before_filling(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        """A chance to end the form before any slot is looked at (events to add)."""
+        return []
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.get_slot(slots.FLOW_ABORTED):
+            return []
+        return domain_slots
+
+
+class FlowSubmitAction(Action, ABC):
+    """The action a form's submit rule runs: handles an ended flow, then `finish()`, then resets.
+
+    `flow_slots` are the form's own slots, emptied when the flow is over so the next request
+    starts fresh; identification slots are kept once the customer is verified.
+    """
+
+    flow_slots: ClassVar[tuple[str, ...]] = ()
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    @abstractmethod
+    async def finish(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Do what the customer asked for (the flow was not ended early)."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot(slots.FLOW_ABORTED):
+            events = await self.aborted(dispatcher, tracker)
+        else:
+            events = await self.finish(dispatcher, tracker, domain)
+        return events + self.reset_events(tracker)
+
+    async def aborted(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        if tracker.get_slot(slots.HANDOFF_REQUESTED):
+            await perform_handoff(dispatcher, tracker)
+        elif latest_intent(tracker) == slots.INTENT_STOP:
+            dispatcher.utter_message(response="utter_flow_stopped")
+        # Otherwise the validator ended the flow itself (identification failed, a refusal, the
+        # CRM unreachable) and has already told the customer why.
+        return []
+
+    def reset_events(self, tracker: Tracker) -> list[EventType]:
+        names = list(self.flow_slots)
+        if verified_customer_id(tracker) is None:
+            names += slots.IDENTIFICATION_SLOTS
+        events: list[EventType] = [
+            SlotSet(name, None) for name in names if tracker.get_slot(name) is not None
+        ]
+        events += [
+            SlotSet(flag, False)
+            for flag in (slots.FLOW_ABORTED, slots.HANDOFF_REQUESTED)
+            if tracker.get_slot(flag)
+        ]
+        return events
+
+
+class CustomerSubmitAction(FlowSubmitAction, ABC):
+    """A submit action that works on the verified customer's records only."""
+
+    @abstractmethod
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
+    ) -> list[EventType]:
+        """Do it for `customer_id`, whom verify_identity has confirmed in this session."""
+
+    async def finish(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        customer_id = verified_customer_id(tracker)
+        if customer_id is None:
+            return []  # identification did not succeed, and the validator has said so
+        return await self.submit(dispatcher, tracker, customer_id)

@@ -1,0 +1,189 @@
+"""Who is the customer? The shared identification validator (contact + a fact), identify_form."""
+
+from __future__ import annotations
+
+from abc import ABC
+from typing import Any, ClassVar
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import slots
+from actions.conversation import latest_intent, verified_customer_id
+from actions.crm import CrmUnavailable, run_unit_of_work
+from actions.extraction import answer_text, first_entity, requested_slot
+from actions.flow import CustomerSubmitAction, FlowFormValidator
+from crm_store.normalize import normalize_order_number, normalize_postcode, parse_contact
+from crm_store.services.customers import verify_identity
+
+# Intents whose message may carry the contact even before the form asks for it.
+_CONTACT_INTENTS = frozenset({"identify", "inform"})
+
+
+def failed_attempts(tracker: Tracker) -> int:
+    return int(tracker.get_slot(slots.IDENTIFICATION_ATTEMPTS) or 0)
+
+
+def identification_refused(tracker: Tracker) -> bool:
+    """Too many wrong guesses in this session: no more lookups until the session ends."""
+    return (
+        verified_customer_id(tracker) is None
+        and failed_attempts(tracker) >= slots.MAX_IDENTIFICATION_ATTEMPTS
+    )
+
+
+def verified_this_turn(tracker: Tracker) -> bool:
+    """Whether is_verified became true after the customer's latest message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") == slots.IS_VERIFIED:
+            return event.get("value") is True
+    return False
+
+
+class IdentificationFormValidator(FlowFormValidator, ABC):
+    """Validator of every form that starts with `contact` and `verification_fact`.
+
+    The customer names themselves (email, phone or customer number) and proves it with one fact
+    only they should know (their postcode or one of their order numbers); verify_identity decides.
+    Three wrong pairs end the flow, and later forms in the same session are refused at once.
+    Once verified, the identification slots drop out of `required_slots()`.
+    """
+
+    # Whether a contact inside the request ("cancel my order, I'm C10001") is taken when the form
+    # starts. The update forms say no: in "change my email to x@example.com" it is the new one.
+    contact_in_request: ClassVar[bool] = True
+
+    async def before_filling(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        if identification_refused(tracker):
+            dispatcher.utter_message(response="utter_identification_failed")
+            return [SlotSet(slots.FLOW_ABORTED, True)]
+        return []
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        required = await super().required_slots(domain_slots, dispatcher, tracker, domain)
+        if verified_customer_id(tracker) is not None:
+            return [name for name in required if name not in slots.IDENTIFICATION_SLOTS]
+        return required
+
+    async def extract_contact(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if verified_customer_id(tracker) is not None:
+            return {}
+        requested = requested_slot(tracker)
+        value = first_entity(tracker, "email", "customer_number", "phone")
+        if requested is None:
+            if not (self.contact_in_request or latest_intent(tracker) in _CONTACT_INTENTS):
+                return {}
+        elif requested == slots.CONTACT:
+            if value is None:
+                value = answer_text(tracker)
+        else:
+            return {}
+        return {} if value is None else {slots.CONTACT: str(value)}
+
+    async def validate_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        contact = parse_contact(str(value)) if value is not None else None
+        if contact is None:
+            dispatcher.utter_message(response="utter_invalid_contact")
+            return {slots.CONTACT: None}
+        return {slots.CONTACT: contact[1]}
+
+    async def extract_verification_fact(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if verified_customer_id(tracker) is not None:
+            return {}
+        if requested_slot(tracker) != slots.VERIFICATION_FACT:
+            return {}
+        value = first_entity(tracker, "postcode", "order_number")
+        if value is None:
+            value = answer_text(tracker)
+        return {} if value is None else {slots.VERIFICATION_FACT: str(value)}
+
+    async def validate_verification_fact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value) if value is not None else ""
+        fact = normalize_postcode(text) or normalize_order_number(text)
+        if fact is None:
+            dispatcher.utter_message(response="utter_invalid_verification_fact")
+            return {slots.VERIFICATION_FACT: None}
+        contact = tracker.get_slot(slots.CONTACT)
+        if not contact:
+            return {slots.VERIFICATION_FACT: None}
+        try:
+            customer = await run_unit_of_work(
+                lambda session: verify_identity(session, str(contact), fact)
+            )
+        except CrmUnavailable:
+            dispatcher.utter_message(response="utter_technical_problem")
+            return {
+                slots.CONTACT: None,
+                slots.VERIFICATION_FACT: None,
+                slots.FLOW_ABORTED: True,
+            }
+        if customer is None:
+            return self._failed_attempt(dispatcher, tracker)
+        dispatcher.utter_message(response="utter_verified", customer_name=customer.first_name)
+        return {
+            slots.VERIFICATION_FACT: fact,
+            slots.CUSTOMER_ID: str(customer.id),
+            slots.CUSTOMER_NAME: customer.first_name,
+            slots.IS_VERIFIED: True,
+        }
+
+    @staticmethod
+    def _failed_attempt(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        # One message for every mismatch: it never says whether the contact or the fact was wrong.
+        attempts = failed_attempts(tracker) + 1
+        outcome: dict[str, Any] = {
+            slots.CONTACT: None,
+            slots.VERIFICATION_FACT: None,
+            slots.IDENTIFICATION_ATTEMPTS: float(attempts),
+        }
+        if attempts >= slots.MAX_IDENTIFICATION_ATTEMPTS:
+            dispatcher.utter_message(response="utter_identification_failed")
+            outcome[slots.FLOW_ABORTED] = True
+        else:
+            dispatcher.utter_message(
+                response="utter_verification_failed_retry",
+                attempts_left=slots.MAX_IDENTIFICATION_ATTEMPTS - attempts,
+            )
+        return outcome
+
+
+class ValidateIdentifyForm(IdentificationFormValidator):
+    def name(self) -> str:
+        return "validate_identify_form"
+
+
+class ActionIdentified(CustomerSubmitAction):
+    """identify_form is done: utter_verified has been said; say nothing twice."""
+
+    def name(self) -> str:
+        return "action_identified"
+
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
+    ) -> list[EventType]:
+        if not verified_this_turn(tracker):
+            dispatcher.utter_message(
+                response="utter_already_verified",
+                customer_name=tracker.get_slot(slots.CUSTOMER_NAME),
+            )
+        return []

@@ -1,0 +1,291 @@
+"""Order flows: status, recent orders, cancelling and returning (validators and submit actions)."""
+
+from __future__ import annotations
+
+from abc import ABC
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import replies, slots
+from actions.conversation import (
+    conversation_key,
+    entities_of_last_request,
+    verified_customer_id,
+)
+from actions.crm import CrmUnavailable, run_unit_of_work
+from actions.extraction import (
+    answer_text,
+    confirmation_candidate,
+    flow_candidate,
+    parse_confirmation,
+    requested_slot,
+)
+from actions.flow import CustomerSubmitAction
+from actions.identification import IdentificationFormValidator
+from crm_store.errors import InvalidValue, OrderNotCancellable, OrderNotFound, OrderNotReturnable
+from crm_store.normalize import normalize_order_number
+from crm_store.services.orders import (
+    CANCELLABLE_STATUSES,
+    cancel_order,
+    get_order,
+    latest_order,
+    recent_orders,
+)
+from crm_store.services.tickets import request_return
+from crm_store.views import OrderView
+
+# How many orders "show my recent orders" lists.
+RECENT_ORDERS_SHOWN = 5
+
+
+class ValidateOrderStatusForm(IdentificationFormValidator):
+    def name(self) -> str:
+        return "validate_order_status_form"
+
+
+class ValidateRecentOrdersForm(IdentificationFormValidator):
+    def name(self) -> str:
+        return "validate_recent_orders_form"
+
+
+class OrderFormValidator(IdentificationFormValidator, ABC):
+    """A form that asks which of the customer's orders it is about (order_number)."""
+
+    async def extract_order_number(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        value = flow_candidate(tracker, slots.ORDER_NUMBER, entities=("order_number",))
+        return {} if value is None else {slots.ORDER_NUMBER: str(value)}
+
+    async def validate_order_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        number = normalize_order_number(str(value)) if value is not None else None
+        customer_id = verified_customer_id(tracker)
+        if number is None:
+            dispatcher.utter_message(response="utter_invalid_order_number")
+            return {slots.ORDER_NUMBER: None}
+        if customer_id is None:
+            return {slots.ORDER_NUMBER: None}
+        try:
+            order = await run_unit_of_work(lambda session: get_order(session, customer_id, number))
+        except OrderNotFound:
+            # Also someone else's order: the same words, so nothing is learnt by guessing.
+            dispatcher.utter_message(response="utter_order_not_found")
+            return {slots.ORDER_NUMBER: None}
+        except CrmUnavailable:
+            dispatcher.utter_message(response="utter_technical_problem")
+            return {slots.ORDER_NUMBER: None, slots.FLOW_ABORTED: True}
+        return self.check_order(order, dispatcher)
+
+    def check_order(self, order: OrderView, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        """The order exists and is the customer's; a flow may still refuse it here."""
+        return {slots.ORDER_NUMBER: order.order_number}
+
+
+class ValidateCancelOrderForm(OrderFormValidator):
+    def name(self) -> str:
+        return "validate_cancel_order_form"
+
+    def check_order(self, order: OrderView, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        # Say so at once rather than after "are you sure?"; cancel_order checks again anyway.
+        if order.status not in CANCELLABLE_STATUSES:
+            dispatcher.utter_message(
+                text=replies.order_not_cancellable(order.order_number, order.status)
+            )
+            return {slots.ORDER_NUMBER: None, slots.FLOW_ABORTED: True}
+        return {slots.ORDER_NUMBER: order.order_number}
+
+    async def extract_confirm_cancel(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if verified_customer_id(tracker) is None:
+            return {}
+        if requested_slot(tracker) != slots.CONFIRM_CANCEL:
+            return {}
+        value = confirmation_candidate(tracker)
+        return {} if value is None else {slots.CONFIRM_CANCEL: value}
+
+    async def validate_confirm_cancel(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        answer = parse_confirmation(value)
+        if answer is None:
+            dispatcher.utter_message(response="utter_please_rephrase")
+        return {slots.CONFIRM_CANCEL: answer}
+
+
+class ValidateReturnForm(OrderFormValidator):
+    def name(self) -> str:
+        return "validate_return_form"
+
+    async def extract_return_reason(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if verified_customer_id(tracker) is None:
+            return {}
+        if requested_slot(tracker) != slots.RETURN_REASON:
+            return {}
+        value = answer_text(tracker, free_text=True)
+        return {} if value is None else {slots.RETURN_REASON: value}
+
+    async def validate_return_reason(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        reason = str(value or "").strip()
+        if not reason:
+            dispatcher.utter_message(response="utter_please_rephrase")
+            return {slots.RETURN_REASON: None}
+        return {slots.RETURN_REASON: reason}
+
+
+class ActionAskConfirmCancel(Action):
+    """Asks confirm_cancel with the order's details and yes/no buttons."""
+
+    def name(self) -> str:
+        return "action_ask_confirm_cancel"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        number = str(tracker.get_slot(slots.ORDER_NUMBER) or "")
+        customer_id = verified_customer_id(tracker)
+        order: OrderView | None = None
+        if customer_id is not None and number:
+            try:
+                order = await run_unit_of_work(
+                    lambda session: get_order(session, customer_id, number)
+                )
+            except (OrderNotFound, CrmUnavailable):
+                order = None  # the question still makes sense with the number alone
+        dispatcher.utter_message(
+            text=replies.cancel_question(number, order), buttons=replies.YES_NO_BUTTONS
+        )
+        return []
+
+
+class ActionOrderStatus(CustomerSubmitAction):
+    """The status of the order the customer named in their request, else of their latest order."""
+
+    def name(self) -> str:
+        return "action_order_status"
+
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
+    ) -> list[EventType]:
+        named = entities_of_last_request(tracker, "order_status", "order_number")
+        number = normalize_order_number(str(named[0])) if named else None
+        try:
+            if number is not None:
+                order: OrderView | None = await run_unit_of_work(
+                    lambda session: get_order(session, customer_id, number)
+                )
+            else:
+                order = await run_unit_of_work(lambda session: latest_order(session, customer_id))
+        except OrderNotFound:
+            dispatcher.utter_message(response="utter_order_not_found")
+            return []
+        except CrmUnavailable:
+            dispatcher.utter_message(response="utter_technical_problem")
+            return []
+        if order is None:
+            dispatcher.utter_message(text=replies.recent_orders([]))
+        else:
+            dispatcher.utter_message(text=replies.order_status(order))
+        return []
+
+
+class ActionRecentOrders(CustomerSubmitAction):
+    def name(self) -> str:
+        return "action_recent_orders"
+
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
+    ) -> list[EventType]:
+        try:
+            orders = await run_unit_of_work(
+                lambda session: recent_orders(session, customer_id, limit=RECENT_ORDERS_SHOWN)
+            )
+        except CrmUnavailable:
+            dispatcher.utter_message(response="utter_technical_problem")
+            return []
+        dispatcher.utter_message(text=replies.recent_orders(orders))
+        return []
+
+
+class ActionCancelOrder(CustomerSubmitAction):
+    flow_slots = (slots.ORDER_NUMBER, slots.CONFIRM_CANCEL)
+
+    def name(self) -> str:
+        return "action_cancel_order"
+
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
+    ) -> list[EventType]:
+        number = tracker.get_slot(slots.ORDER_NUMBER)
+        if tracker.get_slot(slots.CONFIRM_CANCEL) is not True or not number:
+            dispatcher.utter_message(response="utter_cancel_kept")
+            return []
+        try:
+            order = await run_unit_of_work(
+                lambda session: cancel_order(session, customer_id, str(number))
+            )
+        except OrderNotCancellable as refusal:
+            dispatcher.utter_message(
+                text=replies.order_not_cancellable(refusal.order_number, refusal.status)
+            )
+            return []
+        except OrderNotFound:
+            dispatcher.utter_message(response="utter_order_not_found")
+            return []
+        except CrmUnavailable:
+            dispatcher.utter_message(response="utter_technical_problem")
+            return []
+        dispatcher.utter_message(text=replies.order_cancelled(order))
+        return []
+
+
+class ActionRequestReturn(CustomerSubmitAction):
+    flow_slots = (slots.ORDER_NUMBER, slots.RETURN_REASON)
+
+    def name(self) -> str:
+        return "action_request_return"
+
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
+    ) -> list[EventType]:
+        number = str(tracker.get_slot(slots.ORDER_NUMBER) or "")
+        reason = str(tracker.get_slot(slots.RETURN_REASON) or "")
+        key = conversation_key(tracker)
+        try:
+            ticket = await run_unit_of_work(
+                lambda session: request_return(
+                    session,
+                    customer_id,
+                    number,
+                    reason,
+                    key.channel,
+                    sender_id=key.sender_id,
+                    session_started_at=key.session_started_at,
+                )
+            )
+        except OrderNotReturnable as refusal:
+            dispatcher.utter_message(
+                text=replies.return_refused(refusal.order_number, refusal.reason)
+            )
+            return []
+        except OrderNotFound:
+            dispatcher.utter_message(response="utter_order_not_found")
+            return []
+        except InvalidValue:
+            dispatcher.utter_message(response="utter_please_rephrase")
+            return []
+        except CrmUnavailable:
+            dispatcher.utter_message(response="utter_technical_problem")
+            return []
+        dispatcher.utter_message(text=replies.return_requested(ticket, number))
+        return []

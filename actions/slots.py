@@ -1,0 +1,38 @@
+"""Names of the domain's slots and intents that the actions read and write (one spelling each)."""
+
+from __future__ import annotations
+
+CONTACT = "contact"
+VERIFICATION_FACT = "verification_fact"
+IDENTIFICATION_ATTEMPTS = "identification_attempts"
+CUSTOMER_ID = "customer_id"
+CUSTOMER_NAME = "customer_name"
+IS_VERIFIED = "is_verified"
+FLOW_ABORTED = "flow_aborted"
+HANDOFF_REQUESTED = "handoff_requested"
+ORDER_NUMBER = "order_number"
+CONFIRM_CANCEL = "confirm_cancel"
+RETURN_REASON = "return_reason"
+NEW_EMAIL = "new_email"
+NEW_PHONE = "new_phone"
+NEW_ADDRESS = "new_address"
+TICKET_CATEGORY = "ticket_category"
+TICKET_DESCRIPTION = "ticket_description"
+CONFIRM_TICKET = "confirm_ticket"
+TICKET_NUMBER = "ticket_number"
+RATING = "rating"
+FEEDBACK_COMMENT = "feedback_comment"
+FEEDBACK_GIVEN = "feedback_given"
+FALLBACK_COUNT = "fallback_count"
+
+IDENTIFICATION_SLOTS = (CONTACT, VERIFICATION_FACT)
+
+# Wrong guesses allowed per conversation session before identification is refused.
+MAX_IDENTIFICATION_ATTEMPTS = 3
+
+# Intents with a meaning inside every form.
+INTENT_STOP = "stop"
+INTENT_HUMAN_HANDOFF = "human_handoff"
+INTENT_AFFIRM = "affirm"
+INTENT_DENY = "deny"
+INTENT_NLU_FALLBACK = "nlu_fallback"

@@ -1,0 +1,198 @@
+"""Ticket flows: opening a support ticket and looking tickets up (validators and submit actions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import replies, slots
+from actions.conversation import (
+    conversation_key,
+    entities_of_last_request,
+    latest_intent,
+    latest_text,
+    verified_customer_id,
+)
+from actions.crm import CrmUnavailable, run_unit_of_work
+from actions.extraction import (
+    answer_text,
+    confirmation_candidate,
+    flow_candidate,
+    guess_ticket_category,
+    parse_confirmation,
+    requested_slot,
+)
+from actions.flow import CustomerSubmitAction
+from actions.identification import IdentificationFormValidator
+from crm_store.errors import InvalidValue, NotFound
+from crm_store.normalize import normalize_ticket_number
+from crm_store.services.tickets import TICKET_CATEGORIES, get_ticket, open_ticket, open_tickets
+
+# Shorter than this is not a description an agent can work with ("hi", "?").
+MIN_DESCRIPTION_CHARS = 3
+
+
+class ValidateTicketStatusForm(IdentificationFormValidator):
+    def name(self) -> str:
+        return "validate_ticket_status_form"
+
+
+class ValidateOpenTicketForm(IdentificationFormValidator):
+    def name(self) -> str:
+        return "validate_open_ticket_form"
+
+    async def extract_ticket_category(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        value = flow_candidate(tracker, slots.TICKET_CATEGORY, entities=("ticket_category",))
+        if isinstance(value, str) and value.strip().lower() not in TICKET_CATEGORIES:
+            # Typed rather than clicked: "my parcel never came" is about delivery.
+            value = guess_ticket_category(value) or "other"
+        if (
+            value is None
+            and verified_customer_id(tracker) is not None
+            and requested_slot(tracker) is None
+            and latest_intent(tracker) == "open_ticket"
+        ):
+            value = guess_ticket_category(latest_text(tracker))
+        return {} if value is None else {slots.TICKET_CATEGORY: value}
+
+    async def validate_ticket_category(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        category = str(value or "").strip().lower()
+        if category not in TICKET_CATEGORIES:
+            dispatcher.utter_message(response="utter_please_rephrase")
+            return {slots.TICKET_CATEGORY: None}
+        return {slots.TICKET_CATEGORY: category}
+
+    async def extract_ticket_description(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if verified_customer_id(tracker) is None:
+            return {}
+        if requested_slot(tracker) != slots.TICKET_DESCRIPTION:
+            return {}
+        value = answer_text(tracker, free_text=True)
+        return {} if value is None else {slots.TICKET_DESCRIPTION: value}
+
+    async def validate_ticket_description(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        description = str(value or "").strip()
+        if len(description) < MIN_DESCRIPTION_CHARS:
+            dispatcher.utter_message(response="utter_please_rephrase")
+            return {slots.TICKET_DESCRIPTION: None}
+        return {slots.TICKET_DESCRIPTION: description}
+
+    async def extract_confirm_ticket(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if verified_customer_id(tracker) is None:
+            return {}
+        if requested_slot(tracker) != slots.CONFIRM_TICKET:
+            return {}
+        value = confirmation_candidate(tracker)
+        return {} if value is None else {slots.CONFIRM_TICKET: value}
+
+    async def validate_confirm_ticket(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        answer = parse_confirmation(value)
+        if answer is None:
+            dispatcher.utter_message(response="utter_please_rephrase")
+        return {slots.CONFIRM_TICKET: answer}
+
+
+class ActionAskConfirmTicket(Action):
+    """Asks confirm_ticket, repeating the category and description, with yes/no buttons."""
+
+    def name(self) -> str:
+        return "action_ask_confirm_ticket"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(
+            text=replies.ticket_question(
+                str(tracker.get_slot(slots.TICKET_CATEGORY) or "other"),
+                str(tracker.get_slot(slots.TICKET_DESCRIPTION) or ""),
+            ),
+            buttons=replies.YES_NO_BUTTONS,
+        )
+        return []
+
+
+class ActionOpenTicket(CustomerSubmitAction):
+    flow_slots = (slots.TICKET_CATEGORY, slots.TICKET_DESCRIPTION, slots.CONFIRM_TICKET)
+
+    def name(self) -> str:
+        return "action_open_ticket"
+
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
+    ) -> list[EventType]:
+        if tracker.get_slot(slots.CONFIRM_TICKET) is not True:
+            dispatcher.utter_message(response="utter_ticket_discarded")
+            return []
+        category = str(tracker.get_slot(slots.TICKET_CATEGORY) or "")
+        description = str(tracker.get_slot(slots.TICKET_DESCRIPTION) or "")
+        key = conversation_key(tracker)
+        try:
+            ticket = await run_unit_of_work(
+                lambda session: open_ticket(
+                    session,
+                    customer_id,
+                    category,
+                    description,
+                    key.channel,
+                    sender_id=key.sender_id,
+                    session_started_at=key.session_started_at,
+                )
+            )
+        except InvalidValue:
+            dispatcher.utter_message(response="utter_please_rephrase")
+            return []
+        except CrmUnavailable:
+            dispatcher.utter_message(response="utter_technical_problem")
+            return []
+        dispatcher.utter_message(text=replies.ticket_opened(ticket))
+        return []
+
+
+class ActionTicketStatus(CustomerSubmitAction):
+    """The ticket the customer named in their request, else a list of their open tickets."""
+
+    flow_slots = (slots.TICKET_NUMBER,)
+
+    def name(self) -> str:
+        return "action_ticket_status"
+
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
+    ) -> list[EventType]:
+        named = entities_of_last_request(tracker, "ticket_status", "ticket_number")
+        if not named and tracker.get_slot(slots.TICKET_NUMBER):
+            named = [tracker.get_slot(slots.TICKET_NUMBER)]
+        number = normalize_ticket_number(str(named[0])) if named else None
+        try:
+            if number is None:
+                tickets = await run_unit_of_work(lambda session: open_tickets(session, customer_id))
+                dispatcher.utter_message(text=replies.open_tickets(tickets))
+                return []
+            ticket = await run_unit_of_work(
+                lambda session: get_ticket(session, customer_id, number)
+            )
+        except NotFound:
+            # Also someone else's ticket: the same words.
+            dispatcher.utter_message(response="utter_ticket_not_found")
+            return []
+        except CrmUnavailable:
+            dispatcher.utter_message(response="utter_technical_problem")
+            return []
+        dispatcher.utter_message(text=replies.ticket_status(ticket))
+        return []

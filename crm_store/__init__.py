@@ -1,0 +1,1 @@
+"""Kefu's CRM store: settings, models, services, migrations, demo data and CLI."""

@@ -1,0 +1,265 @@
+"""Administrative operations on the CRM: counts, and a customer's GDPR export and erasure.
+
+Like the services, these work inside the caller's transaction (see crm_store.services).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, inspect, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from crm_store.errors import NotFound
+from crm_store.models import (
+    Base,
+    CommunicationRecord,
+    Conversation,
+    Customer,
+    Direction,
+    Feedback,
+    Note,
+    Order,
+    OrderItem,
+    Ticket,
+    utcnow,
+)
+from crm_store.normalize import normalize_customer_number
+
+REDACTED = "[redacted]"
+ERASED_NAME = "[erased]"
+
+
+async def collect_stats(session: AsyncSession) -> dict[str, Any]:
+    """The counts `python -m crm_store stats` prints (and the integration tests read)."""
+
+    async def count(model: type[Base]) -> int:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+    by_direction = dict(
+        (
+            await session.execute(
+                select(CommunicationRecord.direction, func.count()).group_by(
+                    CommunicationRecord.direction
+                )
+            )
+        ).all()
+    )
+    return {
+        "customers": await count(Customer),
+        "orders": await count(Order),
+        "tickets": await count(Ticket),
+        "conversations": await count(Conversation),
+        "feedback": await count(Feedback),
+        "records": {d.value: int(by_direction.get(d, 0)) for d in Direction},
+    }
+
+
+async def resolve_customer(session: AsyncSession, reference: str) -> Customer:
+    """The customer a CLI argument names: a customer number like C10001, or the numeric id."""
+    text = reference.strip()
+    number = normalize_customer_number(text)
+    if number is not None:
+        customer = await session.scalar(select(Customer).where(Customer.customer_number == number))
+    elif text.isdigit():
+        customer = await session.get(Customer, int(text))
+    else:
+        raise NotFound(f"{reference!r} is neither a customer number (like C10001) nor an id.")
+    if customer is None:
+        raise NotFound(f"No customer {reference}.")
+    return customer
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def as_dict(row: Base, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The row's columns as JSON-ready values (ISO datetimes, decimal strings, enum values)."""
+    return {
+        attribute.key: _plain(getattr(row, attribute.key))
+        for attribute in inspect(row).mapper.column_attrs
+        if attribute.key not in exclude
+    }
+
+
+async def _conversation_ids(session: AsyncSession, customer_id: int) -> list[int]:
+    linked = select(Conversation.id).where(Conversation.customer_id == customer_id)
+    via_records = select(CommunicationRecord.conversation_id).where(
+        CommunicationRecord.customer_id == customer_id
+    )
+    return sorted(set((await session.scalars(linked.union(via_records))).all()))
+
+
+async def export_customer(session: AsyncSession, customer_id: int) -> dict[str, Any]:
+    """Everything the CRM holds about a customer (GDPR art. 15), as JSON-ready values."""
+    customer = await session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"No customer {customer_id}.")
+    orders = (
+        await session.scalars(
+            select(Order)
+            .where(Order.customer_id == customer_id)
+            .options(selectinload(Order.items).selectinload(OrderItem.product))
+            .order_by(Order.placed_at, Order.id)
+        )
+    ).all()
+    tickets = (
+        await session.scalars(
+            select(Ticket).where(Ticket.customer_id == customer_id).order_by(Ticket.id)
+        )
+    ).all()
+    conversation_ids = await _conversation_ids(session, customer_id)
+    conversations = (
+        await session.scalars(
+            select(Conversation)
+            .where(Conversation.id.in_(conversation_ids))
+            .options(selectinload(Conversation.records), selectinload(Conversation.feedback))
+            .order_by(Conversation.started_at, Conversation.id)
+        )
+    ).all()
+    feedback = (
+        await session.scalars(
+            select(Feedback)
+            .where(
+                or_(
+                    Feedback.customer_id == customer_id,
+                    Feedback.conversation_id.in_(conversation_ids),
+                )
+            )
+            .order_by(Feedback.id)
+        )
+    ).all()
+    notes = (
+        await session.scalars(select(Note).where(Note.customer_id == customer_id).order_by(Note.id))
+    ).all()
+    return {
+        "customer": as_dict(customer),
+        "orders": [
+            {
+                **as_dict(order),
+                "items": [
+                    {
+                        "sku": item.product.sku,
+                        "name": item.product.name,
+                        "quantity": item.quantity,
+                        "unit_price": _plain(item.unit_price),
+                    }
+                    for item in order.items
+                ],
+            }
+            for order in orders
+        ],
+        "tickets": [as_dict(ticket) for ticket in tickets],
+        "conversations": [
+            {
+                **as_dict(conversation),
+                "records": [as_dict(record) for record in conversation.records],
+            }
+            for conversation in conversations
+        ],
+        "feedback": [as_dict(row) for row in feedback],
+        "notes": [as_dict(note) for note in notes],
+    }
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    customer_number: str
+    customer_id: int
+    already_erased: bool
+    records: int = 0
+    feedback_comments: int = 0
+    tickets: int = 0
+    notes: int = 0
+    orders_kept: int = 0
+
+    def describe(self) -> str:
+        if self.already_erased:
+            return f"Customer {self.customer_number} (id {self.customer_id}) was already erased."
+        return (
+            f"Erased customer {self.customer_number} (id {self.customer_id}): name, email, phone, "
+            f"address and external id anonymised; redacted {self.records} communication records, "
+            f"{self.feedback_comments} feedback comments, {self.tickets} ticket texts and "
+            f"{self.notes} notes; kept {self.orders_kept} orders for accounting."
+        )
+
+
+async def erase_customer(session: AsyncSession, customer_id: int) -> ErasureReport:
+    """GDPR erasure (art. 17): anonymise the person, redact what they wrote, keep the orders.
+
+    Records keep their source keys, so replaying the tracker store never brings the texts
+    back into the CRM (the tracker store's own copy is Rasa's to delete).
+    """
+    customer = await session.scalar(
+        select(Customer).where(Customer.id == customer_id).with_for_update()
+    )
+    if customer is None:
+        raise NotFound(f"No customer {customer_id}.")
+    number = customer.customer_number
+    if customer.erased_at is not None:
+        return ErasureReport(number, customer.id, already_erased=True)
+    conversation_ids = await _conversation_ids(session, customer.id)
+
+    customer.first_name = customer.last_name = ERASED_NAME
+    # Unique and NOT NULL, so a placeholder in the reserved .invalid domain nobody can own.
+    customer.email = f"erased-{customer.id}@erased.invalid"
+    customer.phone = customer.street = customer.postcode = customer.city = None
+    customer.external_id = None
+    customer.erased_at = utcnow()
+
+    records = await session.execute(
+        update(CommunicationRecord)
+        .where(
+            or_(
+                CommunicationRecord.customer_id == customer.id,
+                CommunicationRecord.conversation_id.in_(conversation_ids),
+            )
+        )
+        .values(text=REDACTED, entities=[], extra={})
+    )
+    comments = await session.execute(
+        update(Feedback)
+        .where(
+            or_(
+                Feedback.customer_id == customer.id, Feedback.conversation_id.in_(conversation_ids)
+            ),
+            Feedback.comment.is_not(None),
+        )
+        .values(comment=REDACTED)
+    )
+    tickets = await session.execute(
+        update(Ticket)
+        .where(Ticket.customer_id == customer.id)
+        .values(subject=REDACTED, description=REDACTED)
+    )
+    notes = await session.execute(
+        update(Note)
+        .where(or_(Note.customer_id == customer.id, Note.conversation_id.in_(conversation_ids)))
+        .values(body=REDACTED)
+    )
+    orders = await session.scalar(
+        select(func.count()).select_from(Order).where(Order.customer_id == customer.id)
+    )
+    await session.flush()
+    return ErasureReport(
+        number,
+        customer.id,
+        already_erased=False,
+        records=records.rowcount,
+        feedback_comments=comments.rowcount,
+        tickets=tickets.rowcount,
+        notes=notes.rowcount,
+        orders_kept=int(orders or 0),
+    )

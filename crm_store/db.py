@@ -1,0 +1,139 @@
+"""Engines and sessions: plain database URLs in, async engines and sessionmakers out."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+from sqlalchemy.pool import NullPool
+
+from crm_store.errors import DatabaseUnavailable
+from crm_store.settings import REPO_ROOT
+
+# How long a SQLite writer waits for another one to finish before giving up.
+SQLITE_BUSY_TIMEOUT_SECONDS = 15.0
+# asyncpg's own connect timeout; check_database() and the actions put tighter ones around it.
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 10.0
+
+_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+_SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg2"}
+
+
+def _backend(url: URL) -> str:
+    backend = url.get_backend_name()
+    return "postgresql" if backend == "postgres" else backend
+
+
+def _parse(url: str) -> URL:
+    try:
+        return make_url(url)
+    except ArgumentError as error:
+        raise DatabaseUnavailable(f"{url!r} is not a database URL ({error})") from None
+
+
+def _render(url: URL) -> str:
+    return url.render_as_string(hide_password=False)
+
+
+def async_url(url: str) -> str:
+    """`sqlite:///x.db` -> `sqlite+aiosqlite:///x.db`; `postgresql://…` -> `postgresql+asyncpg://…`."""
+    parsed = _parse(url)
+    return _render(parsed.set(drivername=_ASYNC_DRIVERS.get(_backend(parsed), parsed.drivername)))
+
+
+def sync_url(url: str) -> str:
+    """The form Alembic and other synchronous tools use (pysqlite, psycopg2)."""
+    parsed = _parse(url)
+    return _render(parsed.set(drivername=_SYNC_DRIVERS.get(_backend(parsed), parsed.drivername)))
+
+
+def display_url(url: str) -> str:
+    """The URL with its password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid URL>"
+
+
+def is_sqlite(url: str) -> bool:
+    return _backend(_parse(url)) == "sqlite"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory SQLite)."""
+    parsed = _parse(url)
+    if _backend(parsed) != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def ensure_data_directory(url: str) -> None:
+    """Create the repository's own `var/` for the default SQLite files; other folders must exist."""
+    path = sqlite_path(url)
+    if path is not None and path.parent.resolve() == (REPO_ROOT / "var").resolve():
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # Foreign keys are off by default in SQLite; WAL lets readers work while one process writes.
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000)}")
+    cursor.close()
+
+
+def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """An async engine for a plain URL; SQLite gets foreign keys, WAL and a busy timeout."""
+    parsed = _parse(async_url(url))
+    if _backend(parsed) == "sqlite":
+        connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
+        engine = _create_async_engine(parsed, connect_args=connect_args, **kwargs)
+        event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
+        return engine
+    connect_args = {"timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
+    kwargs.setdefault("pool_pre_ping", True)
+    return _create_async_engine(parsed, connect_args=connect_args, **kwargs)
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose objects stay readable after commit (callers read them after the work)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, DBAPIError) and error.orig is not None:
+        error = error.orig
+    text_ = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text_
+
+
+async def check_database(url: str, timeout: float = 3.0) -> None:
+    """Connect once and run `SELECT 1`; raise DatabaseUnavailable with a one-line reason."""
+    shown = display_url(url)
+    ensure_data_directory(url)
+    path = sqlite_path(url)
+    if path is not None and not path.parent.is_dir():
+        raise DatabaseUnavailable(f"{shown}: the folder {path.parent} does not exist")
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+
+        async def ping() -> None:
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+
+        await asyncio.wait_for(ping(), timeout)
+    except asyncio.TimeoutError:
+        raise DatabaseUnavailable(f"{shown}: no answer within {timeout:g} s") from None
+    except (SQLAlchemyError, OSError) as error:
+        raise DatabaseUnavailable(f"{shown}: {_reason(error)}") from None
+    except Exception as error:  # asyncpg raises its own errors while connecting
+        raise DatabaseUnavailable(f"{shown}: {_reason(error)}") from None
+    finally:
+        await engine.dispose()

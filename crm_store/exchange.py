@@ -1,0 +1,400 @@
+"""Rasa tracker events -> CRM communication records: read, ingest idempotently, reconcile.
+
+Rasa's SQL tracker store keeps every event in its `events` table. Each user and bot message
+becomes exactly one CommunicationRecord whose `source_key` is derived from the event, so
+ingesting the same events again adds nothing: the exchange logger can restart from id 0 and
+`reconcile` can re-read everything after an outage. `ingest_events` works inside the caller's
+transaction (see crm_store.services); `reconcile` makes one transaction per batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    inspect,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from crm_store.errors import InvalidValue, NotFound
+from crm_store.models import (
+    AgentUser,
+    CommunicationRecord,
+    Conversation,
+    Customer,
+    Direction,
+    utcnow,
+)
+from crm_store.services._common import insert_ignoring_conflicts
+from crm_store.services.conversations import UNKNOWN_CHANNEL, get_or_create_conversation
+
+logger = logging.getLogger(__name__)
+
+# The table Rasa's SQLTrackerStore writes (rasa/core/tracker_store.py, SQLTrackerStore.SQLEvent).
+tracker_metadata = MetaData()
+events_table = Table(
+    "events",
+    tracker_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("type_name", String(255), nullable=False),
+    Column("timestamp", Float),
+    Column("intent_name", String(255)),
+    Column("action_name", String(255)),
+    Column("data", Text),
+)
+
+# Rich parts of a bot message worth keeping next to its text.
+_BOT_PAYLOAD_KEYS = ("buttons", "quick_replies", "image", "attachment", "elements", "custom")
+# Rasa-side metadata worth keeping: the response name and what the input guard did.
+_KEPT_METADATA_KEYS = ("utter_action", "kefu_guard")
+# A bot event with this metadata key was sent by an agent (e.g. injected by the console).
+AGENT_METADATA_KEY = "kefu_agent_id"
+MAX_AGENT_MESSAGE_CHARS = 5000
+_INSERT_CHUNK = 200
+
+
+@dataclass
+class TrackerEvent:
+    event_id: int
+    sender_id: str
+    type_name: str
+    timestamp: float
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def source_key(sender_id: str, type_name: str, timestamp: float, text: str | None) -> str:
+    """sha256 of (sender_id, type_name, repr(timestamp), text): one key per message event."""
+    material = json.dumps([sender_id, type_name, repr(float(timestamp)), text or ""])
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def _utc(timestamp: float) -> datetime:
+    if not math.isfinite(timestamp) or timestamp <= 0:
+        return utcnow()
+    return datetime.fromtimestamp(timestamp, timezone.utc)
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    # Event data is whatever a channel or action put there; read it defensively.
+    return value if isinstance(value, dict) else {}
+
+
+def _decode(raw: str | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+async def read_tracker_events(
+    tracker_engine: AsyncEngine, after_id: int = 0, limit: int = 500
+) -> list[TrackerEvent]:
+    """Up to `limit` events with id > after_id, oldest first; [] while Rasa has no table yet."""
+    statement = (
+        select(
+            events_table.c.id,
+            events_table.c.sender_id,
+            events_table.c.type_name,
+            events_table.c.timestamp,
+            events_table.c.data,
+        )
+        .where(events_table.c.id > after_id)
+        .order_by(events_table.c.id)
+        .limit(limit)
+    )
+    async with tracker_engine.connect() as connection:
+        try:
+            rows = (await connection.execute(statement)).all()
+        except DBAPIError:
+            await connection.rollback()
+            if not await connection.run_sync(lambda sync: inspect(sync).has_table("events")):
+                return []  # Rasa creates the table when it first starts
+            raise
+    return [
+        TrackerEvent(
+            event_id=row.id,
+            sender_id=row.sender_id,
+            type_name=row.type_name,
+            timestamp=float(row.timestamp or 0.0),
+            data=_decode(row.data),
+        )
+        for row in rows
+    ]
+
+
+@dataclass
+class _Conversation:
+    id: int
+    channel: str
+    customer_id: int | None
+
+
+class _Ingest:
+    """The state of one ingest call: which conversation each sender is in, and the new rows."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.current: dict[str, _Conversation] = {}
+        self.customers: dict[int, bool] = {}
+        self.agents: dict[int, bool] = {}
+        self.rows: dict[str, dict[str, Any]] = {}
+        self.last_message: dict[int, datetime] = {}
+        self.linked: set[int] = set()
+
+    async def _load(self, conversation_id: int) -> _Conversation:
+        row = (
+            await self.session.execute(
+                select(Conversation.channel, Conversation.customer_id).where(
+                    Conversation.id == conversation_id
+                )
+            )
+        ).one()
+        return _Conversation(conversation_id, row.channel, row.customer_id)
+
+    async def start_session(self, event: TrackerEvent) -> None:
+        conversation_id = await get_or_create_conversation(
+            self.session, event.sender_id, event.timestamp, UNKNOWN_CHANNEL
+        )
+        self.current[event.sender_id] = await self._load(conversation_id)
+
+    async def conversation_for(self, event: TrackerEvent, channel: str | None) -> _Conversation:
+        conversation = self.current.get(event.sender_id)
+        if conversation is None:
+            # First event of this sender in the batch: the latest session started before it.
+            conversation_id = await self.session.scalar(
+                select(Conversation.id)
+                .where(
+                    Conversation.sender_id == event.sender_id,
+                    Conversation.session_started_at <= event.timestamp,
+                )
+                .order_by(Conversation.session_started_at.desc())
+                .limit(1)
+            )
+            if conversation_id is None:
+                conversation_id = await get_or_create_conversation(
+                    self.session, event.sender_id, 0.0, channel or UNKNOWN_CHANNEL
+                )
+            conversation = await self._load(conversation_id)
+            self.current[event.sender_id] = conversation
+        if channel and conversation.channel == UNKNOWN_CHANNEL:
+            conversation.channel = channel
+            await self.session.execute(
+                update(Conversation)
+                .where(Conversation.id == conversation.id)
+                .values(channel=channel)
+            )
+        return conversation
+
+    async def _exists(self, cache: dict[int, bool], model: Any, key: Any) -> int | None:
+        try:
+            ident = int(key)
+        except (TypeError, ValueError):
+            return None
+        if ident not in cache:
+            found = await self.session.scalar(select(model.id).where(model.id == ident))
+            cache[ident] = found is not None
+        return ident if cache[ident] else None
+
+    async def link_customer(self, event: TrackerEvent) -> None:
+        customer_id = await self._exists(self.customers, Customer, event.data.get("value"))
+        if customer_id is None:
+            return
+        conversation = await self.conversation_for(event, None)
+        if conversation.customer_id is None:
+            conversation.customer_id = customer_id
+            await self.session.execute(
+                update(Conversation)
+                .where(Conversation.id == conversation.id, Conversation.customer_id.is_(None))
+                .values(customer_id=customer_id)
+            )
+        self.linked.add(conversation.id)
+
+    async def add_message(self, event: TrackerEvent) -> None:
+        data = event.data
+        metadata = _mapping(data.get("metadata"))
+        extra = {key: metadata[key] for key in _KEPT_METADATA_KEYS if key in metadata}
+        text = data.get("text")
+        text = text if isinstance(text, str) else ("" if text is None else str(text))
+        intent = confidence = None
+        entities: list[Any] = []
+        agent_id = None
+        direction = Direction.user if event.type_name == "user" else Direction.bot
+        if direction is Direction.user:
+            channel = data.get("input_channel")
+            channel = channel if isinstance(channel, str) and channel else None
+            parse_data = _mapping(data.get("parse_data"))
+            intent_data = _mapping(parse_data.get("intent"))
+            intent = intent_data.get("name") or None
+            raw_confidence = intent_data.get("confidence")
+            confidence = float(raw_confidence) if isinstance(raw_confidence, (int, float)) else None
+            raw_entities = parse_data.get("entities")
+            entities = raw_entities if isinstance(raw_entities, list) else []
+        else:
+            channel = None
+            payload = _mapping(data.get("data"))
+            extra.update({key: payload[key] for key in _BOT_PAYLOAD_KEYS if payload.get(key)})
+            if AGENT_METADATA_KEY in metadata:
+                direction = Direction.agent
+                agent_id = await self._exists(self.agents, AgentUser, metadata[AGENT_METADATA_KEY])
+        conversation = await self.conversation_for(event, channel)
+        key = source_key(event.sender_id, event.type_name, event.timestamp, text)
+        sent_at = _utc(event.timestamp)
+        self.rows[key] = {
+            "conversation_id": conversation.id,
+            "customer_id": conversation.customer_id,
+            "channel": (channel or conversation.channel)[:64],
+            "direction": direction,
+            "text": text,
+            "sent_at": sent_at,
+            "intent": intent[:100] if isinstance(intent, str) else None,
+            "confidence": confidence,
+            "entities": entities,
+            "extra": extra,
+            "sentiment": None,
+            "agent_id": agent_id,
+            "source_key": key,
+        }
+        previous = self.last_message.get(conversation.id)
+        self.last_message[conversation.id] = max(previous, sent_at) if previous else sent_at
+
+    async def flush(self) -> int:
+        added = 0
+        rows = list(self.rows.values())
+        for start in range(0, len(rows), _INSERT_CHUNK):
+            chunk = rows[start : start + _INSERT_CHUNK]
+            statement = (
+                insert_ignoring_conflicts(self.session, CommunicationRecord)
+                .values(chunk)
+                .returning(CommunicationRecord.id)
+            )
+            added += len((await self.session.execute(statement)).all())
+        for conversation_id in self.linked:
+            conversation_customer = select(Conversation.customer_id).where(
+                Conversation.id == conversation_id
+            )
+            await self.session.execute(
+                update(CommunicationRecord)
+                .where(
+                    CommunicationRecord.conversation_id == conversation_id,
+                    CommunicationRecord.customer_id.is_(None),
+                )
+                .values(customer_id=conversation_customer.scalar_subquery())
+            )
+        for conversation_id, sent_at in self.last_message.items():
+            await self.session.execute(
+                update(Conversation)
+                .where(
+                    Conversation.id == conversation_id,
+                    or_(
+                        Conversation.last_message_at.is_(None),
+                        Conversation.last_message_at < sent_at,
+                    ),
+                )
+                .values(last_message_at=sent_at)
+            )
+        return added
+
+
+async def ingest_events(session: AsyncSession, events: Sequence[TrackerEvent]) -> int:
+    """Turn tracker events into conversations and records; returns how many records were new.
+
+    `session_started` opens a conversation (sender_id, timestamp); `user` and `bot` events become
+    records in the sender's current conversation (session 0.0 before any session_started); a
+    `slot` event setting `customer_id` links the conversation and its records to that customer.
+    Everything else is ignored. Idempotent: replaying events adds nothing.
+    """
+    ingest = _Ingest(session)
+    for event in events:
+        if not event.sender_id:
+            continue
+        if event.type_name == "session_started":
+            await ingest.start_session(event)
+        elif event.type_name in ("user", "bot"):
+            await ingest.add_message(event)
+        elif (
+            event.type_name == "slot"
+            and event.data.get("name") == "customer_id"
+            and event.data.get("value") not in (None, "")
+        ):
+            await ingest.link_customer(event)
+    return await ingest.flush()
+
+
+async def reconcile(
+    crm_sessionmaker: async_sessionmaker[AsyncSession],
+    tracker_engine: AsyncEngine,
+    batch_size: int = 500,
+) -> int:
+    """Ingest every event from id 0, one transaction per batch; returns the records added."""
+    added = 0
+    after_id = 0
+    while True:
+        events = await read_tracker_events(tracker_engine, after_id=after_id, limit=batch_size)
+        if not events:
+            return added
+        async with crm_sessionmaker() as session, session.begin():
+            added += await ingest_events(session, events)
+        after_id = events[-1].event_id
+
+
+async def record_agent_message(
+    session: AsyncSession, conversation_id: int, agent_id: int | None, text: str
+) -> int:
+    """Log a message an agent sent into the conversation; returns the record id.
+
+    Use this when the console delivers the message itself. A message injected into Rasa's
+    tracker as a bot event with metadata {"kefu_agent_id": id} is logged by the exchange logger
+    instead — do one or the other, not both.
+    """
+    body = text.strip() if isinstance(text, str) else ""
+    if not body:
+        raise InvalidValue("text", "An empty message cannot be sent.")
+    if len(body) > MAX_AGENT_MESSAGE_CHARS:
+        raise InvalidValue("text", f"Keep messages under {MAX_AGENT_MESSAGE_CHARS} characters.")
+    conversation = await session.get(Conversation, conversation_id)
+    if conversation is None:
+        raise NotFound(f"No conversation {conversation_id}.")
+    if agent_id is not None and await session.get(AgentUser, agent_id) is None:
+        raise NotFound(f"No agent user {agent_id}.")
+    now = utcnow()
+    record = CommunicationRecord(
+        conversation_id=conversation.id,
+        customer_id=conversation.customer_id,
+        channel=conversation.channel,
+        direction=Direction.agent,
+        text=body,
+        sent_at=now,
+        entities=[],
+        extra={},
+        agent_id=agent_id,
+        # Not from a tracker event: a random key keeps two identical replies apart.
+        source_key=hashlib.sha256(f"agent:{uuid.uuid4()}".encode()).hexdigest(),
+    )
+    session.add(record)
+    if conversation.last_message_at is None or conversation.last_message_at < now:
+        conversation.last_message_at = now
+    await session.flush()
+    return record.id

@@ -1,0 +1,194 @@
+"""Ticket services: open a case, request a return, look tickets up (in the caller's transaction)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm_store.errors import InvalidValue, NotFound, OrderNotReturnable
+from crm_store.models import (
+    OPEN_TICKET_STATUSES,
+    OrderStatus,
+    Ticket,
+    TicketPriority,
+    TicketStatus,
+    TicketType,
+    utcnow,
+)
+from crm_store.normalize import normalize_ticket_number
+from crm_store.numbering import placeholder_number, ticket_number_for
+from crm_store.services._common import ticket_view, value_of
+from crm_store.services.conversations import get_or_create_conversation, link_customer
+from crm_store.services.customers import _as_id, load_customer
+from crm_store.services.orders import load_order
+from crm_store.views import TicketView
+
+TICKET_CATEGORIES = ("delivery", "payment", "product", "account", "other")
+RETURN_WINDOW = timedelta(days=30)
+MAX_DESCRIPTION_CHARS = 5000
+SUBJECT_CHARS = 80
+
+
+def _subject(prefix: str, description: str) -> str:
+    first_line = " ".join(description.split())
+    if len(first_line) > SUBJECT_CHARS:
+        first_line = first_line[: SUBJECT_CHARS - 1].rstrip() + "…"
+    return f"{prefix}: {first_line}"
+
+
+def _check_text(field: str, text: str) -> str:
+    value = text.strip() if isinstance(text, str) else ""
+    if not value:
+        raise InvalidValue(field, "Please describe it in a few words.")
+    if len(value) > MAX_DESCRIPTION_CHARS:
+        raise InvalidValue(field, f"Please keep it under {MAX_DESCRIPTION_CHARS} characters.")
+    return value
+
+
+async def _conversation_for(
+    session: AsyncSession,
+    customer_id: int,
+    channel: str,
+    sender_id: str | None,
+    session_started_at: float | None,
+) -> int | None:
+    if sender_id is None:
+        return None
+    conversation_id = await get_or_create_conversation(
+        session, sender_id, session_started_at or 0.0, channel
+    )
+    await link_customer(session, conversation_id, customer_id)
+    return conversation_id
+
+
+async def _create(session: AsyncSession, ticket: Ticket) -> Ticket:
+    # The number derives from the row id, so concurrent tickets never get the same one.
+    ticket.ticket_number = placeholder_number()
+    session.add(ticket)
+    await session.flush()
+    ticket.ticket_number = ticket_number_for(ticket.id)
+    await session.flush()
+    return ticket
+
+
+async def open_ticket(
+    session: AsyncSession,
+    customer_id: int,
+    category: str,
+    description: str,
+    channel: str,
+    sender_id: str | None = None,
+    session_started_at: float | None = None,
+) -> TicketView:
+    """A new problem ticket (status new, priority normal) in one of TICKET_CATEGORIES."""
+    category_key = category.strip().lower() if isinstance(category, str) else ""
+    if category_key not in TICKET_CATEGORIES:
+        raise InvalidValue("category", f"Choose one of: {', '.join(TICKET_CATEGORIES)}.")
+    text = _check_text("description", description)
+    customer = await load_customer(session, customer_id)
+    channel = (channel or "unknown")[:64]
+    conversation_id = await _conversation_for(
+        session, customer.id, channel, sender_id, session_started_at
+    )
+    now = utcnow()
+    ticket = await _create(
+        session,
+        Ticket(
+            customer_id=customer.id,
+            conversation_id=conversation_id,
+            type=TicketType.problem,
+            category=category_key,
+            subject=_subject(category_key.capitalize(), text),
+            description=text,
+            status=TicketStatus.new,
+            priority=TicketPriority.normal,
+            channel=channel,
+            created_at=now,
+            updated_at=now,
+        ),
+    )
+    return ticket_view(ticket)
+
+
+async def request_return(
+    session: AsyncSession,
+    customer_id: int,
+    order_number: str,
+    reason: str,
+    channel: str,
+    sender_id: str | None = None,
+    session_started_at: float | None = None,
+) -> TicketView:
+    """A return ticket for an order delivered within the last 30 days.
+
+    OrderNotReturnable.reason is "not_delivered", "already_returned", "return_window_closed"
+    or "return_already_requested" (an open return ticket exists for the order).
+    """
+    order = await load_order(session, customer_id, order_number, for_update=True)
+    status = value_of(order.status)
+    if order.status == OrderStatus.returned:
+        raise OrderNotReturnable(order.order_number, status, "already_returned")
+    if order.status != OrderStatus.delivered or order.delivered_at is None:
+        raise OrderNotReturnable(order.order_number, status, "not_delivered")
+    now = utcnow()
+    if now - order.delivered_at > RETURN_WINDOW:
+        raise OrderNotReturnable(order.order_number, status, "return_window_closed")
+    pending = await session.scalar(
+        select(Ticket.id).where(
+            Ticket.order_id == order.id,
+            Ticket.type == TicketType.return_,
+            Ticket.status.in_(OPEN_TICKET_STATUSES),
+        )
+    )
+    if pending is not None:
+        raise OrderNotReturnable(order.order_number, status, "return_already_requested")
+    text = _check_text("reason", reason)
+    channel = (channel or "unknown")[:64]
+    conversation_id = await _conversation_for(
+        session, order.customer_id, channel, sender_id, session_started_at
+    )
+    ticket = await _create(
+        session,
+        Ticket(
+            customer_id=order.customer_id,
+            order_id=order.id,
+            conversation_id=conversation_id,
+            type=TicketType.return_,
+            category="product",
+            subject=f"Return request for {order.order_number}",
+            description=text,
+            status=TicketStatus.new,
+            priority=TicketPriority.normal,
+            channel=channel,
+            created_at=now,
+            updated_at=now,
+        ),
+    )
+    return ticket_view(ticket)
+
+
+async def get_ticket(session: AsyncSession, customer_id: int, ticket_number: str) -> TicketView:
+    """The customer's ticket; NotFound when malformed, absent or someone else's."""
+    number = normalize_ticket_number(ticket_number)
+    ticket = None
+    if number is not None:
+        ticket = await session.scalar(
+            select(Ticket).where(
+                Ticket.ticket_number == number, Ticket.customer_id == _as_id(customer_id)
+            )
+        )
+    if ticket is None:
+        raise NotFound(f"No ticket {number or ticket_number} for this customer.")
+    return ticket_view(ticket)
+
+
+async def open_tickets(session: AsyncSession, customer_id: int) -> list[TicketView]:
+    """Tickets still being worked on (new, open, pending), newest first."""
+    tickets = await session.scalars(
+        select(Ticket)
+        .where(Ticket.customer_id == _as_id(customer_id), Ticket.status.in_(OPEN_TICKET_STATUSES))
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    )
+    return [ticket_view(ticket) for ticket in tickets]

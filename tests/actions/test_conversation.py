@@ -1,0 +1,63 @@
+"""Reading the tracker: the CRM conversation key, the verified customer, earlier requests."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+
+from actions.conversation import (
+    UNKNOWN_CHANNEL,
+    consecutive_fallbacks,
+    conversation_key,
+    entities_of_last_request,
+    last_typed_text,
+    verified_customer_id,
+)
+from tests.actions.support import SENDER, SESSION_STARTED_AT, make_tracker, user_event
+
+
+def test_conversation_key_from_the_last_session_start_and_the_channel() -> None:
+    tracker = make_tracker("hi", "greet")
+    tracker.events.insert(0, {"event": "session_started", "timestamp": 1.0})  # an older session
+    key = conversation_key(tracker)
+    assert (key.sender_id, key.session_started_at, key.channel) == (
+        SENDER,
+        SESSION_STARTED_AT,
+        "rest",
+    )
+
+
+def test_conversation_key_before_any_session_and_without_a_channel() -> None:
+    tracker = Tracker("someone", {}, {}, [], False, None, {}, "action_listen")
+    key = conversation_key(tracker)
+    assert (key.session_started_at, key.channel) == (0.0, UNKNOWN_CHANNEL)
+
+
+def test_verified_customer_id_needs_is_verified() -> None:
+    assert verified_customer_id(make_tracker(slots={"customer_id": "2"})) is None
+    assert verified_customer_id(make_tracker(slots={"customer_id": "2", "is_verified": True})) == 2
+    assert (
+        verified_customer_id(make_tracker(slots={"customer_id": "x", "is_verified": True})) is None
+    )
+
+
+def test_entities_of_last_request_stop_at_the_session_start() -> None:
+    old = user_event("status of KF-500001", "order_status", [("order_number", "KF-500001")])
+    tracker = make_tracker("10115", "inform")
+    tracker.events.insert(0, old)  # before session_started: another session
+    assert entities_of_last_request(tracker, "order_status", "order_number") == []
+
+
+def test_last_typed_text_skips_button_payloads() -> None:
+    tracker = make_tracker("/human_handoff", "human_handoff", history=[user_event("help me")])
+    assert last_typed_text(tracker) == "help me"
+
+
+def test_consecutive_fallbacks() -> None:
+    history = [
+        user_event("a", "nlu_fallback"),
+        user_event("b", "greet"),
+        user_event("c", "nlu_fallback"),
+    ]
+    tracker = make_tracker("d", "nlu_fallback", history=history)
+    assert consecutive_fallbacks(tracker) == 2
+    assert consecutive_fallbacks(tracker, skip_latest=True) == 1

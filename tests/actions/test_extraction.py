@@ -1,0 +1,102 @@
+"""Parsing answers: ratings, yes/no, "no comment", ticket categories, raw text as an answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from actions.extraction import (
+    answer_text,
+    guess_ticket_category,
+    is_decline,
+    parse_confirmation,
+    parse_rating,
+)
+from tests.actions.support import make_tracker
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (5, 5),
+        (1.0, 1),
+        ("3", 3),
+        ("5 stars", 5),
+        ("4/5", 4),
+        ("4 out of 5", 4),
+        ("I'd give you a four", 4),
+        ("Five!", 5),
+        ("rating: 2, could be better", 2),
+        (0, None),
+        (6, None),
+        (4.5, None),
+        ("4.5", None),
+        ("4,5", None),
+        ("10", None),
+        ("between 3 and 4", None),
+        ("great", None),
+        (True, None),
+        (None, None),
+    ],
+)
+def test_parse_rating(value: Any, expected: int | None) -> None:
+    assert parse_rating(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (True, True),
+        ("yes", True),
+        ("Sure, go ahead", True),
+        ("ok", True),
+        ("no", False),
+        ("Nope", False),
+        ("don't", False),
+        ("maybe", None),
+        ("", None),
+    ],
+)
+def test_parse_confirmation(value: Any, expected: bool | None) -> None:
+    assert parse_confirmation(value) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("no", "deny", True),
+        ("no, all good", "inform", True),
+        ("nothing", None, True),
+        ("no thanks!", "thanks", True),
+        ("no complaints, great", "inform", False),
+        ("it was all quite slow honestly", "deny", False),
+        ("nah", "deny", True),
+    ],
+)
+def test_is_decline(text: str, intent: str | None, expected: bool) -> None:
+    assert is_decline(make_tracker(text, intent)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The parcel never arrived", "delivery"),
+        ("refund my card", "payment"),
+        ("it's faulty", "product"),
+        ("reset my password", "account"),
+        ("OTHER", "other"),
+        ("a plate is missing", "delivery"),
+        ("translate this", None),
+    ],
+)
+def test_guess_ticket_category(text: str, expected: str | None) -> None:
+    assert guess_ticket_category(text) == expected
+
+
+def test_answer_text() -> None:
+    assert answer_text(make_tracker("  C10001 ", "inform")) == "C10001"
+    assert answer_text(make_tracker('/inform{"rating":5}', "inform")) is None
+    assert answer_text(make_tracker("what's your return policy", "faq")) is None
+    assert answer_text(make_tracker("it broke, can I return it", "faq"), free_text=True)
+    assert len(answer_text(make_tracker("x" * 5000, "inform")) or "") == 2000

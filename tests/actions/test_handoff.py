@@ -1,0 +1,70 @@
+"""Handing over to a person: the conversation is marked with a reason the agent can read."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from actions import crm
+from actions.handoff import ActionHandoff, handoff_reason
+from crm_store.models import Conversation
+from crm_store.settings import Settings
+from tests.actions.support import (
+    SENDER,
+    SESSION_STARTED_AT,
+    make_tracker,
+    run_action,
+    user_event,
+)
+
+
+async def conversation(crm_db: async_sessionmaker[AsyncSession]) -> Conversation | None:
+    async with crm_db() as session:
+        return await session.scalar(
+            select(Conversation).where(
+                Conversation.sender_id == SENDER,
+                Conversation.session_started_at == SESSION_STARTED_AT,
+            )
+        )
+
+
+async def test_handoff_marks_the_conversation_with_the_customers_request(
+    crm_db: async_sessionmaker[AsyncSession],
+) -> None:
+    tracker = make_tracker("I want to talk to a human", "human_handoff")
+    outcome = await run_action(ActionHandoff(), tracker)
+    assert outcome.responses == ["utter_handoff"]
+    marked = await conversation(crm_db)
+    assert marked is not None
+    assert str(getattr(marked.status, "value", marked.status)) == "handoff"
+    assert marked.handoff_reason == "customer asked for a human: I want to talk to a human"
+    assert marked.channel == "rest"
+
+
+async def test_handoff_after_misunderstandings_quotes_what_was_not_understood() -> None:
+    unclear = [
+        user_event("blorp the frobnicator", "nlu_fallback"),
+        user_event("frobnicate it!!", "nlu_fallback"),
+    ]
+    tracker = make_tracker("/human_handoff", "human_handoff", history=unclear)
+    assert handoff_reason(tracker) == "the bot did not understand the customer: frobnicate it!!"
+
+
+def test_handoff_after_failed_identification_says_so() -> None:
+    tracker = make_tracker("human please", "human_handoff", slots={"identification_attempts": 3.0})
+    assert handoff_reason(tracker) == "identification failed: human please"
+
+
+async def test_handoff_resets_the_flow_flags() -> None:
+    tracker = make_tracker(
+        "human", "human_handoff", slots={"handoff_requested": True, "flow_aborted": True}
+    )
+    outcome = await run_action(ActionHandoff(), tracker)
+    assert outcome.slots["handoff_requested"] is False
+    assert outcome.slots["flow_aborted"] is False
+
+
+async def test_handoff_with_the_crm_unreachable_apologises(unreachable_crm: Settings) -> None:
+    await crm.configure(unreachable_crm)
+    outcome = await run_action(ActionHandoff(), make_tracker("human", "human_handoff"))
+    assert outcome.responses == ["utter_technical_problem"]

@@ -1,0 +1,127 @@
+"""Account changes: email (valid, malformed, taken by someone else), phone and address."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from actions.profile import (
+    ActionUpdateAddress,
+    ActionUpdateEmail,
+    ActionUpdatePhone,
+    ValidateUpdateAddressForm,
+    ValidateUpdateEmailForm,
+    ValidateUpdatePhoneForm,
+)
+from crm_store.models import Customer
+from tests.actions.support import BEN, make_tracker, run_action, verified
+
+
+def profile_answer(form: str, text: str, requested: str, entities: Any = ()) -> Tracker:
+    return make_tracker(
+        text,
+        intent="inform",
+        entities=entities,
+        form=form,
+        requested_slot=requested,
+        slots=verified(BEN, "Ben"),
+    )
+
+
+async def customer(crm_db: async_sessionmaker[AsyncSession], customer_id: int) -> Customer:
+    async with crm_db() as session:
+        found = await session.get(Customer, customer_id)
+    assert found is not None
+    return found
+
+
+async def test_extract_new_email_from_the_request_of_a_verified_customer() -> None:
+    tracker = make_tracker(
+        "change my email to Ben.New@Example.org",
+        intent="update_email",
+        entities=[("email", "Ben.New@Example.org")],
+        form="update_email_form",
+        slots=verified(BEN, "Ben"),
+    )
+    outcome = await run_action(ValidateUpdateEmailForm(), tracker)
+    assert outcome.slots["new_email"] == "ben.new@example.org"
+    assert outcome.slots["requested_slot"] is None
+
+
+@pytest.mark.parametrize("text", ["ben at example dot com", "ben@", "<script>@x"])
+async def test_validate_new_email_rejects_malformed(text: str) -> None:
+    tracker = profile_answer("update_email_form", text, "new_email")
+    outcome = await run_action(ValidateUpdateEmailForm(), tracker)
+    assert outcome.slots["new_email"] is None
+    assert outcome.responses == ["utter_invalid_email"]
+
+
+async def test_update_email_saves_a_valid_one(crm_db: async_sessionmaker[AsyncSession]) -> None:
+    slots = {**verified(BEN, "Ben"), "new_email": "ben.new@example.org"}
+    outcome = await run_action(
+        ActionUpdateEmail(), make_tracker("ben.new@example.org", slots=slots)
+    )
+    assert "ben.new@example.org" in outcome.texts
+    assert (await customer(crm_db, BEN)).email == "ben.new@example.org"
+    assert outcome.slots == {"new_email": None}
+
+
+async def test_update_email_taken_by_someone_else_leaks_nothing(
+    crm_db: async_sessionmaker[AsyncSession],
+) -> None:
+    slots = {**verified(BEN, "Ben"), "new_email": "anna.schmidt@example.com"}
+    outcome = await run_action(ActionUpdateEmail(), make_tracker("x", slots=slots))
+    assert outcome.responses == ["utter_email_unavailable"]
+    assert "Anna" not in outcome.said and "Schmidt" not in outcome.said
+    assert (await customer(crm_db, BEN)).email == "ben.okafor@example.com"
+
+
+async def test_extract_and_validate_new_phone() -> None:
+    tracker = profile_answer("update_phone_form", "+44 20 7946 0999", "new_phone")
+    outcome = await run_action(ValidateUpdatePhoneForm(), tracker)
+    assert outcome.slots["new_phone"] == "+442079460999"
+
+    bad = profile_answer("update_phone_form", "call me maybe", "new_phone")
+    outcome = await run_action(ValidateUpdatePhoneForm(), bad)
+    assert outcome.slots["new_phone"] is None
+    assert outcome.responses == ["utter_invalid_phone"]
+
+
+async def test_update_phone_saves_it(crm_db: async_sessionmaker[AsyncSession]) -> None:
+    slots = {**verified(BEN, "Ben"), "new_phone": "+442079460999"}
+    outcome = await run_action(ActionUpdatePhone(), make_tracker("x", slots=slots))
+    assert "+442079460999" in outcome.texts
+    assert (await customer(crm_db, BEN)).phone == "+442079460999"
+
+
+async def test_extract_and_validate_new_address() -> None:
+    tracker = profile_answer(
+        "update_address_form", "Spitalerstraße 4,  20095   Hamburg", "new_address"
+    )
+    outcome = await run_action(ValidateUpdateAddressForm(), tracker)
+    assert outcome.slots["new_address"] == "Spitalerstraße 4, 20095 Hamburg"
+
+    bad = profile_answer("update_address_form", "somewhere nice", "new_address")
+    outcome = await run_action(ValidateUpdateAddressForm(), bad)
+    assert outcome.slots["new_address"] is None
+    assert outcome.responses == ["utter_invalid_address"]
+
+
+async def test_update_address_saves_it(crm_db: async_sessionmaker[AsyncSession]) -> None:
+    slots = {**verified(BEN, "Ben"), "new_address": "Spitalerstraße 4, 20095 Hamburg"}
+    outcome = await run_action(ActionUpdateAddress(), make_tracker("x", slots=slots))
+    assert "Spitalerstraße 4" in outcome.texts
+    saved = await customer(crm_db, BEN)
+    assert (saved.street, saved.postcode, saved.city) == ("Spitalerstraße 4", "20095", "Hamburg")
+
+
+async def test_profile_changes_need_a_verified_customer(
+    crm_db: async_sessionmaker[AsyncSession],
+) -> None:
+    tracker = make_tracker("x", slots={"customer_id": str(BEN), "new_email": "evil@example.org"})
+    outcome = await run_action(ActionUpdateEmail(), tracker)
+    assert outcome.messages == []
+    assert (await customer(crm_db, BEN)).email == "ben.okafor@example.com"

@@ -1,0 +1,118 @@
+"""What customers type -> canonical CRM values, and None for everything else."""
+
+from __future__ import annotations
+
+import pytest
+
+from crm_store.normalize import (
+    normalize_customer_number,
+    normalize_email,
+    normalize_order_number,
+    normalize_phone,
+    normalize_postcode,
+    normalize_ticket_number,
+    parse_contact,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("anna.schmidt@example.com", "anna.schmidt@example.com"),
+        ("  Anna.Schmidt@Example.COM ", "anna.schmidt@example.com"),
+        ("<ben+shop@mail.example.co.uk>.", "ben+shop@mail.example.co.uk"),
+        ("mailto:chloe@example.fr", "chloe@example.fr"),
+        ("anna", None),
+        ("anna@", None),
+        ("@example.com", None),
+        ("anna@example", None),
+        ("an na@example.com", None),
+        ("anna..schmidt@example.com", None),
+        (".anna@example.com", None),
+        ("anna@-example.com", None),
+        ("'; DROP TABLE customers; --@example.com", None),
+        ("<script>alert(1)</script>@example.com", None),
+        ("a" * 65 + "@example.com", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_normalize_email(text: str | None, expected: str | None) -> None:
+    assert normalize_email(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("+49 30 1234567", "+49301234567"),
+        ("+49 (0)30 1234567", "+49301234567"),
+        ("0049-30-1234567", "+49301234567"),
+        ("+44 20 7946 0018", "+442079460018"),
+        ("+33 1 4020 5000", "+33140205000"),
+        ("+1 (555) 010-9999.", "+15550109999"),
+        ("030 1234567", None),  # no country code
+        ("+49 30", None),  # too short
+        ("+1234567890123456", None),  # too long
+        ("+49 30 12a4567", None),
+        ("+0 30 1234567", None),
+        ("call me", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_normalize_phone(text: str | None, expected: str | None) -> None:
+    assert normalize_phone(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("normalize", "text", "expected"),
+    [
+        (normalize_customer_number, "C10001", "C10001"),
+        (normalize_customer_number, "c10001", "C10001"),
+        (normalize_customer_number, " C-10001. ", "C10001"),
+        (normalize_customer_number, "C1000", None),
+        (normalize_customer_number, "C100011", None),
+        (normalize_customer_number, "10001", None),
+        (normalize_order_number, "KF-500001", "KF-500001"),
+        (normalize_order_number, "kf500001", "KF-500001"),
+        (normalize_order_number, "kf 500001", "KF-500001"),
+        (normalize_order_number, "500001", "KF-500001"),
+        (normalize_order_number, "#500001", "KF-500001"),
+        (normalize_order_number, "KF-50001", None),
+        (normalize_order_number, "KF-5000011", None),
+        (normalize_order_number, "XY-500001", None),
+        (normalize_order_number, "' OR 1=1 --", None),
+        (normalize_ticket_number, "T-10001", "T-10001"),
+        (normalize_ticket_number, "t10001", "T-10001"),
+        (normalize_ticket_number, "T 10001", "T-10001"),
+        (normalize_ticket_number, "10001", None),
+        (normalize_ticket_number, "T-1001", None),
+        (normalize_postcode, "10115", "10115"),
+        (normalize_postcode, " 10115.", "10115"),
+        (normalize_postcode, "1011", None),
+        (normalize_postcode, "101155", None),
+        (normalize_postcode, "1O115", None),
+    ],
+)
+def test_numbers(normalize: object, text: str, expected: str | None) -> None:
+    assert normalize(text) == expected  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("anna.schmidt@example.com", ("email", "anna.schmidt@example.com")),
+        ("C10001", ("customer_number", "C10001")),
+        ("+49 30 1234567", ("phone", "+49301234567")),
+        ("it's Anna.Schmidt@example.com", ("email", "anna.schmidt@example.com")),
+        ("my customer number is c10001", ("customer_number", "C10001")),
+        ("you can call me on +49 30 1234567 thanks", ("phone", "+49301234567")),
+        ("KF-500001", None),
+        ("10115", None),
+        ("hello", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_contact(text: str | None, expected: tuple[str, str] | None) -> None:
+    assert parse_contact(text) == expected
