@@ -12,20 +12,20 @@ import json
 import os
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from crm_store.admin import collect_stats, erase_customer, export_customer, resolve_customer
 from crm_store.db import check_database, create_engine, create_sessionmaker, display_url
 from crm_store.errors import DatabaseUnavailable, NotFound
-from crm_store.exchange import reconcile
-from crm_store.migrate import alembic_config, upgrade_async
-from crm_store.seed import seed_database
 from crm_store.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+# Each command imports what only it needs (Alembic, the seed data, the models): people and
+# tests run these commands often, and a bare `python -m crm_store stats` should start quickly.
 
 PROG = "python -m crm_store"
 CHECK_TIMEOUT_SECONDS = 5.0
@@ -67,6 +67,10 @@ async def _crm_engine(settings: Settings) -> AsyncEngine:
 
 
 async def cmd_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+    from alembic.script import ScriptDirectory
+
+    from crm_store.migrate import alembic_config, upgrade_async
+
     await _reachable(settings.database_url, "CRM database", "KEFU_DATABASE_URL")
     await upgrade_async(settings.database_url)
     head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
@@ -75,6 +79,8 @@ async def cmd_upgrade(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
+    from crm_store.seed import seed_database
+
     engine = await _crm_engine(settings)
     try:
         result = await seed_database(
@@ -87,6 +93,8 @@ async def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
+    from crm_store.admin import collect_stats
+
     engine = await _crm_engine(settings)
     try:
         async with create_sessionmaker(engine)() as session:
@@ -104,6 +112,8 @@ async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
+    from crm_store.exchange import reconcile
+
     engine = await _crm_engine(settings)
     tracker = None
     try:
@@ -121,6 +131,8 @@ async def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def cmd_export_customer(settings: Settings, args: argparse.Namespace) -> int:
+    from crm_store.admin import export_customer, resolve_customer
+
     engine = await _crm_engine(settings)
     try:
         async with create_sessionmaker(engine)() as session:
@@ -133,6 +145,8 @@ async def cmd_export_customer(settings: Settings, args: argparse.Namespace) -> i
 
 
 async def cmd_erase_customer(settings: Settings, args: argparse.Namespace) -> int:
+    from crm_store.admin import erase_customer, resolve_customer
+
     engine = await _crm_engine(settings)
     try:
         async with create_sessionmaker(engine)() as session, session.begin():

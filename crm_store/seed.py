@@ -478,7 +478,8 @@ def build_demo_data(
     # Everyone else: some customers order far more often than others.
     others = [row["id"] for row in data.customers if row["id"] > 3]
     weights = [rng.paretovariate(1.5) for _ in others]
-    count = max(0, orders - len(data.orders))
+    # (Tests seed small CRMs: with only the demo customers there is nobody else to order.)
+    count = max(0, orders - len(data.orders)) if others else 0
     ages = sorted((rng.random() ** 0.8 * HISTORY for _ in range(count)), reverse=True)
     for age in ages:
         age = max(age, timedelta(minutes=30))
@@ -522,7 +523,7 @@ def build_demo_data(
     )  # fmt: skip
 
     other_orders = [row for row in data.orders if row["customer_id"] > 3]
-    for _ in range(max(0, tickets - len(data.tickets))):
+    for _ in range(max(0, tickets - len(data.tickets)) if other_orders else 0):
         category = _weighted(
             rng,
             (("delivery", 35), ("product", 30), ("payment", 15), ("account", 12), ("other", 8)),

@@ -33,7 +33,7 @@ MAX_STREET_CHARS = 200
 MAX_CITY_CHARS = 100
 
 
-def _as_id(customer_id: int | str) -> int:
+def as_customer_id(customer_id: int | str) -> int:
     # Actions keep the id in a text slot; accept "42" as well as 42.
     try:
         return int(customer_id)
@@ -45,7 +45,7 @@ async def load_customer(
     session: AsyncSession, customer_id: int | str, for_update: bool = False
 ) -> Customer:
     """The customer row, locked for update when asked (a no-op on SQLite); NotFound if absent."""
-    statement = select(Customer).where(Customer.id == _as_id(customer_id))
+    statement = select(Customer).where(Customer.id == as_customer_id(customer_id))
     if for_update:
         statement = statement.with_for_update()
     customer = await session.scalar(statement)

@@ -10,7 +10,7 @@ from crm_store.errors import OrderNotCancellable, OrderNotFound
 from crm_store.models import Order, OrderItem, OrderStatus, utcnow
 from crm_store.normalize import normalize_order_number
 from crm_store.services._common import order_view, value_of
-from crm_store.services.customers import _as_id
+from crm_store.services.customers import as_customer_id
 from crm_store.views import OrderView
 
 CANCELLABLE_STATUSES = (OrderStatus.placed, OrderStatus.paid)
@@ -28,7 +28,9 @@ async def load_order(
     if number is None:
         raise OrderNotFound(str(order_number))
     statement = _with_items(
-        select(Order).where(Order.order_number == number, Order.customer_id == _as_id(customer_id))
+        select(Order).where(
+            Order.order_number == number, Order.customer_id == as_customer_id(customer_id)
+        )
     )
     if for_update:
         statement = statement.with_for_update(of=Order)
@@ -48,7 +50,7 @@ async def recent_orders(session: AsyncSession, customer_id: int, limit: int = 5)
     orders = await session.scalars(
         _with_items(
             select(Order)
-            .where(Order.customer_id == _as_id(customer_id))
+            .where(Order.customer_id == as_customer_id(customer_id))
             .order_by(Order.placed_at.desc(), Order.id.desc())
             .limit(max(0, limit))
         )

@@ -21,7 +21,7 @@ from crm_store.normalize import normalize_ticket_number
 from crm_store.numbering import placeholder_number, ticket_number_for
 from crm_store.services._common import ticket_view, value_of
 from crm_store.services.conversations import get_or_create_conversation, link_customer
-from crm_store.services.customers import _as_id, load_customer
+from crm_store.services.customers import as_customer_id, load_customer
 from crm_store.services.orders import load_order
 from crm_store.views import TicketView
 
@@ -176,7 +176,7 @@ async def get_ticket(session: AsyncSession, customer_id: int, ticket_number: str
     if number is not None:
         ticket = await session.scalar(
             select(Ticket).where(
-                Ticket.ticket_number == number, Ticket.customer_id == _as_id(customer_id)
+                Ticket.ticket_number == number, Ticket.customer_id == as_customer_id(customer_id)
             )
         )
     if ticket is None:
@@ -188,7 +188,10 @@ async def open_tickets(session: AsyncSession, customer_id: int) -> list[TicketVi
     """Tickets still being worked on (new, open, pending), newest first."""
     tickets = await session.scalars(
         select(Ticket)
-        .where(Ticket.customer_id == _as_id(customer_id), Ticket.status.in_(OPEN_TICKET_STATUSES))
+        .where(
+            Ticket.customer_id == as_customer_id(customer_id),
+            Ticket.status.in_(OPEN_TICKET_STATUSES),
+        )
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
     )
     return [ticket_view(ticket) for ticket in tickets]

@@ -1,5 +1,7 @@
-"""Initial CRM schema: customers, products, orders, order items, tickets, conversations,
-communication records, feedback, agent users and notes.
+"""Initial CRM schema: every table the models had in the first release.
+
+Customers, products, orders and their items, tickets, conversations, communication records,
+feedback, agent users and notes.
 
 Revision ID: 0001
 Revises:

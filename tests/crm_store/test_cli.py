@@ -1,0 +1,191 @@
+"""`python -m crm_store` as people run it: a subprocess on a SQLite file via KEFU_DATABASE_URL."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from crm_store.settings import REPO_ROOT
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def crm(database: Path | str, *args: str, tracker: Path | None = None) -> Run:
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
+    env = {**os.environ, "KEFU_DATABASE_URL": url}
+    if tracker is not None:
+        env["KEFU_TRACKER_DATABASE_URL"] = f"sqlite:///{tracker}"
+    result = subprocess.run(
+        [sys.executable, "-m", "crm_store", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return Run(result.returncode, result.stdout, result.stderr)
+
+
+def crm_many(cases: list[tuple[Path | str, tuple[str, ...]]]) -> list[Run]:
+    """Run several commands at once (each is a fresh interpreter: ~0.4 s to start)."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(lambda case: crm(case[0], *case[1]), cases))
+
+
+@pytest.fixture(scope="module")
+def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CRM made by the CLI itself: upgrade, then seed (checked in the first test)."""
+    path = tmp_path_factory.mktemp("cli") / "kefu.db"
+    upgraded = crm(path, "upgrade")
+    seeded = crm(path, "seed")
+    assert (upgraded.code, seeded.code) == (0, 0), upgraded.err + seeded.err
+    assert "0001 (head)" in upgraded.out
+    assert "Loaded demo data" in seeded.out and "500 customers" in seeded.out
+    return path
+
+
+@pytest.fixture
+def database(seeded_file: Path, tmp_path: Path) -> Path:
+    """A private copy of the seeded CRM for a test that changes it."""
+    copy = tmp_path / "kefu.db"
+    shutil.copyfile(seeded_file, copy)
+    return copy
+
+
+def test_seed_twice_and_stats(database: Path) -> None:
+    again, stats, table = crm_many(
+        [(database, ("seed",)), (database, ("stats", "--json")), (database, ("stats",))]
+    )
+    assert again.code == 0 and "already" in again.out
+    assert stats.code == 0, stats.err
+    assert json.loads(stats.out) == {
+        "customers": 500,
+        "orders": 3000,
+        "tickets": 800,
+        "conversations": 0,
+        "feedback": 0,
+        "records": {"user": 0, "bot": 0, "agent": 0},
+    }
+    assert table.code == 0 and "customers" in table.out and "3000" in table.out
+
+
+def write_tracker(path: Path) -> None:
+    """Rasa's events table with one short conversation, as the SQL tracker store writes it."""
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute(
+            "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
+            "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
+            "action_name VARCHAR(255), data TEXT)"
+        )
+        rows = [
+            ("session_started", 100.0, {"event": "session_started"}),
+            ("user", 101.0, {"event": "user", "text": "hi", "input_channel": "rest",
+                             "parse_data": {"intent": {"name": "greet", "confidence": 0.9}}}),
+            ("bot", 102.0, {"event": "bot", "text": "Hello!", "data": {}}),
+        ]  # fmt: skip
+        connection.executemany(
+            "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, ?, ?, ?)",
+            [("cli-user", kind, ts, json.dumps(data)) for kind, ts, data in rows],
+        )
+    connection.close()
+
+
+def test_reconcile_says_how_many_records_it_added(database: Path, tmp_path: Path) -> None:
+    tracker = tmp_path / "tracker.db"
+    write_tracker(tracker)
+    first = crm(database, "reconcile", tracker=tracker)
+    assert first.code == 0, first.err
+    assert "added 2 records" in first.out
+    assert "added 0 records" in crm(database, "reconcile", tracker=tracker).out
+    stats = json.loads(crm(database, "stats", "--json").out)
+    assert stats["records"] == {"user": 1, "bot": 1, "agent": 0}
+
+
+def test_export_customer(seeded_file: Path) -> None:
+    for reference in ("C10001", "1"):
+        run = crm(seeded_file, "export-customer", reference)
+        assert run.code == 0, run.err
+        data = json.loads(run.out)
+        assert data["customer"]["email"] == "anna.schmidt@example.com"
+        assert {o["order_number"] for o in data["orders"]} == {
+            "KF-500001",
+            "KF-500002",
+            "KF-500003",
+        }
+        assert data["orders"][0]["items"]
+        assert [t["ticket_number"] for t in data["tickets"]] == ["T-10001"]
+        assert data["conversations"] == [] and data["feedback"] == []
+
+
+def test_erase_customer(database: Path) -> None:
+    run = crm(database, "erase-customer", "C10003")
+    assert run.code == 0, run.err
+    assert "Erased customer C10003" in run.out and "kept 2 orders" in run.out
+    data = json.loads(crm(database, "export-customer", "C10003").out)
+    assert data["customer"]["erased_at"] is not None
+    assert "chloe" not in json.dumps(data["customer"]).lower()
+    assert len(data["orders"]) == 2
+    assert "already erased" in crm(database, "erase-customer", "3").out
+
+
+def test_unknown_customer_exits_2_and_changes_nothing(seeded_file: Path) -> None:
+    before = seeded_file.read_bytes()
+    cases = [
+        ("export-customer", "C99999"),
+        ("erase-customer", "424242"),
+        ("erase-customer", "Anna"),
+    ]
+    runs = crm_many([(seeded_file, case) for case in cases])
+    for case, run in zip(cases, runs, strict=True):
+        assert run.code == 2, case
+        assert run.out == "" and "Nothing was changed" in run.err, case
+        assert "Traceback" not in run.err, case
+    assert seeded_file.read_bytes() == before
+
+
+def test_unreachable_database_exits_1_with_one_line() -> None:
+    postgres = "postgresql://kefu:secret@127.0.0.1:1/kefu"
+    sqlite = f"sqlite:///{REPO_ROOT / 'no' / 'such' / 'folder' / 'kefu.db'}"
+    cases: list[tuple[Path | str, tuple[str, ...]]] = [
+        (postgres, ("stats", "--json")),
+        (sqlite, ("upgrade",)),
+        (postgres, ("erase-customer", "C10001")),
+    ]
+    runs = crm_many(cases)
+    for case, run in zip(cases, runs, strict=True):
+        assert run.code == 1, case
+        assert "cannot reach the CRM database" in run.err and "KEFU_DATABASE_URL" in run.err
+        assert "Traceback" not in run.err and "secret" not in run.err
+        assert len(run.err.strip().splitlines()) == 1, run.err
+
+
+def test_a_database_without_tables_says_to_upgrade(tmp_path: Path) -> None:
+    run = crm(tmp_path / "blank.db", "stats")
+    assert run.code == 1 and "upgrade" in run.err and "Traceback" not in run.err
+
+
+def test_bad_settings_and_arguments_exit_2(tmp_path: Path) -> None:
+    runs = crm_many(
+        [
+            ("mysql://nope", ("stats",)),
+            (tmp_path / "x.db", ("no-such-command",)),
+            (tmp_path / "x.db", ("export-customer",)),
+        ]
+    )
+    assert [run.code for run in runs] == [2, 2, 2]
+    assert "KEFU_DATABASE_URL" in runs[0].err
