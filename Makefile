@@ -7,7 +7,7 @@ PIP_FLAGS ?= --disable-pip-version-check --no-input --quiet
 export RASA_TELEMETRY_ENABLED = false
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: run test train lint format lock shell clean
+.PHONY: run test train lint format lock shell clean bench-nlp
 .DEFAULT_GOAL := run
 
 run: envs
@@ -43,6 +43,10 @@ envs: .venv/.installed .venv-rasa/.installed
 	.venv-rasa/bin/python -m pip install $(PIP_FLAGS) pip==24.0
 	.venv-rasa/bin/python -m pip install $(PIP_FLAGS) -r requirements/rasa.lock
 	touch $@
+
+# NLP on STAR: topics, similar cases, satisfaction and sentiment latency (a few minutes, 1 core).
+bench-nlp: .venv/.installed
+	.venv/bin/python -m bench.nlp --star $(or $(STAR),/work/shared/data/star) --write-readme
 
 # Re-resolve both environments from requirements/*.in and write the lock files.
 lock:

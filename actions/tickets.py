@@ -34,6 +34,8 @@ from crm_store.services.tickets import TICKET_CATEGORIES, get_ticket, open_ticke
 
 # Shorter than this is not a description an agent can work with ("hi", "?").
 MIN_DESCRIPTION_CHARS = 3
+# A typed answer to "what is it about?" this long is already the description.
+MIN_DESCRIPTION_WORDS = 4
 
 
 class ValidateTicketStatusForm(IdentificationFormValidator):
@@ -50,8 +52,12 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
     ) -> dict[str, Any]:
         value = flow_candidate(tracker, slots.TICKET_CATEGORY, entities=("ticket_category",))
         if isinstance(value, str) and value.strip().lower() not in TICKET_CATEGORIES:
+            typed = value.strip()
             # Typed rather than clicked: "my parcel never came" is about delivery.
-            value = guess_ticket_category(value) or "other"
+            value = guess_ticket_category(typed) or "other"
+            if len(typed.split()) >= MIN_DESCRIPTION_WORDS:
+                # The customer already described the problem: don't ask for it again.
+                return {slots.TICKET_CATEGORY: value, slots.TICKET_DESCRIPTION: typed}
         if (
             value is None
             and verified_customer_id(tracker) is not None
