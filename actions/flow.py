@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import slots
 from actions.conversation import latest_intent, verified_customer_id
+from actions.extraction import confirmation_candidate, parse_confirmation, requested_slot
 from actions.handoff import perform_handoff
 
 
@@ -23,6 +24,24 @@ def abort_events(tracker: Tracker) -> list[EventType]:
     if intent == slots.INTENT_HUMAN_HANDOFF:
         return [SlotSet(slots.FLOW_ABORTED, True), SlotSet(slots.HANDOFF_REQUESTED, True)]
     return []
+
+
+def extract_confirmation(tracker: Tracker, slot: str) -> dict[str, Any]:
+    """A yes/no answer for `slot`, only when the form asked for it of a verified customer."""
+    if verified_customer_id(tracker) is None or requested_slot(tracker) != slot:
+        return {}
+    value = confirmation_candidate(tracker)
+    return {} if value is None else {slot: value}
+
+
+def validate_confirmation(
+    value: Any, dispatcher: CollectingDispatcher, slot: str
+) -> dict[str, Any]:
+    """True or False; anything else asks again (the slot stays empty)."""
+    answer = parse_confirmation(value)
+    if answer is None:
+        dispatcher.utter_message(response="utter_please_rephrase")
+    return {slot: answer}
 
 
 class FlowFormValidator(FormValidationAction, ABC):

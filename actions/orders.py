@@ -19,12 +19,10 @@ from actions.conversation import (
 from actions.crm import CrmUnavailable, run_unit_of_work
 from actions.extraction import (
     answer_text,
-    confirmation_candidate,
     flow_candidate,
-    parse_confirmation,
     requested_slot,
 )
-from actions.flow import CustomerSubmitAction
+from actions.flow import CustomerSubmitAction, extract_confirmation, validate_confirmation
 from actions.identification import IdentificationFormValidator
 from crm_store.errors import InvalidValue, OrderNotCancellable, OrderNotFound, OrderNotReturnable
 from crm_store.normalize import normalize_order_number
@@ -103,20 +101,12 @@ class ValidateCancelOrderForm(OrderFormValidator):
     async def extract_confirm_cancel(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if verified_customer_id(tracker) is None:
-            return {}
-        if requested_slot(tracker) != slots.CONFIRM_CANCEL:
-            return {}
-        value = confirmation_candidate(tracker)
-        return {} if value is None else {slots.CONFIRM_CANCEL: value}
+        return extract_confirmation(tracker, slots.CONFIRM_CANCEL)
 
     async def validate_confirm_cancel(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        answer = parse_confirmation(value)
-        if answer is None:
-            dispatcher.utter_message(response="utter_please_rephrase")
-        return {slots.CONFIRM_CANCEL: answer}
+        return validate_confirmation(value, dispatcher, slots.CONFIRM_CANCEL)
 
 
 class ValidateReturnForm(OrderFormValidator):

@@ -20,13 +20,11 @@ from actions.conversation import (
 from actions.crm import CrmUnavailable, run_unit_of_work
 from actions.extraction import (
     answer_text,
-    confirmation_candidate,
     flow_candidate,
     guess_ticket_category,
-    parse_confirmation,
     requested_slot,
 )
-from actions.flow import CustomerSubmitAction
+from actions.flow import CustomerSubmitAction, extract_confirmation, validate_confirmation
 from actions.identification import IdentificationFormValidator
 from crm_store.errors import InvalidValue, NotFound
 from crm_store.normalize import normalize_ticket_number
@@ -98,20 +96,12 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
     async def extract_confirm_ticket(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if verified_customer_id(tracker) is None:
-            return {}
-        if requested_slot(tracker) != slots.CONFIRM_TICKET:
-            return {}
-        value = confirmation_candidate(tracker)
-        return {} if value is None else {slots.CONFIRM_TICKET: value}
+        return extract_confirmation(tracker, slots.CONFIRM_TICKET)
 
     async def validate_confirm_ticket(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        answer = parse_confirmation(value)
-        if answer is None:
-            dispatcher.utter_message(response="utter_please_rephrase")
-        return {slots.CONFIRM_TICKET: answer}
+        return validate_confirmation(value, dispatcher, slots.CONFIRM_TICKET)
 
 
 class ActionAskConfirmTicket(Action):
