@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.worker import Worker
-from crm_store.exchange import ingest_events, read_tracker_events
+from crm_store.exchange import SentimentScorer, ingest_events, read_tracker_events
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +29,12 @@ class ExchangeLogger(Worker):
         crm_sessions: async_sessionmaker[AsyncSession],
         batch_size: int = 500,
         poll_interval: float = 0.5,
+        score_sentiment: SentimentScorer | None = None,
     ) -> None:
         super().__init__(poll_interval=poll_interval)
         self.tracker_engine = tracker_engine
         self.crm_sessions = crm_sessions
+        self.score_sentiment = score_sentiment
         self.batch_size = batch_size
         self.last_event_id = 0
         self.records_added = 0
@@ -44,7 +46,7 @@ class ExchangeLogger(Worker):
         if not events:
             return 0
         async with self.crm_sessions() as session, session.begin():
-            added = await ingest_events(session, events)
+            added = await ingest_events(session, events, self.score_sentiment)
         # Only advance once the batch is committed: a failed batch is read again.
         self.last_event_id = events[-1].event_id
         self.records_added += added

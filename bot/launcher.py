@@ -16,6 +16,7 @@ import signal
 import time
 from dataclasses import dataclass
 
+from bot.conversation_scorer import ConversationScorer, load_nlp_models
 from bot.exchange_logger import ExchangeLogger
 from bot.model_cache import ensure_model
 from bot.paths import LOG_DIR, REPO_ROOT
@@ -145,8 +146,15 @@ async def run(settings: Settings) -> int:
 
     tracker_engine = create_engine(settings.tracker_database_url)
     crm_engine = create_engine(settings.database_url)
-    exchange_logger = ExchangeLogger(tracker_engine, create_sessionmaker(crm_engine))
-    logger_task: asyncio.Task[None] | None = None
+    crm_sessions = create_sessionmaker(crm_engine)
+    nlp_models = load_nlp_models(settings.models_dir)
+    exchange_logger = ExchangeLogger(
+        tracker_engine, crm_sessions, score_sentiment=nlp_models.sentiment.score
+    )
+    scorer = ConversationScorer(
+        crm_sessions, nlp_models, idle_minutes=settings.conversation_idle_minutes
+    )
+    worker_tasks: list[asyncio.Task[None]] = []
     try:
         for child in children:
             say(f"Starting the {child.name} (log: {child.log_path.relative_to(REPO_ROOT)})…")
@@ -159,7 +167,10 @@ async def run(settings: Settings) -> int:
                 return 130
             stopped.cancel()
             waiting.result()
-        logger_task = asyncio.create_task(exchange_logger.run(stop))
+        worker_tasks = [
+            asyncio.create_task(exchange_logger.run(stop)),
+            asyncio.create_task(scorer.run(stop)),
+        ]
         say(f"Ready in {time.monotonic() - started:.0f} s.")
         print(how_to_chat(endpoints), flush=True)
         while not stop.is_set():
@@ -175,8 +186,7 @@ async def run(settings: Settings) -> int:
         for child in reversed(children):
             child.stop()
         stop.set()
-        if logger_task is not None:
-            await logger_task
+        await asyncio.gather(*worker_tasks)
         # A last pass so the replies of the final turns are in the CRM too.
         with contextlib.suppress(Exception):
             await exchange_logger.catch_up()

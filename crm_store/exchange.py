@@ -14,7 +14,7 @@ import json
 import logging
 import math
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -71,6 +71,10 @@ _KEPT_METADATA_KEYS = ("utter_action", "kefu_guard")
 AGENT_METADATA_KEY = "kefu_agent_id"
 MAX_AGENT_MESSAGE_CHARS = 5000
 _INSERT_CHUNK = 200
+
+# Scores a customer message's sentiment in [-1, 1]; the exchange logger passes nlp's scorer
+# (crm_store imports nothing of nlp: the dependency points from bot/ to both).
+SentimentScorer = Callable[[str], float]
 
 
 @dataclass
@@ -155,8 +159,9 @@ class _Conversation:
 class _Ingest:
     """The state of one ingest call: which conversation each sender is in, and the new rows."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, score_sentiment: SentimentScorer | None) -> None:
         self.session = session
+        self.score_sentiment = score_sentiment
         self.current: dict[str, _Conversation] = {}
         self.customers: dict[int, bool] = {}
         self.agents: dict[int, bool] = {}
@@ -273,12 +278,21 @@ class _Ingest:
             "confidence": confidence,
             "entities": entities,
             "extra": extra,
-            "sentiment": None,
+            "sentiment": self.sentiment_of(text) if direction is Direction.user else None,
             "agent_id": agent_id,
             "source_key": key,
         }
         previous = self.last_message.get(conversation.id)
         self.last_message[conversation.id] = max(previous, sent_at) if previous else sent_at
+
+    def sentiment_of(self, text: str) -> float | None:
+        if self.score_sentiment is None or not text:
+            return None
+        try:
+            return float(self.score_sentiment(text))
+        except Exception:  # a scoring bug must never cost a record: log it without a score
+            logger.exception("sentiment scoring failed; the record is kept without a score")
+            return None
 
     async def flush(self) -> int:
         added = 0
@@ -318,15 +332,20 @@ class _Ingest:
         return added
 
 
-async def ingest_events(session: AsyncSession, events: Sequence[TrackerEvent]) -> int:
+async def ingest_events(
+    session: AsyncSession,
+    events: Sequence[TrackerEvent],
+    score_sentiment: SentimentScorer | None = None,
+) -> int:
     """Turn tracker events into conversations and records; returns how many records were new.
 
     `session_started` opens a conversation (sender_id, timestamp); `user` and `bot` events become
     records in the sender's current conversation (session 0.0 before any session_started); a
     `slot` event setting `customer_id` links the conversation and its records to that customer.
-    Everything else is ignored. Idempotent: replaying events adds nothing.
+    Everything else is ignored. Idempotent: replaying events adds nothing. Customer messages
+    get `score_sentiment(text)` when a scorer is given.
     """
-    ingest = _Ingest(session)
+    ingest = _Ingest(session, score_sentiment)
     for event in events:
         if not event.sender_id:
             continue
@@ -347,6 +366,7 @@ async def reconcile(
     crm_sessionmaker: async_sessionmaker[AsyncSession],
     tracker_engine: AsyncEngine,
     batch_size: int = 500,
+    score_sentiment: SentimentScorer | None = None,
 ) -> int:
     """Ingest every event from id 0, one transaction per batch; returns the records added."""
     added = 0
@@ -356,7 +376,7 @@ async def reconcile(
         if not events:
             return added
         async with crm_sessionmaker() as session, session.begin():
-            added += await ingest_events(session, events)
+            added += await ingest_events(session, events, score_sentiment)
         after_id = events[-1].event_id
 
 

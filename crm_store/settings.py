@@ -19,6 +19,8 @@ ENV_ACTION_PORT = "KEFU_ACTION_PORT"
 ENV_RASA_API_TOKEN = "KEFU_RASA_API_TOKEN"
 ENV_MAX_MESSAGE_CHARS = "KEFU_MAX_MESSAGE_CHARS"
 ENV_REPLY_TIMEOUT_SECONDS = "KEFU_REPLY_TIMEOUT_SECONDS"
+ENV_CONVERSATION_IDLE_MINUTES = "KEFU_CONVERSATION_IDLE_MINUTES"
+ENV_MODELS_DIR = "KEFU_MODELS_DIR"
 
 DEFAULT_DATABASE_URL = f"sqlite:///{REPO_ROOT / 'var' / 'kefu.db'}"
 DEFAULT_TRACKER_DATABASE_URL = f"sqlite:///{REPO_ROOT / 'var' / 'tracker.db'}"
@@ -28,6 +30,8 @@ DEFAULT_RASA_PORT = 5005
 DEFAULT_ACTION_PORT = 5055
 DEFAULT_MAX_MESSAGE_CHARS = 1000
 DEFAULT_REPLY_TIMEOUT_SECONDS = 2.8
+DEFAULT_CONVERSATION_IDLE_MINUTES = 30.0
+DEFAULT_MODELS_DIR = REPO_ROOT / "models"
 
 # The plain (sync) URL schemes we accept; crm_store.db derives the async drivers from them.
 _URL_SCHEMES = ("sqlite", "postgresql", "postgres")
@@ -50,6 +54,8 @@ class Settings:
     rasa_api_token: str | None = None
     max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
     reply_timeout_seconds: float = DEFAULT_REPLY_TIMEOUT_SECONDS
+    conversation_idle_minutes: float = DEFAULT_CONVERSATION_IDLE_MINUTES
+    models_dir: Path = DEFAULT_MODELS_DIR
 
 
 def _read(
@@ -125,6 +131,14 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
             _positive_float,
             "a positive number of seconds",
         ),
+        conversation_idle_minutes=_read(
+            environ,
+            ENV_CONVERSATION_IDLE_MINUTES,
+            DEFAULT_CONVERSATION_IDLE_MINUTES,
+            _positive_float,
+            "a positive number of minutes",
+        ),
+        models_dir=_read(environ, ENV_MODELS_DIR, DEFAULT_MODELS_DIR, Path, "a directory"),
     )
     if settings.rasa_port == settings.action_port:
         raise SettingsError(

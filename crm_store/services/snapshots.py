@@ -265,3 +265,28 @@ async def save_conversation_scores(
             ended_at=ended_at or utcnow(),
         )
     )
+
+
+async def records_without_sentiment(
+    session: AsyncSession, limit: int = 500
+) -> list[tuple[int, str]]:
+    """Customer messages not scored yet (logged by `reconcile`, or while scoring failed)."""
+    rows = await session.execute(
+        select(CommunicationRecord.id, CommunicationRecord.text)
+        .where(
+            CommunicationRecord.direction == Direction.user,
+            CommunicationRecord.sentiment.is_(None),
+        )
+        .order_by(CommunicationRecord.id)
+        .limit(limit)
+    )
+    return [(row.id, row.text) for row in rows]
+
+
+async def save_sentiments(session: AsyncSession, scores: dict[int, float]) -> None:
+    for record_id, score in scores.items():
+        await session.execute(
+            update(CommunicationRecord)
+            .where(CommunicationRecord.id == record_id)
+            .values(sentiment=score)
+        )

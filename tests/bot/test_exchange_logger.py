@@ -3,49 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.exchange_logger import ExchangeLogger
-from crm_store.db import create_engine, create_sessionmaker
-from crm_store.models import Base, CommunicationRecord
-
-# The table Rasa's SQL tracker store writes (rasa/core/tracker_store.py, SQLTrackerStore.SQLEvent).
-tracker_metadata = MetaData()
-events = Table(
-    "events",
-    tracker_metadata,
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255), nullable=False, index=True),
-    Column("type_name", String(255), nullable=False),
-    Column("timestamp", Float),
-    Column("intent_name", String(255)),
-    Column("action_name", String(255)),
-    Column("data", Text),
-)
-
-
-@pytest_asyncio.fixture
-async def tracker(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
-    async with engine.begin() as connection:
-        await connection.run_sync(tracker_metadata.create_all)
-    yield engine
-    await engine.dispose()
-
-
-@pytest_asyncio.fixture
-async def crm(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(f"sqlite:///{tmp_path / 'crm.db'}")
-    async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
+from crm_store.exchange import events_table as events
+from crm_store.models import CommunicationRecord
+from nlp.sentiment import SentimentModel
 
 
 async def add_turn(tracker: AsyncEngine, sender: str, start: float, user: str, bot: str) -> None:
@@ -119,3 +85,35 @@ async def test_a_crm_outage_loses_nothing(
     async with crm() as session:
         texts = set((await session.scalars(select(CommunicationRecord.text))).all())
     assert texts == {"where is my parcel?", "Let me check."}
+
+
+async def test_customer_messages_get_their_sentiment_on_the_logging_path(
+    tracker: AsyncEngine, crm: async_sessionmaker[AsyncSession]
+) -> None:
+    await add_turn(tracker, "glad", 1000.0, "thank you, that is wonderful", "Happy to help!")
+    await add_turn(tracker, "cross", 2000.0, "this is terrible, I am furious", "I'm sorry.")
+    await ExchangeLogger(tracker, crm, score_sentiment=SentimentModel().score).catch_up()
+    async with crm() as session:
+        rows = (
+            await session.execute(
+                select(CommunicationRecord.text, CommunicationRecord.sentiment).order_by(
+                    CommunicationRecord.id
+                )
+            )
+        ).all()
+    scores = dict(rows)
+    assert scores["thank you, that is wonderful"] > 0.3
+    assert scores["this is terrible, I am furious"] < -0.3
+    # The bot's own messages are not the customer's mood.
+    assert scores["Happy to help!"] is None and scores["I'm sorry."] is None
+
+
+async def test_a_failing_scorer_costs_no_record(
+    tracker: AsyncEngine, crm: async_sessionmaker[AsyncSession]
+) -> None:
+    def broken(text: str) -> float:
+        raise RuntimeError("model file is corrupt")
+
+    await add_turn(tracker, "alice", 1000.0, "hello", "Hi!")
+    await ExchangeLogger(tracker, crm, score_sentiment=broken).catch_up()
+    assert await count_records(crm) == 2

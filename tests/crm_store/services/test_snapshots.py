@@ -21,7 +21,9 @@ from crm_store.services.snapshots import (
     customer_snapshots,
     feedback_snapshots,
     order_snapshots,
+    records_without_sentiment,
     save_conversation_scores,
+    save_sentiments,
     ticket_snapshots,
 )
 
@@ -140,3 +142,26 @@ async def test_customer_order_ticket_and_feedback_snapshots(seeded: Sessions) ->
     assert {o["status"] for o in orders} >= {"delivered", "cancelled", "returned"}
     assert len(tickets) >= 800 and tickets[0]["category"] and tickets[0]["text"].strip()
     assert [(f["csat"], f["comment"]) for f in feedback] == [(5, "great")]
+
+
+async def test_unscored_customer_messages_are_found_and_saved(seeded: Sessions) -> None:
+    async with seeded() as session, session.begin():
+        await add_conversations(session)
+    async with seeded() as session:
+        unscored = await records_without_sentiment(session)
+    # Customer messages only: bot and agent messages carry no sentiment.
+    assert [text for _, text in unscored] == [
+        "where is my order",
+        "thanks, bye",
+        "asdf qwer",
+        "zzz",
+    ]
+    async with seeded() as session, session.begin():
+        await save_sentiments(session, {unscored[1][0]: 0.7})
+    async with seeded() as session:
+        assert [text for _, text in await records_without_sentiment(session, limit=2)] == [
+            "where is my order",
+            "asdf qwer",
+        ]
+        scored = await session.get(CommunicationRecord, unscored[1][0])
+        assert scored is not None and scored.sentiment == 0.7
