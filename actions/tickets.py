@@ -21,11 +21,11 @@ from actions.crm import CrmUnavailable, run_unit_of_work
 from actions.extraction import (
     answer_text,
     flow_candidate,
-    guess_ticket_category,
     requested_slot,
 )
 from actions.flow import CustomerSubmitAction, extract_confirmation, validate_confirmation
 from actions.identification import IdentificationFormValidator
+from actions.similar_cases import remember_ticket, suggest_ticket_category
 from crm_store.errors import InvalidValue, NotFound
 from crm_store.normalize import normalize_ticket_number
 from crm_store.services.tickets import TICKET_CATEGORIES, get_ticket, open_ticket, open_tickets
@@ -52,7 +52,7 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
         if isinstance(value, str) and value.strip().lower() not in TICKET_CATEGORIES:
             typed = value.strip()
             # Typed rather than clicked: "my parcel never came" is about delivery.
-            value = guess_ticket_category(typed) or "other"
+            value = await suggest_ticket_category(typed) or "other"
             if len(typed.split()) >= MIN_DESCRIPTION_WORDS:
                 # The customer already described the problem: don't ask for it again.
                 return {slots.TICKET_CATEGORY: value, slots.TICKET_DESCRIPTION: typed}
@@ -62,7 +62,7 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
             and requested_slot(tracker) is None
             and latest_intent(tracker) == "open_ticket"
         ):
-            value = guess_ticket_category(latest_text(tracker))
+            value = await suggest_ticket_category(latest_text(tracker))
         return {} if value is None else {slots.TICKET_CATEGORY: value}
 
     async def validate_ticket_category(
@@ -156,6 +156,7 @@ class ActionOpenTicket(CustomerSubmitAction):
         except CrmUnavailable:
             dispatcher.utter_message(response="utter_technical_problem")
             return []
+        remember_ticket(ticket.ticket_number, f"{ticket.subject}\n{description}", category)
         dispatcher.utter_message(text=replies.ticket_opened(ticket))
         return []
 

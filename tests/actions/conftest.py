@@ -18,7 +18,7 @@ import pytest
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from actions import crm
+from actions import crm, similar_cases
 from crm_store.db import create_engine, create_sessionmaker
 from crm_store.models import Base
 from crm_store.seed import seed_database
@@ -65,8 +65,10 @@ async def actions_crm(crm_url: str) -> AsyncIterator[Settings]:
     """Points the actions at this test's CRM copy, and closes their engine afterwards."""
     settings = settings_for(crm_url)
     await crm.configure(settings)
+    similar_cases.forget_index()  # built from another test's CRM otherwise
     yield settings
     await crm.configure(None)
+    similar_cases.forget_index()
 
 
 @pytest_asyncio.fixture

@@ -1,0 +1,81 @@
+"""Similar past tickets for the bot: which category a new request most likely belongs to.
+
+The index holds the CRM's tickets (subject and description, labelled with the category agents
+gave them). It is built on first use, in a thread so the action server keeps answering, and
+grows with every ticket the bot opens. Other customers' tickets only ever vote on a category:
+nothing of their text reaches the customer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from actions.crm import CrmUnavailable, run_unit_of_work
+from actions.extraction import guess_ticket_category
+from crm_store.services.snapshots import ticket_snapshots
+from nlp.similarity import SimilarityIndex
+
+logger = logging.getLogger(__name__)
+
+# Share of the similarity-weighted vote the winning category needs; below it, ask.
+MIN_VOTE_SHARE = 0.6
+
+
+@dataclass
+class _TicketIndex:
+    index: SimilarityIndex | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+_state = _TicketIndex()
+
+
+def _build(snapshots: list[dict[str, str]]) -> SimilarityIndex:
+    index = SimilarityIndex()
+    index.add(
+        [ticket["id"] for ticket in snapshots],
+        [ticket["text"] for ticket in snapshots],
+        [ticket["category"] for ticket in snapshots],
+    )
+    return index
+
+
+async def ticket_index() -> SimilarityIndex | None:
+    """The index of past tickets; None while the CRM cannot be read (tried again next time)."""
+    if _state.index is not None:
+        return _state.index
+    async with _state.lock:
+        if _state.index is None:
+            try:
+                snapshots = await run_unit_of_work(ticket_snapshots)
+            except CrmUnavailable:
+                return None
+            _state.index = await asyncio.to_thread(_build, snapshots)
+            logger.info("ticket similarity index built from %d tickets", len(snapshots))
+    return _state.index
+
+
+async def suggest_ticket_category(text: str) -> str | None:
+    """The category the customer's words name, else the one similar past tickets agree on."""
+    named = guess_ticket_category(text)
+    if named is not None:
+        return named
+    index = await ticket_index()
+    if index is None or not len(index):
+        return None
+    suggestion = index.suggest_category(text)
+    return suggestion.category if suggestion.confidence >= MIN_VOTE_SHARE else None
+
+
+def remember_ticket(ticket_number: str, text: str, category: str) -> None:
+    """Add a ticket the bot just opened, so the next similar request finds it."""
+    if _state.index is not None:
+        _state.index.add([ticket_number], [text], [category])
+
+
+def forget_index() -> None:
+    """Drop the index (tests, or after the CRM was replaced); it is rebuilt on next use."""
+    _state.index = None
+    _state.lock = asyncio.Lock()

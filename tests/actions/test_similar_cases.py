@@ -1,0 +1,74 @@
+"""Similar past tickets suggest a new ticket's category; their text never reaches the customer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from actions import crm, similar_cases
+from actions.similar_cases import remember_ticket, suggest_ticket_category, ticket_index
+from crm_store.db import create_engine, create_sessionmaker
+from crm_store.models import Base
+from crm_store.seed import seed_database
+from crm_store.settings import Settings
+from tests.actions.support import SEED, SEEDED_AT, settings_for
+
+
+@pytest.fixture
+async def many_tickets(tmp_path: Path) -> Settings:
+    """A CRM with a few hundred past tickets to learn from."""
+    url = f"sqlite:///{tmp_path / 'tickets.db'}"
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.create_all)
+    await seed_database(
+        create_sessionmaker(engine), SEED, now=SEEDED_AT, customers=40, orders=120, tickets=300
+    )
+    await engine.dispose()
+    settings = settings_for(url)
+    await crm.configure(settings)
+    similar_cases.forget_index()
+    return settings
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("the item stopped working after a week", "product"),
+        ("I received the wrong item", "product"),
+        ("newsletters keep coming although I unsubscribed", "account"),
+        ("do you offer gift wrapping?", "other"),
+    ],
+)
+async def test_words_without_keywords_get_the_category_of_similar_tickets(
+    many_tickets: Settings, text: str, category: str
+) -> None:
+    assert await suggest_ticket_category(text) == category
+
+
+async def test_named_keywords_win_over_neighbours(many_tickets: Settings) -> None:
+    assert await suggest_ticket_category("my card payment failed") == "payment"
+
+
+async def test_unrelated_words_get_no_category(many_tickets: Settings) -> None:
+    for text in ("", "😀😀", "zxqv wibble", "x" * 100_000):
+        assert await suggest_ticket_category(text) is None
+
+
+async def test_the_index_grows_with_each_new_ticket(many_tickets: Settings) -> None:
+    index = await ticket_index()
+    assert index is not None
+    before = len(index)
+    assert await suggest_ticket_category("my parrot ate the manual") is None
+    for number in ("T-90001", "T-90002", "T-90003"):
+        remember_ticket(number, "my parrot ate the manual", "product")
+    assert len(index) == before + 3
+    assert await suggest_ticket_category("the parrot ate the manual again") == "product"
+
+
+async def test_an_unreachable_crm_leaves_only_the_keywords(unreachable_crm: Settings) -> None:
+    await crm.configure(unreachable_crm)
+    assert await ticket_index() is None
+    assert await suggest_ticket_category("the item stopped working") is None
+    assert await suggest_ticket_category("my parcel is late") == "delivery"
