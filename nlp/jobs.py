@@ -1,0 +1,213 @@
+"""Batch jobs on plain records: train every model, score conversations, write a report.
+
+The lead's CRM reader turns database rows into a `RecordSet` and calls these; nothing here
+touches a database. Long steps show tqdm progress; training uses one core.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from nlp import analytics, artefacts, metrics, satisfaction, sentiment, topics
+from nlp.compute import one_core
+from nlp.records import Conversation, RecordSet, to_jsonable
+from nlp.similarity import SimilarityIndex
+
+MIN_TOPIC_DOCS = 30
+RECORD_KINDS = ("conversations", "customers", "orders", "feedback", "tickets")
+
+
+def _digest(convs: Sequence[Conversation]) -> str:
+    return artefacts.data_hash(to_jsonable(c) for c in convs)
+
+
+def train(
+    records: RecordSet,
+    models_dir: str | Path,
+    bootstrap: Sequence[Conversation] = (),
+    as_of: datetime | None = None,
+    topic_config: topics.TopicConfig | None = None,
+) -> dict[str, Any]:
+    """Train what the records allow; returns {model name: version path or skip reason}.
+
+    `bootstrap` (e.g. STAR converted by nlp.star_convert) fills in for satisfaction labels and
+    sentiment text until the project's own records are enough.
+    """
+    out: dict[str, Any] = {}
+    convs = records.conversations
+    with one_core():
+        texts = [t.text for c in [*convs, *bootstrap] for t in c.turns if t.speaker == "customer"]
+        sent: sentiment.SentimentModel | None = None
+        try:
+            sent = sentiment.train(texts)
+            out["sentiment"] = str(sent.save(models_dir, artefacts.data_hash(texts), {}))
+        except ValueError as exc:
+            out["sentiment"] = f"skipped: {exc}"
+        if len(convs) >= MIN_TOPIC_DOCS:
+            model = topics.train([c.text() for c in convs], topic_config)
+            out["topics"] = str(model.save(models_dir, _digest(convs)))
+        else:
+            out["topics"] = f"skipped: {len(convs)} conversations (need {MIN_TOPIC_DOCS})"
+        index = SimilarityIndex()
+        index.add(
+            [c.id for c in convs], [c.text() for c in convs], [c.labels.get("topic") for c in convs]
+        )
+        out["similarity"] = str(index.save(models_dir))
+        if records.tickets:
+            tickets = SimilarityIndex()
+            tickets.add(
+                [t.id for t in records.tickets],
+                [t.text for t in records.tickets],
+                [t.category for t in records.tickets],
+            )
+            out["tickets"] = str(tickets.save(models_dir, name="tickets"))
+        try:
+            sat = satisfaction.train_from_records(convs, bootstrap, sent)
+            out["satisfaction"] = str(sat.save(models_dir, _digest(convs or bootstrap), {}))
+        except ValueError as exc:
+            out["satisfaction"] = f"skipped: {exc}"
+        if records.customers and records.orders:
+            try:
+                churn = analytics.train_churn(
+                    records.customers, records.orders, as_of, records.feedback, convs
+                )
+                out["churn"] = str(save_churn(churn, models_dir, records))
+            except ValueError as exc:
+                out["churn"] = f"skipped: {exc}"
+    return out
+
+
+def save_churn(model: analytics.ChurnModel, models_dir: str | Path, records: RecordSet) -> Path:
+    """joblib-save the churn forest (loaded only from our own models dir, like the others)."""
+    import joblib
+
+    digest = artefacts.data_hash(to_jsonable(o) for o in records.orders)
+    path = artefacts.new_version_dir(models_dir, "churn", digest)
+    try:
+        joblib.dump(model.estimator, path / "estimator.joblib")
+        cfg = {"features": list(analytics.CHURN_FEATURES), "churn_days": model.churn_days}
+        artefacts.write_manifest(path, "churn", digest, cfg, model.metrics)
+    except Exception:
+        artefacts.discard(path)
+        raise
+    return path
+
+
+def _try(load: Any, *args: Any) -> Any:
+    try:
+        return load(*args)
+    except artefacts.ModelNotFoundError:
+        return None
+
+
+def score(records: RecordSet, models_dir: str | Path) -> list[dict[str, Any]]:
+    """Per conversation: mean sentiment, topic, predicted CSAT, similar past conversations."""
+    sent = _try(sentiment.SentimentModel.load, models_dir)
+    top = _try(topics.TopicModel.load, models_dir)
+    sat = _try(satisfaction.SatisfactionModel.load, models_dir)
+    if sat is not None:
+        sat.sentiment = sent
+    index = _try(SimilarityIndex.load, models_dir)
+    rows = []
+    for c in tqdm(records.conversations, desc="score"):
+        s = satisfaction.score_conversation(c, sat, sent)
+        topic = top.assign(c.text()) if top else None
+        rows.append(
+            {
+                "id": c.id,
+                "sentiment_mean": s.features["sent_mean"],
+                "predicted_csat": s.csat,
+                "p_satisfied": s.p_satisfied,
+                "satisfaction_source": s.source,
+                "topic": topic.topic if topic else None,
+                "topic_label": topic.label if topic else topics.UNKNOWN,
+                "similar": [n.id for n in index.query(c.text(), k=5, exclude=c.id)]
+                if index
+                else [],
+            }
+        )
+    return rows
+
+
+def report(
+    records: RecordSet,
+    out_dir: str | Path,
+    models_dir: str | Path | None = None,
+    as_of: datetime | None = None,
+) -> dict[str, Any]:
+    """Write summary.json, summary.md and PNG charts to out_dir; returns the summary."""
+    from nlp import charts
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    convs = records.conversations
+    summary: dict[str, Any] = {
+        "kpis": analytics.kpis(records.customers, records.orders, records.feedback, convs, as_of)
+    }
+    files: list[str] = []
+    sent = _try(sentiment.SentimentModel.load, models_dir) if models_dir else None
+    sentiments = [sentiment.sentiment_score(t.text, sent) for c in convs for t in c.turns
+                  if t.speaker == "customer"]  # fmt: skip
+    if sentiments:
+        summary["sentiment_mean"] = metrics.mean(sentiments)
+        files.append(
+            charts.histogram(
+                out / "sentiment.png", sentiments, "Customer message sentiment", "sentiment"
+            ).name
+        )
+    ratings = [f.csat for f in records.feedback if f.csat] + [c.csat for c in convs if c.csat]
+    if ratings:
+        counts = Counter(ratings)
+        files.append(
+            charts.bar(
+                out / "csat.png",
+                [1, 2, 3, 4, 5],
+                [counts.get(i, 0) for i in range(1, 6)],
+                "CSAT ratings",
+                "conversations",
+            ).name
+        )  # type: ignore[list-item]
+    if models_dir and convs:
+        scored = score(records, models_dir)
+        shares = Counter(r["topic_label"] for r in scored)
+        summary["topics"] = dict(shares.most_common())
+        labels, values = zip(*shares.most_common(12), strict=True)
+        files.append(
+            charts.bar(
+                out / "topics.png", labels, values, "Conversations by topic", "conversations"
+            ).name
+        )
+    if records.customers and records.orders:
+        table = analytics.rfm(records.customers, records.orders, as_of)
+        seg = analytics.segment([[r.recency_days, r.frequency, r.monetary] for r in table])
+        summary["segments"] = {"method": seg.method, "k": seg.k, "silhouette": seg.silhouette,
+                               "sizes": dict(Counter(seg.labels))}  # fmt: skip
+        files.append(
+            charts.scatter(
+                out / "segments.png",
+                [r.recency_days for r in table],
+                [r.monetary for r in table],
+                seg.labels,
+                "RFM segments",
+                "recency (days)",
+                "monetary",
+            ).name
+        )
+        rules = analytics.association_rules(records.orders)
+        summary["top_rules"] = [to_jsonable(r) for r in rules[:10]]
+    summary["charts"] = files
+    (out / "summary.json").write_text(
+        json.dumps(to_jsonable(summary), indent=2, default=str) + "\n"
+    )
+    lines = ["# Kefu analytics report", "", "| KPI | value |", "|---|---|"]
+    lines += [f"| {k} | {'–' if v is None else f'{v:.1f}'} |" for k, v in summary["kpis"].items()]
+    lines += ["", *[f"![{f}]({f})" for f in files]]
+    (out / "summary.md").write_text("\n".join(lines) + "\n")
+    return summary

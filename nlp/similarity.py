@@ -1,0 +1,266 @@
+"""Similar past cases: an incrementally growing TF-IDF index over hashed word features.
+
+Hashing needs no vocabulary, so `add()` never refits anything: new rows are weighted with the
+current IDF and appended; the whole matrix is re-weighted only once the index has grown by
+REWEIGHT_SHARE since the last time (amortised, so one add() stays cheap at any size).
+The index saves as .npz and JSON only, so loading it never unpickles anything.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from nlp import artefacts
+from nlp.text import MAX_DOC_CHARS, clean, content_tokens
+
+NAME = "similarity"
+N_FEATURES = 2**20
+REWEIGHT_SHARE = 0.10
+# Below this cosine a "neighbour" shares only a stray word: better no answer than a wrong one.
+MIN_SCORE = 0.05
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    id: str
+    score: float
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class CategorySuggestion:
+    """k-NN vote: the winning category, its share of the similarity-weighted vote, and votes."""
+
+    category: str | None
+    confidence: float
+    votes: dict[str, float]
+
+
+@dataclass(frozen=True)
+class FaqMatch:
+    id: str
+    score: float
+    question: str
+
+
+def _terms(text: str) -> list[str]:
+    toks = content_tokens(clean(text, MAX_DOC_CHARS))
+    return toks + [f"{a}_{b}" for a, b in pairwise(toks)]
+
+
+def _hash_counts(text: str) -> dict[int, float]:
+    from zlib import crc32
+
+    counts = Counter(crc32(t.encode()) % N_FEATURES for t in _terms(text))
+    # Sublinear TF: a word said ten times is not ten times as telling.
+    return {k: 1.0 + float(np.log(v)) for k, v in counts.items()}
+
+
+class SimilarityIndex:
+    """Cosine TF-IDF search over past conversations/tickets; add() grows it without retraining."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.labels: list[str | None] = []
+        self._id_pos: dict[str, int] = {}
+        self._tf_chunks: list[sparse.csr_matrix] = []
+        self._tf: sparse.csr_matrix = sparse.csr_matrix((0, N_FEATURES), dtype=np.float32)
+        self._df = np.zeros(N_FEATURES, dtype=np.int32)
+        self._weighted: sparse.csr_matrix = sparse.csr_matrix((0, N_FEATURES), dtype=np.float32)
+        self._weighted_t: sparse.csr_matrix = self._weighted.T.tocsr()
+        self._pending: list[sparse.csr_matrix] = []
+        self._pending_t: list[sparse.csr_matrix] = []
+        self._weighted_at = 0
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _idf(self, indices: np.ndarray) -> np.ndarray:
+        """Smoothed IDF of the given features only: the full 2^20 array is never needed."""
+        n = max(len(self.ids), 1)
+        return (np.log((1 + n) / (1 + self._df[indices])) + 1.0).astype(np.float32)
+
+    def _rows(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        indptr, indices, data = [0], [], []
+        for t in texts:
+            c = _hash_counts(t)
+            indices.extend(c.keys())
+            data.extend(c.values())
+            indptr.append(len(indices))
+        return sparse.csr_matrix(
+            (np.array(data, dtype=np.float32), np.array(indices, dtype=np.int64), indptr),
+            shape=(len(texts), N_FEATURES),
+        )
+
+    @staticmethod
+    def _weigh(tf: sparse.csr_matrix, idf: Callable[[np.ndarray], np.ndarray]) -> sparse.csr_matrix:
+        """TF * IDF, each row scaled to unit length (so a dot product is the cosine)."""
+        w = tf.copy().astype(np.float32)
+        w.data *= idf(w.indices)
+        rows = np.repeat(np.arange(w.shape[0]), np.diff(w.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=w.data**2, minlength=w.shape[0]))
+        norms[norms == 0] = 1.0
+        w.data /= norms[rows].astype(np.float32)
+        return w
+
+    def add(
+        self, ids: Sequence[str], texts: Sequence[str], labels: Sequence[str | None] | None = None
+    ) -> None:
+        """Append documents; an id already present is replaced (its old row stops matching)."""
+        labels = list(labels) if labels is not None else [None] * len(ids)
+        if not (len(ids) == len(texts) == len(labels)):
+            raise ValueError("ids, texts and labels must have the same length")
+        if not ids:
+            return
+        tf = self._rows([t if isinstance(t, str) else "" for t in texts])
+        for i, doc_id in enumerate(ids):
+            old = self._id_pos.get(str(doc_id))
+            if old is not None:
+                self.ids[old] = ""  # tombstone: the row stays, but never comes back as a result
+            self._id_pos[str(doc_id)] = len(self.ids)
+            self.ids.append(str(doc_id))
+            self.labels.append(None if labels[i] is None else str(labels[i]))
+        np.add.at(self._df, tf.indices, 1)
+        self._tf_chunks.append(tf)
+        self._pending.append(self._weigh(tf, self._idf))
+        self._pending_t.append(self._pending[-1].T.tocsr())
+        if len(self.ids) - self._weighted_at > REWEIGHT_SHARE * len(self.ids):
+            self._reweight()
+
+    def _reweight(self) -> None:
+        if len(self._tf_chunks) > 1:
+            self._tf_chunks = [sparse.vstack(self._tf_chunks, format="csr")]
+        self._tf = self._tf_chunks[0] if self._tf_chunks else self._tf
+        self._weighted = self._weigh(self._tf, self._idf)
+        self._weighted_t = self._weighted.T.tocsr()
+        self._pending, self._pending_t = [], []
+        self._weighted_at = len(self.ids)
+
+    def _scores(self, q: sparse.csr_matrix) -> np.ndarray:
+        # Blocks are stored transposed (features x documents), so a query touches only the
+        # rows of its own few features instead of the whole index.
+        if len(self._pending) > 32:
+            self._weighted = sparse.vstack([self._weighted, *self._pending], format="csr")
+            self._weighted_t = self._weighted.T.tocsr()
+            self._pending, self._pending_t = [], []
+        blocks = [self._weighted_t, *self._pending_t]
+        return np.concatenate([b[q.indices].T.dot(q.data) for b in blocks])
+
+    def query(
+        self, text: Any, k: int = 5, exclude: str | None = None, min_score: float = MIN_SCORE
+    ) -> list[Neighbour]:
+        """The k most similar documents, best first; [] for empty, unknown-word or bad input."""
+        if not isinstance(text, str) or not self.ids or k <= 0:
+            return []
+        q = self._weigh(self._rows([text]), self._idf)
+        if q.nnz == 0:
+            return []
+        scores = self._scores(q)
+        want = min(len(scores), k + 2)
+        top = (
+            np.argpartition(-scores, want - 1)[:want]
+            if want < len(scores)
+            else np.arange(len(scores))
+        )
+        out: list[Neighbour] = []
+        for i in top[np.argsort(-scores[top], kind="stable")]:
+            if scores[i] < min_score or not self.ids[i] or self.ids[i] == exclude:
+                continue
+            out.append(Neighbour(self.ids[i], float(scores[i]), self.labels[i]))
+            if len(out) == k:
+                break
+        if len(out) < k and len(top) < len(scores):
+            # Tombstones or the excluded id used up the spare slots: fall back to a full sort.
+            return self._query_full(scores, k, exclude, min_score)
+        return out
+
+    def _query_full(
+        self, scores: np.ndarray, k: int, exclude: str | None, min_score: float
+    ) -> list[Neighbour]:
+        out = []
+        for i in np.argsort(-scores, kind="stable"):
+            if scores[i] < min_score:
+                break
+            if self.ids[i] and self.ids[i] != exclude:
+                out.append(Neighbour(self.ids[i], float(scores[i]), self.labels[i]))
+                if len(out) == k:
+                    break
+        return out
+
+    def suggest_category(self, text: Any, k: int = 7) -> CategorySuggestion:
+        """Category for a new ticket by a similarity-weighted vote of its k labelled neighbours."""
+        votes: dict[str, float] = {}
+        # Ask for spares: unlabelled neighbours do not vote, and k voters are wanted.
+        labelled = [n for n in self.query(text, k=k * 3) if n.label is not None][:k]
+        for n in labelled:
+            votes[n.label] = votes.get(n.label, 0.0) + n.score
+        if not votes:
+            return CategorySuggestion(None, 0.0, {})
+        best = max(votes, key=lambda c: (votes[c], c))
+        return CategorySuggestion(best, votes[best] / sum(votes.values()), votes)
+
+    def save(
+        self, models_dir: str | Path, config: dict[str, Any] | None = None, name: str = NAME
+    ) -> Path:
+        """Write models/<name>/<version>/ (e.g. name="tickets" for a ticket index)."""
+        self._reweight()
+        digest = artefacts.data_hash(self.ids)
+        path = artefacts.new_version_dir(models_dir, name, digest)
+        try:
+            sparse.save_npz(path / "tf.npz", self._tf)
+            (path / "docs.json").write_text(json.dumps({"ids": self.ids, "labels": self.labels}))
+            artefacts.write_manifest(
+                path,
+                name,
+                digest,
+                {"n_features": N_FEATURES, **(config or {})},
+                {"docs": len(self)},
+            )
+        except Exception:
+            artefacts.discard(path)
+            raise
+        return path
+
+    @classmethod
+    def load(
+        cls, models_dir: str | Path, version: str | None = None, name: str = NAME
+    ) -> SimilarityIndex:
+        art = artefacts.load_artefact(models_dir, name, version)
+        if art.manifest["config"].get("n_features") != N_FEATURES:
+            raise artefacts.ModelVersionError(f"{art.path}: built with another feature size")
+        docs = json.loads(art.file("docs.json").read_text())
+        index = cls()
+        index.ids, index.labels = list(docs["ids"]), list(docs["labels"])
+        index._id_pos = {d: i for i, d in enumerate(index.ids) if d}
+        index._tf = sparse.load_npz(art.file("tf.npz")).tocsr().astype(np.float32)
+        index._tf_chunks = [index._tf]
+        index._df = np.bincount(index._tf.indices, minlength=N_FEATURES).astype(np.int32)
+        index._reweight()
+        return index
+
+
+def match_faq(
+    text: Any, faqs: Sequence[tuple[str, str]], min_score: float = 0.15
+) -> FaqMatch | None:
+    """Best FAQ for a question among (id, question text) pairs, or None below min_score.
+
+    For a handful of FAQs the index is rebuilt per call; keep a SimilarityIndex for many.
+    """
+    if not faqs:
+        return None
+    index = SimilarityIndex()
+    index.add([f[0] for f in faqs], [f[1] for f in faqs])
+    hits = index.query(text, k=1, min_score=min_score)
+    if not hits:
+        return None
+    question = dict(faqs)[hits[0].id]
+    return FaqMatch(hits[0].id, hits[0].score, question)
