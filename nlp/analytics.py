@@ -5,6 +5,7 @@ Formulas live in nlp.metrics; this module turns records into the numbers those f
 
 from __future__ import annotations
 
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -265,7 +266,9 @@ def train_churn(
         "churn_days": churn_days,
     }
     top = ", ".join(f"{k} {v:.2f}" for k, v in list(info["feature_importances"].items())[:4])
-    print(f"churn: {len(ids)} customers, held-out ROC-AUC {auc}, importances: {top}")
+    print(
+        f"churn: {len(ids)} customers, held-out ROC-AUC {auc}, importances: {top}", file=sys.stderr
+    )
     return ChurnModel(final, churn_days, info)
 
 

@@ -45,11 +45,14 @@ def histogram(path: Path, values: Sequence[float], title: str, xlabel: str, bins
 
 def scatter(
     path: Path, x: Sequence[float], y: Sequence[float], groups: Sequence[int], title: str,
-    xlabel: str, ylabel: str,
+    xlabel: str, ylabel: str, log_y: bool = False,
 ) -> Path:  # fmt: skip
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6, 4))
     points = ax.scatter(list(x), list(y), c=list(groups), cmap="tab10", s=14)
+    if log_y:
+        # Spend is heavy-tailed: one big customer would flatten everybody else to a line.
+        ax.set_yscale("symlog", linthresh=10)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

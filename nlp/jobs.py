@@ -50,11 +50,13 @@ def train(
             out["sentiment"] = str(sent.save(models_dir, artefacts.data_hash(texts), {}))
         except ValueError as exc:
             out["sentiment"] = f"skipped: {exc}"
-        if len(convs) >= MIN_TOPIC_DOCS:
-            model = topics.train([c.text() for c in convs], topic_config)
-            out["topics"] = str(model.save(models_dir, _digest(convs)))
+        # Topics are what customers write about: their turns, and the tickets they wrote.
+        docs = [c.customer_text() for c in convs] + [t.text for t in records.tickets]
+        if len(docs) >= MIN_TOPIC_DOCS:
+            model = topics.train(docs, topic_config)
+            out["topics"] = str(model.save(models_dir, artefacts.data_hash(docs)))
         else:
-            out["topics"] = f"skipped: {len(convs)} conversations (need {MIN_TOPIC_DOCS})"
+            out["topics"] = f"skipped: {len(docs)} texts (need {MIN_TOPIC_DOCS})"
         index = SimilarityIndex()
         index.add(
             [c.id for c in convs], [c.text() for c in convs], [c.labels.get("topic") for c in convs]
@@ -118,7 +120,7 @@ def score(records: RecordSet, models_dir: str | Path) -> list[dict[str, Any]]:
     rows = []
     for c in tqdm(records.conversations, desc="score"):
         s = satisfaction.score_conversation(c, sat, sent)
-        topic = top.assign(c.text()) if top else None
+        topic = top.assign(c.customer_text()) if top else None
         rows.append(
             {
                 "id": c.id,
@@ -197,7 +199,8 @@ def report(
                 seg.labels,
                 "RFM segments",
                 "recency (days)",
-                "monetary",
+                "monetary (EUR, log scale)",
+                log_y=True,
             ).name
         )
         rules = analytics.association_rules(records.orders)

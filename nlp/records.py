@@ -244,13 +244,16 @@ _READERS = {
 }
 
 
-def load_records(paths: dict[str, str | Path | None]) -> RecordSet:
-    """Read a RecordSet from JSONL files keyed like its fields (missing keys stay empty)."""
+def records_from(dicts: dict[str, Iterable[dict[str, Any]]]) -> RecordSet:
+    """A RecordSet from dicts of the JSONL shapes, keyed like its fields (e.g. CRM snapshots)."""
     out = RecordSet()
-    for key, path in paths.items():
-        if path is None:
-            continue
+    for key, rows in dicts.items():
         if key not in _READERS:
             raise ValueError(f"unknown record kind {key!r}; expected one of {sorted(_READERS)}")
-        setattr(out, key, [_READERS[key](d) for d in read_jsonl(path)])
+        setattr(out, key, [_READERS[key](d) for d in rows])
     return out
+
+
+def load_records(paths: dict[str, str | Path | None]) -> RecordSet:
+    """Read a RecordSet from JSONL files keyed like its fields (missing keys stay empty)."""
+    return records_from({key: read_jsonl(path) for key, path in paths.items() if path is not None})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -261,7 +262,8 @@ def train(
     print(
         f"satisfaction ({source}, {kind}): {len(pairs)} conversations; held-out ROC-AUC "
         f"{metrics['heldout_roc_auc']:.3f}, Brier {metrics['heldout_brier']:.3f}, "
-        f"log loss {metrics['heldout_log_loss']:.3f}"
+        f"log loss {metrics['heldout_log_loss']:.3f}",
+        file=sys.stderr,
     )
     final = _estimator(kind, seed).fit(x, y)  # the saved model learns from every example
     return SatisfactionModel(final, source, metrics, sentiment)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -219,7 +220,8 @@ def train(
     }
     print(
         f"sentiment: {len(pairs)} weakly labelled messages, held-out agreement with the "
-        f"lexicon labels {acc:.3f}"
+        f"lexicon labels {acc:.3f}",
+        file=sys.stderr,
     )
     return model
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,5 +199,5 @@ def train(texts: Sequence[str], config: TopicConfig | None = None) -> TopicModel
         "documents": len(texts),
         "vocabulary": len(dictionary),
     }
-    print(f"topics: k={k} ({cfg.coherence} {score:.4f}; by k: {scores})")
+    print(f"topics: k={k} ({cfg.coherence} {score:.4f}; by k: {scores})", file=sys.stderr)
     return TopicModel(lda, dictionary, phrases, labels, top_words, cfg, metrics)
