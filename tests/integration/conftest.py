@@ -19,6 +19,7 @@ from bot.processes import action_server, free_port, rasa_server
 from crm_store.db import create_engine, create_sessionmaker
 from crm_store.settings import load_settings
 from crm_store.setup import prepare_database
+from nlp.sentiment import SentimentModel
 from tests.integration.support import Databases, Stack
 
 API_TOKEN = "integration-test-token"
@@ -70,6 +71,7 @@ async def databases(stack: Stack) -> AsyncIterator[Databases]:
     crm_engine = create_engine(stack.settings.database_url)
     tracker_engine = create_engine(stack.settings.tracker_database_url)
     sessions = create_sessionmaker(crm_engine)
-    yield Databases(crm_engine, tracker_engine, sessions, ExchangeLogger(tracker_engine, sessions))
+    logger = ExchangeLogger(tracker_engine, sessions, score_sentiment=SentimentModel().score)
+    yield Databases(crm_engine, tracker_engine, sessions, logger)
     await crm_engine.dispose()
     await tracker_engine.dispose()

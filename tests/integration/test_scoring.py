@@ -1,0 +1,57 @@
+"""In the running system, records carry sentiment and ended conversations a topic and a CSAT."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.conversation_scorer import ConversationScorer, NlpModels
+from crm_store.models import CommunicationRecord, Conversation, Direction
+from crm_store.services.snapshots import ticket_snapshots
+from nlp import topics
+from nlp.sentiment import SentimentModel
+from nlp.topics import TopicConfig
+from tests.integration.support import Databases, Stack
+
+pytestmark = pytest.mark.integration
+
+
+async def test_an_ended_conversation_carries_sentiment_topic_and_satisfaction(
+    stack: Stack, databases: Databases
+) -> None:
+    sender = stack.new_sender("scored")
+    stack.say(sender, "hi")
+    stack.say(sender, "this is terrible, my parcel is late and the tracking never updates")
+    goodbye = stack.say(sender, "bye")
+    assert goodbye.payloads  # the rating question
+    stack.say(sender, '/inform{"rating":2}')
+    stack.say(sender, "no")
+
+    await databases.logger.catch_up()
+    async with databases.crm() as session:
+        conversation = await session.scalar(
+            select(Conversation).where(Conversation.sender_id == sender)
+        )
+        assert conversation is not None
+        sentiments = dict(
+            (
+                await session.execute(
+                    select(CommunicationRecord.text, CommunicationRecord.sentiment).where(
+                        CommunicationRecord.conversation_id == conversation.id,
+                        CommunicationRecord.direction == Direction.user,
+                    )
+                )
+            ).all()
+        )
+        tickets = await ticket_snapshots(session)
+    assert sentiments["this is terrible, my parcel is late and the tracking never updates"] < 0
+    assert all(score is not None for score in sentiments.values())
+
+    topic_model = topics.train([t["text"] for t in tickets], TopicConfig(candidates=(4, 8)))
+    scorer = ConversationScorer(databases.crm, NlpModels(SentimentModel(), topics=topic_model))
+    await scorer.end_conversations()
+    async with databases.crm() as session:
+        ended = await session.get(Conversation, conversation.id)
+    assert ended is not None and ended.ended_at is not None
+    assert ended.topic in topic_model.labels
+    assert ended.satisfaction is not None and 1.0 <= ended.satisfaction <= 5.0
