@@ -160,11 +160,23 @@ def ticket_question(category: str, description: str) -> str:
     )
 
 
-def ticket_opened(ticket: TicketView) -> str:
-    return (
+def ticket_opened(ticket: TicketView, typical_hours: float | None = None) -> str:
+    text = (
         f"I've opened ticket {ticket.ticket_number} ({ticket.category}). "
         "Our team will get back to you; you can ask me about its status any time."
     )
+    if typical_hours is not None:
+        text += f" Similar requests were usually resolved within {duration(typical_hours)}."
+    return text
+
+
+def duration(hours: float) -> str:
+    """Round hours to what a customer wants to hear: "about 2 days", not "52.7 h"."""
+    if hours < 1.5:
+        return "an hour"
+    if hours < 36:
+        return f"about {round(hours)} hours"
+    return f"about {round(hours / 24)} days"
 
 
 def ticket_status(ticket: TicketView) -> str:

@@ -1,15 +1,16 @@
-"""Similar past tickets for the bot: which category a new request most likely belongs to.
+"""Similar past tickets for the bot: a new request's likely category and how long it may take.
 
 The index holds the CRM's tickets (subject and description, labelled with the category agents
 gave them). It is built on first use, in a thread so the action server keeps answering, and
 grows with every ticket the bot opens. Other customers' tickets only ever vote on a category:
-nothing of their text reaches the customer.
+and to a typical resolution time: nothing of their text reaches the customer.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import statistics
 from dataclasses import dataclass, field
 
 from actions.crm import CrmUnavailable, run_unit_of_work
@@ -21,11 +22,15 @@ logger = logging.getLogger(__name__)
 
 # Share of the similarity-weighted vote the winning category needs; below it, ask.
 MIN_VOTE_SHARE = 0.6
+# A typical resolution time needs this many similar resolved tickets among the nearest.
+MIN_RESOLVED_NEIGHBOURS = 3
+NEIGHBOURS_FOR_RESOLUTION = 10
 
 
 @dataclass
 class _TicketIndex:
     index: SimilarityIndex | None = None
+    resolution_hours: dict[str, float] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
@@ -53,6 +58,11 @@ async def ticket_index() -> SimilarityIndex | None:
             except CrmUnavailable:
                 return None
             _state.index = await asyncio.to_thread(_build, snapshots)
+            _state.resolution_hours = {
+                ticket["id"]: ticket["resolution_hours"]
+                for ticket in snapshots
+                if ticket.get("resolution_hours") is not None
+            }
             logger.info("ticket similarity index built from %d tickets", len(snapshots))
     return _state.index
 
@@ -69,6 +79,19 @@ async def suggest_ticket_category(text: str) -> str | None:
     return suggestion.category if suggestion.confidence >= MIN_VOTE_SHARE else None
 
 
+async def typical_resolution_hours(text: str) -> float | None:
+    """The median time similar resolved tickets took, when enough of them are close."""
+    index = await ticket_index()
+    if index is None:
+        return None
+    hours = [
+        _state.resolution_hours[neighbour.id]
+        for neighbour in index.query(text, k=NEIGHBOURS_FOR_RESOLUTION)
+        if neighbour.id in _state.resolution_hours
+    ]
+    return statistics.median(hours) if len(hours) >= MIN_RESOLVED_NEIGHBOURS else None
+
+
 def remember_ticket(ticket_number: str, text: str, category: str) -> None:
     """Add a ticket the bot just opened, so the next similar request finds it."""
     if _state.index is not None:
@@ -78,4 +101,5 @@ def remember_ticket(ticket_number: str, text: str, category: str) -> None:
 def forget_index() -> None:
     """Drop the index (tests, or after the CRM was replaced); it is rebuilt on next use."""
     _state.index = None
+    _state.resolution_hours = {}
     _state.lock = asyncio.Lock()

@@ -25,7 +25,11 @@ from actions.extraction import (
 )
 from actions.flow import CustomerSubmitAction, extract_confirmation, validate_confirmation
 from actions.identification import IdentificationFormValidator
-from actions.similar_cases import remember_ticket, suggest_ticket_category
+from actions.similar_cases import (
+    remember_ticket,
+    suggest_ticket_category,
+    typical_resolution_hours,
+)
 from crm_store.errors import InvalidValue, NotFound
 from crm_store.normalize import normalize_ticket_number
 from crm_store.services.tickets import TICKET_CATEGORIES, get_ticket, open_ticket, open_tickets
@@ -156,8 +160,9 @@ class ActionOpenTicket(CustomerSubmitAction):
         except CrmUnavailable:
             dispatcher.utter_message(response="utter_technical_problem")
             return []
+        typical_hours = await typical_resolution_hours(description)
         remember_ticket(ticket.ticket_number, f"{ticket.subject}\n{description}", category)
-        dispatcher.utter_message(text=replies.ticket_opened(ticket))
+        dispatcher.utter_message(text=replies.ticket_opened(ticket, typical_hours))
         return []
 
 

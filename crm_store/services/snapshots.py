@@ -176,7 +176,8 @@ async def feedback_snapshots(session: AsyncSession) -> list[dict[str, Any]]:
 
 
 async def ticket_snapshots(session: AsyncSession) -> list[dict[str, Any]]:
-    """Tickets as subject and description text, with the category agents gave them."""
+    """Tickets as subject and description text, the category agents gave them, and how long
+    a resolved one took."""
     rows = await session.execute(
         select(
             Ticket.ticket_number,
@@ -185,6 +186,7 @@ async def ticket_snapshots(session: AsyncSession) -> list[dict[str, Any]]:
             Ticket.category,
             Ticket.customer_id,
             Ticket.created_at,
+            Ticket.resolved_at,
         ).order_by(Ticket.id)
     )
     return [
@@ -194,6 +196,9 @@ async def ticket_snapshots(session: AsyncSession) -> list[dict[str, Any]]:
             "category": row.category,
             "customer_id": str(row.customer_id),
             "created_at": row.created_at,
+            "resolution_hours": None
+            if row.resolved_at is None
+            else max(0.0, (row.resolved_at - row.created_at).total_seconds() / 3600),
         }
         for row in rows
     ]

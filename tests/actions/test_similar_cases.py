@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from actions import crm, similar_cases
-from actions.similar_cases import remember_ticket, suggest_ticket_category, ticket_index
+from actions.replies import duration
+from actions.similar_cases import (
+    remember_ticket,
+    suggest_ticket_category,
+    ticket_index,
+    typical_resolution_hours,
+)
 from crm_store.db import create_engine, create_sessionmaker
 from crm_store.models import Base
 from crm_store.seed import seed_database
@@ -72,3 +78,19 @@ async def test_an_unreachable_crm_leaves_only_the_keywords(unreachable_crm: Sett
     assert await ticket_index() is None
     assert await suggest_ticket_category("the item stopped working") is None
     assert await suggest_ticket_category("my parcel is late") == "delivery"
+
+
+async def test_similar_resolved_tickets_give_a_typical_resolution_time(
+    many_tickets: Settings,
+) -> None:
+    hours = await typical_resolution_hours("I was charged twice for my order")
+    assert hours is not None and hours > 0
+    assert await typical_resolution_hours("zxqv wibble") is None
+
+
+@pytest.mark.parametrize(
+    ("hours", "said"),
+    [(0.5, "an hour"), (5.2, "about 5 hours"), (30, "about 30 hours"), (52.7, "about 2 days")],
+)
+def test_durations_are_said_as_people_say_them(hours: float, said: str) -> None:
+    assert duration(hours) == said
