@@ -7,7 +7,7 @@ PIP_FLAGS ?= --disable-pip-version-check --no-input --quiet
 export RASA_TELEMETRY_ENABLED = false
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: run test train lint format lock shell clean bench-nlp
+.PHONY: run test train lint format lock shell clean bench-nlp bench-nlu bench-nlu-quick
 .DEFAULT_GOAL := run
 
 run: envs
@@ -56,3 +56,11 @@ lock:
 
 clean:
 	rm -rf .venv .venv-rasa models results .pytest_cache .ruff_cache
+
+# NLU accuracy and latency: Kefu's pipeline and two baselines on ../shared/data (bench/README.md).
+bench-nlu: envs
+	.venv/bin/python -m bench.nlu.suite
+
+# The same harness on a few hundred examples of Banking77 (under a minute; what CI runs).
+bench-nlu-quick: envs
+	.venv/bin/python -m bench.nlu.suite --quick

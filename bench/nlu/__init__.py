@@ -1,0 +1,1 @@
+"""NLU benchmark: trains a Rasa pipeline (or a baseline) on a text,category CSV and scores it."""

@@ -1,0 +1,97 @@
+"""The TfidfIntentClassifier in the Rasa environment: trains, reloads, survives bad input.
+
+Rasa is not importable from the app environment `make test` runs in, so the component runs in
+a subprocess of .venv-rasa's Python (component_check.py beside this file); the pure-Python
+text normalisation is tested there too, through its effect on predictions.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.paths import RASA_PYTHON, REPO_ROOT, rasa_environment
+
+CHECK = Path(__file__).with_name("component_check.py")
+
+BAD_INPUTS = {
+    "empty": "",
+    "spaces": "   \t\n ",
+    "long": "where is my order " * 560,  # over 10,000 characters
+    "emoji": "😀🙈🔥👍",
+    "chinese": "我的订单在哪里？",
+    "arabic": "أين طلبي",
+    "control": "where\x00 is\x07 my\x1b order\u200b\ufeff",
+    "surrogate_like": "order \udcff",
+    "only_punctuation": "?!.,;:",
+}
+NORMAL = {
+    "order": "where is my order",
+    "return": "i want to return this and get a refund",
+    "greet": "hello there",
+    "curly_quotes_and_case": "WHERE IS MY ORDER\u2019S PARCEL",
+}
+
+
+@pytest.fixture(scope="module")
+def parsed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    if not RASA_PYTHON.exists():
+        pytest.skip(f"the Rasa environment is not built ({RASA_PYTHON} missing)")
+    cases = tmp_path_factory.mktemp("cases") / "cases.json"
+    # ensure_ascii keeps the lone surrogate representable in the JSON file.
+    cases.write_text(json.dumps({**BAD_INPUTS, **NORMAL}), encoding="utf-8")
+    result = subprocess.run(
+        [str(RASA_PYTHON), str(CHECK), str(cases)],
+        cwd=REPO_ROOT,
+        env=rasa_environment(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_gets_a_prediction_with_a_valid_confidence(
+    parsed: dict[str, Any], name: str
+) -> None:
+    intent = parsed[name]["intent"]
+    assert intent["name"] in {"order_status", "return_item", "greet"}
+    assert 0.0 <= intent["confidence"] <= 1.0 and not math.isnan(intent["confidence"])
+    ranking = parsed[name]["ranking"]
+    assert math.isclose(sum(r["confidence"] for r in ranking), 1.0, rel_tol=1e-4)
+
+
+def test_empty_and_foreign_text_are_not_confident(parsed: dict[str, Any]) -> None:
+    # Nothing the model knows: its confidence must stay well under a known message's, so
+    # that the FallbackClassifier can catch it.
+    known = parsed["order"]["intent"]["confidence"]
+    for name in ("empty", "emoji", "chinese"):
+        assert parsed[name]["intent"]["confidence"] < known
+
+
+@pytest.mark.parametrize(
+    ("name", "intent"),
+    [
+        ("order", "order_status"),
+        ("return", "return_item"),
+        ("greet", "greet"),
+        ("curly_quotes_and_case", "order_status"),
+        ("control", "order_status"),
+        ("long", "order_status"),
+    ],
+)
+def test_reloaded_model_predicts_known_intents(
+    parsed: dict[str, Any], name: str, intent: str
+) -> None:
+    assert parsed[name]["intent"]["name"] == intent
+
+
+def test_untrained_component_predicts_no_intent(parsed: dict[str, Any]) -> None:
+    assert parsed["__untrained__"]["intent"] == {"name": None, "confidence": 0.0}
