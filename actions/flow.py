@@ -16,10 +16,14 @@ from actions.extraction import confirmation_candidate, parse_confirmation, reque
 from actions.handoff import perform_handoff
 
 
-def abort_events(tracker: Tracker) -> list[EventType]:
-    """`stop` or `human_handoff` said inside a form ends the flow (the submit action follows up)."""
+def abort_events(tracker: Tracker, ends_on_goodbye: bool = False) -> list[EventType]:
+    """`stop` or `human_handoff` said inside a form ends the flow (the submit action follows up).
+
+    So does `goodbye` in the forms that ask for it: someone leaving in the middle of "what's
+    your email?" wants to go, not to be asked again.
+    """
     intent = latest_intent(tracker)
-    if intent == slots.INTENT_STOP:
+    if intent == slots.INTENT_STOP or (ends_on_goodbye and intent == slots.INTENT_GOODBYE):
         return [SlotSet(slots.FLOW_ABORTED, True)]
     if intent == slots.INTENT_HUMAN_HANDOFF:
         return [SlotSet(slots.FLOW_ABORTED, True), SlotSet(slots.HANDOFF_REQUESTED, True)]
@@ -51,13 +55,16 @@ class FlowFormValidator(FormValidationAction, ABC):
     `requested_slot = None` and the server's FormAction completes (and the submit rule runs).
     """
 
+    # The rating form starts on a goodbye, so it must not end on one.
+    ends_on_goodbye: ClassVar[bool] = False
+
     @abstractmethod
     def name(self) -> str: ...
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        early = abort_events(tracker)
+        early = abort_events(tracker, self.ends_on_goodbye)
         if not early:
             # Left over from an earlier flow that did not reach its submit action.
             early = [
@@ -122,6 +129,8 @@ class FlowSubmitAction(Action, ABC):
             await perform_handoff(dispatcher, tracker)
         elif latest_intent(tracker) == slots.INTENT_STOP:
             dispatcher.utter_message(response="utter_flow_stopped")
+        elif latest_intent(tracker) == slots.INTENT_GOODBYE:
+            dispatcher.utter_message(response="utter_goodbye")
         # Otherwise the validator ended the flow itself (identification failed, a refusal, the
         # CRM unreachable) and has already told the customer why.
         return []

@@ -56,6 +56,7 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
     # Whether a contact inside the request ("cancel my order, I'm C10001") is taken when the form
     # starts. The update forms say no: in "change my email to x@example.com" it is the new one.
     contact_in_request: ClassVar[bool] = True
+    ends_on_goodbye = True
 
     async def before_filling(
         self, dispatcher: CollectingDispatcher, tracker: Tracker

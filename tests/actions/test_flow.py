@@ -79,6 +79,26 @@ async def test_stop_inside_any_form_ends_it(form: str) -> None:
     assert outcome.messages == []
 
 
+@pytest.mark.parametrize("form", sorted(set(FORMS) - {"csat_form"}))
+async def test_goodbye_inside_a_customer_form_ends_it(form: str) -> None:
+    tracker = make_tracker("bye", "goodbye", form=form, requested_slot=FORMS[form][0])
+    outcome = await run_action(VALIDATORS[f"validate_{form}"](), tracker)
+    assert outcome.slots == {"flow_aborted": True, "requested_slot": None}
+
+
+async def test_goodbye_starting_the_rating_form_does_not_end_it() -> None:
+    tracker = make_tracker("bye", "goodbye", form="csat_form", requested_slot=None)
+    outcome = await run_action(VALIDATORS["validate_csat_form"](), tracker)
+    assert outcome.slots.get("flow_aborted") is not True
+
+
+async def test_goodbye_then_the_submit_action_says_goodbye_and_resets() -> None:
+    slots = {"flow_aborted": True, "contact": "C10001"}
+    outcome = await run_action(ActionCancelOrder(), make_tracker("bye", "goodbye", slots=slots))
+    assert outcome.responses == ["utter_goodbye"]
+    assert outcome.slots == {"contact": None, "flow_aborted": False}
+
+
 async def test_stop_then_the_submit_action_says_stopped_and_resets() -> None:
     slots = {"flow_aborted": True, "contact": "C10001", "order_number": "KF-500001"}
     outcome = await run_action(ActionCancelOrder(), make_tracker("forget it", "stop", slots=slots))

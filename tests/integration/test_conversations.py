@@ -244,3 +244,13 @@ async def test_records_equal_the_trackers_user_and_bot_events(
         n for (_, kind), n in expected.items() if kind == "user"
     )
     assert counts["records"]["bot"] == sum(n for (_, kind), n in expected.items() if kind == "bot")
+
+
+async def test_goodbye_in_the_middle_of_identification_lets_the_customer_go(
+    stack: Stack,
+) -> None:
+    sender = stack.new_sender("leaving")
+    assert "email" in stack.say(sender, "where is my order?").text.lower()
+    farewell = stack.say(sender, "bye")
+    assert "goodbye" in farewell.text.lower()
+    assert "email" not in farewell.text.lower()
