@@ -10,41 +10,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
-import subprocess
 import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from bench.report import commit, machine, replace_section
+
 REPO = Path(__file__).resolve().parent.parent
 START = "<!-- nlp-on-star:start -->"
 END = "<!-- nlp-on-star:end -->"
-
-
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores (runs use 1), {platform.system()} {platform.release()}"
-
-
-def _commit() -> str:
-    def git(*a: str) -> str:
-        return subprocess.run(
-            ["git", *a], cwd=REPO, capture_output=True, text=True, check=False
-        ).stdout.strip()
-
-    dirty = " (with uncommitted changes)" if git("status", "--porcelain") else ""
-    return (git("rev-parse", "--short", "HEAD") or "unknown") + dirty
 
 
 def sentiment_latency(convs: list[Any], n: int, seed: int) -> dict[str, Any]:
@@ -85,12 +62,11 @@ def _section(results: dict[str, Any], command: str, seconds: float) -> str:
     lx, lm = lat["lexicon"], lat["lexicon+model"]
     return "\n".join(
         [
-            START,
             "## NLP on STAR",
             "",
             f"- date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
-            f"- machine: {_machine()}",
-            f"- commit: {_commit()}",
+            f"- machine: {machine()} (runs use 1 core)",
+            f"- commit: {commit()}",
             f"- command: `{command}` ({seconds:.0f} s)",
             "- data: STAR (RasaHQ/STAR, MIT), converted by `python -m nlp.star_convert` to "
             "var/bench-nlp/star.jsonl; dialogues without any utterance dropped; no subsampling; "
@@ -124,20 +100,13 @@ def _section(results: dict[str, Any], command: str, seconds: float) -> str:
             "customer sentiment against the wizard's answer to \"did the user become aggressive "
             'or annoyed?" — STAR has no message-level sentiment labels, so this is the check.',
             "Raw numbers: var/bench-nlp/*.json.",
-            END,
         ]
     )
 
 
 def write_readme(section: str, path: Path) -> None:
     """Replace our marked section (or append it); every other section stays as it is."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text)
+    replace_section(START, END, section, path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,13 +13,12 @@ import argparse
 import datetime
 import json
 import os
-import platform
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 from bench.nlu import cli
+from bench.report import commit, machine, replace_section
 from bot.paths import REPO_ROOT
 
 DATA_DIR = Path(os.environ.get("KEFU_BENCH_DATA", REPO_ROOT.parent / "shared" / "data"))
@@ -74,25 +73,6 @@ def run_all(quick: bool, reuse: bool, rasa_epochs: int) -> dict[str, dict[str, d
     return results
 
 
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores (`nproc`), {cpu}"
-
-
-def commit() -> str:
-    result = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True
-    )
-    return result.stdout.strip() or "unknown"
-
-
 def fmt(value: Any, digits: int = 2) -> str:
     if value is None:
         return "–"
@@ -130,14 +110,7 @@ def table(results: dict[str, dict[str, dict[str, Any]]]) -> str:
 
 def write_readme(section: str, readme: Path = README) -> None:
     """Replace the text between the NLU markers, or append a marked section."""
-    block = f"{BEGIN}\n{section}\n{END}"
-    text = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    readme.write_text(text, encoding="utf-8")
+    replace_section(BEGIN, END, section, readme)
 
 
 def main(argv: list[str] | None = None) -> int:
