@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.worker import Worker
 from crm_store.models import utcnow
 from crm_store.services.snapshots import (
+    all_snapshots,
     conversation_snapshots,
     conversations_said_goodbye,
     conversations_to_end,
@@ -27,8 +28,9 @@ from crm_store.services.snapshots import (
     save_conversation_scores,
     save_sentiments,
 )
-from nlp.artefacts import ModelNotFoundError, ModelVersionError
-from nlp.records import conversation_from_dict
+from nlp import jobs, topics
+from nlp.artefacts import ModelNotFoundError, ModelVersionError, latest_version
+from nlp.records import conversation_from_dict, records_from
 from nlp.satisfaction import SatisfactionModel, score_conversation
 from nlp.sentiment import SentimentModel
 from nlp.topics import TopicModel
@@ -55,6 +57,25 @@ def _latest(loader: Any, models_dir: Path, what: str) -> Any:
             "ignoring the %s model: %s (retrain with `python -m nlp train`)", what, error
         )
         return None
+
+
+async def ensure_nlp_models(
+    crm_sessions: async_sessionmaker[AsyncSession], models_dir: Path
+) -> dict[str, str] | None:
+    """Train the NLP models on the CRM once, when there is no topic model yet.
+
+    The demo CRM's tickets are enough for topics and the ticket index; sentiment and
+    satisfaction fall back to the lexicon and the heuristic until enough feedback exists, and
+    `python -m nlp train` retrains everything whenever wanted. Returns what was trained.
+    """
+    try:
+        latest_version(models_dir, topics.NAME)
+        return None
+    except ModelNotFoundError:
+        pass
+    async with crm_sessions() as session:
+        records = records_from(await all_snapshots(session))
+    return await asyncio.to_thread(jobs.train, records, models_dir)
 
 
 def load_nlp_models(models_dir: Path) -> NlpModels:

@@ -16,7 +16,7 @@ import signal
 import time
 from dataclasses import dataclass
 
-from bot.conversation_scorer import ConversationScorer, load_nlp_models
+from bot.conversation_scorer import ConversationScorer, ensure_nlp_models, load_nlp_models
 from bot.exchange_logger import ExchangeLogger
 from bot.model_cache import ensure_model
 from bot.paths import LOG_DIR, REPO_ROOT
@@ -147,6 +147,10 @@ async def run(settings: Settings) -> int:
     tracker_engine = create_engine(settings.tracker_database_url)
     crm_engine = create_engine(settings.database_url)
     crm_sessions = create_sessionmaker(crm_engine)
+    trained = await ensure_nlp_models(crm_sessions, settings.models_dir)
+    if trained is not None:
+        made = sorted(name for name, outcome in trained.items() if "skipped" not in outcome)
+        say(f"Trained the NLP models on the CRM (first run only): {', '.join(made)}.")
     nlp_models = load_nlp_models(settings.models_dir)
     exchange_logger = ExchangeLogger(
         tracker_engine, crm_sessions, score_sentiment=nlp_models.sentiment.score

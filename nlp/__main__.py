@@ -47,15 +47,7 @@ async def crm_records() -> RecordSet:
     engine = create_engine(url)
     try:
         async with create_sessionmaker(engine)() as session:
-            return records_from(
-                {
-                    "conversations": await snapshots.conversation_snapshots(session),
-                    "customers": await snapshots.customer_snapshots(session),
-                    "orders": await snapshots.order_snapshots(session),
-                    "feedback": await snapshots.feedback_snapshots(session),
-                    "tickets": await snapshots.ticket_snapshots(session),
-                }
-            )
+            return records_from(await snapshots.all_snapshots(session))
     except Exception as error:
         raise CrmUnreadable(f"cannot read the CRM at {display_url(url)}: {error}") from error
     finally:

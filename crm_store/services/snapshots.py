@@ -295,3 +295,14 @@ async def save_sentiments(session: AsyncSession, scores: dict[int, float]) -> No
             .where(CommunicationRecord.id == record_id)
             .values(sentiment=score)
         )
+
+
+async def all_snapshots(session: AsyncSession) -> dict[str, list[dict[str, Any]]]:
+    """Everything a batch job reads, keyed like nlp's RecordSet."""
+    return {
+        "conversations": await conversation_snapshots(session),
+        "customers": await customer_snapshots(session),
+        "orders": await order_snapshots(session),
+        "feedback": await feedback_snapshots(session),
+        "tickets": await ticket_snapshots(session),
+    }

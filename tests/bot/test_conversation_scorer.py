@@ -11,7 +11,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.conversation_scorer import ConversationScorer, NlpModels, load_nlp_models
+from bot.conversation_scorer import (
+    ConversationScorer,
+    NlpModels,
+    ensure_nlp_models,
+    load_nlp_models,
+)
 from crm_store.models import (
     CommunicationRecord,
     Conversation,
@@ -19,6 +24,7 @@ from crm_store.models import (
     Direction,
     utcnow,
 )
+from crm_store.seed import seed_database
 from nlp import topics
 from nlp.sentiment import SentimentModel
 from nlp.topics import TopicConfig, TopicModel
@@ -161,3 +167,11 @@ def test_models_load_from_disk_or_fall_back(tmp_path: Path, topic_model: TopicMo
     assert empty.sentiment.score("thank you, wonderful") > 0
     topic_model.save(tmp_path, "digest")
     assert load_nlp_models(tmp_path).topics is not None
+
+
+async def test_the_first_run_trains_topics_on_the_crm_once(crm: Sessions, tmp_path: Path) -> None:
+    await seed_database(crm, 7, customers=30, orders=90, tickets=80)
+    trained = await ensure_nlp_models(crm, tmp_path)
+    assert trained is not None and "skipped" not in trained["topics"]
+    assert load_nlp_models(tmp_path).topics is not None
+    assert await ensure_nlp_models(crm, tmp_path) is None  # already there: nothing retrained
