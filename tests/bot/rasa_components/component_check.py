@@ -11,13 +11,18 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.rasa_components.tfidf_intent_classifier import TfidfIntentClassifier
+from bot.rasa_components.tfidf_intent_classifier import (
+    TfidfIntentClassifier,
+    confidences,
+    falls_back,
+)
 
 TRAINING = {
     "order_status": ["where is my order", "has my order shipped", "track my parcel", "order?"],
@@ -54,6 +59,18 @@ def main(cases_file: str) -> None:
         blank = Message.build(text="hello")
         untrained.process([blank])
         results["__untrained__"] = {"intent": blank.get("intent"), "ranking": []}
+        results["__reject__"] = loaded.reject
+    # The calibration's building blocks on made-up scores: a clear winner, a near tie, and a
+    # message every intent scores low (SVM scores under the reject score).
+    scores = [[1.0, -1.0, -1.0], [0.2, 0.199, -1.0], [-0.9, -1.0, -1.1]]
+    plain = confidences(np.array(scores), 40.0, None)
+    rejecting = confidences(np.array(scores), 40.0, -0.7)
+    results["__confidences__"] = {
+        "plain": plain.tolist(),
+        "rejecting": rejecting.tolist(),
+        "plain_fallback": falls_back(plain, 0.5, 0.1).tolist(),
+        "rejecting_fallback": falls_back(rejecting, 0.5, 0.1).tolist(),
+    }
     print(json.dumps(results))
 
 
