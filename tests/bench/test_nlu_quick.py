@@ -75,7 +75,7 @@ def quick(test_csv: Path, out: Path, *extra: str) -> dict[str, object]:
 
 def test_quick_mode_kefu_pipeline(test_csv: Path, tmp_path: Path) -> None:
     result = quick(test_csv, tmp_path / "kefu.json")
-    assert result["pipeline"] == "bench/configs/kefu.yml"
+    assert result["pipeline"] == "config.yml"
     # Every text, bad ones included, was parsed.
     assert result["n_test"] == 100 + len(BAD_INPUTS)
     assert result["n_intents"] == cli.QUICK["limit_intents"]
