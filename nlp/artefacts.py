@@ -11,6 +11,8 @@ import hashlib
 import json
 import platform
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
@@ -78,6 +80,18 @@ def new_version_dir(models_dir: str | Path, name: str, data_digest: str) -> Path
     path = Path(models_dir) / name / f"{stamp}-{data_digest[:8]}"
     path.mkdir(parents=True, exist_ok=False)
     return path
+
+
+@contextmanager
+def new_version(models_dir: str | Path, name: str, data_digest: str) -> Iterator[Path]:
+    """A fresh version folder to write into; removed again if writing fails, so a half-written
+    model can never be the latest one."""
+    path = new_version_dir(models_dir, name, data_digest)
+    try:
+        yield path
+    except BaseException:
+        discard(path)
+        raise
 
 
 def write_manifest(

@@ -91,14 +91,10 @@ def save_churn(model: analytics.ChurnModel, models_dir: str | Path, records: Rec
     import joblib
 
     digest = artefacts.data_hash(to_jsonable(o) for o in records.orders)
-    path = artefacts.new_version_dir(models_dir, "churn", digest)
-    try:
+    with artefacts.new_version(models_dir, "churn", digest) as path:
         joblib.dump(model.estimator, path / "estimator.joblib")
         cfg = {"features": list(analytics.CHURN_FEATURES), "churn_days": model.churn_days}
         artefacts.write_manifest(path, "churn", digest, cfg, model.metrics)
-    except Exception:
-        artefacts.discard(path)
-        raise
     return path
 
 

@@ -189,14 +189,10 @@ class SatisfactionModel:
     def save(self, models_dir: str | Path, data_digest: str, config: dict[str, Any]) -> Path:
         import joblib
 
-        path = artefacts.new_version_dir(models_dir, NAME, data_digest)
-        try:
+        with artefacts.new_version(models_dir, NAME, data_digest) as path:
             joblib.dump(self.estimator, path / "estimator.joblib")
             cfg = {**config, "features": list(FEATURES), "source": self.source}
             artefacts.write_manifest(path, NAME, data_digest, cfg, self.metrics)
-        except Exception:
-            artefacts.discard(path)
-            raise
         return path
 
     @classmethod

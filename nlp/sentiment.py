@@ -134,8 +134,7 @@ class SentimentModel:
         return [self.score(t) for t in texts]
 
     def save(self, models_dir: str | Path, data_digest: str, config: dict[str, Any]) -> Path:
-        path = artefacts.new_version_dir(models_dir, NAME, data_digest)
-        try:
+        with artefacts.new_version(models_dir, NAME, data_digest) as path:
             assert self.coef is not None, "train the model before saving it"
             # Plain .npy and JSON: nothing here needs unpickling to load.
             np.save(path / "coef.npy", self.coef.astype(np.float32), allow_pickle=False)
@@ -143,9 +142,6 @@ class SentimentModel:
                 json.dumps({"intercept": self.intercept, "lexicon_weight": self.lexicon_weight})
             )
             artefacts.write_manifest(path, NAME, data_digest, config, self.metrics)
-        except Exception:
-            artefacts.discard(path)
-            raise
         return path
 
     @classmethod

@@ -214,8 +214,7 @@ class SimilarityIndex:
         """Write models/<name>/<version>/ (e.g. name="tickets" for a ticket index)."""
         self._reweight()
         digest = artefacts.data_hash(self.ids)
-        path = artefacts.new_version_dir(models_dir, name, digest)
-        try:
+        with artefacts.new_version(models_dir, name, digest) as path:
             sparse.save_npz(path / "tf.npz", self._tf)
             (path / "docs.json").write_text(json.dumps({"ids": self.ids, "labels": self.labels}))
             artefacts.write_manifest(
@@ -225,9 +224,6 @@ class SimilarityIndex:
                 {"n_features": N_FEATURES, **(config or {})},
                 {"docs": len(self)},
             )
-        except Exception:
-            artefacts.discard(path)
-            raise
         return path
 
     @classmethod

@@ -87,8 +87,7 @@ class TopicModel:
         return [self.assign(t) for t in texts]
 
     def save(self, models_dir: str | Path, data_digest: str) -> Path:
-        path = artefacts.new_version_dir(models_dir, NAME, data_digest)
-        try:
+        with artefacts.new_version(models_dir, NAME, data_digest) as path:
             self.lda.save(str(path / "lda.model"), separately=["expElogbeta", "sstats"])
             self.dictionary.save(str(path / "dictionary"))
             self.phraser.save(str(path / "phrases"))
@@ -96,9 +95,6 @@ class TopicModel:
                 json.dumps({"labels": self.labels, "top_words": self.top_words})
             )
             artefacts.write_manifest(path, NAME, data_digest, vars(self.config), self.metrics)
-        except Exception:
-            artefacts.discard(path)
-            raise
         return path
 
     @classmethod

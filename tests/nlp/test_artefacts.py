@@ -44,3 +44,15 @@ def test_changed_files_and_escapes_are_refused(tmp_path: Path) -> None:
         artefacts.load_artefact(tmp_path, "demo", "../../etc")
     with pytest.raises(artefacts.ModelNotFoundError, match="run training first"):
         artefacts.load_artefact(tmp_path, "absent")
+
+
+def test_a_failed_write_leaves_no_version_behind(tmp_path: Path) -> None:
+    with (
+        pytest.raises(RuntimeError, match="disk full"),
+        artefacts.new_version(tmp_path, "topics", "digest") as path,
+    ):
+        (path / "half.npy").write_bytes(b"\x00")
+        raise RuntimeError("disk full")
+    assert not path.exists()
+    with pytest.raises(artefacts.ModelNotFoundError):
+        artefacts.latest_version(tmp_path, "topics")
