@@ -47,21 +47,24 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         rasa_side_environment(settings),
         workdir / "rasa.log",
     )
+    stack = Stack(
+        settings=settings,
+        rasa_url=f"http://127.0.0.1:{settings.rasa_port}",
+        rasa=rasa,
+        actions=actions,
+        action_env=action_env,
+        log_dir=workdir,
+    )
     actions.start()
     rasa.start()
     try:
         actions.wait_ready(120)
         rasa.wait_ready(400)
-        yield Stack(
-            settings=settings,
-            rasa_url=f"http://127.0.0.1:{settings.rasa_port}",
-            rasa=rasa,
-            actions=actions,
-            action_env=action_env,
-            log_dir=workdir,
-        )
+        yield stack
     finally:
         rasa.stop()
+        # A test may have restarted the action server: stop the one running now.
+        stack.actions.stop()
         actions.stop()
 
 
