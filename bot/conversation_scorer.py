@@ -120,7 +120,6 @@ class ConversationScorer(Worker):
         self.models = models
         self.idle = timedelta(minutes=idle_minutes)
         self.batch_size = batch_size
-        self.conversations_ended = 0
 
     async def consume(self) -> int:
         return await self.score_missing_sentiment() + await self.end_conversations()
@@ -153,5 +152,4 @@ class ConversationScorer(Worker):
                 await save_conversation_scores(
                     session, result.conversation_id, result.topic, result.satisfaction
                 )
-        self.conversations_ended += len(results)
         return len(results)

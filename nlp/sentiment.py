@@ -130,9 +130,6 @@ class SentimentModel:
         s = self.lexicon_weight * lex + (1 - self.lexicon_weight) * mod if lex else 0.5 * mod
         return float(max(-1.0, min(1.0, s)))
 
-    def score_many(self, texts: Sequence[Any]) -> list[float]:
-        return [self.score(t) for t in texts]
-
     def save(self, models_dir: str | Path, data_digest: str, config: dict[str, Any]) -> Path:
         with artefacts.new_version(models_dir, NAME, data_digest) as path:
             assert self.coef is not None, "train the model before saving it"

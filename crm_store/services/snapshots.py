@@ -228,7 +228,9 @@ async def conversations_said_goodbye(session: AsyncSession, limit: int = 100) ->
             CommunicationRecord.conversation_id,
             func.max(CommunicationRecord.sent_at).label("sent_at"),
         )
-        .where(CommunicationRecord.direction == Direction.bot)
+        .join(Conversation, Conversation.id == CommunicationRecord.conversation_id)
+        # Only open conversations: ended ones are most of the log and never due again.
+        .where(Conversation.ended_at.is_(None), CommunicationRecord.direction == Direction.bot)
         .group_by(CommunicationRecord.conversation_id)
         .subquery()
     )

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -22,7 +20,6 @@ from crm_store.exchange import (
     reconcile,
     record_agent_message,
     source_key,
-    tracker_metadata,
 )
 from crm_store.models import CommunicationRecord, Conversation
 
@@ -78,16 +75,6 @@ def action(name: str, ts: float) -> tuple[str, float, dict]:
 
 def slot(name: str, value: Any, ts: float) -> tuple[str, float, dict]:
     return "slot", ts, {"event": "slot", "timestamp": ts, "name": name, "value": value}
-
-
-@pytest_asyncio.fixture
-async def tracker(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    """Rasa's tracker store on SQLite, with the schema Rasa's SQLTrackerStore creates."""
-    engine = create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
-    async with engine.begin() as connection:
-        await connection.run_sync(tracker_metadata.create_all)
-    yield engine
-    await engine.dispose()
 
 
 async def write(tracker: AsyncEngine, sender: str, rows: list[tuple[str, float, dict]]) -> None:
