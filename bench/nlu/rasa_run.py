@@ -84,8 +84,11 @@ def train(
     log_path = workdir / "train.log"
     started = time.monotonic()
     with open(log_path, "wb") as log:
+        # An empty component cache per run: Rasa would otherwise reuse the featurizers and
+        # classifiers of an earlier run on the same data, and `train s` would measure a lookup.
+        env = {**rasa_environment(), "RASA_CACHE_DIRECTORY": str(workdir / "rasa-cache")}
         result = subprocess.run(
-            command, cwd=REPO_ROOT, env=rasa_environment(), stdout=log, stderr=subprocess.STDOUT
+            command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     seconds = time.monotonic() - started
     model = workdir / "models" / f"{MODEL_NAME}.tar.gz"
