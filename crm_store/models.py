@@ -14,6 +14,7 @@ from sqlalchemy import (
     Dialect,
     Float,
     ForeignKey,
+    Index,
     MetaData,
     Numeric,
     String,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy import Enum as SqlEnum
+from sqlalchemy import text as sql_text  # `text` is also a column name below
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Constraint names are part of the schema: Alembic needs them to alter SQLite tables in batch.
@@ -279,7 +281,8 @@ class CommunicationRecord(Base):
     )
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     channel: Mapped[str] = mapped_column(String(64), default="unknown")
-    direction: Mapped[Direction] = mapped_column(_enum(Direction, "direction"), index=True)
+    # No index of its own: three values select nothing; ix_..._unscored leads with it.
+    direction: Mapped[Direction] = mapped_column(_enum(Direction, "direction"))
     text: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime] = mapped_column(index=True)
     intent: Mapped[str | None] = mapped_column(String(100), index=True)
@@ -292,6 +295,19 @@ class CommunicationRecord(Base):
     source_key: Mapped[str] = mapped_column(String(64), unique=True)
 
     conversation: Mapped[Conversation] = relationship(back_populates="records", lazy="raise_on_sql")
+
+    __table_args__ = (
+        # The conversation scorer asks for unscored customer messages every few seconds; this
+        # index holds only unscored records, so the question costs what is pending, not the
+        # whole log.
+        Index(
+            "ix_communication_records_unscored",
+            "direction",
+            "id",
+            sqlite_where=sql_text("sentiment IS NULL"),
+            postgresql_where=sql_text("sentiment IS NULL"),
+        ),
+    )
 
 
 class Feedback(Base):

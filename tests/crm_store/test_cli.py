@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 
+from crm_store.migrate import alembic_config
 from crm_store.settings import REPO_ROOT
 
 
@@ -53,7 +55,8 @@ def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     upgraded = crm(path, "upgrade")
     seeded = crm(path, "seed")
     assert (upgraded.code, seeded.code) == (0, 0), upgraded.err + seeded.err
-    assert "0001 (head)" in upgraded.out
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert f"{head} (head)" in upgraded.out
     assert "Loaded demo data" in seeded.out and "500 customers" in seeded.out
     return path
 
