@@ -91,6 +91,9 @@ def ensure_model(
         target.name.removesuffix(".tar.gz"),
     ]
     started = time.monotonic()
+    if log_file is not None:
+        # On a fresh checkout var/log/ does not exist yet: the servers' logs come later.
+        log_file.parent.mkdir(parents=True, exist_ok=True)
     with open(log_file or os.devnull, "ab") as log:
         result = subprocess.run(
             command, cwd=REPO_ROOT, env=rasa_environment(), stdout=log, stderr=subprocess.STDOUT

@@ -36,7 +36,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     }
     settings = load_settings(environ)
     asyncio.run(prepare_database(settings))
-    model = ensure_model(log_file=workdir / "train.log")
+    # A log directory that does not exist yet, as var/log/ on a fresh checkout.
+    model = ensure_model(log_file=workdir / "log" / "train.log")
 
     action_env = {key: value for key, value in environ.items() if key.startswith("KEFU_")}
     actions = action_server(settings.action_port, action_env, workdir / "actions.log")
