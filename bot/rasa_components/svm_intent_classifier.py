@@ -247,6 +247,8 @@ class SvmIntentClassifier(GraphComponent, IntentClassifier):
             return self._resource
         c = self.component_config
         texts = [normalise(e.get(TEXT) or "", c["max_chars"]) for e in examples]
+        if sum("encoder" in spec for spec in c["views"]) > 1:
+            raise ValueError("SvmIntentClassifier takes at most one sentence-encoder view.")
         views = [_View.from_spec(spec, texts, c["C"]) for spec in c["views"]]
         fit, held = self._split(labels)
         reject = None
@@ -255,7 +257,7 @@ class SvmIntentClassifier(GraphComponent, IntentClassifier):
             index = {k: j for j, k in enumerate(trial.classes)}
             # A held-out intent the fit part never saw cannot be scored right; it counts wrong.
             gold = np.array([index.get(labels[i], -1) for i in held])
-            scores = trial.scores([texts[i] for i in held], views_embedding(views, held))
+            scores = trial.scores([texts[i] for i in held], _embeddings_of(views, held))
             reject = self._calibrate(scores, gold)
             accuracy = float(np.mean(scores.argmax(axis=1) == gold))
             logger.info(
@@ -353,7 +355,7 @@ class _View:
         return view
 
 
-def views_embedding(views: list[_View], rows: list[int]) -> np.ndarray | None:
+def _embeddings_of(views: list[_View], rows: list[int]) -> np.ndarray | None:
     """The embedding view's vectors of `rows`, already computed in training; None if none."""
     for view in views:
         if view.encoder is not None:

@@ -105,6 +105,18 @@ def main(cases_file: str) -> None:
         )
         tfidf_only = SvmIntentClassifier.load(tfidf_config, storage, resource, context)
         results["__tfidf_only__"] = parse(tfidf_only, {n: cases[n] for n in ("order", "greet")})
+    # Two encoder views would have to share one dense coefficient matrix: refused up front.
+    encoder_view = next(v for v in config["views"] if "encoder" in v)
+    try:
+        SvmIntentClassifier.create(
+            {**config, "views": [*config["views"], encoder_view]},
+            storage,
+            Resource("two_encoders"),
+            context,
+        ).train(TrainingData(examples))
+        results["__two_encoders__"] = ""
+    except ValueError as error:
+        results["__two_encoders__"] = str(error)
     results["__encoder__"] = encoder_checks(cases)
     # The calibration's building blocks on made-up scores: a clear winner, a near tie, and a
     # message every intent scores low (SVM scores under the reject score).

@@ -147,3 +147,7 @@ def test_encoder_gives_unit_vectors_for_bad_input(parsed: dict[str, Any]) -> Non
 
 def test_unknown_encoder_is_named_in_the_error(parsed: dict[str, Any]) -> None:
     assert "Unknown sentence encoder 'no-such-encoder'" in parsed["__encoder__"]["unknown_encoder"]
+
+
+def test_second_encoder_view_is_refused(parsed: dict[str, Any]) -> None:
+    assert "at most one sentence-encoder view" in parsed["__two_encoders__"]
