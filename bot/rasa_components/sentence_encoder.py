@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
-import threading
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -75,17 +74,15 @@ class SentenceEncoder:
         self._session = onnxruntime.InferenceSession(
             graph.SerializeToString(), options, providers=["CPUExecutionProvider"]
         )
-        self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """One unit-length row per text; texts of similar length are batched together."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        with self._lock:
-            # The tokenizer takes UTF-8 only: a lone surrogate would raise there.
-            encodings = self._tokenizer.encode_batch(
-                [(t or "").encode("utf-8", "replace").decode("utf-8") for t in texts]
-            )
+        # The tokenizer takes UTF-8 only: a lone surrogate would raise there.
+        encodings = self._tokenizer.encode_batch(
+            [(t or "").encode("utf-8", "replace").decode("utf-8") for t in texts]
+        )
         ids = [e.ids for e in encodings]
         out = np.zeros((len(ids), self.dimension), dtype=np.float32)
         order = np.argsort([len(i) for i in ids], kind="stable")

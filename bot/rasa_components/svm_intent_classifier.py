@@ -80,6 +80,11 @@ def _two_rows(coef: np.ndarray, intercept: np.ndarray, n_classes: int) -> tuple[
     return coef, intercept
 
 
+# The embedding view's share of the averaged score, against 1 for each TF-IDF view: the
+# embedding then carries half of it (3-fold cross-validation on the training sets).
+EMBEDDING_WEIGHT = 3.0
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class SvmIntentClassifier(GraphComponent, IntentClassifier):
     """One linear SVM per view of the message text, decision scores averaged by weight.
@@ -180,7 +185,9 @@ class SvmIntentClassifier(GraphComponent, IntentClassifier):
             fit.extend(group[cut:])
         return fit, held
 
-    def _fit(self, views: list[_View], rows: list[int], labels: list[str]) -> _Model:
+    def _fit(
+        self, views: list[_View], texts: list[str], rows: list[int], labels: list[str]
+    ) -> _Model:
         """Every view's SVM on `rows`, combined into one model (reject score not yet set)."""
         c = self.component_config
         y = [labels[i] for i in rows]
@@ -190,20 +197,22 @@ class SvmIntentClassifier(GraphComponent, IntentClassifier):
         intercept: np.ndarray | None = None
         classes: list[str] = []
         for view in views:
+            vectorizer: TfidfVectorizer | None = None
             if view.encoder is not None:
                 x = view.embeddings[rows]
             else:
-                view.vectorizer = _vectorizer(view.spec, c["sublinear_tf"])
-                x = view.vectorizer.fit_transform([view.texts[i] for i in rows])
+                vectorizer = _vectorizer(view.spec, c["sublinear_tf"])
+                x = vectorizer.fit_transform([texts[i] for i in rows])
             svm = LinearSVC(C=view.c, random_state=c["random_seed"]).fit(x, y)
             classes = [str(k) for k in svm.classes_]
             coef, bias = _two_rows(svm.coef_, svm.intercept_, len(classes))
             share = view.weight / total
             intercept = bias * share if intercept is None else intercept + bias * share
-            if view.encoder is not None:
-                dense = (coef * share).astype(np.float32)
+            weighted = (coef * share).astype(np.float32)
+            if vectorizer is None:
+                dense = weighted
             else:
-                sparse.append((view.vectorizer, (coef * share).astype(np.float32)))
+                sparse.append((vectorizer, weighted))
         assert intercept is not None
         return _Model(
             classes=classes,
@@ -253,7 +262,7 @@ class SvmIntentClassifier(GraphComponent, IntentClassifier):
         fit, held = self._split(labels)
         reject = None
         if held and len({labels[i] for i in fit}) >= 2:
-            trial = self._fit(views, fit, labels)
+            trial = self._fit(views, texts, fit, labels)
             index = {k: j for j, k in enumerate(trial.classes)}
             # A held-out intent the fit part never saw cannot be scored right; it counts wrong.
             gold = np.array([index.get(labels[i], -1) for i in held])
@@ -263,7 +272,7 @@ class SvmIntentClassifier(GraphComponent, IntentClassifier):
             logger.info(
                 f"SvmIntentClassifier: held-out accuracy {accuracy:.4f}, reject score {reject}"
             )
-        self.model = self._fit(views, list(range(len(texts))), labels)
+        self.model = self._fit(views, texts, list(range(len(texts))), labels)
         self.model.reject = reject
         self.persist()
         return self._resource
@@ -317,11 +326,6 @@ class SvmIntentClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource, model)
 
 
-# The embedding view's share of the averaged score, against 1 for each TF-IDF view: the
-# embedding then carries half of it (3-fold cross-validation on the training sets).
-EMBEDDING_WEIGHT = 3.0
-
-
 def _vectorizer(spec: dict[str, Any], sublinear_tf: bool) -> TfidfVectorizer:
     return TfidfVectorizer(
         analyzer=spec["analyzer"],
@@ -335,18 +339,16 @@ def _vectorizer(spec: dict[str, Any], sublinear_tf: bool) -> TfidfVectorizer:
 class _View:
     """One view of the training texts: TF-IDF n-grams, or a sentence encoder's embeddings."""
 
-    def __init__(self, spec: dict[str, Any], texts: list[str], default_c: float) -> None:
+    def __init__(self, spec: dict[str, Any], default_c: float) -> None:
         self.spec = spec
-        self.texts = texts
         self.c = float(spec.get("C", default_c))
         self.weight = float(spec.get("weight", 1.0))
-        self.vectorizer: TfidfVectorizer | None = None
         self.encoder: SentenceEncoder | None = None
         self.embeddings = np.zeros((0, 0), dtype=np.float32)
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any], texts: list[str], default_c: float) -> _View:
-        view = cls(spec, texts, default_c)
+        view = cls(spec, default_c)
         if "encoder" in spec:
             view.encoder = load_encoder(str(spec["encoder"]))
             view.embeddings = view.encoder.encode(texts)

@@ -63,6 +63,13 @@ class Stack:
     def say(self, sender: str, text: str) -> Reply:
         return self.post(json.dumps({"sender": sender, "message": text}).encode())
 
+    def identify(self, sender: str, request: str, contact: str, fact: str) -> Reply:
+        """Ask for something that needs identification and answer the two questions."""
+        asked = self.say(sender, request)
+        assert asked.status == 200 and asked.messages, asked
+        self.say(sender, contact)
+        return self.say(sender, fact)
+
     def new_sender(self, label: str) -> str:
         sender = f"{label}-{uuid.uuid4().hex[:8]}"
         self._senders.append(sender)

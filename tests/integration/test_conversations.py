@@ -18,7 +18,7 @@ from crm_store.models import (
     Order,
     Ticket,
 )
-from tests.integration.support import REPO_ROOT, Databases, Reply, Stack
+from tests.integration.support import REPO_ROOT, Databases, Stack
 
 pytestmark = pytest.mark.integration
 
@@ -29,14 +29,6 @@ OTHER_CUSTOMERS_FACTS = (
     "Chloé",
     "chloe.martin@example.com",
 )
-
-
-def identify(stack: Stack, sender: str, request: str, contact: str, fact: str) -> Reply:
-    """Ask for something that needs identification and answer the two questions."""
-    asked = stack.say(sender, request)
-    assert asked.status == 200 and asked.messages, asked
-    stack.say(sender, contact)
-    return stack.say(sender, fact)
 
 
 async def order_status(databases: Databases, order_number: str) -> str:
@@ -51,7 +43,7 @@ async def test_identify_status_cancel_ticket_and_rate(stack: Stack, databases: D
     sender = stack.new_sender("journey")
     assert stack.say(sender, "hi there").messages
 
-    verified = identify(stack, sender, "where is my order?", "anna.schmidt@example.com", "10115")
+    verified = stack.identify(sender, "where is my order?", "anna.schmidt@example.com", "10115")
     assert "Anna" in verified.text
 
     status = stack.say(sender, "what's the status of order KF-500002?")
@@ -92,7 +84,7 @@ async def test_identify_status_cancel_ticket_and_rate(stack: Stack, databases: D
 
 async def test_phone_identification_and_recent_orders(stack: Stack) -> None:
     sender = stack.new_sender("recent")
-    reply = identify(stack, sender, "show me my recent orders", "+44 20 7946 0018", "KF-500004")
+    reply = stack.identify(sender, "show me my recent orders", "+44 20 7946 0018", "KF-500004")
     assert "Ben" in reply.text
     listing = stack.say(sender, "show me my recent orders")
     assert "KF-500005" in listing.text and "KF-500004" in listing.text
@@ -101,7 +93,7 @@ async def test_phone_identification_and_recent_orders(stack: Stack) -> None:
 
 async def test_cancelling_a_shipped_order_is_refused(stack: Stack, databases: Databases) -> None:
     sender = stack.new_sender("shipped")
-    identify(stack, sender, "cancel my order please", "C10003", "80331")
+    stack.identify(sender, "cancel my order please", "C10003", "80331")
     refusal = stack.say(sender, "KF-500007")
     assert "ship" in refusal.text.lower()
     assert await order_status(databases, "KF-500007") == "shipped"
@@ -134,7 +126,7 @@ async def test_unknown_customer_and_wrong_facts_end_politely(
 
 async def test_return_request_creates_a_ticket(stack: Stack, databases: Databases) -> None:
     sender = stack.new_sender("return")
-    identify(stack, sender, "I want to return something", "anna.schmidt@example.com", "KF-500003")
+    stack.identify(sender, "I want to return something", "anna.schmidt@example.com", "KF-500003")
     stack.say(sender, "KF-500003")
     confirmation = stack.say(sender, "it arrived scratched and does not fit my desk")
     assert "T-" in confirmation.text
@@ -149,7 +141,7 @@ async def test_update_email_rejects_malformed_then_saves(
     stack: Stack, databases: Databases
 ) -> None:
     sender = stack.new_sender("email")
-    identify(stack, sender, "I need to change my email", "C10002", "20095")
+    stack.identify(sender, "I need to change my email", "C10002", "20095")
     malformed = stack.say(sender, "ben at example dot com")
     assert "email" in malformed.text.lower()
     stack.say(sender, "ben.new@example.org")

@@ -20,9 +20,8 @@ async def test_an_ended_conversation_carries_sentiment_topic_and_satisfaction(
     stack: Stack, databases: Databases
 ) -> None:
     sender = stack.new_sender("scored")
-    stack.say(sender, "where is my order?")
-    stack.say(sender, "anna.schmidt@example.com")
-    assert "verified" in stack.say(sender, "10115").text
+    verified = stack.identify(sender, "where is my order?", "anna.schmidt@example.com", "10115")
+    assert "verified" in verified.text
     stack.say(sender, "this is terrible, my parcel is late and the tracking never updates")
     goodbye = stack.say(sender, "bye")
     assert goodbye.payloads  # the rating question
