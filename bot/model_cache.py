@@ -18,7 +18,8 @@ TRAINING_INPUTS = (
     "domain.yml",
     "data",
     "bot/rasa_components",
-    "requirements/rasa-weights.txt",
+    "sentence_encoder",
+    "requirements/weights.txt",
 )
 MODEL_PREFIX = "kefu-"
 

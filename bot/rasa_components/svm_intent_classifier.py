@@ -24,7 +24,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-from bot.rasa_components.sentence_encoder import EncoderUnavailable, SentenceEncoder, load_encoder
+from sentence_encoder import EncoderUnavailable, SentenceEncoder, load_encoder
 
 logger = logging.getLogger(__name__)
 

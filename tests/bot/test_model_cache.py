@@ -42,7 +42,7 @@ def test_config_components_and_encoder_weights_are_inputs(tmp_path: Path) -> Non
     (tmp_path / "bot" / "rasa_components" / "guard.py").write_text("# changed\n")
     after_component = training_fingerprint(tmp_path)
     assert after_component != after_config
-    weights = tmp_path / "requirements" / "rasa-weights.txt"
+    weights = tmp_path / "requirements" / "weights.txt"
     weights.write_text(weights.read_text().replace("sha256:b", "sha256:c"))
     assert training_fingerprint(tmp_path) != after_component
 

@@ -20,12 +20,12 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.rasa_components.sentence_encoder import EncoderUnavailable, load_encoder
 from bot.rasa_components.svm_intent_classifier import (
     SvmIntentClassifier,
     confidences,
     falls_back,
 )
+from sentence_encoder import EncoderUnavailable, load_encoder
 
 REFERENCE = Path(__file__).with_name("minilm_reference.json")
 

