@@ -11,18 +11,19 @@ export PYTHONDONTWRITEBYTECODE = 1
 .DEFAULT_GOAL := run
 
 run: envs
-	.venv/bin/python -m bot run
+	.venv/bin/python -m kefu run
 
 test: envs
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv-rasa/bin/python -m pytest tests/bot --confcutdir=tests/bot -p no:cacheprovider
 	.venv/bin/python -m pytest
 
 train: envs
-	.venv/bin/python -m bot train
+	.venv/bin/python -m kefu train
 
 shell: envs
-	.venv/bin/python -m bot shell
+	.venv/bin/python -m kefu shell
 
 lint: envs
 	.venv/bin/ruff check --fix .
@@ -48,7 +49,7 @@ envs: .venv/.installed .venv-rasa/.installed
 
 # NLP on STAR: topics, similar cases, satisfaction and sentiment latency (a few minutes, 1 core).
 bench-nlp: .venv/.installed
-	.venv/bin/python -m bench.nlp --star $(or $(STAR),/work/shared/data/star) --write-readme
+	.venv/bin/python -m bench.nlp --star $(or $(STAR),../shared/data/star) --write-readme
 
 # Re-resolve both environments from requirements/*.in and write the lock files.
 lock:

@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Tracker
 
 from actions import slots
-
-UNKNOWN_CHANNEL = "unknown"
-
-
-@dataclass(frozen=True)
-class ConversationKey:
-    """How crm_store finds the conversation: Rasa's sender id and the start of its session."""
-
-    sender_id: str
-    session_started_at: float
-    channel: str
+from crm_store.services.conversations import UNKNOWN_CHANNEL, ConversationKey
 
 
 def conversation_key(tracker: Tracker) -> ConversationKey:

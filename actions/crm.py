@@ -3,30 +3,98 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from crm_store.db import create_engine, create_sessionmaker, display_url
+from crm_store.db import create_engine, create_sessionmaker, describe_error, display_url
 from crm_store.errors import DatabaseUnavailable
-from crm_store.settings import Settings, SettingsError, load_settings
+from crm_store.settings import DatabaseSettings, SettingsError, load_database_settings
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 
+# What the customer is told when the CRM does not answer.
+TECHNICAL_PROBLEM = "utter_technical_problem"
+
+
 class CrmUnavailable(Exception):
     """The CRM did not answer (in time); the action apologises with utter_technical_problem."""
 
 
+# How a flow answers one of the CRM's business errors (OrderNotFound, InvalidValue, ...).
+Refusal = Callable[[CollectingDispatcher, Exception], None]
+# The errors a flow answers, each with its answer; the first that matches is said.
+Refusals = tuple[tuple[type[Exception], Refusal], ...]
+
+
+async def answer_with(
+    dispatcher: CollectingDispatcher,
+    work: Callable[[AsyncSession], Awaitable[T]],
+    reply: Callable[[T], str],
+) -> list[Any]:
+    """Run `work` as one unit of work and tell the customer `reply(result)`; no events."""
+    result = await run_unit_of_work(work)
+    dispatcher.utter_message(text=reply(result))
+    return []
+
+
+def respond(response: str) -> Refusal:
+    """Answer the error with one of the domain's responses."""
+    return lambda dispatcher, _error: dispatcher.utter_message(response=response)
+
+
+def explain(reply: Callable[[Any], str]) -> Refusal:
+    """Answer the error with a text made from it (e.g. which status keeps an order)."""
+    return lambda dispatcher, error: dispatcher.utter_message(text=reply(error))
+
+
+def answer_refusal(dispatcher: CollectingDispatcher, error: Exception, refusals: Refusals) -> bool:
+    """Say what `refusals` says for `error` (the technical apology for CrmUnavailable); False
+    if neither knows it."""
+    if isinstance(error, CrmUnavailable):
+        dispatcher.utter_message(response=TECHNICAL_PROBLEM)
+        return True
+    for kind, refusal in refusals:
+        if isinstance(error, kind):
+            refusal(dispatcher, error)
+            return True
+    return False
+
+
+F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+
+
+def apologise_when_crm_unavailable(fallback: Callable[[], Any]) -> Callable[[F], F]:
+    """For a validator's or an action's async method: if the CRM does not answer, apologise
+    and return `fallback()` (the slots to clear, or no events) instead."""
+
+    def decorate(method: F) -> F:
+        @functools.wraps(method)
+        async def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await method(*args, **kwargs)
+            except CrmUnavailable:
+                dispatcher = next(a for a in args if isinstance(a, CollectingDispatcher))
+                dispatcher.utter_message(response=TECHNICAL_PROBLEM)
+                return fallback()
+
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
 @dataclass
 class _Resources:
-    settings: Settings | None = None
+    settings: DatabaseSettings | None = None
     engine: AsyncEngine | None = None
     sessions: async_sessionmaker[AsyncSession] | None = None
 
@@ -36,22 +104,22 @@ class _Resources:
 _resources = _Resources()
 
 
-def current_settings() -> Settings:
-    """The settings the actions use (read from KEFU_* on first use)."""
+def current_settings() -> DatabaseSettings:
+    """The CRM settings the actions use (read from KEFU_* on first use)."""
     if _resources.settings is None:
-        _resources.settings = load_settings()
+        _resources.settings = load_database_settings()
     return _resources.settings
 
 
 def _sessionmaker() -> async_sessionmaker[AsyncSession]:
     if _resources.sessions is None:
         settings = current_settings()
-        _resources.engine = create_engine(settings.database_url)
+        _resources.engine = create_engine(settings.url)
         _resources.sessions = create_sessionmaker(_resources.engine)
     return _resources.sessions
 
 
-async def configure(settings: Settings | None = None) -> None:
+async def configure(settings: DatabaseSettings | None = None) -> None:
     """Drop the current engine; the next unit of work uses `settings` (None: read KEFU_* again)."""
     engine = _resources.engine
     _resources.engine = None
@@ -84,24 +152,16 @@ async def run_unit_of_work(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
             return await work(session)
 
     try:
-        return await asyncio.wait_for(unit(), settings.db_timeout_seconds)
+        return await asyncio.wait_for(unit(), settings.timeout_seconds)
     except asyncio.TimeoutError as error:
         logger.warning(
             "The CRM at %s gave no answer within %g s",
-            display_url(settings.database_url),
-            settings.db_timeout_seconds,
+            display_url(settings.url),
+            settings.timeout_seconds,
         )
         raise CrmUnavailable("timeout") from error
     except (SQLAlchemyError, OSError, DatabaseUnavailable) as error:
         logger.warning(
-            "The CRM at %s is unavailable: %s", display_url(settings.database_url), _reason(error)
+            "The CRM at %s is unavailable: %s", display_url(settings.url), describe_error(error)
         )
         raise CrmUnavailable(type(error).__name__) from error
-
-
-def _reason(error: BaseException) -> str:
-    """One line about what went wrong, without the statement's parameters (customer data)."""
-    if isinstance(error, DBAPIError) and error.orig is not None:
-        error = error.orig
-    lines = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__

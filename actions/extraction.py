@@ -110,6 +110,14 @@ def flow_candidate(
     return value
 
 
+def free_text_answer(tracker: Tracker, slot: str) -> dict[str, Any]:
+    """`slot` from a verified customer's typed answer when the form asks for it, else nothing."""
+    if verified_customer_id(tracker) is None or requested_slot(tracker) != slot:
+        return {}
+    value = answer_text(tracker, free_text=True)
+    return {} if value is None else {slot: value}
+
+
 def parse_rating(value: Any) -> int | None:
     """1..5 from a button value, "4", "4 stars", "4/5", "I'd give you a four"; None otherwise."""
     if isinstance(value, bool):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 
 from actions import replies, slots
+from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import consecutive_fallbacks
 
 # Buttons offered besides "Something else".
@@ -32,15 +31,12 @@ def likely_requests(latest_message: dict[str, Any], limit: int = OPTIONS_OFFERED
     return names
 
 
-class ActionClarify(Action):
+class ActionClarify(KefuAction):
     """Runs for nlu_fallback: asks what the customer meant, counting misses in fallback_count."""
 
-    def name(self) -> str:
-        return "action_clarify"
+    action_name = "action_clarify"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         # Counted from the tracker's own events, so a clear message in between resets it
         # without every other action having to touch the slot.
         misses = max(consecutive_fallbacks(tracker), 1)

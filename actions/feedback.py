@@ -5,18 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
+from actions.base import Dispatcher, Events
 from actions.conversation import (
     conversation_key,
     latest_intent,
     latest_text,
     verified_customer_id,
 )
-from actions.crm import CrmUnavailable, run_unit_of_work
+from actions.crm import run_unit_of_work
 from actions.extraction import (
     answer_text,
     first_entity,
@@ -33,12 +34,9 @@ NO_COMMENT = ""
 
 
 class ValidateCsatForm(FlowFormValidator):
-    def name(self) -> str:
-        return "validate_csat_form"
+    action_name = "validate_csat_form"
 
-    async def before_filling(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> list[EventType]:
+    async def before_filling(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         # "No" (or "bye") to "how would you rate us?" declines the survey; it is not a rating.
         if requested_slot(tracker) != slots.RATING:
             return []
@@ -92,18 +90,15 @@ class ActionSaveFeedback(FlowSubmitAction):
 
     flow_slots = (slots.RATING, slots.FEEDBACK_COMMENT)
 
-    def name(self) -> str:
-        return "action_save_feedback"
+    action_name = "action_save_feedback"
 
-    async def aborted(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    async def aborted(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         if tracker.get_slot(slots.HANDOFF_REQUESTED) or latest_intent(tracker) == slots.INTENT_STOP:
             return await super().aborted(dispatcher, tracker)
         dispatcher.utter_message(response="utter_goodbye")  # they declined to rate
         return []
 
-    async def finish(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def finish(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         rating = parse_rating(tracker.get_slot(slots.RATING))
         if rating is None:
             dispatcher.utter_message(response="utter_invalid_rating")
@@ -113,23 +108,12 @@ class ActionSaveFeedback(FlowSubmitAction):
         customer_id = verified_customer_id(tracker)
         try:
             await run_unit_of_work(
-                lambda session: save_feedback(
-                    session,
-                    key.sender_id,
-                    key.session_started_at,
-                    key.channel,
-                    rating,
-                    comment,
-                    customer_id,
-                )
+                lambda session: save_feedback(session, key, rating, comment, customer_id)
             )
         except AlreadyRated:
             dispatcher.utter_message(response="utter_already_rated")
         except InvalidValue:
             dispatcher.utter_message(response="utter_invalid_rating")
-            return []
-        except CrmUnavailable:
-            dispatcher.utter_message(response="utter_technical_problem")
             return []
         else:
             dispatcher.utter_message(response="utter_thanks_for_feedback")

@@ -5,14 +5,21 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
+from actions.base import Dispatcher, Events, KefuAction, Named
 from actions.conversation import latest_intent, verified_customer_id
-from actions.extraction import confirmation_candidate, parse_confirmation, requested_slot
+from actions.crm import Refusals, answer_refusal
+from actions.extraction import (
+    confirmation_candidate,
+    free_text_answer,
+    parse_confirmation,
+    requested_slot,
+)
 from actions.handoff import perform_handoff
 
 
@@ -28,6 +35,13 @@ def abort_events(tracker: Tracker, ends_on_goodbye: bool = False) -> list[EventT
     if intent == slots.INTENT_HUMAN_HANDOFF:
         return [SlotSet(slots.FLOW_ABORTED, True), SlotSet(slots.HANDOFF_REQUESTED, True)]
     return []
+
+
+def checked(dispatcher: Dispatcher, slot: str, value: Any | None, complaint: str) -> dict[str, Any]:
+    """`{slot: value}`; a None value (it did not pass its check) first gets `complaint`."""
+    if value is None:
+        dispatcher.utter_message(response=complaint)
+    return {slot: value}
 
 
 def extract_confirmation(tracker: Tracker, slot: str) -> dict[str, Any]:
@@ -48,7 +62,7 @@ def validate_confirmation(
     return {slot: answer}
 
 
-class FlowFormValidator(FormValidationAction, ABC):
+class FlowFormValidator(Named, FormValidationAction):
     """A form validator that lets the customer leave the form, and can end it itself.
 
     Ending a form: set flow_aborted; `required_slots()` is then empty, so rasa-sdk answers with
@@ -57,13 +71,52 @@ class FlowFormValidator(FormValidationAction, ABC):
 
     # The rating form starts on a goodbye, so it must not end on one.
     ends_on_goodbye: ClassVar[bool] = False
+    # A yes/no slot the form asks last ("Cancel KF-500001?"); its hooks are made from it.
+    confirmation_slot: ClassVar[str | None] = None
+    # A slot answered in the customer's own words (a reason, a description), and how many
+    # characters make an answer; its hooks are made from it.
+    free_text_slot: ClassVar[tuple[str, int] | None] = None
 
-    @abstractmethod
-    def name(self) -> str: ...
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        slot = vars(cls).get("confirmation_slot")
+        if slot:
+            setattr(cls, f"extract_{slot}", cls._extract_confirmation)
+            setattr(cls, f"validate_{slot}", cls._validate_confirmation)
+        if "free_text_slot" in vars(cls) and cls.free_text_slot:
+            slot = cls.free_text_slot[0]
+            setattr(cls, f"extract_{slot}", cls._extract_free_text)
+            setattr(cls, f"validate_{slot}", cls._validate_free_text)
 
-    async def run(
+    async def _extract_free_text(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    ) -> dict[str, Any]:
+        assert self.free_text_slot is not None
+        return free_text_answer(tracker, self.free_text_slot[0])
+
+    async def _validate_free_text(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        assert self.free_text_slot is not None
+        slot, shortest = self.free_text_slot
+        text = str(value or "").strip()
+        return checked(
+            dispatcher, slot, text if len(text) >= shortest else None, "utter_please_rephrase"
+        )
+
+    async def _extract_confirmation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        assert self.confirmation_slot is not None
+        return extract_confirmation(tracker, self.confirmation_slot)
+
+    async def _validate_confirmation(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        assert self.confirmation_slot is not None
+        return validate_confirmation(value, dispatcher, self.confirmation_slot)
+
+    async def run(self, dispatcher: Dispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         early = abort_events(tracker, self.ends_on_goodbye)
         if not early:
             # Left over from an earlier flow that did not reach its submit action.
@@ -79,9 +132,7 @@ class FlowFormValidator(FormValidationAction, ABC):
             early += refused
         return early + await super().run(dispatcher, tracker, domain)
 
-    async def before_filling(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> list[EventType]:
+    async def before_filling(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         """A chance to end the form before any slot is looked at (events to add)."""
         return []
 
@@ -94,10 +145,14 @@ class FlowFormValidator(FormValidationAction, ABC):
     ) -> list[str]:
         if tracker.get_slot(slots.FLOW_ABORTED):
             return []
+        return self.still_needed(domain_slots, tracker)
+
+    def still_needed(self, domain_slots: list[str], tracker: Tracker) -> list[str]:
+        """The form's slots still to ask for (all of them here)."""
         return domain_slots
 
 
-class FlowSubmitAction(Action, ABC):
+class FlowSubmitAction(KefuAction, ABC):
     """The action a form's submit rule runs: handles an ended flow, then `finish()`, then resets.
 
     `flow_slots` are the form's own slots, emptied when the flow is over so the next request
@@ -105,26 +160,27 @@ class FlowSubmitAction(Action, ABC):
     """
 
     flow_slots: ClassVar[tuple[str, ...]] = ()
+    # The CRM's business errors this flow answers instead of failing (the CRM being down is
+    # always answered with the technical apology).
+    refusals: ClassVar[Refusals] = ()
 
     @abstractmethod
-    def name(self) -> str: ...
-
-    @abstractmethod
-    async def finish(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def finish(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         """Do what the customer asked for (the flow was not ended early)."""
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         if tracker.get_slot(slots.FLOW_ABORTED):
             events = await self.aborted(dispatcher, tracker)
         else:
-            events = await self.finish(dispatcher, tracker, domain)
+            try:
+                events = await self.finish(dispatcher, tracker)
+            except Exception as error:
+                if not answer_refusal(dispatcher, error, self.refusals):
+                    raise
+                events = []
         return events + self.reset_events(tracker)
 
-    async def aborted(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    async def aborted(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         if tracker.get_slot(slots.HANDOFF_REQUESTED):
             await perform_handoff(dispatcher, tracker)
         elif latest_intent(tracker) == slots.INTENT_STOP:
@@ -154,14 +210,10 @@ class CustomerSubmitAction(FlowSubmitAction, ABC):
     """A submit action that works on the verified customer's records only."""
 
     @abstractmethod
-    async def submit(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
-    ) -> list[EventType]:
+    async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
         """Do it for `customer_id`, whom verify_identity has confirmed in this session."""
 
-    async def finish(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def finish(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         customer_id = verified_customer_id(tracker)
         if customer_id is None:
             return []  # identification did not succeed, and the validator has said so

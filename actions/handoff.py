@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions import slots
+from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     consecutive_fallbacks,
     conversation_key,
@@ -41,26 +41,19 @@ async def perform_handoff(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     key = conversation_key(tracker)
     reason = handoff_reason(tracker)
     try:
-        await run_unit_of_work(
-            lambda session: mark_handoff(
-                session, key.sender_id, key.session_started_at, key.channel, reason
-            )
-        )
+        await run_unit_of_work(lambda session: mark_handoff(session, key, reason))
     except CrmUnavailable:
         dispatcher.utter_message(response="utter_technical_problem")
         return
     dispatcher.utter_message(response="utter_handoff")
 
 
-class ActionHandoff(Action):
+class ActionHandoff(KefuAction):
     """The customer asked for a person (outside a form; inside one the submit action hands off)."""
 
-    def name(self) -> str:
-        return "action_handoff"
+    action_name = "action_handoff"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         await perform_handoff(dispatcher, tracker)
         return [
             SlotSet(slots.HANDOFF_REQUESTED, False),

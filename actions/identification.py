@@ -6,15 +6,16 @@ from abc import ABC
 from typing import Any, ClassVar
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
+from actions.base import Dispatcher, Events
 from actions.conversation import latest_intent, verified_customer_id
 from actions.crm import CrmUnavailable, run_unit_of_work
 from actions.extraction import answer_text, first_entity, requested_slot
-from actions.flow import CustomerSubmitAction, FlowFormValidator
+from actions.flow import CustomerSubmitAction, FlowFormValidator, checked
 from crm_store.normalize import normalize_order_number, normalize_postcode, parse_contact
 from crm_store.services.customers import verify_identity
 
@@ -58,25 +59,16 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
     contact_in_request: ClassVar[bool] = True
     ends_on_goodbye = True
 
-    async def before_filling(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> list[EventType]:
+    async def before_filling(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         if identification_refused(tracker):
             dispatcher.utter_message(response="utter_identification_failed")
             return [SlotSet(slots.FLOW_ABORTED, True)]
         return []
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        required = await super().required_slots(domain_slots, dispatcher, tracker, domain)
+    def still_needed(self, domain_slots: list[str], tracker: Tracker) -> list[str]:
         if verified_customer_id(tracker) is not None:
-            return [name for name in required if name not in slots.IDENTIFICATION_SLOTS]
-        return required
+            return [name for name in domain_slots if name not in slots.IDENTIFICATION_SLOTS]
+        return domain_slots
 
     async def extract_contact(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -99,10 +91,9 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         contact = parse_contact(str(value)) if value is not None else None
-        if contact is None:
-            dispatcher.utter_message(response="utter_invalid_contact")
-            return {slots.CONTACT: None}
-        return {slots.CONTACT: contact[1]}
+        return checked(
+            dispatcher, slots.CONTACT, contact[1] if contact else None, "utter_invalid_contact"
+        )
 
     async def extract_verification_fact(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -169,19 +160,15 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
 
 
 class ValidateIdentifyForm(IdentificationFormValidator):
-    def name(self) -> str:
-        return "validate_identify_form"
+    action_name = "validate_identify_form"
 
 
 class ActionIdentified(CustomerSubmitAction):
     """identify_form is done: utter_verified has been said; say nothing twice."""
 
-    def name(self) -> str:
-        return "action_identified"
+    action_name = "action_identified"
 
-    async def submit(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
-    ) -> list[EventType]:
+    async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
         if not verified_this_turn(tracker):
             dispatcher.utter_message(
                 response="utter_already_verified",

@@ -5,24 +5,31 @@ from __future__ import annotations
 from abc import ABC
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import replies, slots
+from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     conversation_key,
     entities_of_last_request,
     verified_customer_id,
 )
-from actions.crm import CrmUnavailable, run_unit_of_work
-from actions.extraction import (
-    answer_text,
-    flow_candidate,
-    requested_slot,
+from actions.crm import (
+    CrmUnavailable,
+    answer_with,
+    apologise_when_crm_unavailable,
+    explain,
+    respond,
+    run_unit_of_work,
 )
-from actions.flow import CustomerSubmitAction, extract_confirmation, validate_confirmation
+from actions.extraction import (
+    flow_candidate,
+)
+from actions.flow import (
+    CustomerSubmitAction,
+)
 from actions.identification import IdentificationFormValidator
 from crm_store.errors import InvalidValue, OrderNotCancellable, OrderNotFound, OrderNotReturnable
 from crm_store.normalize import normalize_order_number
@@ -41,13 +48,11 @@ RECENT_ORDERS_SHOWN = 5
 
 
 class ValidateOrderStatusForm(IdentificationFormValidator):
-    def name(self) -> str:
-        return "validate_order_status_form"
+    action_name = "validate_order_status_form"
 
 
 class ValidateRecentOrdersForm(IdentificationFormValidator):
-    def name(self) -> str:
-        return "validate_recent_orders_form"
+    action_name = "validate_recent_orders_form"
 
 
 class OrderFormValidator(IdentificationFormValidator, ABC):
@@ -59,6 +64,7 @@ class OrderFormValidator(IdentificationFormValidator, ABC):
         value = flow_candidate(tracker, slots.ORDER_NUMBER, entities=("order_number",))
         return {} if value is None else {slots.ORDER_NUMBER: str(value)}
 
+    @apologise_when_crm_unavailable(lambda: {slots.ORDER_NUMBER: None, slots.FLOW_ABORTED: True})
     async def validate_order_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -75,9 +81,6 @@ class OrderFormValidator(IdentificationFormValidator, ABC):
             # Also someone else's order: the same words, so nothing is learnt by guessing.
             dispatcher.utter_message(response="utter_order_not_found")
             return {slots.ORDER_NUMBER: None}
-        except CrmUnavailable:
-            dispatcher.utter_message(response="utter_technical_problem")
-            return {slots.ORDER_NUMBER: None, slots.FLOW_ABORTED: True}
         return self.check_order(order, dispatcher)
 
     def check_order(self, order: OrderView, dispatcher: CollectingDispatcher) -> dict[str, Any]:
@@ -86,8 +89,8 @@ class OrderFormValidator(IdentificationFormValidator, ABC):
 
 
 class ValidateCancelOrderForm(OrderFormValidator):
-    def name(self) -> str:
-        return "validate_cancel_order_form"
+    action_name = "validate_cancel_order_form"
+    confirmation_slot = slots.CONFIRM_CANCEL
 
     def check_order(self, order: OrderView, dispatcher: CollectingDispatcher) -> dict[str, Any]:
         # Say so at once rather than after "are you sure?"; cancel_order checks again anyway.
@@ -98,50 +101,18 @@ class ValidateCancelOrderForm(OrderFormValidator):
             return {slots.ORDER_NUMBER: None, slots.FLOW_ABORTED: True}
         return {slots.ORDER_NUMBER: order.order_number}
 
-    async def extract_confirm_cancel(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return extract_confirmation(tracker, slots.CONFIRM_CANCEL)
-
-    async def validate_confirm_cancel(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return validate_confirmation(value, dispatcher, slots.CONFIRM_CANCEL)
-
 
 class ValidateReturnForm(OrderFormValidator):
-    def name(self) -> str:
-        return "validate_return_form"
-
-    async def extract_return_reason(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if verified_customer_id(tracker) is None:
-            return {}
-        if requested_slot(tracker) != slots.RETURN_REASON:
-            return {}
-        value = answer_text(tracker, free_text=True)
-        return {} if value is None else {slots.RETURN_REASON: value}
-
-    async def validate_return_reason(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        reason = str(value or "").strip()
-        if not reason:
-            dispatcher.utter_message(response="utter_please_rephrase")
-            return {slots.RETURN_REASON: None}
-        return {slots.RETURN_REASON: reason}
+    action_name = "validate_return_form"
+    free_text_slot = (slots.RETURN_REASON, 1)
 
 
-class ActionAskConfirmCancel(Action):
+class ActionAskConfirmCancel(KefuAction):
     """Asks confirm_cancel with the order's details and yes/no buttons."""
 
-    def name(self) -> str:
-        return "action_ask_confirm_cancel"
+    action_name = "action_ask_confirm_cancel"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         number = str(tracker.get_slot(slots.ORDER_NUMBER) or "")
         customer_id = verified_customer_id(tracker)
         order: OrderView | None = None
@@ -158,30 +129,26 @@ class ActionAskConfirmCancel(Action):
         return []
 
 
+# Someone else's order gets the same words as a missing one: nothing is learnt by guessing.
+ORDER_NOT_FOUND = ((OrderNotFound, respond("utter_order_not_found")),)
+
+
 class ActionOrderStatus(CustomerSubmitAction):
     """The status of the order the customer named in their request, else of their latest order."""
 
-    def name(self) -> str:
-        return "action_order_status"
+    refusals = ORDER_NOT_FOUND
 
-    async def submit(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
-    ) -> list[EventType]:
+    action_name = "action_order_status"
+
+    async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
         named = entities_of_last_request(tracker, "order_status", "order_number")
         number = normalize_order_number(str(named[0])) if named else None
-        try:
-            if number is not None:
-                order: OrderView | None = await run_unit_of_work(
-                    lambda session: get_order(session, customer_id, number)
-                )
-            else:
-                order = await run_unit_of_work(lambda session: latest_order(session, customer_id))
-        except OrderNotFound:
-            dispatcher.utter_message(response="utter_order_not_found")
-            return []
-        except CrmUnavailable:
-            dispatcher.utter_message(response="utter_technical_problem")
-            return []
+        if number is not None:
+            order: OrderView | None = await run_unit_of_work(
+                lambda session: get_order(session, customer_id, number)
+            )
+        else:
+            order = await run_unit_of_work(lambda session: latest_order(session, customer_id))
         if order is None:
             dispatcher.utter_message(text=replies.recent_orders([]))
         else:
@@ -190,92 +157,61 @@ class ActionOrderStatus(CustomerSubmitAction):
 
 
 class ActionRecentOrders(CustomerSubmitAction):
-    def name(self) -> str:
-        return "action_recent_orders"
+    action_name = "action_recent_orders"
 
-    async def submit(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
-    ) -> list[EventType]:
-        try:
-            orders = await run_unit_of_work(
-                lambda session: recent_orders(session, customer_id, limit=RECENT_ORDERS_SHOWN)
-            )
-        except CrmUnavailable:
-            dispatcher.utter_message(response="utter_technical_problem")
-            return []
-        dispatcher.utter_message(text=replies.recent_orders(orders))
-        return []
+    async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
+        return await answer_with(
+            dispatcher,
+            lambda session: recent_orders(session, customer_id, limit=RECENT_ORDERS_SHOWN),
+            replies.recent_orders,
+        )
 
 
 class ActionCancelOrder(CustomerSubmitAction):
     flow_slots = (slots.ORDER_NUMBER, slots.CONFIRM_CANCEL)
+    refusals = (
+        (
+            OrderNotCancellable,
+            explain(
+                lambda refusal: replies.order_not_cancellable(refusal.order_number, refusal.status)
+            ),
+        ),
+        *ORDER_NOT_FOUND,
+    )
 
-    def name(self) -> str:
-        return "action_cancel_order"
+    action_name = "action_cancel_order"
 
-    async def submit(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
-    ) -> list[EventType]:
+    async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
         number = tracker.get_slot(slots.ORDER_NUMBER)
         if tracker.get_slot(slots.CONFIRM_CANCEL) is not True or not number:
             dispatcher.utter_message(response="utter_cancel_kept")
             return []
-        try:
-            order = await run_unit_of_work(
-                lambda session: cancel_order(session, customer_id, str(number))
-            )
-        except OrderNotCancellable as refusal:
-            dispatcher.utter_message(
-                text=replies.order_not_cancellable(refusal.order_number, refusal.status)
-            )
-            return []
-        except OrderNotFound:
-            dispatcher.utter_message(response="utter_order_not_found")
-            return []
-        except CrmUnavailable:
-            dispatcher.utter_message(response="utter_technical_problem")
-            return []
-        dispatcher.utter_message(text=replies.order_cancelled(order))
-        return []
+        return await answer_with(
+            dispatcher,
+            lambda session: cancel_order(session, customer_id, str(number)),
+            replies.order_cancelled,
+        )
 
 
 class ActionRequestReturn(CustomerSubmitAction):
     flow_slots = (slots.ORDER_NUMBER, slots.RETURN_REASON)
+    refusals = (
+        (
+            OrderNotReturnable,
+            explain(lambda refusal: replies.return_refused(refusal.order_number, refusal.reason)),
+        ),
+        *ORDER_NOT_FOUND,
+        (InvalidValue, respond("utter_please_rephrase")),
+    )
 
-    def name(self) -> str:
-        return "action_request_return"
+    action_name = "action_request_return"
 
-    async def submit(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
-    ) -> list[EventType]:
+    async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
         number = str(tracker.get_slot(slots.ORDER_NUMBER) or "")
         reason = str(tracker.get_slot(slots.RETURN_REASON) or "")
         key = conversation_key(tracker)
-        try:
-            ticket = await run_unit_of_work(
-                lambda session: request_return(
-                    session,
-                    customer_id,
-                    number,
-                    reason,
-                    key.channel,
-                    sender_id=key.sender_id,
-                    session_started_at=key.session_started_at,
-                )
-            )
-        except OrderNotReturnable as refusal:
-            dispatcher.utter_message(
-                text=replies.return_refused(refusal.order_number, refusal.reason)
-            )
-            return []
-        except OrderNotFound:
-            dispatcher.utter_message(response="utter_order_not_found")
-            return []
-        except InvalidValue:
-            dispatcher.utter_message(response="utter_please_rephrase")
-            return []
-        except CrmUnavailable:
-            dispatcher.utter_message(response="utter_technical_problem")
-            return []
+        ticket = await run_unit_of_work(
+            lambda session: request_return(session, customer_id, number, reason, key)
+        )
         dispatcher.utter_message(text=replies.return_requested(ticket, number))
         return []

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from abc import ABC
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import replies, slots
-from actions.crm import CrmUnavailable, run_unit_of_work
+from actions.base import Dispatcher, Events
+from actions.crm import answer_with, respond
 from actions.extraction import flow_candidate
-from actions.flow import CustomerSubmitAction
+from actions.flow import CustomerSubmitAction, checked
 from actions.identification import IdentificationFormValidator
 from crm_store.errors import EmailUnavailable, InvalidValue
 from crm_store.normalize import normalize_email, normalize_phone
@@ -22,144 +26,126 @@ from crm_store.services.customers import (
     update_email,
     update_phone,
 )
+from crm_store.views import CustomerView
 
 
-class ValidateUpdateEmailForm(IdentificationFormValidator):
+def _address(text: str) -> str | None:
+    try:
+        street, postcode, city = parse_address(text)
+    except InvalidValue:
+        return None
+    return f"{street}, {postcode} {city}"
+
+
+@dataclass(frozen=True)
+class NewDetail:
+    """The one slot an update form asks for, and how its answer is found and checked."""
+
+    slot: str
+    normalise: Callable[[str], str | None]
+    complaint: str
+    entities: tuple[str, ...] = ()
+    # Only when asked: the request "change my address" is not itself an address.
+    free_text: bool = False
+
+
+class _UpdateDetailForm(IdentificationFormValidator, ABC):
+    """Validator of a form that asks for one new contact detail.
+
+    Its `extract_<slot>` and `validate_<slot>` hooks, which rasa-sdk finds by name, are made
+    from `detail` when the subclass is defined, so their names always match the slot.
+    """
+
     # In "change my email to x@example.com" the address is the new one, not who is asking.
     contact_in_request = False
+    detail: ClassVar[NewDetail]
 
-    def name(self) -> str:
-        return "validate_update_email_form"
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "detail" in vars(cls):
+            setattr(cls, f"extract_{cls.detail.slot}", cls._extract_detail)
+            setattr(cls, f"validate_{cls.detail.slot}", cls._validate_detail)
 
-    async def extract_new_email(
+    async def _extract_detail(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        value = flow_candidate(tracker, slots.NEW_EMAIL, entities=("email",))
-        return {} if value is None else {slots.NEW_EMAIL: str(value)}
+        detail = self.detail
+        value = flow_candidate(tracker, detail.slot, detail.entities, detail.free_text)
+        return {} if value is None else {detail.slot: str(value)}
 
-    async def validate_new_email(
+    async def _validate_detail(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        email = normalize_email(str(value)) if value is not None else None
-        if email is None:
-            dispatcher.utter_message(response="utter_invalid_email")
-        return {slots.NEW_EMAIL: email}
+        detail = self.detail
+        normalised = detail.normalise(str(value)) if value is not None else None
+        return checked(dispatcher, detail.slot, normalised, detail.complaint)
 
 
-class ValidateUpdatePhoneForm(IdentificationFormValidator):
-    contact_in_request = False
-
-    def name(self) -> str:
-        return "validate_update_phone_form"
-
-    async def extract_new_phone(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        value = flow_candidate(tracker, slots.NEW_PHONE, entities=("phone",))
-        return {} if value is None else {slots.NEW_PHONE: str(value)}
-
-    async def validate_new_phone(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        phone = normalize_phone(str(value)) if value is not None else None
-        if phone is None:
-            dispatcher.utter_message(response="utter_invalid_phone")
-        return {slots.NEW_PHONE: phone}
+class ValidateUpdateEmailForm(_UpdateDetailForm):
+    action_name = "validate_update_email_form"
+    detail = NewDetail(slots.NEW_EMAIL, normalize_email, "utter_invalid_email", ("email",))
 
 
-class ValidateUpdateAddressForm(IdentificationFormValidator):
-    def name(self) -> str:
-        return "validate_update_address_form"
-
-    async def extract_new_address(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        # Only when asked: the request "change my address" is not itself an address.
-        value = flow_candidate(tracker, slots.NEW_ADDRESS, free_text=True)
-        return {} if value is None else {slots.NEW_ADDRESS: str(value)}
-
-    async def validate_new_address(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        try:
-            street, postcode, city = parse_address(str(value or ""))
-        except InvalidValue:
-            dispatcher.utter_message(response="utter_invalid_address")
-            return {slots.NEW_ADDRESS: None}
-        return {slots.NEW_ADDRESS: f"{street}, {postcode} {city}"}
+class ValidateUpdatePhoneForm(_UpdateDetailForm):
+    action_name = "validate_update_phone_form"
+    detail = NewDetail(slots.NEW_PHONE, normalize_phone, "utter_invalid_phone", ("phone",))
 
 
-class ActionUpdateEmail(CustomerSubmitAction):
-    flow_slots = (slots.NEW_EMAIL,)
-
-    def name(self) -> str:
-        return "action_update_email"
-
-    async def submit(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
-    ) -> list[EventType]:
-        email = str(tracker.get_slot(slots.NEW_EMAIL) or "")
-        try:
-            customer = await run_unit_of_work(
-                lambda session: update_email(session, customer_id, email)
-            )
-        except EmailUnavailable:
-            # Never whose it is: only that this address cannot be used here.
-            dispatcher.utter_message(response="utter_email_unavailable")
-            return []
-        except InvalidValue:
-            dispatcher.utter_message(response="utter_invalid_email")
-            return []
-        except CrmUnavailable:
-            dispatcher.utter_message(response="utter_technical_problem")
-            return []
-        dispatcher.utter_message(text=replies.email_updated(customer))
-        return []
+class ValidateUpdateAddressForm(_UpdateDetailForm):
+    action_name = "validate_update_address_form"
+    contact_in_request = True
+    detail = NewDetail(slots.NEW_ADDRESS, _address, "utter_invalid_address", free_text=True)
 
 
-class ActionUpdatePhone(CustomerSubmitAction):
-    flow_slots = (slots.NEW_PHONE,)
+@dataclass(frozen=True)
+class DetailUpdate:
+    """What saving one new contact detail takes: the slot, the service, the confirmation."""
 
-    def name(self) -> str:
-        return "action_update_phone"
-
-    async def submit(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
-    ) -> list[EventType]:
-        phone = str(tracker.get_slot(slots.NEW_PHONE) or "")
-        try:
-            customer = await run_unit_of_work(
-                lambda session: update_phone(session, customer_id, phone)
-            )
-        except InvalidValue:
-            dispatcher.utter_message(response="utter_invalid_phone")
-            return []
-        except CrmUnavailable:
-            dispatcher.utter_message(response="utter_technical_problem")
-            return []
-        dispatcher.utter_message(text=replies.phone_updated(customer))
-        return []
+    slot: str
+    save: Callable[[AsyncSession, int, str], Awaitable[CustomerView]]
+    confirmation: Callable[[CustomerView], str]
+    invalid: str  # the response when the CRM refuses the value
 
 
-class ActionUpdateAddress(CustomerSubmitAction):
-    flow_slots = (slots.NEW_ADDRESS,)
+class _UpdateContactDetail(CustomerSubmitAction, ABC):
+    """Saves the flow's one new detail and confirms it."""
 
-    def name(self) -> str:
-        return "action_update_address"
+    update: ClassVar[DetailUpdate]
 
-    async def submit(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
-    ) -> list[EventType]:
-        address = str(tracker.get_slot(slots.NEW_ADDRESS) or "")
-        try:
-            customer = await run_unit_of_work(
-                lambda session: update_address(session, customer_id, address)
-            )
-        except InvalidValue:
-            dispatcher.utter_message(response="utter_invalid_address")
-            return []
-        except CrmUnavailable:
-            dispatcher.utter_message(response="utter_technical_problem")
-            return []
-        dispatcher.utter_message(text=replies.address_updated(customer))
-        return []
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "update" in vars(cls):
+            cls.flow_slots = (cls.update.slot,)
+            cls.refusals = (*cls.refusals, (InvalidValue, respond(cls.update.invalid)))
+
+    async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
+        update = self.update
+        value = str(tracker.get_slot(update.slot) or "")
+        return await answer_with(
+            dispatcher,
+            lambda session: update.save(session, customer_id, value),
+            update.confirmation,
+        )
+
+
+class ActionUpdateEmail(_UpdateContactDetail):
+    action_name = "action_update_email"
+    # Never whose address it is: only that this one cannot be used here.
+    refusals = ((EmailUnavailable, respond("utter_email_unavailable")),)
+    update = DetailUpdate(
+        slots.NEW_EMAIL, update_email, replies.email_updated, "utter_invalid_email"
+    )
+
+
+class ActionUpdatePhone(_UpdateContactDetail):
+    action_name = "action_update_phone"
+    update = DetailUpdate(
+        slots.NEW_PHONE, update_phone, replies.phone_updated, "utter_invalid_phone"
+    )
+
+
+class ActionUpdateAddress(_UpdateContactDetail):
+    action_name = "action_update_address"
+    update = DetailUpdate(
+        slots.NEW_ADDRESS, update_address, replies.address_updated, "utter_invalid_address"
+    )

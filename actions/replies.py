@@ -94,16 +94,20 @@ def order_status(order: OrderView) -> str:
     return f"{head}, has the status “{order.status}”."
 
 
+def _listing(heading: str, lines: list[str], when_empty: str) -> str:
+    return "\n".join([heading, *(f"• {line}" for line in lines)]) if lines else when_empty
+
+
 def recent_orders(orders: Sequence[OrderView]) -> str:
-    if not orders:
-        return "I can't see any orders on your account yet."
-    lines = ["Your recent orders:"]
-    lines += [
-        f"• {o.order_number} — {o.status} — {o.item_summary} — placed {date(o.placed_at)}, "
-        f"{money(o.total, o.currency)}"
-        for o in orders
-    ]
-    return "\n".join(lines)
+    return _listing(
+        "Your recent orders:",
+        [
+            f"{o.order_number} — {o.status} — {o.item_summary} — placed {date(o.placed_at)}, "
+            f"{money(o.total, o.currency)}"
+            for o in orders
+        ],
+        "I can't see any orders on your account yet.",
+    )
 
 
 def cancel_question(order_number: str, order: OrderView | None = None) -> str:
@@ -187,14 +191,12 @@ def ticket_status(ticket: TicketView) -> str:
 
 
 def open_tickets(tickets: Sequence[TicketView]) -> str:
-    if not tickets:
-        return "You have no open support tickets at the moment."
-    lines = ["Your open tickets:"]
-    lines += [
-        f"• {t.ticket_number} — {t.status} — {t.subject} (updated {date(t.updated_at)})"
-        for t in tickets
-    ]
-    return "\n".join(lines)
+    return _listing(
+        "Your open tickets:",
+        [f"{t.ticket_number} — {t.status} — {t.subject} (updated {date(t.updated_at)})"
+         for t in tickets],
+        "You have no open support tickets at the moment.",
+    )  # fmt: skip
 
 
 def email_updated(customer: CustomerView) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import replies, slots
+from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     conversation_key,
     entities_of_last_request,
@@ -17,13 +17,15 @@ from actions.conversation import (
     latest_text,
     verified_customer_id,
 )
-from actions.crm import CrmUnavailable, run_unit_of_work
+from actions.crm import respond, run_unit_of_work
 from actions.extraction import (
-    answer_text,
     flow_candidate,
     requested_slot,
 )
-from actions.flow import CustomerSubmitAction, extract_confirmation, validate_confirmation
+from actions.flow import (
+    CustomerSubmitAction,
+    checked,
+)
 from actions.identification import IdentificationFormValidator
 from actions.similar_cases import (
     remember_ticket,
@@ -41,13 +43,13 @@ MIN_DESCRIPTION_WORDS = 4
 
 
 class ValidateTicketStatusForm(IdentificationFormValidator):
-    def name(self) -> str:
-        return "validate_ticket_status_form"
+    action_name = "validate_ticket_status_form"
 
 
 class ValidateOpenTicketForm(IdentificationFormValidator):
-    def name(self) -> str:
-        return "validate_open_ticket_form"
+    action_name = "validate_open_ticket_form"
+    confirmation_slot = slots.CONFIRM_TICKET
+    free_text_slot = (slots.TICKET_DESCRIPTION, MIN_DESCRIPTION_CHARS)
 
     async def extract_ticket_category(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -73,50 +75,16 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         category = str(value or "").strip().lower()
-        if category not in TICKET_CATEGORIES:
-            dispatcher.utter_message(response="utter_please_rephrase")
-            return {slots.TICKET_CATEGORY: None}
-        return {slots.TICKET_CATEGORY: category}
-
-    async def extract_ticket_description(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if verified_customer_id(tracker) is None:
-            return {}
-        if requested_slot(tracker) != slots.TICKET_DESCRIPTION:
-            return {}
-        value = answer_text(tracker, free_text=True)
-        return {} if value is None else {slots.TICKET_DESCRIPTION: value}
-
-    async def validate_ticket_description(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        description = str(value or "").strip()
-        if len(description) < MIN_DESCRIPTION_CHARS:
-            dispatcher.utter_message(response="utter_please_rephrase")
-            return {slots.TICKET_DESCRIPTION: None}
-        return {slots.TICKET_DESCRIPTION: description}
-
-    async def extract_confirm_ticket(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return extract_confirmation(tracker, slots.CONFIRM_TICKET)
-
-    async def validate_confirm_ticket(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return validate_confirmation(value, dispatcher, slots.CONFIRM_TICKET)
+        known = category if category in TICKET_CATEGORIES else None
+        return checked(dispatcher, slots.TICKET_CATEGORY, known, "utter_please_rephrase")
 
 
-class ActionAskConfirmTicket(Action):
+class ActionAskConfirmTicket(KefuAction):
     """Asks confirm_ticket, repeating the category and description, with yes/no buttons."""
 
-    def name(self) -> str:
-        return "action_ask_confirm_ticket"
+    action_name = "action_ask_confirm_ticket"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         dispatcher.utter_message(
             text=replies.ticket_question(
                 str(tracker.get_slot(slots.TICKET_CATEGORY) or "other"),
@@ -129,37 +97,20 @@ class ActionAskConfirmTicket(Action):
 
 class ActionOpenTicket(CustomerSubmitAction):
     flow_slots = (slots.TICKET_CATEGORY, slots.TICKET_DESCRIPTION, slots.CONFIRM_TICKET)
+    refusals = ((InvalidValue, respond("utter_please_rephrase")),)
 
-    def name(self) -> str:
-        return "action_open_ticket"
+    action_name = "action_open_ticket"
 
-    async def submit(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
-    ) -> list[EventType]:
+    async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
         if tracker.get_slot(slots.CONFIRM_TICKET) is not True:
             dispatcher.utter_message(response="utter_ticket_discarded")
             return []
         category = str(tracker.get_slot(slots.TICKET_CATEGORY) or "")
         description = str(tracker.get_slot(slots.TICKET_DESCRIPTION) or "")
         key = conversation_key(tracker)
-        try:
-            ticket = await run_unit_of_work(
-                lambda session: open_ticket(
-                    session,
-                    customer_id,
-                    category,
-                    description,
-                    key.channel,
-                    sender_id=key.sender_id,
-                    session_started_at=key.session_started_at,
-                )
-            )
-        except InvalidValue:
-            dispatcher.utter_message(response="utter_please_rephrase")
-            return []
-        except CrmUnavailable:
-            dispatcher.utter_message(response="utter_technical_problem")
-            return []
+        ticket = await run_unit_of_work(
+            lambda session: open_ticket(session, customer_id, category, description, key)
+        )
         typical_hours = await typical_resolution_hours(description)
         remember_ticket(ticket.ticket_number, f"{ticket.subject}\n{description}", category)
         dispatcher.utter_message(text=replies.ticket_opened(ticket, typical_hours))
@@ -170,31 +121,20 @@ class ActionTicketStatus(CustomerSubmitAction):
     """The ticket the customer named in their request, else a list of their open tickets."""
 
     flow_slots = (slots.TICKET_NUMBER,)
+    # Also someone else's ticket: the same words.
+    refusals = ((NotFound, respond("utter_ticket_not_found")),)
 
-    def name(self) -> str:
-        return "action_ticket_status"
+    action_name = "action_ticket_status"
 
-    async def submit(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int
-    ) -> list[EventType]:
+    async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
         named = entities_of_last_request(tracker, "ticket_status", "ticket_number")
         if not named and tracker.get_slot(slots.TICKET_NUMBER):
             named = [tracker.get_slot(slots.TICKET_NUMBER)]
         number = normalize_ticket_number(str(named[0])) if named else None
-        try:
-            if number is None:
-                tickets = await run_unit_of_work(lambda session: open_tickets(session, customer_id))
-                dispatcher.utter_message(text=replies.open_tickets(tickets))
-                return []
-            ticket = await run_unit_of_work(
-                lambda session: get_ticket(session, customer_id, number)
-            )
-        except NotFound:
-            # Also someone else's ticket: the same words.
-            dispatcher.utter_message(response="utter_ticket_not_found")
+        if number is None:
+            tickets = await run_unit_of_work(lambda session: open_tickets(session, customer_id))
+            dispatcher.utter_message(text=replies.open_tickets(tickets))
             return []
-        except CrmUnavailable:
-            dispatcher.utter_message(response="utter_technical_problem")
-            return []
+        ticket = await run_unit_of_work(lambda session: get_ticket(session, customer_id, number))
         dispatcher.utter_message(text=replies.ticket_status(ticket))
         return []

@@ -16,7 +16,7 @@ import sys
 import time
 import uuid
 
-from bot.shell import send
+from kefu.shell import send
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -16,8 +16,8 @@ import sys
 import time
 import urllib.error
 
-from bot.paths import REPO_ROOT
-from bot.shell import send
+from kefu.paths import REPO_ROOT
+from kefu.shell import send
 
 
 def main() -> int:

@@ -102,75 +102,69 @@ async def _conversation_ids(session: AsyncSession, customer_id: int) -> list[int
     return sorted(set((await session.scalars(linked.union(via_records))).all()))
 
 
+async def _orders_of(session: AsyncSession, customer_id: int) -> list[dict[str, Any]]:
+    orders = await session.scalars(
+        select(Order)
+        .where(Order.customer_id == customer_id)
+        .options(selectinload(Order.items).selectinload(OrderItem.product))
+        .order_by(Order.placed_at, Order.id)
+    )
+    return [
+        {
+            **as_dict(order),
+            "items": [
+                {
+                    "sku": item.product.sku,
+                    "name": item.product.name,
+                    "quantity": item.quantity,
+                    "unit_price": _plain(item.unit_price),
+                }
+                for item in order.items
+            ],
+        }
+        for order in orders
+    ]
+
+
+async def _conversations_of(
+    session: AsyncSession, conversation_ids: list[int]
+) -> list[dict[str, Any]]:
+    conversations = await session.scalars(
+        select(Conversation)
+        .where(Conversation.id.in_(conversation_ids))
+        .options(selectinload(Conversation.records), selectinload(Conversation.feedback))
+        .order_by(Conversation.started_at, Conversation.id)
+    )
+    return [
+        {**as_dict(conversation), "records": [as_dict(r) for r in conversation.records]}
+        for conversation in conversations
+    ]
+
+
+async def _rows(session: AsyncSession, statement: Any) -> list[dict[str, Any]]:
+    return [as_dict(row) for row in await session.scalars(statement)]
+
+
 async def export_customer(session: AsyncSession, customer_id: int) -> dict[str, Any]:
     """Everything the CRM holds about a customer (GDPR art. 15), as JSON-ready values."""
     customer = await session.get(Customer, customer_id)
     if customer is None:
         raise NotFound(f"No customer {customer_id}.")
-    orders = (
-        await session.scalars(
-            select(Order)
-            .where(Order.customer_id == customer_id)
-            .options(selectinload(Order.items).selectinload(OrderItem.product))
-            .order_by(Order.placed_at, Order.id)
-        )
-    ).all()
-    tickets = (
-        await session.scalars(
-            select(Ticket).where(Ticket.customer_id == customer_id).order_by(Ticket.id)
-        )
-    ).all()
     conversation_ids = await _conversation_ids(session, customer_id)
-    conversations = (
-        await session.scalars(
-            select(Conversation)
-            .where(Conversation.id.in_(conversation_ids))
-            .options(selectinload(Conversation.records), selectinload(Conversation.feedback))
-            .order_by(Conversation.started_at, Conversation.id)
-        )
-    ).all()
-    feedback = (
-        await session.scalars(
-            select(Feedback)
-            .where(
-                or_(
-                    Feedback.customer_id == customer_id,
-                    Feedback.conversation_id.in_(conversation_ids),
-                )
-            )
-            .order_by(Feedback.id)
-        )
-    ).all()
-    notes = (
-        await session.scalars(select(Note).where(Note.customer_id == customer_id).order_by(Note.id))
-    ).all()
+    theirs = or_(
+        Feedback.customer_id == customer_id, Feedback.conversation_id.in_(conversation_ids)
+    )
     return {
         "customer": as_dict(customer),
-        "orders": [
-            {
-                **as_dict(order),
-                "items": [
-                    {
-                        "sku": item.product.sku,
-                        "name": item.product.name,
-                        "quantity": item.quantity,
-                        "unit_price": _plain(item.unit_price),
-                    }
-                    for item in order.items
-                ],
-            }
-            for order in orders
-        ],
-        "tickets": [as_dict(ticket) for ticket in tickets],
-        "conversations": [
-            {
-                **as_dict(conversation),
-                "records": [as_dict(record) for record in conversation.records],
-            }
-            for conversation in conversations
-        ],
-        "feedback": [as_dict(row) for row in feedback],
-        "notes": [as_dict(note) for note in notes],
+        "orders": await _orders_of(session, customer_id),
+        "tickets": await _rows(
+            session, select(Ticket).where(Ticket.customer_id == customer_id).order_by(Ticket.id)
+        ),
+        "conversations": await _conversations_of(session, conversation_ids),
+        "feedback": await _rows(session, select(Feedback).where(theirs).order_by(Feedback.id)),
+        "notes": await _rows(
+            session, select(Note).where(Note.customer_id == customer_id).order_by(Note.id)
+        ),
     }
 
 
@@ -196,6 +190,44 @@ class ErasureReport:
         )
 
 
+def _anonymise(customer: Customer) -> None:
+    customer.first_name = customer.last_name = ERASED_NAME
+    # Unique and NOT NULL, so a placeholder in the reserved .invalid domain nobody can own.
+    customer.email = f"erased-{customer.id}@erased.invalid"
+    customer.phone = customer.street = customer.postcode = customer.city = None
+    customer.external_id = None
+    customer.erased_at = utcnow()
+
+
+async def _redact_texts(
+    session: AsyncSession, customer_id: int, conversation_ids: list[int]
+) -> dict[str, int]:
+    """Replace everything the customer wrote, or others wrote about them; counts by kind."""
+    in_their_conversations = CommunicationRecord.conversation_id.in_(conversation_ids)
+    statements = {
+        "records": update(CommunicationRecord)
+        .where(or_(CommunicationRecord.customer_id == customer_id, in_their_conversations))
+        .values(text=REDACTED, entities=[], extra={}),
+        "feedback_comments": update(Feedback)
+        .where(
+            or_(
+                Feedback.customer_id == customer_id, Feedback.conversation_id.in_(conversation_ids)
+            ),
+            Feedback.comment.is_not(None),
+        )
+        .values(comment=REDACTED),
+        "tickets": update(Ticket)
+        .where(Ticket.customer_id == customer_id)
+        .values(subject=REDACTED, description=REDACTED),
+        "notes": update(Note)
+        .where(or_(Note.customer_id == customer_id, Note.conversation_id.in_(conversation_ids)))
+        .values(body=REDACTED),
+    }
+    return {
+        kind: (await session.execute(statement)).rowcount for kind, statement in statements.items()
+    }
+
+
 async def erase_customer(session: AsyncSession, customer_id: int) -> ErasureReport:
     """GDPR erasure (art. 17): anonymise the person, redact what they wrote, keep the orders.
 
@@ -212,43 +244,8 @@ async def erase_customer(session: AsyncSession, customer_id: int) -> ErasureRepo
         return ErasureReport(number, customer.id, already_erased=True)
     conversation_ids = await _conversation_ids(session, customer.id)
 
-    customer.first_name = customer.last_name = ERASED_NAME
-    # Unique and NOT NULL, so a placeholder in the reserved .invalid domain nobody can own.
-    customer.email = f"erased-{customer.id}@erased.invalid"
-    customer.phone = customer.street = customer.postcode = customer.city = None
-    customer.external_id = None
-    customer.erased_at = utcnow()
-
-    records = await session.execute(
-        update(CommunicationRecord)
-        .where(
-            or_(
-                CommunicationRecord.customer_id == customer.id,
-                CommunicationRecord.conversation_id.in_(conversation_ids),
-            )
-        )
-        .values(text=REDACTED, entities=[], extra={})
-    )
-    comments = await session.execute(
-        update(Feedback)
-        .where(
-            or_(
-                Feedback.customer_id == customer.id, Feedback.conversation_id.in_(conversation_ids)
-            ),
-            Feedback.comment.is_not(None),
-        )
-        .values(comment=REDACTED)
-    )
-    tickets = await session.execute(
-        update(Ticket)
-        .where(Ticket.customer_id == customer.id)
-        .values(subject=REDACTED, description=REDACTED)
-    )
-    notes = await session.execute(
-        update(Note)
-        .where(or_(Note.customer_id == customer.id, Note.conversation_id.in_(conversation_ids)))
-        .values(body=REDACTED)
-    )
+    _anonymise(customer)
+    redacted = await _redact_texts(session, customer.id, conversation_ids)
     orders = await session.scalar(
         select(func.count()).select_from(Order).where(Order.customer_id == customer.id)
     )
@@ -257,9 +254,6 @@ async def erase_customer(session: AsyncSession, customer_id: int) -> ErasureRepo
         number,
         customer.id,
         already_erased=False,
-        records=records.rowcount,
-        feedback_comments=comments.rowcount,
-        tickets=tickets.rowcount,
-        notes=notes.rowcount,
         orders_kept=int(orders or 0),
+        **redacted,
     )

@@ -1,4 +1,4 @@
-"""`python -m crm_store`: migrate, seed, count, reconcile, and export or erase a customer.
+"""`python -m crm_store`: migrate, seed, count, and export or erase a customer.
 
 Exit codes: 0 done; 1 the database cannot be reached or is not migrated (one line, no
 traceback); 2 a bad argument or setting, or an unknown customer (nothing changed).
@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crm_store.db import check_database, create_engine, create_sessionmaker, display_url
 from crm_store.errors import DatabaseUnavailable, NotFound
-from crm_store.settings import Settings, SettingsError, load_settings
+from crm_store.settings import DatabaseSettings, SettingsError, load_database_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -43,45 +43,45 @@ def _say(message: str) -> None:
     print(message, flush=True)
 
 
-async def _reachable(url: str, what: str, variable: str) -> None:
+async def reachable(url: str, what: str, variable: str) -> None:
     try:
         await check_database(url, timeout=CHECK_TIMEOUT_SECONDS)
     except DatabaseUnavailable as error:
         raise CliError(f"cannot reach the {what} ({variable}): {error}", 1) from None
 
 
-async def _crm_engine(settings: Settings) -> AsyncEngine:
+async def crm_engine(settings: DatabaseSettings) -> AsyncEngine:
     """The CRM engine, once we know the database answers and has been migrated."""
-    await _reachable(settings.database_url, "CRM database", "KEFU_DATABASE_URL")
-    engine = create_engine(settings.database_url)
+    await reachable(settings.url, "CRM database", "KEFU_DATABASE_URL")
+    engine = create_engine(settings.url)
     async with engine.connect() as connection:
         migrated = await connection.run_sync(lambda sync: inspect(sync).has_table("customers"))
     if not migrated:
         await engine.dispose()
         raise CliError(
-            f"the CRM database {display_url(settings.database_url)} has no tables yet; "
+            f"the CRM database {display_url(settings.url)} has no tables yet; "
             f"run `{PROG} upgrade` first",
             1,
         )
     return engine
 
 
-async def cmd_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+async def cmd_upgrade(settings: DatabaseSettings, args: argparse.Namespace) -> int:
     from alembic.script import ScriptDirectory
 
     from crm_store.migrate import alembic_config, upgrade_async
 
-    await _reachable(settings.database_url, "CRM database", "KEFU_DATABASE_URL")
-    await upgrade_async(settings.database_url)
-    head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
-    _say(f"CRM schema of {display_url(settings.database_url)} is at revision {head} (head).")
+    await reachable(settings.url, "CRM database", "KEFU_DATABASE_URL")
+    await upgrade_async(settings.url)
+    head = ScriptDirectory.from_config(alembic_config(settings.url)).get_current_head()
+    _say(f"CRM schema of {display_url(settings.url)} is at revision {head} (head).")
     return 0
 
 
-async def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
+async def cmd_seed(settings: DatabaseSettings, args: argparse.Namespace) -> int:
     from crm_store.seed import seed_database
 
-    engine = await _crm_engine(settings)
+    engine = await crm_engine(settings)
     try:
         result = await seed_database(
             create_sessionmaker(engine), settings.seed, progress=sys.stderr.isatty()
@@ -92,10 +92,10 @@ async def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
+async def cmd_stats(settings: DatabaseSettings, args: argparse.Namespace) -> int:
     from crm_store.admin import collect_stats
 
-    engine = await _crm_engine(settings)
+    engine = await crm_engine(settings)
     try:
         async with create_sessionmaker(engine)() as session:
             stats = await collect_stats(session)
@@ -111,29 +111,10 @@ async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
-    from crm_store.exchange import reconcile
-
-    engine = await _crm_engine(settings)
-    tracker = None
-    try:
-        await _reachable(
-            settings.tracker_database_url, "tracker store database", "KEFU_TRACKER_DATABASE_URL"
-        )
-        tracker = create_engine(settings.tracker_database_url)
-        added = await reconcile(create_sessionmaker(engine), tracker)
-    finally:
-        await engine.dispose()
-        if tracker is not None:
-            await tracker.dispose()
-    _say(f"Reconciled the exchange log with the tracker store: added {added} records.")
-    return 0
-
-
-async def cmd_export_customer(settings: Settings, args: argparse.Namespace) -> int:
+async def cmd_export_customer(settings: DatabaseSettings, args: argparse.Namespace) -> int:
     from crm_store.admin import export_customer, resolve_customer
 
-    engine = await _crm_engine(settings)
+    engine = await crm_engine(settings)
     try:
         async with create_sessionmaker(engine)() as session:
             customer = await resolve_customer(session, args.customer)
@@ -144,10 +125,10 @@ async def cmd_export_customer(settings: Settings, args: argparse.Namespace) -> i
     return 0
 
 
-async def cmd_erase_customer(settings: Settings, args: argparse.Namespace) -> int:
+async def cmd_erase_customer(settings: DatabaseSettings, args: argparse.Namespace) -> int:
     from crm_store.admin import erase_customer, resolve_customer
 
-    engine = await _crm_engine(settings)
+    engine = await crm_engine(settings)
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
             customer = await resolve_customer(session, args.customer)
@@ -158,7 +139,7 @@ async def cmd_erase_customer(settings: Settings, args: argparse.Namespace) -> in
     return 0
 
 
-Command = Callable[[Settings, argparse.Namespace], Awaitable[int]]
+Command = Callable[[DatabaseSettings, argparse.Namespace], Awaitable[int]]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -177,7 +158,6 @@ def build_parser() -> argparse.ArgumentParser:
     add("seed", cmd_seed, "load the demo data (does nothing if the CRM has customers)")
     stats = add("stats", cmd_stats, "count customers, orders, tickets, conversations, records")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
-    add("reconcile", cmd_reconcile, "add any record missing from the tracker store's events")
     for name, handler, help_text in (
         ("export-customer", cmd_export_customer, "print everything about a customer as JSON"),
         ("erase-customer", cmd_erase_customer, "anonymise a customer and redact their texts"),
@@ -190,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = load_settings()
+        settings = load_database_settings()
     except SettingsError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 2

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.pool import NullPool
 
 from crm_store.errors import DatabaseUnavailable
-from crm_store.settings import REPO_ROOT
+from crm_store.settings import DEFAULT_DATA_DIR
 
 # How long a SQLite writer waits for another one to finish before giving up.
 SQLITE_BUSY_TIMEOUT_SECONDS = 15.0
@@ -76,7 +76,7 @@ def sqlite_path(url: str) -> Path | None:
 def ensure_data_directory(url: str) -> None:
     """Create the repository's own `var/` for the default SQLite files; other folders must exist."""
     path = sqlite_path(url)
-    if path is not None and path.parent.resolve() == (REPO_ROOT / "var").resolve():
+    if path is not None and path.parent.resolve() == DEFAULT_DATA_DIR.resolve():
         path.parent.mkdir(parents=True, exist_ok=True)
 
 
@@ -107,11 +107,12 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def _reason(error: BaseException) -> str:
+def describe_error(error: BaseException) -> str:
+    """One line about what went wrong, without the statement's parameters (customer data)."""
     if isinstance(error, DBAPIError) and error.orig is not None:
         error = error.orig
-    text_ = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return text_
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 async def check_database(url: str, timeout: float = 3.0) -> None:
@@ -132,8 +133,8 @@ async def check_database(url: str, timeout: float = 3.0) -> None:
     except asyncio.TimeoutError:
         raise DatabaseUnavailable(f"{shown}: no answer within {timeout:g} s") from None
     except (SQLAlchemyError, OSError) as error:
-        raise DatabaseUnavailable(f"{shown}: {_reason(error)}") from None
+        raise DatabaseUnavailable(f"{shown}: {describe_error(error)}") from None
     except Exception as error:  # asyncpg raises its own errors while connecting
-        raise DatabaseUnavailable(f"{shown}: {_reason(error)}") from None
+        raise DatabaseUnavailable(f"{shown}: {describe_error(error)}") from None
     finally:
         await engine.dispose()

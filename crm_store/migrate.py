@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 
-from crm_store.settings import REPO_ROOT
-
-ALEMBIC_INI = REPO_ROOT / "alembic.ini"
-MIGRATIONS = REPO_ROOT / "crm_store" / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(database_url: str) -> Config:
     """Alembic's config for `database_url` (plain or async form), independent of the cwd."""
-    config = Config(str(ALEMBIC_INI))
+    # No ini file: alembic.ini at the repository's root is for the `alembic` command only.
+    config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["database_url"] = database_url
     config.attributes["configure_logger"] = False

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import enum
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    DateTime,
-    Dialect,
     Float,
     ForeignKey,
     Index,
@@ -19,12 +16,22 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy import Enum as SqlEnum
 from sqlalchemy import text as sql_text  # `text` is also a column name below
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from crm_store.column_types import UTCDateTime, enum_column, utcnow
+from crm_store.enums import (
+    OPEN_TICKET_STATUSES,
+    AgentRole,
+    ConversationStatus,
+    Direction,
+    OrderStatus,
+    TicketPriority,
+    TicketStatus,
+    TicketType,
+)
 
 # Constraint names are part of the schema: Alembic needs them to alter SQLite tables in batch.
 NAMING_CONVENTION = {
@@ -34,103 +41,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timezone-aware UTC timestamp on every backend.
-
-    PostgreSQL stores `timestamptz`; SQLite has no time zones, so values are converted to UTC
-    on the way in and marked UTC on the way out. Naive datetimes are refused: they are bugs.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"naive datetime {value!r}: use an aware UTC datetime")
-        value = value.astimezone(timezone.utc)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
-
-
-def _enum(enum_class: type[enum.Enum], name: str) -> SqlEnum:
-    # Strings with a CHECK constraint, not a native enum type: SQLite and PostgreSQL behave the
-    # same, and adding a value later is a plain constraint change.
-    return SqlEnum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        validate_strings=True,
-        length=max(len(member.value) for member in enum_class),
-        values_callable=lambda members: [member.value for member in members],
-    )
-
-
-class OrderStatus(str, enum.Enum):
-    placed = "placed"
-    paid = "paid"
-    shipped = "shipped"
-    delivered = "delivered"
-    cancelled = "cancelled"
-    returned = "returned"
-
-
-class TicketType(str, enum.Enum):
-    question = "question"
-    problem = "problem"
-    return_ = "return"
-    refund = "refund"
-    complaint = "complaint"
-
-
-class TicketStatus(str, enum.Enum):
-    new = "new"
-    open = "open"
-    pending = "pending"
-    resolved = "resolved"
-    closed = "closed"
-
-
-class TicketPriority(str, enum.Enum):
-    low = "low"
-    normal = "normal"
-    high = "high"
-    urgent = "urgent"
-
-
-class ConversationStatus(str, enum.Enum):
-    bot = "bot"
-    handoff = "handoff"
-    agent = "agent"
-    resolved = "resolved"
-
-
-class Direction(str, enum.Enum):
-    user = "user"
-    bot = "bot"
-    agent = "agent"
-
-
-class AgentRole(str, enum.Enum):
-    agent = "agent"
-    admin = "admin"
-
-
-OPEN_TICKET_STATUSES = (TicketStatus.new, TicketStatus.open, TicketStatus.pending)
 
 
 class Base(DeclarativeBase):
@@ -187,7 +97,7 @@ class Order(Base):
     order_number: Mapped[str] = mapped_column(String(40), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     status: Mapped[OrderStatus] = mapped_column(
-        _enum(OrderStatus, "order_status"), index=True, default=OrderStatus.placed
+        enum_column(OrderStatus, "order_status"), index=True, default=OrderStatus.placed
     )
     placed_at: Mapped[datetime] = mapped_column(index=True, default=utcnow)
     shipped_at: Mapped[datetime | None]
@@ -228,7 +138,9 @@ class AgentUser(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
-    role: Mapped[AgentRole] = mapped_column(_enum(AgentRole, "agent_role"), default=AgentRole.agent)
+    role: Mapped[AgentRole] = mapped_column(
+        enum_column(AgentRole, "agent_role"), default=AgentRole.agent
+    )
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -245,7 +157,7 @@ class Conversation(Base):
     channel: Mapped[str] = mapped_column(String(64), index=True, default="unknown")
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     status: Mapped[ConversationStatus] = mapped_column(
-        _enum(ConversationStatus, "conversation_status"),
+        enum_column(ConversationStatus, "conversation_status"),
         index=True,
         default=ConversationStatus.bot,
     )
@@ -282,7 +194,7 @@ class CommunicationRecord(Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     channel: Mapped[str] = mapped_column(String(64), default="unknown")
     # No index of its own: three values select nothing; ix_..._unscored leads with it.
-    direction: Mapped[Direction] = mapped_column(_enum(Direction, "direction"))
+    direction: Mapped[Direction] = mapped_column(enum_column(Direction, "direction"))
     text: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime] = mapped_column(index=True)
     intent: Mapped[str | None] = mapped_column(String(100), index=True)
@@ -341,15 +253,15 @@ class Ticket(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
-    type: Mapped[TicketType] = mapped_column(_enum(TicketType, "ticket_type"))
+    type: Mapped[TicketType] = mapped_column(enum_column(TicketType, "ticket_type"))
     category: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
     status: Mapped[TicketStatus] = mapped_column(
-        _enum(TicketStatus, "ticket_status"), index=True, default=TicketStatus.new
+        enum_column(TicketStatus, "ticket_status"), index=True, default=TicketStatus.new
     )
     priority: Mapped[TicketPriority] = mapped_column(
-        _enum(TicketPriority, "ticket_priority"), default=TicketPriority.normal
+        enum_column(TicketPriority, "ticket_priority"), default=TicketPriority.normal
     )
     channel: Mapped[str] = mapped_column(String(64), default="unknown")
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("agent_users.id"))

@@ -5,14 +5,14 @@ from __future__ import annotations
 from crm_store.db import create_engine, create_sessionmaker, ensure_data_directory
 from crm_store.migrate import upgrade_async
 from crm_store.seed import SeedResult, seed_database
-from crm_store.settings import Settings
+from crm_store.settings import DatabaseSettings
 
 
-async def prepare_database(settings: Settings, progress: bool = False) -> SeedResult:
+async def prepare_database(settings: DatabaseSettings, progress: bool = False) -> SeedResult:
     """Idempotent: upgrading an up-to-date schema and seeding a seeded CRM both do nothing."""
-    ensure_data_directory(settings.database_url)
-    await upgrade_async(settings.database_url)
-    engine = create_engine(settings.database_url)
+    ensure_data_directory(settings.url)
+    await upgrade_async(settings.url)
+    engine = create_engine(settings.url)
     try:
         return await seed_database(create_sessionmaker(engine), settings.seed, progress=progress)
     finally:

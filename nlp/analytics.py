@@ -1,4 +1,4 @@
-"""Customer analytics on plain records: RFM, segments, churn risk, CLV, baskets, headline KPIs.
+"""Customer analytics on plain records: RFM, segments, churn risk, CLV, headline KPIs.
 
 Formulas live in nlp.metrics; this module turns records into the numbers those formulas need.
 """
@@ -10,7 +10,6 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -25,7 +24,7 @@ CLV_HORIZON_MONTHS = 12
 CLV_ANNUAL_DISCOUNT = 0.10
 
 
-def _valid(orders: Sequence[Order]) -> list[Order]:
+def valid_orders(orders: Sequence[Order]) -> list[Order]:
     return [o for o in orders if o.status.lower() not in VOID_STATUSES]
 
 
@@ -57,7 +56,7 @@ def rfm(
     """
     now = _now(as_of)
     by_cust: dict[str, list[Order]] = defaultdict(list)
-    for o in _valid(orders):
+    for o in valid_orders(orders):
         if o.created_at <= now:
             by_cust[o.customer_id].append(o)
     ids = [c.id for c in customers] or sorted(by_cust)
@@ -181,7 +180,7 @@ def customer_features(
     out: dict[str, dict[str, float]] = {}
     for cust in customers:
         mine = by_cust.get(cust.id, [])
-        valid = _valid(mine)
+        valid = valid_orders(mine)
         first = min([o.created_at for o in mine], default=cust.created_at or as_of)
         last = max([o.created_at for o in valid], default=cust.created_at or first)
         total = float(sum(o.amount for o in valid))
@@ -237,7 +236,7 @@ def train_churn(
     now = _now(as_of)
     cutoff = now - timedelta(days=churn_days)
     feats = customer_features(customers, orders, cutoff, feedback, conversations)
-    bought_after = {o.customer_id for o in _valid(orders) if cutoff <= o.created_at < now}
+    bought_after = {o.customer_id for o in valid_orders(orders) if cutoff <= o.created_at < now}
     ids = [i for i, f in feats.items() if f["frequency"] > 0]
     y = np.array([int(i not in bought_after) for i in ids])
     if len(ids) < 10 or len(set(y.tolist())) < 2:
@@ -302,74 +301,6 @@ def customer_clv(
     return out
 
 
-@dataclass(frozen=True)
-class Rule:
-    antecedent: tuple[str, ...]
-    consequent: str
-    support: float
-    confidence: float
-    lift: float
-
-
-def association_rules(
-    orders: Sequence[Order],
-    min_support: float = 0.01,
-    min_confidence: float = 0.1,
-    max_len: int = 3,
-) -> list[Rule]:
-    """Apriori over order baskets (itemsets up to max_len); rules X -> y sorted by lift."""
-    baskets = [frozenset(i.product_id for i in o.items) for o in _valid(orders) if o.items]
-    n = len(baskets)
-    if n == 0:
-        return []
-    counts: dict[frozenset[str], int] = {}
-    level = {frozenset([i]): c for i, c in Counter(i for b in baskets for i in b).items()}
-    level = {s: c for s, c in level.items() if c / n >= min_support}
-    size = 1
-    while level:
-        counts.update(level)
-        size += 1
-        if size > max_len:
-            break
-        items = sorted({i for s in level for i in s})
-        frequent = set(level)
-        candidates = {
-            frozenset(c)
-            for c in combinations(items, size)
-            if all(frozenset(sub) in frequent for sub in combinations(c, size - 1))
-        }
-        tally: Counter[frozenset[str]] = Counter()
-        for b in baskets:
-            if len(b) >= size:
-                for c in candidates:
-                    if c <= b:
-                        tally[c] += 1
-        level = {s: c for s, c in tally.items() if c / n >= min_support}
-    rules = []
-    for itemset, c in counts.items():
-        if len(itemset) < 2:
-            continue
-        s_both = metrics.support(c, n)
-        for y in itemset:
-            x = itemset - {y}
-            s_x = metrics.support(counts[x], n)
-            conf = metrics.confidence(s_both, s_x)
-            if conf >= min_confidence:
-                lift = metrics.lift(s_both, s_x, metrics.support(counts[frozenset([y])], n))
-                rules.append(Rule(tuple(sorted(x)), y, s_both, conf, lift))
-    return sorted(rules, key=lambda r: (-r.lift, -r.confidence, r.antecedent, r.consequent))
-
-
-def also_bought(items: Sequence[str], rules: Sequence[Rule], k: int = 5) -> list[tuple[str, float]]:
-    """ "Customers also bought": consequents of rules whose antecedent is in `items`, by lift."""
-    have = set(items)
-    best: dict[str, float] = {}
-    for r in rules:
-        if r.consequent not in have and set(r.antecedent) <= have:
-            best[r.consequent] = max(best.get(r.consequent, 0.0), r.lift)
-    return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
-
-
 def kpis(
     customers: Sequence[Customer],
     orders: Sequence[Order],
@@ -381,7 +312,7 @@ def kpis(
 ) -> dict[str, float | None]:
     """Headline CRM numbers (all formulas in nlp.metrics)."""
     now = _now(as_of)
-    valid = _valid(orders)
+    valid = valid_orders(orders)
     per_cust = Counter(o.customer_id for o in valid)
     start = now - timedelta(days=churn_days)
     active_before = {o.customer_id for o in valid if o.created_at < start}

@@ -1,12 +1,13 @@
 """Batch jobs on plain records: train every model, score conversations, write a report.
 
-The lead's CRM reader turns database rows into a `RecordSet` and calls these; nothing here
-touches a database. Long steps show tqdm progress; training uses one core.
+`python -m nlp` reads the records from JSONL files, `python -m kefu nlp` from the CRM; nothing
+here touches a database. Long steps show tqdm progress; training uses one core.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
@@ -15,9 +16,9 @@ from typing import Any
 
 from tqdm import tqdm
 
-from nlp import analytics, artefacts, metrics, satisfaction, sentiment, topics
+from nlp import analytics, artefacts, basket, metrics, satisfaction, sentiment, topics
 from nlp.compute import one_core
-from nlp.records import Conversation, RecordSet, to_jsonable
+from nlp.records import Conversation, RecordSet, load_conversations, to_jsonable
 from nlp.similarity import SimilarityIndex
 
 MIN_TOPIC_DOCS = 30
@@ -134,6 +135,78 @@ def score(records: RecordSet, models_dir: str | Path) -> list[dict[str, Any]]:
     return rows
 
 
+def _sentiment_section(
+    records: RecordSet, out: Path, models_dir: str | Path | None, summary: dict[str, Any]
+) -> list[str]:
+    from nlp import charts
+
+    sent = _try(sentiment.SentimentModel.load, models_dir) if models_dir else None
+    sentiments = [sentiment.sentiment_score(t.text, sent) for c in records.conversations
+                  for t in c.turns if t.speaker == "customer"]  # fmt: skip
+    if not sentiments:
+        return []
+    summary["sentiment_mean"] = metrics.mean(sentiments)
+    title = "Customer message sentiment"
+    return [charts.histogram(out / "sentiment.png", sentiments, title, "sentiment").name]
+
+
+def _csat_section(records: RecordSet, out: Path) -> list[str]:
+    from nlp import charts
+
+    ratings = [f.csat for f in records.feedback if f.csat]
+    ratings += [c.csat for c in records.conversations if c.csat]
+    if not ratings:
+        return []
+    counts = Counter(ratings)
+    chart = charts.bar(
+        out / "csat.png",
+        [1, 2, 3, 4, 5],
+        [counts.get(i, 0) for i in range(1, 6)],
+        "CSAT ratings",
+        "conversations",
+    )  # type: ignore[arg-type]
+    return [chart.name]
+
+
+def _topics_section(
+    records: RecordSet, out: Path, models_dir: str | Path | None, summary: dict[str, Any]
+) -> list[str]:
+    from nlp import charts
+
+    if not (models_dir and records.conversations):
+        return []
+    shares = Counter(r["topic_label"] for r in score(records, models_dir))
+    summary["topics"] = dict(shares.most_common())
+    labels, values = zip(*shares.most_common(12), strict=True)
+    title = "Conversations by topic"
+    return [charts.bar(out / "topics.png", labels, values, title, "conversations").name]
+
+
+def _segments_section(
+    records: RecordSet, out: Path, as_of: datetime | None, summary: dict[str, Any]
+) -> list[str]:
+    from nlp import charts
+
+    if not (records.customers and records.orders):
+        return []
+    table = analytics.rfm(records.customers, records.orders, as_of)
+    seg = analytics.segment([[r.recency_days, r.frequency, r.monetary] for r in table])
+    summary["segments"] = {"method": seg.method, "k": seg.k, "silhouette": seg.silhouette,
+                           "sizes": dict(Counter(seg.labels))}  # fmt: skip
+    summary["top_rules"] = [to_jsonable(r) for r in basket.association_rules(records.orders)[:10]]
+    chart = charts.scatter(
+        out / "segments.png",
+        [r.recency_days for r in table],
+        [r.monetary for r in table],
+        seg.labels,
+        "RFM segments",
+        "recency (days)",
+        "monetary (EUR, log scale)",
+        log_y=True,
+    )
+    return [chart.name]
+
+
 def report(
     records: RecordSet,
     out_dir: str | Path,
@@ -141,66 +214,16 @@ def report(
     as_of: datetime | None = None,
 ) -> dict[str, Any]:
     """Write summary.json, summary.md and PNG charts to out_dir; returns the summary."""
-    from nlp import charts
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     convs = records.conversations
     summary: dict[str, Any] = {
         "kpis": analytics.kpis(records.customers, records.orders, records.feedback, convs, as_of)
     }
-    files: list[str] = []
-    sent = _try(sentiment.SentimentModel.load, models_dir) if models_dir else None
-    sentiments = [sentiment.sentiment_score(t.text, sent) for c in convs for t in c.turns
-                  if t.speaker == "customer"]  # fmt: skip
-    if sentiments:
-        summary["sentiment_mean"] = metrics.mean(sentiments)
-        files.append(
-            charts.histogram(
-                out / "sentiment.png", sentiments, "Customer message sentiment", "sentiment"
-            ).name
-        )
-    ratings = [f.csat for f in records.feedback if f.csat] + [c.csat for c in convs if c.csat]
-    if ratings:
-        counts = Counter(ratings)
-        files.append(
-            charts.bar(
-                out / "csat.png",
-                [1, 2, 3, 4, 5],
-                [counts.get(i, 0) for i in range(1, 6)],
-                "CSAT ratings",
-                "conversations",
-            ).name
-        )  # type: ignore[list-item]
-    if models_dir and convs:
-        scored = score(records, models_dir)
-        shares = Counter(r["topic_label"] for r in scored)
-        summary["topics"] = dict(shares.most_common())
-        labels, values = zip(*shares.most_common(12), strict=True)
-        files.append(
-            charts.bar(
-                out / "topics.png", labels, values, "Conversations by topic", "conversations"
-            ).name
-        )
-    if records.customers and records.orders:
-        table = analytics.rfm(records.customers, records.orders, as_of)
-        seg = analytics.segment([[r.recency_days, r.frequency, r.monetary] for r in table])
-        summary["segments"] = {"method": seg.method, "k": seg.k, "silhouette": seg.silhouette,
-                               "sizes": dict(Counter(seg.labels))}  # fmt: skip
-        files.append(
-            charts.scatter(
-                out / "segments.png",
-                [r.recency_days for r in table],
-                [r.monetary for r in table],
-                seg.labels,
-                "RFM segments",
-                "recency (days)",
-                "monetary (EUR, log scale)",
-                log_y=True,
-            ).name
-        )
-        rules = analytics.association_rules(records.orders)
-        summary["top_rules"] = [to_jsonable(r) for r in rules[:10]]
+    files = _sentiment_section(records, out, models_dir, summary)
+    files += _csat_section(records, out)
+    files += _topics_section(records, out, models_dir, summary)
+    files += _segments_section(records, out, as_of, summary)
     summary["charts"] = files
     (out / "summary.json").write_text(
         json.dumps(to_jsonable(summary), indent=2, default=str) + "\n"
@@ -210,3 +233,27 @@ def report(
     lines += ["", *[f"![{f}]({f})" for f in files]]
     (out / "summary.md").write_text("\n".join(lines) + "\n")
     return summary
+
+
+def run_command(
+    command: str,
+    records: RecordSet,
+    models: Path,
+    out: Path | None = None,
+    bootstrap: Path | None = None,
+    as_of: datetime | None = None,
+) -> int:
+    """What both CLIs (`python -m nlp`, `python -m kefu nlp`) do once they have the records."""
+    if command == "train":
+        boot = load_conversations(bootstrap) if bootstrap else []
+        print(json.dumps(train(records, models, boot, as_of), indent=2))
+    elif command == "score":
+        text = "".join(json.dumps(row) + "\n" for row in score(records, models))
+        if out:
+            out.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    else:
+        summary = report(records, out or Path("var/report"), models, as_of)
+        print(json.dumps(summary["kpis"], indent=2))
+    return 0

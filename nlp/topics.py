@@ -129,13 +129,20 @@ def _label(words: list[str], used: set[str]) -> str:
     return label
 
 
-def train(texts: Sequence[str], config: TopicConfig | None = None) -> TopicModel:
-    """Fit LDA for each candidate number of topics and keep the most coherent one."""
+@dataclass
+class _Corpus:
+    """The texts as LDA sees them: phrase-joined tokens, a pruned dictionary, bags of words."""
+
+    phrases: Any
+    dictionary: Any
+    bags: list[Any]  # the non-empty documents' bags of words
+    texts: list[list[str]]  # the same documents' kept words, for coherence
+
+
+def _corpus(texts: Sequence[str], cfg: TopicConfig) -> _Corpus:
     from gensim.corpora import Dictionary
-    from gensim.models import CoherenceModel, LdaModel
     from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
 
-    cfg = config or TopicConfig()
     tokens = list(tqdm(content_tokens_many(texts), total=len(texts), desc="topics: tokenise"))
     phrases = Phrases(
         tokens,
@@ -151,15 +158,43 @@ def train(texts: Sequence[str], config: TopicConfig | None = None) -> TopicModel
     kept = [i for i, b in enumerate(corpus) if b]
     if len(dictionary) < 2 or len(kept) < 2:
         raise ValueError("too little text to learn topics from (need a few documents of words)")
-    corpus_kept = [corpus[i] for i in kept]
-    texts_kept = [[w for w in docs[i] if w in dictionary.token2id] for i in kept]
+    return _Corpus(
+        phrases,
+        dictionary,
+        [corpus[i] for i in kept],
+        [[w for w in docs[i] if w in dictionary.token2id] for i in kept],
+    )
+
+
+def _coherence(lda: Any, corpus: _Corpus, cfg: TopicConfig) -> float:
+    from gensim.models import CoherenceModel
+
+    return float(
+        CoherenceModel(
+            model=lda,
+            texts=corpus.texts if cfg.coherence != "u_mass" else None,
+            corpus=corpus.bags,
+            dictionary=corpus.dictionary,
+            coherence=cfg.coherence,
+            topn=10,
+            processes=1,
+        ).get_coherence()
+    )
+
+
+def train(texts: Sequence[str], config: TopicConfig | None = None) -> TopicModel:
+    """Fit LDA for each candidate number of topics and keep the most coherent one."""
+    from gensim.models import LdaModel
+
+    cfg = config or TopicConfig()
+    corpus = _corpus(texts, cfg)
     best: tuple[float, Any, int] | None = None
     scores: dict[int, float] = {}
-    candidates = [k for k in cfg.candidates if k < len(kept)] or [2]
+    candidates = [k for k in cfg.candidates if k < len(corpus.bags)] or [2]
     for k in tqdm(candidates, desc="topics: fit k"):
         lda = LdaModel(
-            corpus=corpus_kept,
-            id2word=dictionary,
+            corpus=corpus.bags,
+            id2word=corpus.dictionary,
             num_topics=k,
             passes=cfg.passes,
             iterations=cfg.iterations,
@@ -169,19 +204,9 @@ def train(texts: Sequence[str], config: TopicConfig | None = None) -> TopicModel
             eta="auto",
             eval_every=None,
         )
-        cm = CoherenceModel(
-            model=lda,
-            texts=texts_kept if cfg.coherence != "u_mass" else None,
-            corpus=corpus_kept,
-            dictionary=dictionary,
-            coherence=cfg.coherence,
-            topn=10,
-            processes=1,
-        )
-        score = float(cm.get_coherence())
-        scores[k] = score
-        if best is None or score > best[0]:
-            best = (score, lda, k)
+        scores[k] = _coherence(lda, corpus, cfg)
+        if best is None or scores[k] > best[0]:
+            best = (scores[k], lda, k)
     assert best is not None
     score, lda, k = best
     top_words = [[w for w, _ in lda.show_topic(t, topn=cfg.top_words)] for t in range(k)]
@@ -193,7 +218,7 @@ def train(texts: Sequence[str], config: TopicConfig | None = None) -> TopicModel
         "coherence": score,
         "coherence_by_k": scores,
         "documents": len(texts),
-        "vocabulary": len(dictionary),
+        "vocabulary": len(corpus.dictionary),
     }
     print(f"topics: k={k} ({cfg.coherence} {score:.4f}; by k: {scores})", file=sys.stderr)
-    return TopicModel(lda, dictionary, phrases, labels, top_words, cfg, metrics)
+    return TopicModel(lda, corpus.dictionary, corpus.phrases, labels, top_words, cfg, metrics)

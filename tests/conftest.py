@@ -10,16 +10,30 @@ from pathlib import Path
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+_REPO = str(Path(__file__).resolve().parent.parent)
+if _REPO not in sys.path:
+    sys.path.insert(0, _REPO)
+
+# tests/bot/ is the Rasa side's: `make test` runs it in .venv-rasa (Rasa is not importable here).
+collect_ignore = ["bot"]
 
 # Rasa would try to reach the network; the guard and launcher read these.
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 # Imported after sys.path is set, so the repo's packages resolve however pytest was started.
 from crm_store.db import create_engine  # noqa: E402
-from crm_store.exchange import tracker_metadata  # noqa: E402
+from kefu.workers.tracker_events import tracker_metadata  # noqa: E402
+from tests.databases import (  # noqa: E402, F401 - fixtures, registered by being imported here
+    _backends,
+    backend,
+    crm,
+    crm_pool,
+    empty_url,
+    make_database,
+    postgres_server,
+    seeded,
+    seeded_url,
+)
 
 
 @pytest_asyncio.fixture

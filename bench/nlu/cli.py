@@ -21,7 +21,7 @@ from bench.nlu.data import (
     top_intents,
 )
 from bench.nlu.metrics import latency, score, sweep_threshold
-from bot.paths import REPO_ROOT
+from kefu.paths import REPO_ROOT
 
 CONFIGS = REPO_ROOT / "bench" / "configs"
 # Kefu's pipeline is the one the bot ships: config.yml itself, policies and all.

@@ -16,8 +16,8 @@ from ruamel.yaml import YAML
 
 from bench.nlu.data import Example, write_rasa_nlu
 from bench.nlu.metrics import FALLBACK_INTENT, Prediction
-from bot.model_cache import ensure_spacy_pipeline
-from bot.paths import RASA_BIN, REPO_ROOT, rasa_environment
+from kefu.model_cache import ensure_spacy_pipeline
+from kefu.paths import RASA_BIN, REPO_ROOT, rasa_environment
 
 MODEL_NAME = "bench-nlu"
 SERVER_START_TIMEOUT = 600.0

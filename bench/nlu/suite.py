@@ -19,7 +19,7 @@ from typing import Any
 
 from bench.nlu import cli
 from bench.report import commit, machine, replace_section
-from bot.paths import REPO_ROOT
+from kefu.paths import REPO_ROOT
 
 DATA_DIR = Path(os.environ.get("KEFU_BENCH_DATA", REPO_ROOT.parent / "shared" / "data"))
 RESULTS = REPO_ROOT / "var" / "bench" / "nlu"

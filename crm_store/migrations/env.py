@@ -12,7 +12,7 @@ from sqlalchemy.pool import NullPool
 
 from crm_store.db import ensure_data_directory, is_sqlite, sync_url
 from crm_store.models import Base, UTCDateTime
-from crm_store.settings import load_settings
+from crm_store.settings import load_database_settings
 
 config = context.config
 # Called from our CLI or launcher, logging belongs to the caller; from `alembic` it is ours.
@@ -24,7 +24,7 @@ target_metadata = Base.metadata
 
 def database_url() -> str:
     """The URL a caller passed in (crm_store.cli, tests), else KEFU_DATABASE_URL's."""
-    url = config.attributes.get("database_url") or load_settings().database_url
+    url = config.attributes.get("database_url") or load_database_settings().url
     return sync_url(url)
 
 

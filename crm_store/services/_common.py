@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import fields
+from typing import Any, TypeVar
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_store.models import Customer, Order, Ticket
 from crm_store.views import CustomerView, OrderView, TicketView
+
+V = TypeVar("V")
 
 
 def insert_ignoring_conflicts(session: AsyncSession, table: Any) -> Any:
@@ -28,46 +31,27 @@ def value_of(member: Any) -> str:
     return str(getattr(member, "value", member))
 
 
+def _view(view: type[V], row: Any, **computed: Any) -> V:
+    """The frozen `view` of an ORM row: each field read from the row's attribute of that name,
+    unless `computed` gives it (enum values as text, summaries)."""
+    return view(**{f.name: computed.get(f.name, getattr(row, f.name, None)) for f in fields(view)})
+
+
 def customer_view(customer: Customer) -> CustomerView:
-    return CustomerView(
-        id=customer.id,
-        customer_number=customer.customer_number,
-        first_name=customer.first_name,
-        last_name=customer.last_name,
-        email=customer.email,
-        phone=customer.phone,
-        street=customer.street,
-        postcode=customer.postcode,
-        city=customer.city,
-    )
+    return _view(CustomerView, customer)
 
 
 def order_view(order: Order) -> OrderView:
     """The order's items and their products must be loaded (selectinload)."""
     summary = ", ".join(f"{item.quantity} × {item.product.name}" for item in order.items)
-    return OrderView(
-        order_number=order.order_number,
-        status=value_of(order.status),
-        placed_at=order.placed_at,
-        total=order.total,
-        currency=order.currency,
-        carrier=order.carrier,
-        tracking_number=order.tracking_number,
-        shipped_at=order.shipped_at,
-        delivered_at=order.delivered_at,
-        cancelled_at=order.cancelled_at,
-        item_summary=summary,
-    )
+    return _view(OrderView, order, status=value_of(order.status), item_summary=summary)
 
 
 def ticket_view(ticket: Ticket) -> TicketView:
-    return TicketView(
-        ticket_number=ticket.ticket_number,
+    return _view(
+        TicketView,
+        ticket,
         status=value_of(ticket.status),
         priority=value_of(ticket.priority),
-        category=ticket.category,
         type=value_of(ticket.type),
-        subject=ticket.subject,
-        created_at=ticket.created_at,
-        updated_at=ticket.updated_at,
     )

@@ -9,6 +9,7 @@ transaction (see crm_store.services).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import select, update
@@ -21,6 +22,16 @@ from crm_store.services._common import insert_ignoring_conflicts
 MAX_SENDER_CHARS = 255
 MAX_COMMENT_CHARS = 5000
 UNKNOWN_CHANNEL = "unknown"
+
+
+@dataclass(frozen=True)
+class ConversationKey:
+    """How the CRM finds a conversation: Rasa's sender id and the start of its session, and the
+    channel it came in on (for a conversation not seen before)."""
+
+    sender_id: str
+    session_started_at: float
+    channel: str = UNKNOWN_CHANNEL
 
 
 def session_start_time(session_started_at: float) -> datetime:
@@ -88,13 +99,15 @@ async def link_customer(session: AsyncSession, conversation_id: int, customer_id
     )
 
 
-async def mark_handoff(
-    session: AsyncSession, sender_id: str, session_started_at: float, channel: str, reason: str
-) -> None:
-    """Hand the conversation to the agents (status "handoff") and say why."""
-    conversation_id = await get_or_create_conversation(
-        session, sender_id, session_started_at, channel
+async def conversation_id_for(session: AsyncSession, key: ConversationKey) -> int:
+    return await get_or_create_conversation(
+        session, key.sender_id, key.session_started_at, key.channel
     )
+
+
+async def mark_handoff(session: AsyncSession, key: ConversationKey, reason: str) -> None:
+    """Hand the conversation to the agents (status "handoff") and say why."""
+    conversation_id = await conversation_id_for(session, key)
     await session.execute(
         update(Conversation)
         .where(Conversation.id == conversation_id)
@@ -115,9 +128,7 @@ def _check_csat(csat: int) -> int:
 
 async def save_feedback(
     session: AsyncSession,
-    sender_id: str,
-    session_started_at: float,
-    channel: str,
+    key: ConversationKey,
     csat: int,
     comment: str | None,
     customer_id: int | None,
@@ -127,9 +138,7 @@ async def save_feedback(
     text = (comment or "").strip() or None
     if text is not None and len(text) > MAX_COMMENT_CHARS:
         raise InvalidValue("comment", f"A comment can be at most {MAX_COMMENT_CHARS} characters.")
-    conversation_id = await get_or_create_conversation(
-        session, sender_id, session_started_at, channel
-    )
+    conversation_id = await conversation_id_for(session, key)
     known_customer: int | None = None
     if customer_id is not None:
         try:

@@ -1,4 +1,4 @@
-"""The CRM as plain dicts for batch and scoring jobs, and the writers of their results.
+"""The CRM as plain dicts for batch and scoring jobs (their work queue: services/scoring.py).
 
 The shapes are the JSONL shapes `nlp.records` reads (conversations with turns, customers,
 orders with items, feedback, tickets), so the NLP layer never sees a session or an ORM row.
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_store.models import (
@@ -25,40 +25,49 @@ from crm_store.models import (
     Order,
     OrderItem,
     Ticket,
-    utcnow,
 )
 
 SPEAKER_OF = {Direction.user: "customer", Direction.bot: "assistant", Direction.agent: "agent"}
-FALLBACK_INTENT = "nlu_fallback"
-# Said by the customer as the last thing before a conversation that ended well.
-_CLOSING_INTENTS = ("goodbye", "thank", "thanks", "affirm_done", "rate")
-MAX_TOPIC_CHARS = 100
 
 
-def _outcome(status: ConversationStatus, last_intent: str | None, rated: bool) -> str:
+@dataclass(frozen=True)
+class ConversationSignals:
+    """What the bot's intents mean for a snapshot's fallback count and outcome.
+
+    The CRM only stores intent names; the caller that knows the bot says which of them mean
+    "NLU could not tell" and which, said last, mean the customer left satisfied.
+    """
+
+    fallback_intents: frozenset[str] = frozenset()
+    closing_intents: tuple[str, ...] = ()
+
+
+@dataclass
+class _Turns:
+    """A conversation's turns in order, its customer's last intent and its fallbacks."""
+
+    turns: list[dict[str, Any]] = field(default_factory=list)
+    last_intent: str | None = None
+    fallbacks: int = 0
+
+
+def _outcome(
+    status: ConversationStatus, last_intent: str | None, rated: bool, signals: ConversationSignals
+) -> str:
     if status in (ConversationStatus.handoff, ConversationStatus.agent):
         return "handoff"
     if status is ConversationStatus.resolved or rated:
         return "resolved"
-    if last_intent is not None and last_intent.startswith(_CLOSING_INTENTS):
+    closing = signals.closing_intents
+    if last_intent is not None and closing and last_intent.startswith(closing):
         return "resolved"
     return "abandoned"
 
 
-async def conversation_snapshots(
-    session: AsyncSession, conversation_ids: Sequence[int] | None = None
-) -> list[dict[str, Any]]:
-    """Conversations with their turns in order; all of them unless ids are given."""
-    statement = select(Conversation).order_by(Conversation.id)
-    if conversation_ids is not None:
-        if not conversation_ids:
-            return []
-        statement = statement.where(Conversation.id.in_(list(conversation_ids)))
-    conversations = list(await session.scalars(statement))
-    ids = [conversation.id for conversation in conversations]
-    turns: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    last_intent: dict[int, str | None] = {}
-    fallbacks: dict[int, int] = defaultdict(int)
+async def _turns(
+    session: AsyncSession, ids: list[int], signals: ConversationSignals
+) -> dict[int, _Turns]:
+    found: dict[int, _Turns] = defaultdict(_Turns)
     records = await session.execute(
         select(
             CommunicationRecord.conversation_id,
@@ -71,7 +80,8 @@ async def conversation_snapshots(
         .order_by(CommunicationRecord.sent_at, CommunicationRecord.id)
     )
     for row in records:
-        turns[row.conversation_id].append(
+        turns = found[row.conversation_id]
+        turns.turns.append(
             {
                 "speaker": SPEAKER_OF[row.direction],
                 "text": row.text,
@@ -80,8 +90,26 @@ async def conversation_snapshots(
             }
         )
         if row.direction is Direction.user:
-            last_intent[row.conversation_id] = row.intent
-            fallbacks[row.conversation_id] += row.intent == FALLBACK_INTENT
+            turns.last_intent = row.intent
+            turns.fallbacks += row.intent in signals.fallback_intents
+    return found
+
+
+async def conversation_snapshots(
+    session: AsyncSession,
+    conversation_ids: Sequence[int] | None = None,
+    signals: ConversationSignals | None = None,
+) -> list[dict[str, Any]]:
+    """Conversations with their turns in order; all of them unless ids are given."""
+    signals = signals or ConversationSignals()
+    statement = select(Conversation).order_by(Conversation.id)
+    if conversation_ids is not None:
+        if not conversation_ids:
+            return []
+        statement = statement.where(Conversation.id.in_(list(conversation_ids)))
+    conversations = list(await session.scalars(statement))
+    ids = [conversation.id for conversation in conversations]
+    turns = await _turns(session, ids, signals)
     ratings = dict(
         (
             await session.execute(
@@ -94,17 +122,18 @@ async def conversation_snapshots(
     return [
         {
             "id": str(conversation.id),
-            "turns": turns[conversation.id],
+            "turns": turns[conversation.id].turns,
             "customer_id": None
             if conversation.customer_id is None
             else str(conversation.customer_id),
             "handoff": conversation.handoff_reason is not None
             or conversation.status in (ConversationStatus.handoff, ConversationStatus.agent),
-            "fallbacks": fallbacks[conversation.id],
+            "fallbacks": turns[conversation.id].fallbacks,
             "outcome": _outcome(
                 conversation.status,
-                last_intent.get(conversation.id),
+                turns[conversation.id].last_intent,
                 ratings.get(conversation.id) is not None,
+                signals,
             ),
             "csat": ratings.get(conversation.id),
             "started_at": conversation.started_at,
@@ -204,105 +233,12 @@ async def ticket_snapshots(session: AsyncSession) -> list[dict[str, Any]]:
     ]
 
 
-async def conversations_to_end(
-    session: AsyncSession, idle_since: datetime, limit: int = 100
-) -> list[int]:
-    """Open conversations with messages but none since `idle_since`, oldest first."""
-    ids = await session.scalars(
-        select(Conversation.id)
-        .where(
-            Conversation.ended_at.is_(None),
-            Conversation.last_message_at.is_not(None),
-            Conversation.last_message_at < idle_since,
-        )
-        .order_by(Conversation.last_message_at)
-        .limit(limit)
-    )
-    return list(ids)
-
-
-async def conversations_said_goodbye(session: AsyncSession, limit: int = 100) -> list[int]:
-    """Open conversations whose latest bot message is the goodbye: they ended just now."""
-    newest = (
-        select(
-            CommunicationRecord.conversation_id,
-            func.max(CommunicationRecord.sent_at).label("sent_at"),
-        )
-        .join(Conversation, Conversation.id == CommunicationRecord.conversation_id)
-        # Only open conversations: ended ones are most of the log and never due again.
-        .where(Conversation.ended_at.is_(None), CommunicationRecord.direction == Direction.bot)
-        .group_by(CommunicationRecord.conversation_id)
-        .subquery()
-    )
-    rows = await session.execute(
-        select(CommunicationRecord.conversation_id, CommunicationRecord.extra)
-        .join(
-            newest,
-            and_(
-                CommunicationRecord.conversation_id == newest.c.conversation_id,
-                CommunicationRecord.sent_at == newest.c.sent_at,
-            ),
-        )
-        .join(Conversation, Conversation.id == CommunicationRecord.conversation_id)
-        .where(Conversation.ended_at.is_(None), CommunicationRecord.direction == Direction.bot)
-    )
-    last_bot = {row.conversation_id: row.extra for row in rows}
-    ended = [
-        conversation_id
-        for conversation_id, extra in last_bot.items()
-        if isinstance(extra, dict) and extra.get("utter_action") == "utter_goodbye"
-    ]
-    return ended[:limit]
-
-
-async def save_conversation_scores(
-    session: AsyncSession,
-    conversation_id: int,
-    topic: str | None,
-    satisfaction: float | None,
-    ended_at: datetime | None = None,
-) -> None:
-    """Mark the conversation ended and keep its dominant topic and predicted satisfaction."""
-    await session.execute(
-        update(Conversation)
-        .where(Conversation.id == conversation_id)
-        .values(
-            topic=topic[:MAX_TOPIC_CHARS] if topic else None,
-            satisfaction=satisfaction,
-            ended_at=ended_at or utcnow(),
-        )
-    )
-
-
-async def records_without_sentiment(
-    session: AsyncSession, limit: int = 500
-) -> list[tuple[int, str]]:
-    """Customer messages not scored yet (logged by `reconcile`, or while scoring failed)."""
-    rows = await session.execute(
-        select(CommunicationRecord.id, CommunicationRecord.text)
-        .where(
-            CommunicationRecord.direction == Direction.user,
-            CommunicationRecord.sentiment.is_(None),
-        )
-        .order_by(CommunicationRecord.id)
-        .limit(limit)
-    )
-    return [(row.id, row.text) for row in rows]
-
-
-async def save_sentiments(session: AsyncSession, scores: dict[int, float]) -> None:
-    for record_id, score in scores.items():
-        await session.execute(
-            update(CommunicationRecord)
-            .where(CommunicationRecord.id == record_id)
-            .values(sentiment=score)
-        )
-
-
-async def all_snapshots(session: AsyncSession) -> dict[str, list[dict[str, Any]]]:
+async def all_snapshots(
+    session: AsyncSession, signals: ConversationSignals | None = None
+) -> dict[str, list[dict[str, Any]]]:
     """Everything a batch job reads, keyed like nlp's RecordSet."""
     return {
-        "conversations": await conversation_snapshots(session),
+        "conversations": await conversation_snapshots(session, signals=signals),
         "customers": await customer_snapshots(session),
         "orders": await order_snapshots(session),
         "feedback": await feedback_snapshots(session),

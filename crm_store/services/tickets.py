@@ -20,7 +20,12 @@ from crm_store.models import (
 from crm_store.normalize import normalize_ticket_number
 from crm_store.numbering import placeholder_number, ticket_number_for
 from crm_store.services._common import ticket_view, value_of
-from crm_store.services.conversations import get_or_create_conversation, link_customer
+from crm_store.services.conversations import (
+    UNKNOWN_CHANNEL,
+    ConversationKey,
+    conversation_id_for,
+    link_customer,
+)
 from crm_store.services.customers import as_customer_id, load_customer
 from crm_store.services.orders import load_order
 from crm_store.views import TicketView
@@ -48,29 +53,30 @@ def _check_text(field: str, text: str) -> str:
 
 
 async def _conversation_for(
-    session: AsyncSession,
-    customer_id: int,
-    channel: str,
-    sender_id: str | None,
-    session_started_at: float | None,
-) -> int | None:
-    if sender_id is None:
-        return None
-    conversation_id = await get_or_create_conversation(
-        session, sender_id, session_started_at or 0.0, channel
-    )
+    session: AsyncSession, customer_id: int, origin: ConversationKey | str
+) -> tuple[int | None, str]:
+    """The conversation a ticket came from (linked to its customer) and its channel."""
+    if isinstance(origin, str):
+        return None, (origin or UNKNOWN_CHANNEL)[:64]
+    conversation_id = await conversation_id_for(session, origin)
     await link_customer(session, conversation_id, customer_id)
-    return conversation_id
+    return conversation_id, (origin.channel or UNKNOWN_CHANNEL)[:64]
 
 
-async def _create(session: AsyncSession, ticket: Ticket) -> Ticket:
+async def _file(session: AsyncSession, ticket: Ticket, origin: ConversationKey | str) -> TicketView:
+    """Store a new `ticket` (status new, priority normal), numbered by its row id."""
+    ticket.conversation_id, ticket.channel = await _conversation_for(
+        session, ticket.customer_id, origin
+    )
+    ticket.status, ticket.priority = TicketStatus.new, TicketPriority.normal
+    ticket.created_at = ticket.updated_at = utcnow()
     # The number derives from the row id, so concurrent tickets never get the same one.
     ticket.ticket_number = placeholder_number()
     session.add(ticket)
     await session.flush()
     ticket.ticket_number = ticket_number_for(ticket.id)
     await session.flush()
-    return ticket
+    return ticket_view(ticket)
 
 
 async def open_ticket(
@@ -78,38 +84,21 @@ async def open_ticket(
     customer_id: int,
     category: str,
     description: str,
-    channel: str,
-    sender_id: str | None = None,
-    session_started_at: float | None = None,
+    origin: ConversationKey | str,
 ) -> TicketView:
-    """A new problem ticket (status new, priority normal) in one of TICKET_CATEGORIES."""
+    """A new problem ticket in one of TICKET_CATEGORIES.
+
+    `origin` is the conversation it came from, or only a channel's name when there is none.
+    """
     category_key = category.strip().lower() if isinstance(category, str) else ""
     if category_key not in TICKET_CATEGORIES:
         raise InvalidValue("category", f"Choose one of: {', '.join(TICKET_CATEGORIES)}.")
     text = _check_text("description", description)
     customer = await load_customer(session, customer_id)
-    channel = (channel or "unknown")[:64]
-    conversation_id = await _conversation_for(
-        session, customer.id, channel, sender_id, session_started_at
-    )
-    now = utcnow()
-    ticket = await _create(
-        session,
-        Ticket(
-            customer_id=customer.id,
-            conversation_id=conversation_id,
-            type=TicketType.problem,
-            category=category_key,
-            subject=_subject(category_key.capitalize(), text),
-            description=text,
-            status=TicketStatus.new,
-            priority=TicketPriority.normal,
-            channel=channel,
-            created_at=now,
-            updated_at=now,
-        ),
-    )
-    return ticket_view(ticket)
+    subject = _subject(category_key.capitalize(), text)
+    ticket = Ticket(customer_id=customer.id, type=TicketType.problem, category=category_key)
+    ticket.subject, ticket.description = subject, text
+    return await _file(session, ticket, origin)
 
 
 async def request_return(
@@ -117,9 +106,7 @@ async def request_return(
     customer_id: int,
     order_number: str,
     reason: str,
-    channel: str,
-    sender_id: str | None = None,
-    session_started_at: float | None = None,
+    origin: ConversationKey | str,
 ) -> TicketView:
     """A return ticket for an order delivered within the last 30 days.
 
@@ -132,8 +119,7 @@ async def request_return(
         raise OrderNotReturnable(order.order_number, status, "already_returned")
     if order.status != OrderStatus.delivered or order.delivered_at is None:
         raise OrderNotReturnable(order.order_number, status, "not_delivered")
-    now = utcnow()
-    if now - order.delivered_at > RETURN_WINDOW:
+    if utcnow() - order.delivered_at > RETURN_WINDOW:
         raise OrderNotReturnable(order.order_number, status, "return_window_closed")
     pending = await session.scalar(
         select(Ticket.id).where(
@@ -144,29 +130,10 @@ async def request_return(
     )
     if pending is not None:
         raise OrderNotReturnable(order.order_number, status, "return_already_requested")
-    text = _check_text("reason", reason)
-    channel = (channel or "unknown")[:64]
-    conversation_id = await _conversation_for(
-        session, order.customer_id, channel, sender_id, session_started_at
-    )
-    ticket = await _create(
-        session,
-        Ticket(
-            customer_id=order.customer_id,
-            order_id=order.id,
-            conversation_id=conversation_id,
-            type=TicketType.return_,
-            category="product",
-            subject=f"Return request for {order.order_number}",
-            description=text,
-            status=TicketStatus.new,
-            priority=TicketPriority.normal,
-            channel=channel,
-            created_at=now,
-            updated_at=now,
-        ),
-    )
-    return ticket_view(ticket)
+    ticket = Ticket(customer_id=order.customer_id, order_id=order.id, type=TicketType.return_)
+    ticket.category, ticket.subject = "product", f"Return request for {order.order_number}"
+    ticket.description = _check_text("reason", reason)
+    return await _file(session, ticket, origin)
 
 
 async def get_ticket(session: AsyncSession, customer_id: int, ticket_number: str) -> TicketView:

@@ -22,7 +22,7 @@ from actions import crm, similar_cases
 from crm_store.db import create_engine, create_sessionmaker
 from crm_store.models import Base
 from crm_store.seed import seed_database
-from crm_store.settings import Settings
+from crm_store.settings import DatabaseSettings
 from tests.actions.support import SEED, SEEDED_AT, settings_for
 
 
@@ -61,7 +61,7 @@ def crm_url(crm_template: Path, tmp_path: Path) -> str:
 
 
 @pytest_asyncio.fixture(autouse=True)
-async def actions_crm(crm_url: str) -> AsyncIterator[Settings]:
+async def actions_crm(crm_url: str) -> AsyncIterator[DatabaseSettings]:
     """Points the actions at this test's CRM copy, and closes their engine afterwards."""
     settings = settings_for(crm_url)
     await crm.configure(settings)
@@ -80,6 +80,6 @@ async def crm_db(crm_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]
 
 
 @pytest.fixture
-def unreachable_crm() -> Iterator[Settings]:
+def unreachable_crm() -> Iterator[DatabaseSettings]:
     """Settings whose database refuses connections (nothing listens on port 1)."""
     yield settings_for("postgresql://postgres@127.0.0.1:1/none", timeout=1.0)

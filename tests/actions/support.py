@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from crm_store.settings import Settings, load_settings
+from crm_store.settings import DatabaseSettings, load_database_settings
 
 SEED = 7
 SEEDED_AT = datetime.now(timezone.utc).replace(microsecond=0)
@@ -189,11 +189,14 @@ async def run_action(action: Action, tracker: Tracker) -> Outcome:
     return Outcome(list(events), dispatcher.messages)
 
 
-def settings_for(database_url: str, timeout: float = 2.0) -> Settings:
-    return load_settings(
-        {
-            "KEFU_DATABASE_URL": database_url,
-            "KEFU_TRACKER_DATABASE_URL": "sqlite:///unused-tracker.db",
-            "KEFU_DB_TIMEOUT_SECONDS": str(timeout),
-        }
+def settings_for(database_url: str, timeout: float = 2.0) -> DatabaseSettings:
+    return load_database_settings(
+        {"KEFU_DATABASE_URL": database_url, "KEFU_DB_TIMEOUT_SECONDS": str(timeout)}
     )
+
+
+def form_answer(
+    form: str, text: str, requested: str, intent: str, entities: Any, slots: dict[str, Any]
+) -> Tracker:
+    """The customer's answer `text` to the question `form` asked for `requested`."""
+    return make_tracker(text, intent, entities, slots, form=form, requested_slot=requested)

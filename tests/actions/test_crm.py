@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import crm
 from crm_store.errors import NotFound
-from crm_store.settings import Settings
+from crm_store.settings import DatabaseSettings
 from tests.actions.support import settings_for
 
 
@@ -43,7 +43,9 @@ async def test_a_timeout_becomes_crm_unavailable(crm_url: str) -> None:
     assert time.monotonic() - started < 1.0
 
 
-async def test_an_unreachable_database_becomes_crm_unavailable(unreachable_crm: Settings) -> None:
+async def test_an_unreachable_database_becomes_crm_unavailable(
+    unreachable_crm: DatabaseSettings,
+) -> None:
     await crm.configure(unreachable_crm)
 
     async def work(session: AsyncSession) -> None:
@@ -52,7 +54,7 @@ async def test_an_unreachable_database_becomes_crm_unavailable(unreachable_crm: 
     started = time.monotonic()
     with pytest.raises(crm.CrmUnavailable):
         await crm.run_unit_of_work(work)
-    assert time.monotonic() - started < unreachable_crm.db_timeout_seconds + 0.5
+    assert time.monotonic() - started < unreachable_crm.timeout_seconds + 0.5
 
 
 async def test_invalid_settings_become_crm_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,20 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.feedback import ActionSaveFeedback, ValidateCsatForm
 from crm_store.models import Conversation, Feedback
-from tests.actions.support import SENDER, make_tracker, run_action, verified
+from tests.actions.support import SENDER, form_answer, make_tracker, run_action, verified
 
 
 def csat_answer(
     text: str, requested: str, intent: str = "inform", entities: Any = (), **slots: Any
 ) -> Tracker:
-    return make_tracker(
-        text,
-        intent=intent,
-        entities=entities,
-        form="csat_form",
-        requested_slot=requested,
-        slots=slots,
-    )
+    return form_answer("csat_form", text, requested, intent, entities, slots)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from actions import crm
 from actions.handoff import ActionHandoff, handoff_reason
 from crm_store.models import Conversation
-from crm_store.settings import Settings
+from crm_store.settings import DatabaseSettings
 from tests.actions.support import (
     SENDER,
     SESSION_STARTED_AT,
@@ -64,7 +64,9 @@ async def test_handoff_resets_the_flow_flags() -> None:
     assert outcome.slots["flow_aborted"] is False
 
 
-async def test_handoff_with_the_crm_unreachable_apologises(unreachable_crm: Settings) -> None:
+async def test_handoff_with_the_crm_unreachable_apologises(
+    unreachable_crm: DatabaseSettings,
+) -> None:
     await crm.configure(unreachable_crm)
     outcome = await run_action(ActionHandoff(), make_tracker("human", "human_handoff"))
     assert outcome.responses == ["utter_technical_problem"]

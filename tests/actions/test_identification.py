@@ -15,7 +15,7 @@ from actions.identification import ActionIdentified, ValidateIdentifyForm
 from actions.orders import ValidateCancelOrderForm
 from actions.profile import ValidateUpdateEmailForm
 from crm_store.models import Customer
-from crm_store.settings import Settings
+from crm_store.settings import DatabaseSettings
 from tests.actions.support import make_tracker, run_action, verified
 
 ANNA_FACTS = ("Anna", "Schmidt", "Berlin", "10115", "KF-500002", "anna.schmidt@example.com")
@@ -75,23 +75,15 @@ async def test_extract_contact_leaves_a_side_question_to_the_rules() -> None:
 
 
 async def test_extract_contact_takes_a_contact_from_the_request_that_starts_the_form() -> None:
-    tracker = make_tracker(
-        "my customer number is C10001",
-        intent="identify",
-        entities=[("customer_number", "C10001")],
-        form="identify_form",
-    )
+    number = [("customer_number", "C10001")]
+    tracker = make_tracker("my customer number is C10001", "identify", number, form="identify_form")
     outcome = await run_action(ValidateIdentifyForm(), tracker)
     assert outcome.slots["contact"] == "C10001"
 
 
 async def test_extract_contact_skips_the_new_address_in_change_my_email() -> None:
-    tracker = make_tracker(
-        "change my email to new@example.org",
-        intent="update_email",
-        entities=[("email", "new@example.org")],
-        form="update_email_form",
-    )
+    text, email = "change my email to new@example.org", [("email", "new@example.org")]
+    tracker = make_tracker(text, "update_email", email, form="update_email_form")
     outcome = await run_action(ValidateUpdateEmailForm(), tracker)
     assert "contact" not in outcome.slots
     assert "new_email" not in outcome.slots  # not before the customer is verified
@@ -239,12 +231,12 @@ async def test_hostile_text_as_contact_is_only_text(
 
 
 async def test_an_unreachable_crm_apologises_within_the_timeout(
-    unreachable_crm: Settings,
+    unreachable_crm: DatabaseSettings,
 ) -> None:
     await crm.configure(unreachable_crm)
     started = time.monotonic()
     outcome = await run_action(ValidateIdentifyForm(), fact_answer("C10001", "10115"))
-    assert time.monotonic() - started < unreachable_crm.db_timeout_seconds + 0.5
+    assert time.monotonic() - started < unreachable_crm.timeout_seconds + 0.5
     assert outcome.responses == ["utter_technical_problem"]
     assert outcome.slots["flow_aborted"] is True
     assert "identification_attempts" not in outcome.slots  # not the customer's fault

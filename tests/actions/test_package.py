@@ -7,15 +7,13 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
 
+from kefu.paths import REPO_ROOT
 from tests.actions.support import FORMS
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 EXPECTED_ACTIONS = {
     "action_identified",

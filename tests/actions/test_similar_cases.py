@@ -17,12 +17,12 @@ from actions.similar_cases import (
 from crm_store.db import create_engine, create_sessionmaker
 from crm_store.models import Base
 from crm_store.seed import seed_database
-from crm_store.settings import Settings
+from crm_store.settings import DatabaseSettings
 from tests.actions.support import SEED, SEEDED_AT, settings_for
 
 
 @pytest.fixture
-async def many_tickets(tmp_path: Path) -> Settings:
+async def many_tickets(tmp_path: Path) -> DatabaseSettings:
     """A CRM with a few hundred past tickets to learn from."""
     url = f"sqlite:///{tmp_path / 'tickets.db'}"
     engine = create_engine(url)
@@ -48,21 +48,21 @@ async def many_tickets(tmp_path: Path) -> Settings:
     ],
 )
 async def test_words_without_keywords_get_the_category_of_similar_tickets(
-    many_tickets: Settings, text: str, category: str
+    many_tickets: DatabaseSettings, text: str, category: str
 ) -> None:
     assert await suggest_ticket_category(text) == category
 
 
-async def test_named_keywords_win_over_neighbours(many_tickets: Settings) -> None:
+async def test_named_keywords_win_over_neighbours(many_tickets: DatabaseSettings) -> None:
     assert await suggest_ticket_category("my card payment failed") == "payment"
 
 
-async def test_unrelated_words_get_no_category(many_tickets: Settings) -> None:
+async def test_unrelated_words_get_no_category(many_tickets: DatabaseSettings) -> None:
     for text in ("", "😀😀", "zxqv wibble", "x" * 100_000):
         assert await suggest_ticket_category(text) is None
 
 
-async def test_the_index_grows_with_each_new_ticket(many_tickets: Settings) -> None:
+async def test_the_index_grows_with_each_new_ticket(many_tickets: DatabaseSettings) -> None:
     index = await ticket_index()
     assert index is not None
     before = len(index)
@@ -73,7 +73,9 @@ async def test_the_index_grows_with_each_new_ticket(many_tickets: Settings) -> N
     assert await suggest_ticket_category("the parrot ate the manual again") == "product"
 
 
-async def test_an_unreachable_crm_leaves_only_the_keywords(unreachable_crm: Settings) -> None:
+async def test_an_unreachable_crm_leaves_only_the_keywords(
+    unreachable_crm: DatabaseSettings,
+) -> None:
     await crm.configure(unreachable_crm)
     assert await ticket_index() is None
     assert await suggest_ticket_category("the item stopped working") is None
@@ -81,7 +83,7 @@ async def test_an_unreachable_crm_leaves_only_the_keywords(unreachable_crm: Sett
 
 
 async def test_similar_resolved_tickets_give_a_typical_resolution_time(
-    many_tickets: Settings,
+    many_tickets: DatabaseSettings,
 ) -> None:
     hours = await typical_resolution_hours("I was charged twice for my order")
     assert hours is not None and hours > 0

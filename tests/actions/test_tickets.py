@@ -20,6 +20,7 @@ from crm_store.models import Ticket
 from tests.actions.support import (
     CHANNEL,
     SENDER,
+    form_answer,
     make_tracker,
     run_action,
     user_event,
@@ -30,13 +31,8 @@ from tests.actions.support import (
 def ticket_answer(
     text: str, requested: str, intent: str = "inform", entities: Any = (), **slots: Any
 ) -> Tracker:
-    return make_tracker(
-        text,
-        intent=intent,
-        entities=entities,
-        form="open_ticket_form",
-        requested_slot=requested,
-        slots={**verified(), **slots},
+    return form_answer(
+        "open_ticket_form", text, requested, intent, entities, {**verified(), **slots}
     )
 
 

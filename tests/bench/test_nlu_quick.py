@@ -16,7 +16,7 @@ import pytest
 
 from bench.nlu import cli
 from bench.nlu.data import read_csv, top_intents
-from bot.paths import RASA_BIN, REPO_ROOT
+from kefu.paths import RASA_BIN, REPO_ROOT
 
 DATA = REPO_ROOT.parent / "shared" / "data" / "banking77"
 BAD_LABEL = "__bad_input__"

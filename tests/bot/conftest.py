@@ -1,21 +1,14 @@
-"""A throw-away CRM (SQLite file) for the background workers; the tracker store is shared."""
+"""The Rasa side's tests run in .venv-rasa (`make test` runs them there, with --confcutdir so the
+app side's conftest, which imports SQLAlchemy 2, is never loaded)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+import sys
 from pathlib import Path
 
-import pytest_asyncio
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+_REPO = str(Path(__file__).resolve().parents[2])
+if _REPO not in sys.path:
+    sys.path.insert(0, _REPO)
 
-from crm_store.db import create_engine, create_sessionmaker
-from crm_store.models import Base
-
-
-@pytest_asyncio.fixture
-async def crm(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(f"sqlite:///{tmp_path / 'crm.db'}")
-    async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")

@@ -16,11 +16,11 @@ from crm_store.admin import (
     resolve_customer,
 )
 from crm_store.errors import NotFound
-from crm_store.exchange import TrackerEvent, ingest_events
 from crm_store.models import CommunicationRecord, Customer, Feedback, Order, Ticket
-from crm_store.services.conversations import save_feedback
+from crm_store.services.conversations import ConversationKey, save_feedback
 from crm_store.services.customers import verify_identity
 from crm_store.services.tickets import open_ticket
+from kefu.workers.tracker_events import TrackerEvent, ingest_events
 
 Sessions = async_sessionmaker[AsyncSession]
 T0 = 1_763_800_000.5
@@ -38,10 +38,9 @@ async def anna_chats(seeded: Sessions) -> None:
     ]  # fmt: skip
     async with seeded() as session, session.begin():
         assert await ingest_events(session, events) == 3
-        await open_ticket(
-            session, 1, "account", "My flat is Torstraße 1", "socketio", "anna-web", T0
-        )
-        await save_feedback(session, "anna-web", T0, "socketio", 4, "Ask for Anna Schmidt", 1)
+        key = ConversationKey("anna-web", T0, "socketio")
+        await open_ticket(session, 1, "account", "My flat is Torstraße 1", key)
+        await save_feedback(session, key, 4, "Ask for Anna Schmidt", 1)
 
 
 async def test_collect_stats(seeded: Sessions) -> None:

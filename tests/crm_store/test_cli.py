@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +15,7 @@ import pytest
 from alembic.script import ScriptDirectory
 
 from crm_store.migrate import alembic_config
-from crm_store.settings import REPO_ROOT
+from kefu.paths import REPO_ROOT
 
 
 @dataclass
@@ -26,13 +25,16 @@ class Run:
     err: str
 
 
-def crm(database: Path | str, *args: str, tracker: Path | None = None) -> Run:
+def crm(
+    database: Path | str, *args: str, tracker: Path | None = None, package: str = "crm_store"
+) -> Run:
+    """`python -m <package> args` on the CRM `database` (and the tracker store `tracker`)."""
     url = database if isinstance(database, str) else f"sqlite:///{database}"
     env = {**os.environ, "KEFU_DATABASE_URL": url}
     if tracker is not None:
         env["KEFU_TRACKER_DATABASE_URL"] = f"sqlite:///{tracker}"
     result = subprocess.run(
-        [sys.executable, "-m", "crm_store", *args],
+        [sys.executable, "-m", package, *args],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -84,39 +86,6 @@ def test_seed_twice_and_stats(database: Path) -> None:
         "records": {"user": 0, "bot": 0, "agent": 0},
     }
     assert table.code == 0 and "customers" in table.out and "3000" in table.out
-
-
-def write_tracker(path: Path) -> None:
-    """Rasa's events table with one short conversation, as the SQL tracker store writes it."""
-    connection = sqlite3.connect(path)
-    with connection:
-        connection.execute(
-            "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
-            "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
-            "action_name VARCHAR(255), data TEXT)"
-        )
-        rows = [
-            ("session_started", 100.0, {"event": "session_started"}),
-            ("user", 101.0, {"event": "user", "text": "hi", "input_channel": "rest",
-                             "parse_data": {"intent": {"name": "greet", "confidence": 0.9}}}),
-            ("bot", 102.0, {"event": "bot", "text": "Hello!", "data": {}}),
-        ]  # fmt: skip
-        connection.executemany(
-            "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, ?, ?, ?)",
-            [("cli-user", kind, ts, json.dumps(data)) for kind, ts, data in rows],
-        )
-    connection.close()
-
-
-def test_reconcile_says_how_many_records_it_added(database: Path, tmp_path: Path) -> None:
-    tracker = tmp_path / "tracker.db"
-    write_tracker(tracker)
-    first = crm(database, "reconcile", tracker=tracker)
-    assert first.code == 0, first.err
-    assert "added 2 records" in first.out
-    assert "added 0 records" in crm(database, "reconcile", tracker=tracker).out
-    stats = json.loads(crm(database, "stats", "--json").out)
-    assert stats["records"] == {"user": 1, "bot": 1, "agent": 0}
 
 
 def test_export_customer(seeded_file: Path) -> None:

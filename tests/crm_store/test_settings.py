@@ -1,73 +1,37 @@
-"""The one settings loader: defaults, overrides, and a clear error naming the bad variable."""
+"""The CRM's own settings: database URL, timeout and demo seed, and errors that hide passwords."""
 
 from __future__ import annotations
 
 import pytest
 
-from crm_store.settings import REPO_ROOT, Settings, SettingsError, load_settings
+from crm_store.settings import (
+    DEFAULT_DATA_DIR,
+    DatabaseSettings,
+    SettingsError,
+    load_database_settings,
+)
 
 
-def test_defaults() -> None:
-    settings = load_settings({})
-    assert settings == Settings(
-        database_url=f"sqlite:///{REPO_ROOT / 'var' / 'kefu.db'}",
-        tracker_database_url=f"sqlite:///{REPO_ROOT / 'var' / 'tracker.db'}",
-        db_timeout_seconds=2.0,
-        seed=7,
-        rasa_port=5005,
-        action_port=5055,
-        rasa_api_token=None,
-        max_message_chars=1000,
-        reply_timeout_seconds=2.8,
-    )
+def test_defaults_point_at_the_repository_var_folder() -> None:
+    settings = load_database_settings({})
+    assert settings == DatabaseSettings()
+    assert settings.url == f"sqlite:///{DEFAULT_DATA_DIR / 'kefu.db'}"
+    assert (settings.timeout_seconds, settings.seed) == (2.0, 7)
 
 
 def test_overrides() -> None:
-    settings = load_settings(
+    settings = load_database_settings(
         {
             "KEFU_DATABASE_URL": "postgresql://kefu@db:5432/kefu",
-            "KEFU_TRACKER_DATABASE_URL": "sqlite:////tmp/t.db",
             "KEFU_DB_TIMEOUT_SECONDS": "0.5",
-            "KEFU_SEED": "42",
-            "KEFU_RASA_PORT": "6005",
-            "KEFU_ACTION_PORT": "6055",
-            "KEFU_RASA_API_TOKEN": "secret",
-            "KEFU_MAX_MESSAGE_CHARS": "500",
-            "KEFU_REPLY_TIMEOUT_SECONDS": "4",
+            "KEFU_SEED": "3",
         }
     )
-    assert settings.database_url == "postgresql://kefu@db:5432/kefu"
-    assert settings.tracker_database_url == "sqlite:////tmp/t.db"
-    assert (settings.db_timeout_seconds, settings.seed) == (0.5, 42)
-    assert (settings.rasa_port, settings.action_port) == (6005, 6055)
-    assert settings.rasa_api_token == "secret"
-    assert (settings.max_message_chars, settings.reply_timeout_seconds) == (500, 4.0)
+    assert settings == DatabaseSettings("postgresql://kefu@db:5432/kefu", 0.5, 3)
 
 
-def test_empty_values_mean_default() -> None:
-    assert load_settings({"KEFU_SEED": "", "KEFU_RASA_API_TOKEN": " "}).seed == 7
-
-
-@pytest.mark.parametrize(
-    ("variable", "value"),
-    [
-        ("KEFU_DATABASE_URL", "mysql://x@y/z"),
-        ("KEFU_DATABASE_URL", "kefu.db"),
-        ("KEFU_TRACKER_DATABASE_URL", "redis://x"),
-        ("KEFU_DB_TIMEOUT_SECONDS", "0"),
-        ("KEFU_DB_TIMEOUT_SECONDS", "soon"),
-        ("KEFU_SEED", "7.5"),
-        ("KEFU_RASA_PORT", "not-a-port"),
-        ("KEFU_ACTION_PORT", "70000"),
-        ("KEFU_MAX_MESSAGE_CHARS", "-1"),
-        ("KEFU_REPLY_TIMEOUT_SECONDS", "nan"),
-    ],
-)
-def test_bad_values_name_the_variable(variable: str, value: str) -> None:
-    with pytest.raises(SettingsError, match=variable):
-        load_settings({variable: value})
-
-
-def test_ports_must_differ() -> None:
-    with pytest.raises(SettingsError, match="KEFU_ACTION_PORT"):
-        load_settings({"KEFU_RASA_PORT": "5005", "KEFU_ACTION_PORT": "5005"})
+def test_a_bad_url_is_named_without_its_password() -> None:
+    with pytest.raises(SettingsError, match="KEFU_DATABASE_URL") as raised:
+        load_database_settings({"KEFU_DATABASE_URL": "mysql://kefu:s3cret@db/kefu"})
+    assert "s3cret" not in str(raised.value)
+    assert "mysql://kefu:***@db/kefu" in str(raised.value)

@@ -12,13 +12,13 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 import pytest_asyncio
 
-from bot.exchange_logger import ExchangeLogger
-from bot.launcher import rasa_side_environment
-from bot.model_cache import ensure_model
-from bot.processes import action_server, free_port, rasa_server
 from crm_store.db import create_engine, create_sessionmaker
-from crm_store.settings import load_settings
 from crm_store.setup import prepare_database
+from kefu.launcher import rasa_side_environment
+from kefu.model_cache import ensure_model
+from kefu.processes import action_server, free_port, rasa_server
+from kefu.settings import load_settings
+from kefu.workers.exchange_logger import ExchangeLogger
 from nlp.sentiment import SentimentModel
 from tests.integration.support import Databases, Stack
 
@@ -35,7 +35,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "KEFU_ACTION_PORT": str(free_port()),
     }
     settings = load_settings(environ)
-    asyncio.run(prepare_database(settings))
+    asyncio.run(prepare_database(settings.database))
     # A log directory that does not exist yet, as var/log/ on a fresh checkout.
     model = ensure_model(log_file=workdir / "log" / "train.log")
 
@@ -72,7 +72,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 @pytest_asyncio.fixture
 async def databases(stack: Stack) -> AsyncIterator[Databases]:
     """The stack's CRM and tracker store, and an exchange logger over them."""
-    crm_engine = create_engine(stack.settings.database_url)
+    crm_engine = create_engine(stack.settings.database.url)
     tracker_engine = create_engine(stack.settings.tracker_database_url)
     sessions = create_sessionmaker(crm_engine)
     logger = ExchangeLogger(tracker_engine, sessions, score_sentiment=SentimentModel().score)

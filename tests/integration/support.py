@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.exchange_logger import ExchangeLogger
-from bot.paths import REPO_ROOT
-from bot.processes import ManagedProcess, action_server
-from crm_store.settings import Settings
+from kefu.paths import REPO_ROOT
+from kefu.processes import ManagedProcess, action_server
+from kefu.settings import Settings
+from kefu.workers.exchange_logger import ExchangeLogger
 
 __all__ = ["REPO_ROOT", "Databases", "Reply", "Stack"]
 

@@ -227,7 +227,7 @@ async def test_records_equal_the_trackers_user_and_bot_events(
         cwd=REPO_ROOT,
         env={
             "PATH": "/usr/bin:/bin",
-            "KEFU_DATABASE_URL": stack.settings.database_url,
+            "KEFU_DATABASE_URL": stack.settings.database.url,
             "KEFU_TRACKER_DATABASE_URL": stack.settings.tracker_database_url,
         },
         capture_output=True,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.model_cache import ensure_model
-from bot.paths import RASA_BIN, REPO_ROOT, rasa_environment
+from kefu.model_cache import ensure_model
+from kefu.paths import RASA_BIN, REPO_ROOT, rasa_environment
 
 pytestmark = pytest.mark.integration
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.conversation_scorer import ConversationScorer, NlpModels
 from crm_store.models import CommunicationRecord, Conversation, Direction
 from crm_store.services.snapshots import ticket_snapshots
+from kefu.workers.conversation_scorer import ConversationScorer, NlpModels
 from nlp import topics
 from nlp.sentiment import SentimentModel
 from nlp.topics import TopicConfig

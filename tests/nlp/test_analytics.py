@@ -98,18 +98,6 @@ def test_clv_orders_customers_sensibly() -> None:
     )
 
 
-def test_association_rules_and_also_bought() -> None:
-    _, orders = _crm()
-    rules = analytics.association_rules(orders, min_support=0.05, min_confidence=0.2)
-    butter = next(r for r in rules if r.antecedent == ("butter",) and r.consequent == "bread")
-    assert butter.confidence == pytest.approx(1.0) and butter.lift == pytest.approx(1.0)
-    assert all(r.support >= 0.05 and r.confidence >= 0.2 for r in rules)
-    recs = analytics.also_bought(["bread"], rules)
-    assert recs and recs[0][0] == "butter"
-    assert analytics.association_rules([]) == []
-    assert analytics.also_bought([], []) == []
-
-
 def test_kpis() -> None:
     customers, orders = _crm()
     feedback = [Feedback("1", "loyal0", nps=10, csat=5), Feedback("2", "lapsed0", nps=3, csat=2)]

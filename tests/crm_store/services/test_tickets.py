@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_store.errors import InvalidValue, NotFound, OrderNotFound, OrderNotReturnable
 from crm_store.models import Conversation, Ticket
+from crm_store.services.conversations import ConversationKey
 from crm_store.services.tickets import (
     TICKET_CATEGORIES,
     get_ticket,
@@ -37,9 +38,8 @@ async def test_open_ticket_numbers_it_after_the_seeded_ones(seeded: Sessions) ->
 
 async def test_open_ticket_links_the_conversation_and_its_customer(seeded: Sessions) -> None:
     async with seeded() as session, session.begin():
-        ticket = await open_ticket(
-            session, ANNA, "delivery", "Where is it?", "socketio", "web-123", 1700000000.5
-        )
+        web = ConversationKey("web-123", 1700000000.5, "socketio")
+        ticket = await open_ticket(session, ANNA, "delivery", "Where is it?", web)
     async with seeded() as session:
         row = await session.scalar(
             select(Ticket).where(Ticket.ticket_number == ticket.ticket_number)
@@ -93,15 +93,8 @@ def test_the_categories_are_the_contracts() -> None:
 
 async def test_request_return_of_a_recent_delivery(seeded: Sessions) -> None:
     async with seeded() as session, session.begin():
-        ticket = await request_return(
-            session,
-            ANNA,
-            "KF-500003",
-            "Too small.",
-            "rest",
-            sender_id="s-1",
-            session_started_at=5.0,
-        )
+        rest = ConversationKey("s-1", 5.0, "rest")
+        ticket = await request_return(session, ANNA, "KF-500003", "Too small.", rest)
     assert (ticket.type, ticket.category, ticket.status) == ("return", "product", "new")
     assert ticket.subject == "Return request for KF-500003"
     async with seeded() as session:

@@ -1,1 +1,0 @@
-"""Code that runs inside the Rasa server's environment (.venv-rasa); imports nothing of ours."""

@@ -1,0 +1,269 @@
+"""`python -m kefu run`: brings up Kefu on one machine and stops it all on Ctrl-C.
+
+Order matters: the databases are checked first (Rasa's SQL tracker store would otherwise retry
+forever, every 5 s, without saying why), then the CRM is migrated and seeded once, the model is
+trained only if its inputs changed, the action server starts before the Rasa server, and the
+exchange logger follows the tracker store until the very end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from crm_store.db import check_database, create_engine, create_sessionmaker
+from crm_store.errors import DatabaseUnavailable
+from crm_store.setup import prepare_database
+from kefu.model_cache import TrainedModel, ensure_model
+from kefu.paths import LOG_DIR, REPO_ROOT, VAR_DIR
+from kefu.processes import ManagedProcess, StartupError, action_server, port_is_free, rasa_server
+from kefu.settings import Settings
+from kefu.workers.base import Worker
+from kefu.workers.conversation_scorer import ConversationScorer, ensure_nlp_models, load_nlp_models
+from kefu.workers.exchange_logger import ExchangeLogger
+
+logger = logging.getLogger(__name__)
+
+TOKEN_FILE = VAR_DIR / "rasa-api-token"
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    rasa_url: str
+    action_url: str
+    api_token: str
+
+
+def say(message: str) -> None:
+    print(f"[kefu] {message}", flush=True)
+
+
+def api_token(settings: Settings) -> str:
+    """The Rasa HTTP API token: from settings, else one generated once and kept under var/."""
+    if settings.rasa_api_token:
+        return settings.rasa_api_token
+    if not TOKEN_FILE.exists():
+        TOKEN_FILE.parent.mkdir(parents=True, exist_ok=True)
+        TOKEN_FILE.write_text(secrets.token_urlsafe(24))
+        TOKEN_FILE.chmod(0o600)
+    return TOKEN_FILE.read_text().strip()
+
+
+def rasa_side_environment(settings: Settings) -> dict[str, str]:
+    """The KEFU_* values endpoints.yml and credentials.yml hand to the Rasa process."""
+    return {
+        "KEFU_ACTION_ENDPOINT_URL": f"http://127.0.0.1:{settings.action_port}/webhook",
+        "KEFU_TRACKER_DATABASE_URL": settings.tracker_database_url,
+        "KEFU_MAX_MESSAGE_CHARS": str(settings.max_message_chars),
+        "KEFU_REPLY_TIMEOUT_SECONDS": str(settings.reply_timeout_seconds),
+    }
+
+
+def action_side_environment(settings: Settings) -> dict[str, str]:
+    """The KEFU_* values the action server reads (the CRM's own settings)."""
+    return {
+        "KEFU_DATABASE_URL": settings.database.url,
+        "KEFU_DB_TIMEOUT_SECONDS": str(settings.database.timeout_seconds),
+    }
+
+
+def how_to_chat(endpoints: Endpoints) -> str:
+    return f"""
+Kefu is up.
+  Rasa server   {endpoints.rasa_url}  (HTTP API token in {TOKEN_FILE.relative_to(REPO_ROOT)})
+  action server {endpoints.action_url}
+  logs          {LOG_DIR.relative_to(REPO_ROOT)}/
+
+Chat in this terminal, like `rasa shell` but through the REST channel (so it is logged):
+  .venv/bin/python -m kefu shell
+
+Or send one message with curl:
+  curl -s {endpoints.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+       -d '{{"sender": "demo-1", "message": "Hi, where is my order KF-500002?"}}'
+
+Demo customers are listed in README.md. Stop everything with Ctrl-C.
+"""
+
+
+async def check_databases(settings: Settings) -> None:
+    for label, url, variable in (
+        ("CRM database", settings.database.url, "KEFU_DATABASE_URL"),
+        ("tracker store database", settings.tracker_database_url, "KEFU_TRACKER_DATABASE_URL"),
+    ):
+        try:
+            await check_database(url)
+        except DatabaseUnavailable as error:
+            raise StartupError(
+                f"Cannot reach the {label}: {error}\n"
+                f"Start it, or point {variable} at one that runs."
+            ) from error
+
+
+def check_ports(settings: Settings) -> None:
+    for label, port, variable in (
+        ("Rasa server", settings.rasa_port, "KEFU_RASA_PORT"),
+        ("action server", settings.action_port, "KEFU_ACTION_PORT"),
+    ):
+        if not port_is_free(port):
+            raise StartupError(
+                f"Port {port} for the {label} is in use (is Kefu already running?). "
+                f"Stop that process or set {variable}."
+            )
+
+
+class StopRequested(Exception):
+    """Ctrl-C or SIGTERM arrived while the system was still starting."""
+
+
+@dataclass
+class System:
+    """Everything `run` starts, so that `shutdown` can stop exactly that, in reverse order."""
+
+    settings: Settings
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    model: TrainedModel | None = None
+    children: list[ManagedProcess] = field(default_factory=list)
+    workers: list[Worker] = field(default_factory=list)
+    worker_tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    exchange_logger: ExchangeLogger | None = None
+
+    def __post_init__(self) -> None:
+        self.tracker_engine = create_engine(self.settings.tracker_database_url)
+        self.crm_engine = create_engine(self.settings.database.url)
+        self.crm_sessions = create_sessionmaker(self.crm_engine)
+
+    @property
+    def endpoints(self) -> Endpoints:
+        return Endpoints(
+            rasa_url=f"http://127.0.0.1:{self.settings.rasa_port}",
+            action_url=f"http://127.0.0.1:{self.settings.action_port}",
+            api_token=api_token(self.settings),
+        )
+
+    def steps(self) -> list[tuple[str, Callable[[], Awaitable[None]]]]:
+        """What `run` does, in order, each with what it tells the person at the terminal."""
+        return [
+            ("Checking the databases…", self.check),
+            ("Migrating the CRM and loading demo data (first run only)…", self.prepare_crm),
+            ("Checking the Rasa model (trains only when data or config changed)…", self.train),
+            ("Loading the NLP models (trained on the CRM on the first run)…", self.load_nlp),
+            ("Starting the action server and the Rasa server…", self.start_servers),
+            ("Starting the exchange logger and the conversation scorer…", self.start_workers),
+        ]
+
+    async def check(self) -> None:
+        await check_databases(self.settings)
+        check_ports(self.settings)
+
+    async def prepare_crm(self) -> None:
+        await prepare_database(self.settings.database)
+
+    async def train(self) -> None:
+        self.model = await asyncio.to_thread(ensure_model, log_file=LOG_DIR / "train.log")
+        done = f"trained in {self.model.seconds:.0f} s" if self.model.trained_now else "up to date"
+        say(f"Model {self.model.path.name} is {done}.")
+
+    async def load_nlp(self) -> None:
+        models_dir = self.settings.models_dir
+        trained = await ensure_nlp_models(self.crm_sessions, models_dir)
+        if trained is not None:
+            made = sorted(name for name, outcome in trained.items() if "skipped" not in outcome)
+            say(f"Trained the NLP models on the CRM: {', '.join(made)}.")
+        nlp_models = load_nlp_models(models_dir)
+        self.exchange_logger = ExchangeLogger(
+            self.tracker_engine, self.crm_sessions, score_sentiment=nlp_models.sentiment.score
+        )
+        scorer = ConversationScorer(
+            self.crm_sessions, nlp_models, idle_minutes=self.settings.conversation_idle_minutes
+        )
+        self.workers = [self.exchange_logger, scorer]
+
+    async def start_servers(self) -> None:
+        assert self.model is not None, "the model step runs first"
+        self.children = [
+            action_server(
+                self.settings.action_port,
+                action_side_environment(self.settings),
+                LOG_DIR / "actions.log",
+            ),
+            rasa_server(
+                self.settings.rasa_port,
+                self.model.path,
+                self.endpoints.api_token,
+                rasa_side_environment(self.settings),
+                LOG_DIR / "rasa.log",
+            ),
+        ]
+        for child in self.children:
+            say(f"  the {child.name} (log: {child.log_path.relative_to(REPO_ROOT)})")
+            child.start()
+            await self.until_ready(child)
+
+    async def until_ready(self, child: ManagedProcess) -> None:
+        """Wait for `child` to answer, unless a stop request comes first."""
+        waiting = asyncio.create_task(asyncio.to_thread(child.wait_ready, 300))
+        stopped = asyncio.create_task(self.stop.wait())
+        done, _ = await asyncio.wait({waiting, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if stopped in done:
+            waiting.cancel()
+            raise StopRequested
+        stopped.cancel()
+        waiting.result()
+
+    async def start_workers(self) -> None:
+        self.worker_tasks = [asyncio.create_task(worker.run(self.stop)) for worker in self.workers]
+
+    async def serve(self) -> None:
+        """Until a stop request, or until a child process dies (then everything stops)."""
+        while not self.stop.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.stop.wait(), timeout=2)
+            for child in self.children:
+                if not child.running:
+                    say(f"The {child.name} stopped unexpectedly.\n{child.log_tail()}")
+                    self.stop.set()
+
+    async def shutdown(self) -> None:
+        say("Stopping…")
+        for child in reversed(self.children):
+            child.stop()
+        self.stop.set()
+        await asyncio.gather(*self.worker_tasks)
+        added = 0
+        if self.exchange_logger is not None:
+            # A last pass so the replies of the final turns are in the CRM too.
+            try:
+                await self.exchange_logger.catch_up()
+            except Exception:
+                logger.exception("The final pass of the exchange logger failed; run reconcile.")
+            added = self.exchange_logger.records_added
+        await self.tracker_engine.dispose()
+        await self.crm_engine.dispose()
+        say(f"Stopped. {added} records logged in this run.")
+
+
+async def run(settings: Settings) -> int:
+    """Bring the system up step by step, serve until Ctrl-C or SIGTERM, then stop it all."""
+    started = time.monotonic()
+    system = System(settings)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, system.stop.set)
+    try:
+        for message, step in system.steps():
+            say(message)
+            await step()
+        say(f"Ready in {time.monotonic() - started:.0f} s.")
+        print(how_to_chat(system.endpoints), flush=True)
+        await system.serve()
+        return 0
+    except StopRequested:
+        return 130
+    finally:
+        await system.shutdown()

@@ -1,0 +1,105 @@
+"""Trains the Rasa model only when its training data or configuration changed (cached by hash)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from kefu.paths import RASA_BIN, RASA_PYTHON, REPO_ROOT, SPACY_PIPELINE, rasa_environment
+
+# Everything that changes what `rasa train` produces; the weights file pins the sentence
+# encoder by hash, so other weights mean another model.
+TRAINING_INPUTS = (
+    "config.yml",
+    "domain.yml",
+    "data",
+    "bot",
+    "sentence_encoder",
+    "requirements/weights.txt",
+)
+MODEL_PREFIX = "kefu-"
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    path: Path
+    fingerprint: str
+    trained_now: bool
+    seconds: float
+
+
+def training_fingerprint(root: Path = REPO_ROOT) -> str:
+    """A hash of the training inputs' contents, their paths and the Rasa version."""
+    digest = hashlib.sha256()
+    for name in TRAINING_INPUTS:
+        top = root / name
+        files = sorted(top.rglob("*")) if top.is_dir() else [top]
+        for file in files:
+            if file.is_file() and "__pycache__" not in file.parts:
+                digest.update(str(file.relative_to(root)).encode())
+                digest.update(file.read_bytes())
+    version_file = (
+        root / ".venv-rasa" / "lib" / "python3.10" / "site-packages" / "rasa" / "version.py"
+    )
+    if version_file.exists():
+        digest.update(version_file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def model_path(fingerprint: str, models_dir: Path) -> Path:
+    return models_dir / f"{MODEL_PREFIX}{fingerprint}.tar.gz"
+
+
+def ensure_spacy_pipeline() -> Path:
+    """Build the project's spaCy pipeline (in the Rasa environment) unless it is there."""
+    if not (SPACY_PIPELINE / "meta.json").exists():
+        subprocess.run(
+            [str(RASA_PYTHON), "-m", "bot.spacy_pipeline", str(SPACY_PIPELINE)],
+            cwd=REPO_ROOT,
+            env=rasa_environment(),
+            check=True,
+            capture_output=True,
+        )
+    return SPACY_PIPELINE
+
+
+def ensure_model(
+    models_dir: Path = REPO_ROOT / "models", log_file: Path | None = None
+) -> TrainedModel:
+    """Return the model for the current training inputs, training it first if there is none."""
+    ensure_spacy_pipeline()
+    fingerprint = training_fingerprint()
+    target = model_path(fingerprint, models_dir)
+    if target.exists():
+        return TrainedModel(target, fingerprint, trained_now=False, seconds=0.0)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    command = [
+        str(RASA_BIN),
+        "train",
+        "--config",
+        "config.yml",
+        "--domain",
+        "domain.yml",
+        "--data",
+        "data",
+        "--out",
+        str(models_dir),
+        "--fixed-model-name",
+        target.name.removesuffix(".tar.gz"),
+    ]
+    started = time.monotonic()
+    if log_file is not None:
+        # On a fresh checkout var/log/ does not exist yet: the servers' logs come later.
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_file or os.devnull, "ab") as log:
+        result = subprocess.run(
+            command, cwd=REPO_ROOT, env=rasa_environment(), stdout=log, stderr=subprocess.STDOUT
+        )
+    if result.returncode != 0 or not target.exists():
+        where = f"; see {log_file}" if log_file else ""
+        raise RuntimeError(f"rasa train failed (exit code {result.returncode}){where}")
+    return TrainedModel(target, fingerprint, trained_now=True, seconds=time.monotonic() - started)

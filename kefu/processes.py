@@ -1,0 +1,151 @@
+"""The Rasa server and the action server as child processes: start, wait until they answer, stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kefu.paths import RASA_BIN, REPO_ROOT, rasa_environment
+
+
+class StartupError(RuntimeError):
+    """A part of the system did not come up; the message says which and where its log is."""
+
+
+@dataclass
+class ManagedProcess:
+    """One child process with its log file and the URL that answers when it is ready."""
+
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    ready_url: str
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = field(default=None, init=False)
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")  # noqa: SIM115 - the child writes to it for its lifetime
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=REPO_ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C reaches the launcher, which stops children in order
+        )
+        log.close()
+
+    def wait_ready(self, timeout: float) -> float:
+        """Block until `ready_url` answers 200; return the seconds it took."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if self.process is not None and self.process.poll() is not None:
+                raise StartupError(
+                    f"The {self.name} exited with code {self.process.returncode} while starting."
+                    f"\n{self.log_tail()}"
+                )
+            try:
+                with urllib.request.urlopen(self.ready_url, timeout=2) as reply:
+                    if reply.status == 200:
+                        return time.monotonic() - started
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            time.sleep(0.5)
+        raise StartupError(
+            f"The {self.name} did not answer at {self.ready_url} within {timeout:.0f} s."
+            f"\n{self.log_tail()}"
+        )
+
+    def stop(self, grace: float = 15.0) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            tail = self.log_path.read_text(errors="replace").splitlines()[-lines:]
+        except FileNotFoundError:
+            return f"(no log at {self.log_path})"
+        return f"Last lines of {self.log_path}:\n" + "\n".join(tail)
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def action_server(
+    port: int, env: Mapping[str, str], log_path: Path, python: str = sys.executable
+) -> ManagedProcess:
+    """rasa-sdk's action server (app environment) serving the `actions` package."""
+    child_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
+    return ManagedProcess(
+        name="action server",
+        command=[python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        env=child_env,
+        ready_url=f"http://127.0.0.1:{port}/health",
+        log_path=log_path,
+    )
+
+
+def rasa_server(
+    port: int, model: Path, api_token: str, env: Mapping[str, str], log_path: Path
+) -> ManagedProcess:
+    """`rasa run` (Rasa environment) with Kefu's guarded channels and token-protected HTTP API."""
+    command = [
+        str(RASA_BIN),
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        "endpoints.yml",
+        "--credentials",
+        "credentials.yml",
+        "--port",
+        str(port),
+        "--interface",
+        "127.0.0.1",
+        "--enable-api",
+        "--auth-token",
+        api_token,
+        "--cors",
+        "*",
+    ]
+    return ManagedProcess(
+        name="Rasa server",
+        command=command,
+        env=rasa_environment(env),
+        ready_url=f"http://127.0.0.1:{port}/webhooks/rest/",
+        log_path=log_path,
+    )

@@ -1,0 +1,24 @@
+"""`python -m kefu reconcile`: add any record the exchange log is missing from the tracker store."""
+
+from __future__ import annotations
+
+from crm_store.cli import crm_engine, reachable
+from crm_store.db import create_engine, create_sessionmaker
+from kefu.settings import Settings
+from kefu.workers.tracker_events import reconcile
+
+
+async def reconcile_command(settings: Settings) -> int:
+    """Replay the whole tracker store into the CRM (idempotent); returns the records added."""
+    engine = await crm_engine(settings.database)
+    tracker = None
+    try:
+        await reachable(
+            settings.tracker_database_url, "tracker store database", "KEFU_TRACKER_DATABASE_URL"
+        )
+        tracker = create_engine(settings.tracker_database_url)
+        return await reconcile(create_sessionmaker(engine), tracker)
+    finally:
+        await engine.dispose()
+        if tracker is not None:
+            await tracker.dispose()

@@ -1,0 +1,1 @@
+"""Background workers of the running system: the exchange logger and the conversation scorer."""

@@ -1,0 +1,324 @@
+"""Rasa tracker events -> CRM communication records: read, ingest idempotently, reconcile.
+
+Rasa's SQL tracker store keeps every event in its `events` table. Each user and bot message
+becomes exactly one CommunicationRecord whose `source_key` is derived from the event, so
+ingesting the same events again adds nothing: the exchange logger can restart from id 0 and
+`reconcile` can re-read everything after an outage. `ingest_events` works inside the caller's
+transaction (see crm_store.services, which store the records); `reconcile` makes one
+transaction per batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, inspect, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from crm_store.models import AgentUser, Customer, Direction, utcnow
+from crm_store.services.conversations import (
+    UNKNOWN_CHANNEL,
+    get_or_create_conversation,
+    link_customer,
+)
+from crm_store.services.messages import (
+    ConversationRef,
+    NewRecord,
+    attach_records_to_customer,
+    conversation_ref,
+    insert_records,
+    latest_session_before,
+    row_exists,
+    set_channel,
+    touch_last_message,
+)
+
+logger = logging.getLogger(__name__)
+
+# The table Rasa's SQLTrackerStore writes (rasa/core/tracker_store.py, SQLTrackerStore.SQLEvent).
+tracker_metadata = MetaData()
+events_table = Table(
+    "events",
+    tracker_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("type_name", String(255), nullable=False),
+    Column("timestamp", Float),
+    Column("intent_name", String(255)),
+    Column("action_name", String(255)),
+    Column("data", Text),
+)
+
+# Rich parts of a bot message worth keeping next to its text.
+_BOT_PAYLOAD_KEYS = ("buttons", "quick_replies", "image", "attachment", "elements", "custom")
+# Rasa-side metadata worth keeping: the response name and what the input guard did.
+_KEPT_METADATA_KEYS = ("utter_action", "kefu_guard")
+# A bot event with this metadata key was sent by an agent (e.g. injected by the console).
+AGENT_METADATA_KEY = "kefu_agent_id"
+
+# Scores a customer message's sentiment in [-1, 1]; the exchange logger passes nlp's scorer
+# (crm_store imports nothing of nlp: the dependency points from kefu/ to both).
+SentimentScorer = Callable[[str], float]
+
+
+@dataclass
+class TrackerEvent:
+    event_id: int
+    sender_id: str
+    type_name: str
+    timestamp: float
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def source_key(sender_id: str, type_name: str, timestamp: float, text: str | None) -> str:
+    """sha256 of (sender_id, type_name, repr(timestamp), text): one key per message event."""
+    material = json.dumps([sender_id, type_name, repr(float(timestamp)), text or ""])
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def _utc(timestamp: float) -> datetime:
+    if not math.isfinite(timestamp) or timestamp <= 0:
+        return utcnow()
+    return datetime.fromtimestamp(timestamp, timezone.utc)
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    # Event data is whatever a channel or action put there; read it defensively.
+    return value if isinstance(value, dict) else {}
+
+
+def _decode(raw: str | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+async def read_tracker_events(
+    tracker_engine: AsyncEngine, after_id: int = 0, limit: int = 500
+) -> list[TrackerEvent]:
+    """Up to `limit` events with id > after_id, oldest first; [] while Rasa has no table yet."""
+    statement = (
+        select(
+            events_table.c.id,
+            events_table.c.sender_id,
+            events_table.c.type_name,
+            events_table.c.timestamp,
+            events_table.c.data,
+        )
+        .where(events_table.c.id > after_id)
+        .order_by(events_table.c.id)
+        .limit(limit)
+    )
+    async with tracker_engine.connect() as connection:
+        try:
+            rows = (await connection.execute(statement)).all()
+        except DBAPIError:
+            await connection.rollback()
+            if not await connection.run_sync(lambda sync: inspect(sync).has_table("events")):
+                return []  # Rasa creates the table when it first starts
+            raise
+    return [
+        TrackerEvent(
+            event_id=row.id,
+            sender_id=row.sender_id,
+            type_name=row.type_name,
+            timestamp=float(row.timestamp or 0.0),
+            data=_decode(row.data),
+        )
+        for row in rows
+    ]
+
+
+class _Ingest:
+    """The state of one ingest call: which conversation each sender is in, and the new records."""
+
+    def __init__(self, session: AsyncSession, score_sentiment: SentimentScorer | None) -> None:
+        self.session = session
+        self.score_sentiment = score_sentiment
+        self.current: dict[str, ConversationRef] = {}
+        self.known: dict[tuple[type, int], bool] = {}
+        self.records: dict[str, NewRecord] = {}
+        self.last_message: dict[int, datetime] = {}
+        self.linked: set[int] = set()
+
+    async def start_session(self, event: TrackerEvent) -> None:
+        conversation_id = await get_or_create_conversation(
+            self.session, event.sender_id, event.timestamp, UNKNOWN_CHANNEL
+        )
+        self.current[event.sender_id] = await conversation_ref(self.session, conversation_id)
+
+    async def conversation_for(self, event: TrackerEvent, channel: str | None) -> ConversationRef:
+        conversation = self.current.get(event.sender_id)
+        if conversation is None:
+            # First event of this sender in the batch: the latest session started before it.
+            conversation_id = await latest_session_before(
+                self.session, event.sender_id, event.timestamp
+            )
+            if conversation_id is None:
+                conversation_id = await get_or_create_conversation(
+                    self.session, event.sender_id, 0.0, channel or UNKNOWN_CHANNEL
+                )
+            conversation = await conversation_ref(self.session, conversation_id)
+        if channel and conversation.channel == UNKNOWN_CHANNEL:
+            conversation = replace(conversation, channel=channel)
+            await set_channel(self.session, conversation.id, channel)
+        self.current[event.sender_id] = conversation
+        return conversation
+
+    async def _existing(self, model: type, key: Any) -> int | None:
+        try:
+            ident = int(key)
+        except (TypeError, ValueError):
+            return None
+        if (model, ident) not in self.known:
+            self.known[model, ident] = await row_exists(self.session, model, ident)
+        return ident if self.known[model, ident] else None
+
+    async def link_customer(self, event: TrackerEvent) -> None:
+        customer_id = await self._existing(Customer, event.data.get("value"))
+        if customer_id is None:
+            return
+        conversation = await self.conversation_for(event, None)
+        if conversation.customer_id is None:
+            await link_customer(self.session, conversation.id, customer_id)
+            self.current[event.sender_id] = replace(conversation, customer_id=customer_id)
+        self.linked.add(conversation.id)
+
+    async def add_message(self, event: TrackerEvent) -> None:
+        data = event.data
+        metadata = _mapping(data.get("metadata"))
+        extra = {key: metadata[key] for key in _KEPT_METADATA_KEYS if key in metadata}
+        text = data.get("text")
+        text = text if isinstance(text, str) else ("" if text is None else str(text))
+        understood = _Understood()
+        agent_id = None
+        direction = Direction.user if event.type_name == "user" else Direction.bot
+        if direction is Direction.user:
+            channel = data.get("input_channel")
+            channel = channel if isinstance(channel, str) and channel else None
+            understood = _Understood.of(_mapping(data.get("parse_data")))
+        else:
+            channel = None
+            payload = _mapping(data.get("data"))
+            extra.update({key: payload[key] for key in _BOT_PAYLOAD_KEYS if payload.get(key)})
+            if AGENT_METADATA_KEY in metadata:
+                direction = Direction.agent
+                agent_id = await self._existing(AgentUser, metadata[AGENT_METADATA_KEY])
+        conversation = await self.conversation_for(event, channel)
+        key = source_key(event.sender_id, event.type_name, event.timestamp, text)
+        sent_at = _utc(event.timestamp)
+        self.records[key] = NewRecord(
+            conversation_id=conversation.id,
+            customer_id=conversation.customer_id,
+            channel=channel or conversation.channel,
+            direction=direction,
+            text=text,
+            sent_at=sent_at,
+            source_key=key,
+            intent=understood.intent,
+            confidence=understood.confidence,
+            entities=understood.entities,
+            extra=extra,
+            sentiment=self.sentiment_of(text) if direction is Direction.user else None,
+            agent_id=agent_id,
+        )
+        previous = self.last_message.get(conversation.id)
+        self.last_message[conversation.id] = max(previous, sent_at) if previous else sent_at
+
+    def sentiment_of(self, text: str) -> float | None:
+        if self.score_sentiment is None or not text:
+            return None
+        try:
+            return float(self.score_sentiment(text))
+        except Exception:  # a scoring bug must never cost a record: log it without a score
+            logger.exception("sentiment scoring failed; the record is kept without a score")
+            return None
+
+    async def flush(self) -> int:
+        added = await insert_records(self.session, list(self.records.values()))
+        for conversation_id in self.linked:
+            await attach_records_to_customer(self.session, conversation_id)
+        for conversation_id, sent_at in self.last_message.items():
+            await touch_last_message(self.session, conversation_id, sent_at)
+        return added
+
+
+@dataclass(frozen=True)
+class _Understood:
+    """What NLU made of a customer message, read defensively from its parse data."""
+
+    intent: str | None = None
+    confidence: float | None = None
+    entities: list[Any] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, parse_data: dict[str, Any]) -> _Understood:
+        intent = _mapping(parse_data.get("intent"))
+        confidence = intent.get("confidence")
+        entities = parse_data.get("entities")
+        name = intent.get("name")
+        return cls(
+            intent=name if isinstance(name, str) and name else None,
+            confidence=float(confidence) if isinstance(confidence, (int, float)) else None,
+            entities=entities if isinstance(entities, list) else [],
+        )
+
+
+async def ingest_events(
+    session: AsyncSession,
+    events: Sequence[TrackerEvent],
+    score_sentiment: SentimentScorer | None = None,
+) -> int:
+    """Turn tracker events into conversations and records; returns how many records were new.
+
+    `session_started` opens a conversation (sender_id, timestamp); `user` and `bot` events become
+    records in the sender's current conversation (session 0.0 before any session_started); a
+    `slot` event setting `customer_id` links the conversation and its records to that customer.
+    Everything else is ignored. Idempotent: replaying events adds nothing. Customer messages
+    get `score_sentiment(text)` when a scorer is given.
+    """
+    ingest = _Ingest(session, score_sentiment)
+    for event in events:
+        if not event.sender_id:
+            continue
+        if event.type_name == "session_started":
+            await ingest.start_session(event)
+        elif event.type_name in ("user", "bot"):
+            await ingest.add_message(event)
+        elif (
+            event.type_name == "slot"
+            and event.data.get("name") == "customer_id"
+            and event.data.get("value") not in (None, "")
+        ):
+            await ingest.link_customer(event)
+    return await ingest.flush()
+
+
+async def reconcile(
+    crm_sessionmaker: async_sessionmaker[AsyncSession],
+    tracker_engine: AsyncEngine,
+    batch_size: int = 500,
+    score_sentiment: SentimentScorer | None = None,
+) -> int:
+    """Ingest every event from id 0, one transaction per batch; returns the records added."""
+    added = 0
+    after_id = 0
+    while True:
+        events = await read_tracker_events(tracker_engine, after_id=after_id, limit=batch_size)
+        if not events:
+            return added
+        async with crm_sessionmaker() as session, session.begin():
+            added += await ingest_events(session, events, score_sentiment)
+        after_id = events[-1].event_id

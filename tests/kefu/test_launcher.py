@@ -1,0 +1,45 @@
+"""The launcher fails fast, with a clear message, when it cannot start."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+from kefu.launcher import Endpoints, how_to_chat
+from kefu.paths import REPO_ROOT
+
+
+def run_launcher(**env: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "kefu", "run"],
+        cwd=REPO_ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return result, time.monotonic() - started
+
+
+def test_unreachable_crm_database_fails_fast_with_a_clear_message() -> None:
+    result, seconds = run_launcher(KEFU_DATABASE_URL="postgresql://kefu@127.0.0.1:1/kefu")
+    assert result.returncode == 1
+    assert "Cannot reach the CRM database" in result.stderr
+    assert "KEFU_DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert seconds < 60  # Rasa's own tracker store would retry forever
+
+
+def test_bad_setting_is_refused_before_anything_starts() -> None:
+    result, _ = run_launcher(KEFU_RASA_PORT="not-a-port")
+    assert result.returncode == 2
+    assert "KEFU_RASA_PORT" in result.stderr
+
+
+def test_how_to_chat_names_a_working_curl_line() -> None:
+    text = how_to_chat(Endpoints("http://127.0.0.1:5005", "http://127.0.0.1:5055", "t"))
+    assert "curl -s http://127.0.0.1:5005/webhooks/rest/webhook" in text
+    assert "python -m kefu shell" in text

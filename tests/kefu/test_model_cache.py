@@ -1,0 +1,51 @@
+"""The model cache retrains exactly when a training input changes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from kefu.model_cache import TRAINING_INPUTS, model_path, training_fingerprint
+from kefu.paths import REPO_ROOT
+
+
+def copy_inputs(target: Path) -> None:
+    for name in TRAINING_INPUTS:
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target / name)
+
+
+def test_fingerprint_is_stable_and_follows_content(tmp_path: Path) -> None:
+    copy_inputs(tmp_path)
+    first = training_fingerprint(tmp_path)
+    assert training_fingerprint(tmp_path) == first
+
+    nlu = tmp_path / "data" / "nlu.yml"
+    nlu.write_text(nlu.read_text() + "\n# a comment changes the data file\n")
+    changed = training_fingerprint(tmp_path)
+    assert changed != first
+
+    nlu.write_text(nlu.read_text().removesuffix("\n# a comment changes the data file\n"))
+    assert training_fingerprint(tmp_path) == first
+
+
+def test_config_components_and_encoder_weights_are_inputs(tmp_path: Path) -> None:
+    copy_inputs(tmp_path)
+    before = training_fingerprint(tmp_path)
+    (tmp_path / "config.yml").write_text((tmp_path / "config.yml").read_text() + "\n")
+    after_config = training_fingerprint(tmp_path)
+    assert after_config != before
+    (tmp_path / "bot" / "guard.py").write_text("# changed\n")
+    after_component = training_fingerprint(tmp_path)
+    assert after_component != after_config
+    weights = tmp_path / "requirements" / "weights.txt"
+    weights.write_text(weights.read_text().replace("sha256:b", "sha256:c"))
+    assert training_fingerprint(tmp_path) != after_component
+
+
+def test_model_path_names_the_fingerprint(tmp_path: Path) -> None:
+    assert model_path("abc123", tmp_path) == tmp_path / "kefu-abc123.tar.gz"

@@ -1,0 +1,58 @@
+"""The shared sentence encoder: sentence-transformers' vectors without PyTorch, and bad input."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sentence_encoder import EncoderUnavailable, SentenceEncoder, load_encoder
+
+REFERENCE = Path(__file__).with_name("minilm_reference.json")
+
+BAD_INPUTS = [
+    "",
+    "   \t\n ",
+    "where is my order " * 560,  # over 10,000 characters
+    "😀🙈🔥👍",
+    "我的订单在哪里？",
+    "أين طلبي",
+    "where\x00 is\x07 my\x1b order\u200b\ufeff",
+    "order \udcff",  # a lone surrogate: the tokenizer takes UTF-8 only
+    "?!.,;:",
+]
+
+
+@pytest.fixture(scope="module")
+def encoder() -> SentenceEncoder:
+    try:
+        return load_encoder("all-MiniLM-L6-v2")
+    except EncoderUnavailable as error:
+        pytest.skip(f"the encoder weights are not installed: {error}")
+
+
+def test_encoder_reproduces_sentence_transformers(encoder: SentenceEncoder) -> None:
+    # Vectors of minilm_reference.json came from sentence-transformers itself (its "source").
+    reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    found = encoder.encode(reference["texts"])
+    assert float(np.abs(found - np.array(reference["vectors"])).max()) < 1e-4
+
+
+def test_encoder_gives_unit_vectors_for_bad_input(encoder: SentenceEncoder) -> None:
+    vectors = encoder.encode(BAD_INPUTS)
+    assert vectors.shape == (len(BAD_INPUTS), encoder.dimension)
+    assert np.isfinite(vectors).all()
+    # The empty text still holds [CLS] and [SEP], so every vector has unit length.
+    assert all(math.isclose(float(n), 1.0, rel_tol=1e-4) for n in np.linalg.norm(vectors, axis=1))
+
+
+def test_no_texts_give_an_empty_matrix(encoder: SentenceEncoder) -> None:
+    assert encoder.encode([]).shape == (0, encoder.dimension)
+
+
+def test_unknown_encoder_is_named_in_the_error() -> None:
+    with pytest.raises(EncoderUnavailable, match="Unknown sentence encoder 'no-such-encoder'"):
+        load_encoder("no-such-encoder")
