@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +24,16 @@ def conversation_key(tracker: Tracker) -> ConversationKey:
         session_started_at=started_at,
         channel=tracker.get_latest_input_channel() or UNKNOWN_CHANNEL,
     )
+
+
+def request_key(tracker: Tracker, action: str, *parts: Any) -> str:
+    """The key of a request that changes records: the same request in the same conversation
+    session (a retry after "this is taking longer") gets the same key, so it is done once."""
+    key = conversation_key(tracker)
+    material = json.dumps(
+        [key.sender_id, key.session_started_at, action, *map(str, parts)], ensure_ascii=False
+    )
+    return hashlib.sha256(material.encode("utf-8", "replace")).hexdigest()
 
 
 def verified_customer_id(tracker: Tracker) -> int | None:

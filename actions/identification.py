@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from abc import ABC
+from datetime import timedelta
 from typing import Any, ClassVar
 
 from rasa_sdk import Tracker
@@ -17,10 +19,39 @@ from actions.crm import CrmUnavailable, run_unit_of_work
 from actions.extraction import answer_text, first_entity, requested_slot
 from actions.flow import CustomerSubmitAction, FlowFormValidator, checked
 from crm_store.normalize import normalize_order_number, normalize_postcode, parse_contact
-from crm_store.services.customers import verify_identity
+from crm_store.services.verification import check_identity
 
 # Intents whose message may carry the contact even before the form asks for it.
 _CONTACT_INTENTS = frozenset({"identify", "inform"})
+# Contact details change only with a proof of identity at most this old (configured by the
+# action server's entry point from KEFU_REVERIFY_MINUTES).
+FRESH_PROOF = {"window": timedelta(minutes=5)}
+
+
+def configure(fresh_proof: timedelta) -> None:
+    FRESH_PROOF["window"] = fresh_proof
+
+
+def client_of(tracker: Tracker) -> str | None:
+    """The one-way key of the customer's connection, which the input guard adds."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    value = metadata.get("kefu_client") if isinstance(metadata, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+def _same_customer(tracker: Tracker, customer_id: int) -> bool:
+    """A renewed proof must be the verified customer's own, not someone else's."""
+    if not tracker.get_slot(slots.REVERIFYING):
+        return True
+    return str(customer_id) == str(tracker.get_slot(slots.CUSTOMER_ID))
+
+
+def proof_is_stale(tracker: Tracker) -> bool:
+    """Whether the customer proved who they are longer ago than FRESH_PROOF allows."""
+    verified_at = tracker.get_slot(slots.VERIFIED_AT)
+    if not isinstance(verified_at, (int, float)):
+        return True
+    return time.time() - float(verified_at) > FRESH_PROOF["window"].total_seconds()
 
 
 def failed_attempts(tracker: Tracker) -> int:
@@ -57,18 +88,31 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
     # Whether a contact inside the request ("cancel my order, I'm C10001") is taken when the form
     # starts. The update forms say no: in "change my email to x@example.com" it is the new one.
     contact_in_request: ClassVar[bool] = True
+    # Forms that change contact details want a recent proof (FRESH_PROOF), asked again if old.
+    needs_fresh_proof: ClassVar[bool] = False
     ends_on_goodbye = True
 
     async def before_filling(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         if identification_refused(tracker):
             dispatcher.utter_message(response="utter_identification_failed")
             return [SlotSet(slots.FLOW_ABORTED, True)]
+        if (
+            self.needs_fresh_proof
+            and verified_customer_id(tracker) is not None
+            and not tracker.get_slot(slots.REVERIFYING)
+            and proof_is_stale(tracker)
+        ):
+            # The form asks for verification_fact again (its question says why).
+            return [SlotSet(slots.VERIFICATION_FACT, None), SlotSet(slots.REVERIFYING, True)]
         return []
 
     def still_needed(self, domain_slots: list[str], tracker: Tracker) -> list[str]:
-        if verified_customer_id(tracker) is not None:
-            return [name for name in domain_slots if name not in slots.IDENTIFICATION_SLOTS]
-        return domain_slots
+        if verified_customer_id(tracker) is None:
+            return domain_slots
+        proven = (
+            (slots.CONTACT,) if tracker.get_slot(slots.REVERIFYING) else slots.IDENTIFICATION_SLOTS
+        )
+        return [name for name in domain_slots if name not in proven]
 
     async def extract_contact(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -98,7 +142,7 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
     async def extract_verification_fact(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if verified_customer_id(tracker) is not None:
+        if verified_customer_id(tracker) is not None and not tracker.get_slot(slots.REVERIFYING):
             return {}
         if requested_slot(tracker) != slots.VERIFICATION_FACT:
             return {}
@@ -118,9 +162,10 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
         contact = tracker.get_slot(slots.CONTACT)
         if not contact:
             return {slots.VERIFICATION_FACT: None}
+        client = client_of(tracker)
         try:
-            customer = await run_unit_of_work(
-                lambda session: verify_identity(session, str(contact), fact)
+            outcome = await run_unit_of_work(
+                lambda session: check_identity(session, str(contact), fact, client)
             )
         except CrmUnavailable:
             dispatcher.utter_message(response="utter_technical_problem")
@@ -129,7 +174,13 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
                 slots.VERIFICATION_FACT: None,
                 slots.FLOW_ABORTED: True,
             }
-        if customer is None:
+        if outcome.locked:
+            dispatcher.utter_message(
+                response="utter_identification_locked", minutes=outcome.locked_minutes
+            )
+            return {slots.CONTACT: None, slots.VERIFICATION_FACT: None, slots.FLOW_ABORTED: True}
+        customer = outcome.customer
+        if customer is None or not _same_customer(tracker, customer.id):
             return self._failed_attempt(dispatcher, tracker)
         dispatcher.utter_message(response="utter_verified", customer_name=customer.first_name)
         return {
@@ -137,20 +188,26 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
             slots.CUSTOMER_ID: str(customer.id),
             slots.CUSTOMER_NAME: customer.first_name,
             slots.IS_VERIFIED: True,
+            slots.VERIFIED_AT: time.time(),
+            slots.REVERIFYING: False,
         }
 
     @staticmethod
     def _failed_attempt(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         # One message for every mismatch: it never says whether the contact or the fact was wrong.
         attempts = failed_attempts(tracker) + 1
+        reverifying = bool(tracker.get_slot(slots.REVERIFYING))
         outcome: dict[str, Any] = {
-            slots.CONTACT: None,
+            # Re-proving keeps the contact: only the fact is asked again.
+            **({} if reverifying else {slots.CONTACT: None}),
             slots.VERIFICATION_FACT: None,
             slots.IDENTIFICATION_ATTEMPTS: float(attempts),
         }
         if attempts >= slots.MAX_IDENTIFICATION_ATTEMPTS:
             dispatcher.utter_message(response="utter_identification_failed")
             outcome[slots.FLOW_ABORTED] = True
+            if reverifying:  # a stale proof that cannot be renewed is no proof at all
+                outcome.update({slots.IS_VERIFIED: False, slots.CUSTOMER_ID: None})
         else:
             dispatcher.utter_message(
                 response="utter_verification_failed_retry",

@@ -14,6 +14,7 @@ from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     conversation_key,
     entities_of_last_request,
+    request_key,
     verified_customer_id,
 )
 from actions.crm import (
@@ -188,7 +189,9 @@ class ActionCancelOrder(CustomerSubmitAction):
             return []
         return await answer_with(
             dispatcher,
-            lambda session: cancel_order(session, customer_id, str(number)),
+            lambda session: cancel_order(
+                session, customer_id, str(number), request_key(tracker, self.action_name, number)
+            ),
             replies.order_cancelled,
         )
 
@@ -211,7 +214,14 @@ class ActionRequestReturn(CustomerSubmitAction):
         reason = str(tracker.get_slot(slots.RETURN_REASON) or "")
         key = conversation_key(tracker)
         ticket = await run_unit_of_work(
-            lambda session: request_return(session, customer_id, number, reason, key)
+            lambda session: request_return(
+                session,
+                customer_id,
+                number,
+                reason,
+                key,
+                request_key(tracker, self.action_name, number),
+            )
         )
         dispatcher.utter_message(text=replies.return_requested(ticket, number))
         return []

@@ -58,6 +58,7 @@ class _UpdateDetailForm(IdentificationFormValidator, ABC):
 
     # In "change my email to x@example.com" the address is the new one, not who is asking.
     contact_in_request = False
+    needs_fresh_proof = True
     detail: ClassVar[NewDetail]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

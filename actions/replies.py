@@ -199,17 +199,30 @@ def open_tickets(tickets: Sequence[TicketView]) -> str:
     )  # fmt: skip
 
 
+def masked_email(email: str) -> str:
+    """`a•••@example.com`: enough to recognise, too little to learn from."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}" if domain else "•••"
+
+
+def masked_phone(phone: str) -> str:
+    """`+49 ••• 567`: the country code and the last three digits."""
+    digits = phone.lstrip("+")
+    country = "+" + digits[:2] if phone.startswith("+") else digits[:2]
+    return f"{country} ••• {digits[-3:]}" if len(digits) > 5 else "•••"
+
+
 def email_updated(customer: CustomerView) -> str:
-    return f"Done — your email address is now {customer.email}."
+    return f"Done — your email address is now {masked_email(customer.email)}."
 
 
 def phone_updated(customer: CustomerView) -> str:
-    return f"Done — your phone number is now {customer.phone}."
+    return f"Done — your phone number is now {masked_phone(customer.phone or '')}."
 
 
 def address_updated(customer: CustomerView) -> str:
-    parts = [customer.street, " ".join(p for p in (customer.postcode, customer.city) if p)]
-    return f"Done — your address is now {', '.join(p for p in parts if p)}."
+    # The city alone: the street and postcode are not repeated to whoever reads the chat.
+    return f"Done — your address is updated (in {customer.city or 'the new city'})."
 
 
 def clarify_question(has_options: bool) -> str:

@@ -8,6 +8,10 @@ IDENTIFICATION_ATTEMPTS = "identification_attempts"
 CUSTOMER_ID = "customer_id"
 CUSTOMER_NAME = "customer_name"
 IS_VERIFIED = "is_verified"
+# When the customer last proved who they are (seconds since the epoch), and whether a form is
+# asking them to prove it again before changing contact details.
+VERIFIED_AT = "verified_at"
+REVERIFYING = "reverifying"
 FLOW_ABORTED = "flow_aborted"
 HANDOFF_REQUESTED = "handoff_requested"
 ORDER_NUMBER = "order_number"

@@ -15,6 +15,7 @@ from actions.conversation import (
     entities_of_last_request,
     latest_intent,
     latest_text,
+    request_key,
     verified_customer_id,
 )
 from actions.crm import respond, run_unit_of_work
@@ -109,7 +110,14 @@ class ActionOpenTicket(CustomerSubmitAction):
         description = str(tracker.get_slot(slots.TICKET_DESCRIPTION) or "")
         key = conversation_key(tracker)
         ticket = await run_unit_of_work(
-            lambda session: open_ticket(session, customer_id, category, description, key)
+            lambda session: open_ticket(
+                session,
+                customer_id,
+                category,
+                description,
+                key,
+                request_key(tracker, self.action_name, category, description),
+            )
         )
         typical_hours = await typical_resolution_hours(description)
         remember_ticket(ticket.ticket_number, f"{ticket.subject}\n{description}", category)

@@ -16,6 +16,8 @@ import sys
 import time
 import uuid
 
+from kefu.private_files import client_rest_token
+from kefu.settings import load_settings
 from kefu.shell import send
 
 
@@ -24,16 +26,15 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure(rasa_url: str, turns: int, per_customer: int) -> dict[str, float | int]:
+def measure(rasa_url: str, token: str, turns: int, per_customer: int) -> dict[str, float | int]:
     timings: list[float] = []
     while len(timings) < turns:
         sender = f"bench-{uuid.uuid4().hex[:8]}"
-        send(rasa_url, sender, "where is my order?")
-        send(rasa_url, sender, "anna.schmidt@example.com")
-        send(rasa_url, sender, "10115")
+        for text in ("where is my order?", "anna.schmidt@example.com", "10115"):
+            send(rasa_url, sender, text, token)
         for _ in range(min(per_customer, turns - len(timings))):
             started = time.perf_counter()
-            replies = send(rasa_url, sender, "what's the status of order KF-500002?")
+            replies = send(rasa_url, sender, "what's the status of order KF-500002?", token)
             timings.append((time.perf_counter() - started) * 1000)
             if not any("KF-500002" in str(reply.get("text", "")) for reply in replies):
                 raise SystemExit(f"unexpected reply, is the demo CRM loaded? {replies}")
@@ -53,7 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-customer", type=int, default=10)
     parser.add_argument("--json", dest="json_path")
     args = parser.parse_args(argv)
-    result = measure(args.rasa_url, args.turns, args.per_customer)
+    token = client_rest_token(load_settings().secrets)
+    if token is None:
+        raise SystemExit("no REST token: start Kefu with `make run` first")
+    result = measure(args.rasa_url, token, args.turns, args.per_customer)
     print(json.dumps(result, indent=2))
     if args.json_path:
         with open(args.json_path, "w") as out:

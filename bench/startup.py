@@ -17,6 +17,8 @@ import time
 import urllib.error
 
 from kefu.paths import REPO_ROOT
+from kefu.private_files import client_rest_token
+from kefu.settings import load_settings
 from kefu.shell import send
 
 
@@ -32,8 +34,13 @@ def main() -> int:
     )
     try:
         while process.poll() is None:
+            # The launcher generates the REST token on a first run: read it once it exists.
+            token = client_rest_token(load_settings().secrets)
+            if token is None:
+                time.sleep(0.5)
+                continue
             try:
-                if send(f"http://127.0.0.1:{port}", "bench-startup", "hello", timeout=10):
+                if send(f"http://127.0.0.1:{port}", "bench-startup", "hello", token, 10):
                     break
             except (urllib.error.URLError, OSError):
                 time.sleep(0.5)

@@ -1,48 +1,115 @@
-"""Rasa's REST and socket.io channels behind the input guard (`bot/guard.py`).
+"""Rasa's REST and socket.io channels behind the input guard (`bot/guard.py`), authenticated.
 
-They sit where Rasa's own `rest` and `socketio` channels sit, under the same names and URLs,
-so clients change nothing; `credentials.yml` names them and gives the guard its limits.
+They sit where Rasa's own `rest` and `socketio` channels sit, under the same names and URLs;
+`credentials.yml` names them and gives them their limits and secrets. A sender id is never a
+password: the REST channel serves trusted back ends only and wants `Authorization: Bearer
+<KEFU_REST_TOKEN>`; a socket.io client must present a session token the server issued (a JWT
+signed with KEFU_CHAT_SECRET, whose `sid` claim is the conversation), and its messages go to
+that conversation whatever session id the client names.
 """
 
 from __future__ import annotations
 
+import hmac
+import logging
 from typing import Any
 
+import jwt
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from socketio import AsyncServer
+from socketio.exceptions import ConnectionRefusedError
 
-from bot.guard import (
-    CONTROL_CHARACTERS,
-    MAX_SENDER_CHARS,
-    AppHolder,
-    GuardLimits,
-    OnNewMessage,
-    run_guarded_turn,
-)
+from bot.guard import AppHolder, OnNewMessage, run_guarded_turn
+from bot.screening import CLIENT_KEY, CONTROL_CHARACTERS, GuardLimits, client_key, readable
+
+logger = logging.getLogger(__name__)
+
+# Rasa's SQL tracker store keeps sender ids in a String(255) column.
+MAX_SENDER_CHARS = 255
+# A socket.io frame carries one message: the same bound as an HTTP request body.
+MAX_SOCKET_BYTES = 64 * 1024
+SESSION_TOKEN_ALGORITHM = "HS256"
 
 
-def _bad_request(error: str, message: str) -> HTTPResponse:
-    return response.json({"error": error, "message": message}, status=400)
+def _secret(credentials: dict[str, Any] | None, key: str) -> str:
+    value = str((credentials or {}).get(key) or "")
+    if len(value) < 16:
+        raise ValueError(
+            f"The guarded channel needs {key} (16+ characters) in credentials.yml "
+            "(the launcher sets it from KEFU_* settings)."
+        )
+    return value
+
+
+def valid_sender(sender: Any) -> bool:
+    return (
+        isinstance(sender, str)
+        and bool(sender.strip())
+        and len(sender) <= MAX_SENDER_CHARS
+        and readable(sender)
+        and not CONTROL_CHARACTERS.search(sender)
+    )
+
+
+def _error(status: int, error: str, message: str) -> HTTPResponse:
+    return response.json({"error": error, "message": message}, status=status)
 
 
 class GuardedRestInput(RestInput):
-    """Rasa's REST channel (`/webhooks/rest/webhook`) behind the input guard."""
+    """Rasa's REST channel (`/webhooks/rest/webhook`) behind the guard and a bearer token."""
 
-    def __init__(self, limits: GuardLimits) -> None:
+    def __init__(self, limits: GuardLimits, token: str) -> None:
         self.limits = limits
+        self.expected = f"Bearer {token}".encode()
         self.apps = AppHolder()
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedRestInput:
-        return cls(GuardLimits.from_credentials(credentials))
+        return cls(GuardLimits.from_credentials(credentials), _secret(credentials, "rest_token"))
 
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    def _message(self, request: Request) -> UserMessage | HTTPResponse:
+        """The customer message in a request, or the 4xx answer it deserves."""
+        given = request.headers.get("Authorization", "").encode()
+        if not hmac.compare_digest(given, self.expected):
+            return _error(401, "unauthorized", "The REST channel needs its bearer token.")
+        try:
+            body = request.json
+        except Exception:
+            return _error(400, "malformed_json", "The request body is not valid JSON.")
+        if not isinstance(body, dict):
+            return _error(400, "malformed_request", "Send a JSON object with sender and message.")
+        sender = body.get("sender")
+        if not isinstance(sender, str) or not sender.strip():
+            return _error(400, "missing_sender", "Every message needs a non-empty 'sender' id.")
+        if not valid_sender(sender):
+            return _error(
+                400,
+                "invalid_sender",
+                f"The 'sender' id must be at most {MAX_SENDER_CHARS} printable characters.",
+            )
+        text = body.get("message", "")
+        if not isinstance(text, str | None):
+            return _error(400, "invalid_message", "'message' must be a string.")
+        metadata = body.get("metadata")
+        if metadata is not None and not isinstance(metadata, dict):
+            return _error(400, "invalid_metadata", "'metadata' must be a JSON object.")
+        metadata = {**(metadata or {}), CLIENT_KEY: client_key(request.ip)}
+        return UserMessage(
+            text or "",
+            CollectingOutputChannel(),
+            sender,
+            input_channel=self.name(),
+            metadata=metadata,
+        )
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         webhook = Blueprint("kefu_guarded_rest", __name__)
@@ -53,62 +120,114 @@ class GuardedRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            try:
-                body = request.json
-            except Exception:
-                return _bad_request("malformed_json", "The request body is not valid JSON.")
-            if not isinstance(body, dict):
-                return _bad_request(
-                    "malformed_request", "Send a JSON object with sender and message."
-                )
-            sender = body.get("sender")
-            if not isinstance(sender, str) or not sender.strip():
-                return _bad_request(
-                    "missing_sender", "Every message needs a non-empty 'sender' id."
-                )
-            if len(sender) > MAX_SENDER_CHARS or CONTROL_CHARACTERS.search(sender):
-                return _bad_request(
-                    "invalid_sender",
-                    f"The 'sender' id must be at most {MAX_SENDER_CHARS} printable characters.",
-                )
-            text = body.get("message", "")
-            if text is None:
-                text = ""
-            if not isinstance(text, str):
-                return _bad_request("invalid_message", "'message' must be a string.")
-            metadata = body.get("metadata")
-            if metadata is not None and not isinstance(metadata, dict):
-                return _bad_request("invalid_metadata", "'metadata' must be a JSON object.")
-            collector = CollectingOutputChannel()
-            message = UserMessage(
-                text, collector, sender, input_channel=self.name(), metadata=metadata
-            )
+            message = self._message(request)
+            if isinstance(message, HTTPResponse):
+                return message
+            collector = message.output_channel
             await run_guarded_turn(on_new_message, message, self.limits, self.apps)
-            return response.json(collector.messages)
+            return response.json(collector.messages)  # type: ignore[attr-defined]
 
         return self.apps.attach(webhook)
 
 
 class GuardedSocketIOInput(SocketIOInput):
-    """Rasa's socket.io channel behind the input guard (same events and path as Rasa's)."""
+    """Rasa's socket.io channel behind the guard, with server-issued session tokens.
+
+    Same events and path as Rasa's. The client connects with `auth: {token}`; `session_request`
+    confirms the token's session (never one the client names), and every message of that
+    socket belongs to it. Replies go to the session's room, so every tab of the same session
+    sees them, and no other client can join it.
+    """
 
     limits: GuardLimits
+    session_secret: str
+    cors_origins: list[str]
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedSocketIOInput:
         channel = super().from_credentials(credentials)
         assert isinstance(channel, GuardedSocketIOInput)
         channel.limits = GuardLimits.from_credentials(credentials)
+        channel.session_secret = _secret(credentials, "session_secret")
+        origins = (credentials or {}).get("cors_origins") or ""
+        channel.cors_origins = [o.strip() for o in str(origins).split(",") if o.strip()]
         return channel
 
     @classmethod
     def name(cls) -> str:
         return "socketio"
 
-    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        apps = AppHolder()
+    def session_of(self, token: Any) -> str | None:
+        """The session a token was issued for, or None for a missing, forged or expired one."""
+        if not isinstance(token, str):
+            return None
+        try:
+            claims = jwt.decode(
+                token,
+                self.session_secret,
+                algorithms=[SESSION_TOKEN_ALGORITHM],
+                options={"require": ["sid", "exp"]},
+            )
+        except jwt.PyJWTError:
+            return None
+        session = claims.get("sid")
+        return session if valid_sender(session) else None
 
-        async def guarded(message: UserMessage) -> None:
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        sio = AsyncServer(
+            async_mode="sanic",
+            cors_allowed_origins=self.cors_origins,
+            max_http_buffer_size=MAX_SOCKET_BYTES,
+        )
+        blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        self.sio = sio
+        apps = AppHolder()
+        sessions: dict[str, tuple[str, str | None]] = {}
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("connect", namespace=self.namespace)
+        async def connect(sid: str, environ: dict[str, Any], auth: Any) -> bool:
+            session = self.session_of((auth or {}).get("token") if isinstance(auth, dict) else None)
+            if session is None:
+                logger.info("socket.io connection without a valid session token refused")
+                raise ConnectionRefusedError("a valid session token is needed")
+            sessions[sid] = (session, client_key(_address(environ)))
+            await sio.enter_room(sid, session, namespace=self.namespace)
+            return True
+
+        @sio.on("disconnect", namespace=self.namespace)
+        async def disconnect(sid: str) -> None:
+            sessions.pop(sid, None)
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: str, _data: Any) -> None:
+            if sid in sessions:
+                session = sessions[sid][0]
+                await sio.emit("session_confirm", session, room=sid, namespace=self.namespace)
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: str, data: Any) -> None:
+            if sid not in sessions or not isinstance(data, dict):
+                return
+            session, client = sessions[sid]
+            metadata = data.get(self.metadata_key)
+            metadata = {**(metadata if isinstance(metadata, dict) else {}), CLIENT_KEY: client}
+            text = data.get("message")
+            message = UserMessage(
+                text if isinstance(text, str) else "",
+                SocketIOOutput(sio, self.bot_message_evt),
+                session,
+                input_channel=self.name(),
+                metadata=metadata,
+            )
             await run_guarded_turn(on_new_message, message, self.limits, apps)
 
-        return apps.attach(super().blueprint(guarded))
+        return apps.attach(blueprint)
+
+
+def _address(environ: dict[str, Any]) -> str | None:
+    request = environ.get("sanic.request")
+    return getattr(request, "ip", None) or environ.get("REMOTE_ADDR")

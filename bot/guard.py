@@ -1,17 +1,15 @@
-"""Input guard on Rasa's chat channels: what Rasa chokes on never reaches NLU; no turn is silent.
+"""The guarded turn: every customer message is screened, and no turn ends in silence.
 
 Rasa 3.6 has no input-length limit (a 100,000-character message runs DIET out of memory and
-stalls every conversation), turns a missing sender into the shared "default" conversation, and
-answers a failed turn with HTTP 200 and `[]`. These channels sit where Rasa's `rest` and
-`socketio` channels sit, under the same names and URLs, and fix those three things:
+stalls every conversation) and answers a failed turn with HTTP 200 and `[]`. Around each turn:
 
-- an over-long or empty message is replaced by a guard intent (`message_too_long`,
-  `empty_message`) with the parse data already set, so NLU never runs on it and the bot answers
-  with a clear reply; the event keeps a short preview and the original length in its metadata;
-- a REST request without a usable sender or text gets HTTP 400 with a JSON error;
-- a turn that produces no reply (action server down, an exception) or takes longer than the
-  reply timeout gets a fallback reply, which is also written to the tracker store so the
-  exchange log sees every message the customer saw.
+- the message is screened first (`bot/screening.py`): what Rasa chokes on never reaches NLU;
+- a turn that produces no reply (action server down, an exception) gets a fallback reply, and
+  one slower than the reply timeout a "taking longer" reply; either is written to the tracker
+  store so the exchange log sees every message the customer saw. A slow turn still finishes:
+  what it says afterwards reaches a socket.io client, but not a REST caller, who has had its
+  answer, so the "taking longer" event lists those replies as undelivered (the exchange log
+  marks them) and the actions that write are idempotent, so a retry repeats nothing.
 
 The limits are the channels' settings in `credentials.yml`, where the launcher hands them over
 from the one settings loader (`kefu/settings.py`): KEFU_MAX_MESSAGE_CHARS and
@@ -22,23 +20,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
-from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.shared.core.events import BotUttered
 from sanic import Blueprint, Sanic
 
+from bot.screening import GUARD_KEY, GuardLimits, screen
+
 logger = logging.getLogger(__name__)
 
-# Rasa's SQL tracker store keeps sender ids in a String(255) column.
-MAX_SENDER_CHARS = 255
-PREVIEW_CHARS = 200
-
-TOO_LONG_INTENT = "message_too_long"
-EMPTY_INTENT = "empty_message"
 SILENCE_REPLY = (
     "Sorry, something went wrong on our side and I couldn't finish that. Please try again in a "
     'moment, or type "human" to reach our team.'
@@ -48,80 +40,26 @@ SLOW_REPLY = (
     '"human" to reach our team.'
 )
 
-# C0 control characters other than tab, newline and carriage return, and DEL.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
-@dataclass(frozen=True)
-class GuardLimits:
-    """The guard's limits, as the channel's entry in credentials.yml gives them."""
-
-    max_message_chars: int
-    reply_timeout_seconds: float
-
-    @classmethod
-    def from_credentials(cls, credentials: Mapping[str, Any] | None) -> GuardLimits:
-        """Read and check the limits; a missing or bad one stops the Rasa server at start-up."""
-        given = dict(credentials or {})
-        try:
-            limits = cls(
-                max_message_chars=int(given["max_message_chars"]),
-                reply_timeout_seconds=float(given["reply_timeout_seconds"]),
-            )
-        except KeyError as missing:
-            raise ValueError(
-                f"The guarded channel needs {missing.args[0]} in credentials.yml "
-                "(the launcher sets it from KEFU_* settings)."
-            ) from None
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"The guarded channel's limits in credentials.yml: {error}") from None
-        if limits.max_message_chars < 1 or not limits.reply_timeout_seconds > 0:
-            raise ValueError("The guarded channel's limits must be positive.")
-        return limits
-
-
-def screen(message: UserMessage, limits: GuardLimits) -> None:
-    """Clean the message's text; turn an over-long or empty one into a guard intent, in place."""
-    original = message.text if isinstance(message.text, str) else ""
-    text = CONTROL_CHARACTERS.sub("", original)
-    if len(text) > limits.max_message_chars:
-        intent, reason = TOO_LONG_INTENT, "too_long"
-    elif not text.strip():
-        intent, reason = EMPTY_INTENT, "empty"
-    else:
-        message.text = text
-        return
-    preview = text[:PREVIEW_CHARS] + ("…" if len(text) > PREVIEW_CHARS else "")
-    message.text = preview
-    message.parse_data = {
-        "text": preview,
-        "intent": {"name": intent, "confidence": 1.0},
-        "intent_ranking": [{"name": intent, "confidence": 1.0}],
-        "entities": [],
-    }
-    message.metadata = {
-        **(message.metadata or {}),
-        "kefu_guard": {
-            "reason": reason,
-            "length": len(original),
-            "limit": limits.max_message_chars,
-        },
-    }
-
-
 class _CountingOutput(OutputChannel):
-    """Passes bot messages through to the real channel and counts them."""
+    """Passes bot messages through to the real channel, counts them, and after the turn's
+    timeout keeps the texts a REST caller can no longer receive."""
 
     def __init__(self, inner: OutputChannel) -> None:
         self.inner = inner
         self.sent = 0
+        self.timed_out = False
+        self.undelivered: list[str] = []
         # NLG picks channel-specific response variations by this name.
         self.name = inner.name  # type: ignore[method-assign]
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         self.sent += 1
+        if self.timed_out and isinstance(self.inner, CollectingOutputChannel):
+            # The REST caller has had its answer: this reply reaches nobody.
+            self.undelivered.append(str(message.get("text") or ""))
         await self.inner.send_response(recipient_id, message)
 
 
@@ -142,15 +80,21 @@ class AppHolder:
     def agent(self) -> Any:
         return getattr(self.app.ctx, "agent", None) if self.app is not None else None
 
+    @property
+    def known_intents(self) -> Collection[str] | None:
+        """The intents of the loaded model's domain (None before a model is loaded)."""
+        domain = getattr(self.agent, "domain", None)
+        return set(domain.intents) if domain is not None else None
 
-async def _record_guard_reply(agent: Any, sender_id: str, text: str, reason: str) -> None:
+
+async def _record_guard_reply(agent: Any, sender_id: str, text: str, guard: dict[str, Any]) -> None:
     """Append a reply the guard sent to the tracker, so the exchange log has it too."""
     if agent is None:
         return
     try:
         async with agent.lock_store.lock(sender_id):
             tracker = await agent.tracker_store.get_or_create_tracker(sender_id)
-            tracker.update(BotUttered(text, metadata={"kefu_guard": {"reason": reason}}))
+            tracker.update(BotUttered(text, metadata={GUARD_KEY: guard}))
             await agent.tracker_store.save(tracker)
     except Exception:
         logger.exception(
@@ -162,7 +106,7 @@ async def run_guarded_turn(
     on_new_message: OnNewMessage, message: UserMessage, limits: GuardLimits, apps: AppHolder
 ) -> None:
     """Run one customer turn through Rasa with the guard's checks and fallbacks around it."""
-    screen(message, limits)
+    screen(message, limits, apps.known_intents)
     output = _CountingOutput(message.output_channel)
     message.output_channel = output
     turn = asyncio.ensure_future(on_new_message(message))
@@ -171,11 +115,18 @@ async def run_guarded_turn(
     except asyncio.TimeoutError:
         logger.warning("Turn for %s exceeded %ss.", message.sender_id, limits.reply_timeout_seconds)
         await output.send_response(message.sender_id, {"text": SLOW_REPLY})
+        output.timed_out = True
         agent = apps.agent
-        # The turn still holds the conversation lock; record the reply once it lets go.
+        # The turn still holds the conversation lock; record the reply once it lets go, with
+        # what the turn said that the customer will not see.
         turn.add_done_callback(
             lambda _: asyncio.ensure_future(
-                _record_guard_reply(agent, message.sender_id, SLOW_REPLY, "slow")
+                _record_guard_reply(
+                    agent,
+                    message.sender_id,
+                    SLOW_REPLY,
+                    {"reason": "slow", "undelivered": output.undelivered},
+                )
             )
         )
         return
@@ -183,4 +134,6 @@ async def run_guarded_turn(
         logger.exception("Turn for %s failed.", message.sender_id)
     if output.sent == 0:
         await output.send_response(message.sender_id, {"text": SILENCE_REPLY})
-        await _record_guard_reply(apps.agent, message.sender_id, SILENCE_REPLY, "silence")
+        await _record_guard_reply(
+            apps.agent, message.sender_id, SILENCE_REPLY, {"reason": "silence"}
+        )

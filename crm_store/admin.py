@@ -26,12 +26,13 @@ from crm_store.models import (
     Note,
     Order,
     OrderItem,
+    QuarantinedEvent,
     Ticket,
     utcnow,
 )
 from crm_store.normalize import normalize_customer_number
+from crm_store.services.messages import REDACTED
 
-REDACTED = "[redacted]"
 ERASED_NAME = "[erased]"
 
 
@@ -57,6 +58,8 @@ async def collect_stats(session: AsyncSession) -> dict[str, Any]:
         "conversations": await count(Conversation),
         "feedback": await count(Feedback),
         "records": {d.value: int(by_direction.get(d, 0)) for d in Direction},
+        # Tracker events the exchange log set aside (unreadable or refused): see the logs.
+        "quarantined": await count(QuarantinedEvent),
     }
 
 
@@ -177,7 +180,10 @@ class ErasureReport:
     feedback_comments: int = 0
     tickets: int = 0
     notes: int = 0
+    handoff_reasons: int = 0
     orders_kept: int = 0
+    # The Rasa conversations (sender ids) whose tracker events the caller must redact too.
+    sender_ids: tuple[str, ...] = ()
 
     def describe(self) -> str:
         if self.already_erased:
@@ -186,7 +192,8 @@ class ErasureReport:
             f"Erased customer {self.customer_number} (id {self.customer_id}): name, email, phone, "
             f"address and external id anonymised; redacted {self.records} communication records, "
             f"{self.feedback_comments} feedback comments, {self.tickets} ticket texts and "
-            f"{self.notes} notes; kept {self.orders_kept} orders for accounting."
+            f"{self.notes} notes and {self.handoff_reasons} handoff reasons; kept "
+            f"{self.orders_kept} orders for accounting."
         )
 
 
@@ -222,6 +229,10 @@ async def _redact_texts(
         "notes": update(Note)
         .where(or_(Note.customer_id == customer_id, Note.conversation_id.in_(conversation_ids)))
         .values(body=REDACTED),
+        # The handoff reason quotes the customer's own words.
+        "handoff_reasons": update(Conversation)
+        .where(Conversation.id.in_(conversation_ids), Conversation.handoff_reason.is_not(None))
+        .values(handoff_reason=REDACTED),
     }
     return {
         kind: (await session.execute(statement)).rowcount for kind, statement in statements.items()
@@ -232,7 +243,8 @@ async def erase_customer(session: AsyncSession, customer_id: int) -> ErasureRepo
     """GDPR erasure (art. 17): anonymise the person, redact what they wrote, keep the orders.
 
     Records keep their source keys, so replaying the tracker store never brings the texts
-    back into the CRM (the tracker store's own copy is Rasa's to delete).
+    back; the report names the conversations (sender ids) whose tracker events the caller
+    redacts too (`python -m kefu erase-customer` does both).
     """
     customer = await session.scalar(
         select(Customer).where(Customer.id == customer_id).with_for_update()
@@ -240,10 +252,18 @@ async def erase_customer(session: AsyncSession, customer_id: int) -> ErasureRepo
     if customer is None:
         raise NotFound(f"No customer {customer_id}.")
     number = customer.customer_number
-    if customer.erased_at is not None:
-        return ErasureReport(number, customer.id, already_erased=True)
     conversation_ids = await _conversation_ids(session, customer.id)
-
+    senders = tuple(
+        sorted(
+            set(
+                await session.scalars(
+                    select(Conversation.sender_id).where(Conversation.id.in_(conversation_ids))
+                )
+            )
+        )
+    )
+    if customer.erased_at is not None:
+        return ErasureReport(number, customer.id, already_erased=True, sender_ids=senders)
     _anonymise(customer)
     redacted = await _redact_texts(session, customer.id, conversation_ids)
     orders = await session.scalar(
@@ -255,5 +275,47 @@ async def erase_customer(session: AsyncSession, customer_id: int) -> ErasureRepo
         customer.id,
         already_erased=False,
         orders_kept=int(orders or 0),
+        sender_ids=senders,
         **redacted,
+    )
+
+
+@dataclass(frozen=True)
+class RetentionReport:
+    conversations: int
+    records: int
+    # Their Rasa conversations, whose older tracker events the caller deletes too.
+    sender_ids: tuple[str, ...]
+
+
+async def anonymise_conversations_before(
+    session: AsyncSession, cutoff: datetime
+) -> RetentionReport:
+    """Retention: redact every conversation whose last message (or start) is before `cutoff`:
+    its records' texts, its handoff reason, its feedback comment and its notes."""
+    last = func.coalesce(Conversation.last_message_at, Conversation.started_at)
+    old = list(
+        await session.execute(select(Conversation.id, Conversation.sender_id).where(last < cutoff))
+    )
+    ids = [row.id for row in old]
+    if not ids:
+        return RetentionReport(0, 0, ())
+    records = await session.execute(
+        update(CommunicationRecord)
+        .where(CommunicationRecord.conversation_id.in_(ids), CommunicationRecord.text != REDACTED)
+        .values(text=REDACTED, entities=[], extra={})
+    )
+    await session.execute(
+        update(Conversation)
+        .where(Conversation.id.in_(ids), Conversation.handoff_reason.is_not(None))
+        .values(handoff_reason=REDACTED)
+    )
+    await session.execute(
+        update(Feedback)
+        .where(Feedback.conversation_id.in_(ids), Feedback.comment.is_not(None))
+        .values(comment=REDACTED)
+    )
+    await session.execute(update(Note).where(Note.conversation_id.in_(ids)).values(body=REDACTED))
+    return RetentionReport(
+        len(ids), records.rowcount, tuple(sorted({row.sender_id for row in old}))
     )

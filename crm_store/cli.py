@@ -1,4 +1,5 @@
-"""`python -m crm_store`: migrate, seed, count, and export or erase a customer.
+"""`python -m crm_store`: migrate, seed, count, and export a customer (erasing one is
+`python -m kefu erase-customer`: it covers the tracker store too).
 
 Exit codes: 0 done; 1 the database cannot be reached or is not migrated (one line, no
 traceback); 2 a bad argument or setting, or an unknown customer (nothing changed).
@@ -81,6 +82,12 @@ async def cmd_upgrade(settings: DatabaseSettings, args: argparse.Namespace) -> i
 async def cmd_seed(settings: DatabaseSettings, args: argparse.Namespace) -> int:
     from crm_store.seed import seed_database
 
+    if not args.demo:
+        raise CliError(
+            "seed loads demo customers and demo agents with published passwords; "
+            "say so with --demo (nothing was changed)",
+            2,
+        )
     engine = await crm_engine(settings)
     try:
         result = await seed_database(
@@ -125,20 +132,6 @@ async def cmd_export_customer(settings: DatabaseSettings, args: argparse.Namespa
     return 0
 
 
-async def cmd_erase_customer(settings: DatabaseSettings, args: argparse.Namespace) -> int:
-    from crm_store.admin import erase_customer, resolve_customer
-
-    engine = await crm_engine(settings)
-    try:
-        async with create_sessionmaker(engine)() as session, session.begin():
-            customer = await resolve_customer(session, args.customer)
-            report = await erase_customer(session, customer.id)
-    finally:
-        await engine.dispose()
-    _say(report.describe())
-    return 0
-
-
 Command = Callable[[DatabaseSettings, argparse.Namespace], Awaitable[int]]
 
 
@@ -155,15 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     add("upgrade", cmd_upgrade, "apply the Alembic migrations (alembic upgrade head)")
-    add("seed", cmd_seed, "load the demo data (does nothing if the CRM has customers)")
+    seed = add("seed", cmd_seed, "load the demo data (does nothing if the CRM has customers)")
+    seed.add_argument("--demo", action="store_true", help="yes, load the demo data")
     stats = add("stats", cmd_stats, "count customers, orders, tickets, conversations, records")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
-    for name, handler, help_text in (
-        ("export-customer", cmd_export_customer, "print everything about a customer as JSON"),
-        ("erase-customer", cmd_erase_customer, "anonymise a customer and redact their texts"),
-    ):
-        sub = add(name, handler, help_text)
-        sub.add_argument("customer", metavar="ID", help="customer number (C10001) or numeric id")
+    export = add("export-customer", cmd_export_customer, "print everything about a customer")
+    export.add_argument("customer", metavar="ID", help="customer number (C10001) or numeric id")
     return parser
 
 

@@ -90,7 +90,12 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine for a plain URL; SQLite gets foreign keys, WAL and a busy timeout."""
+    """An async engine for a plain URL; SQLite gets foreign keys, WAL and a busy timeout.
+
+    Statement parameters never appear in errors or logs (`hide_parameters`): they are
+    customers' messages and contact details, and tracebacks end up in log files.
+    """
+    kwargs.setdefault("hide_parameters", True)
     parsed = _parse(async_url(url))
     if _backend(parsed) == "sqlite":
         connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}

@@ -289,9 +289,17 @@ class Note(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+# Registers the safeguard tables on Base; that module needs Base, so it comes last.
+from crm_store.safeguard_models import (  # noqa: E402
+    ActionReceipt,
+    QuarantinedEvent,
+    VerificationFailure,
+)
+
 __all__ = [
     "NAMING_CONVENTION",
     "OPEN_TICKET_STATUSES",
+    "ActionReceipt",
     "AgentRole",
     "AgentUser",
     "Base",
@@ -306,10 +314,12 @@ __all__ = [
     "OrderItem",
     "OrderStatus",
     "Product",
+    "QuarantinedEvent",
     "Ticket",
     "TicketPriority",
     "TicketStatus",
     "TicketType",
     "UTCDateTime",
+    "VerificationFailure",
     "utcnow",
 ]

@@ -1,4 +1,5 @@
-"""Command line of the running system: `python -m kefu run | train | shell | reconcile | nlp`."""
+"""Command line of the running system: `python -m kefu run | train | shell | nlp` and the
+commands over both stores (`reconcile`, `erase-customer`, `retention`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ from kefu.processes import StartupError
 from kefu.settings import Settings, SettingsError, load_settings
 
 
+def _days(value: str) -> float:
+    days = float(value)
+    if not days > 0:
+        raise argparse.ArgumentTypeError("must be a positive number of days")
+    return days
+
+
 def _train() -> int:
     from kefu.model_cache import ensure_model
 
@@ -20,16 +28,34 @@ def _train() -> int:
     return 0
 
 
-def _reconcile(settings: Settings) -> int:
+def _store_command(settings: Settings, args: argparse.Namespace) -> int:
+    """reconcile, erase-customer and retention: each over the CRM and the tracker store."""
     from crm_store.cli import CliError
+    from crm_store.errors import NotFound
+    from kefu.privacy import apply_retention, erase_everywhere
     from kefu.reconcile import reconcile_command
 
     try:
-        added = asyncio.run(reconcile_command(settings))
+        if args.command == "reconcile":
+            added, quarantined = asyncio.run(reconcile_command(settings))
+            print(f"Reconciled the exchange log with the tracker store: added {added} records.")
+            if quarantined:
+                print(f"{quarantined} events are set aside as unreadable (see the logs).")
+        elif args.command == "erase-customer":
+            report, events = asyncio.run(erase_everywhere(settings, args.customer))
+            print(f"{report.describe()} Redacted {events} tracker events.")
+        else:
+            retained, deleted = asyncio.run(apply_retention(settings, args.days))
+            print(
+                f"Redacted {retained.conversations} conversations older than {args.days:g} days"
+                f" ({retained.records} records); deleted {deleted} tracker events."
+            )
     except CliError as error:
-        print(f"python -m kefu reconcile: {error}", file=sys.stderr)
+        print(f"python -m kefu {args.command}: {error}", file=sys.stderr)
         return error.code
-    print(f"Reconciled the exchange log with the tracker store: added {added} records.")
+    except NotFound as error:
+        print(f"python -m kefu {args.command}: {error} Nothing was changed.", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -50,6 +76,14 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("train", help="train the Rasa model if its data or config changed")
     commands.add_parser("shell", help="chat with the running bot in this terminal")
     commands.add_parser("reconcile", help="add any record missing from the tracker store's events")
+    erase = commands.add_parser(
+        "erase-customer", help="anonymise a customer and redact their texts in both stores"
+    )
+    erase.add_argument("customer", metavar="ID", help="customer number (C10001) or numeric id")
+    retention = commands.add_parser(
+        "retention", help="redact (CRM) and delete (tracker) conversations older than N days"
+    )
+    retention.add_argument("--days", type=_days, required=True, help="keep this many days")
     commands.add_parser("nlp", help="NLP jobs over the CRM: train | score | report (see --help)")
     args, rest = parser.parse_known_args(argv)
     if args.command == "nlp":
@@ -65,13 +99,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kefu: {error}", file=sys.stderr)
         return 2
     if args.command == "shell":
+        from kefu.private_files import client_rest_token
         from kefu.shell import chat
 
-        return chat(f"http://127.0.0.1:{settings.rasa_port}")
+        token = client_rest_token(settings.secrets)
+        if token is None:
+            print("kefu: no REST token yet: start Kefu with `make run` first.", file=sys.stderr)
+            return 1
+        return chat(f"http://127.0.0.1:{settings.rasa_port}", token)
     if args.command == "train":
         return _train()
-    if args.command == "reconcile":
-        return _reconcile(settings)
+    if args.command in ("reconcile", "erase-customer", "retention"):
+        return _store_command(settings, args)
     return _run(settings)
 
 

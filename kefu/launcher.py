@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
+import os
 import signal
 import time
 from collections.abc import Awaitable, Callable
@@ -22,69 +22,71 @@ from crm_store.errors import DatabaseUnavailable
 from crm_store.setup import prepare_database
 from kefu.model_cache import TrainedModel, ensure_model
 from kefu.paths import LOG_DIR, REPO_ROOT, VAR_DIR
+from kefu.private_files import SECRET_FILES, private_dir, resolve_secrets
 from kefu.processes import ManagedProcess, StartupError, action_server, port_is_free, rasa_server
-from kefu.settings import Settings
+from kefu.settings import Secrets, Settings, loads_demo_data
 from kefu.workers.base import Worker
 from kefu.workers.conversation_scorer import ConversationScorer, ensure_nlp_models, load_nlp_models
 from kefu.workers.exchange_logger import ExchangeLogger
 
 logger = logging.getLogger(__name__)
 
-TOKEN_FILE = VAR_DIR / "rasa-api-token"
+# Request bodies larger than this get HTTP 413 from the Rasa server (Sanic's own limit is
+# 100 MB); a customer message is at most KEFU_MAX_MESSAGE_CHARS characters anyway.
+MAX_REQUEST_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
 class Endpoints:
     rasa_url: str
     action_url: str
-    api_token: str
 
 
 def say(message: str) -> None:
     print(f"[kefu] {message}", flush=True)
 
 
-def api_token(settings: Settings) -> str:
-    """The Rasa HTTP API token: from settings, else one generated once and kept under var/."""
-    if settings.rasa_api_token:
-        return settings.rasa_api_token
-    if not TOKEN_FILE.exists():
-        TOKEN_FILE.parent.mkdir(parents=True, exist_ok=True)
-        TOKEN_FILE.write_text(secrets.token_urlsafe(24))
-        TOKEN_FILE.chmod(0o600)
-    return TOKEN_FILE.read_text().strip()
-
-
-def rasa_side_environment(settings: Settings) -> dict[str, str]:
-    """The KEFU_* values endpoints.yml and credentials.yml hand to the Rasa process."""
-    return {
+def rasa_side_environment(settings: Settings, secrets: Secrets) -> dict[str, str]:
+    """What endpoints.yml and credentials.yml read inside the Rasa process (resolved secrets)."""
+    env = {
         "KEFU_ACTION_ENDPOINT_URL": f"http://127.0.0.1:{settings.action_port}/webhook",
+        "KEFU_ACTION_SERVER_TOKEN": str(secrets.action_server_token),
         "KEFU_TRACKER_DATABASE_URL": settings.tracker_database_url,
         "KEFU_MAX_MESSAGE_CHARS": str(settings.max_message_chars),
         "KEFU_REPLY_TIMEOUT_SECONDS": str(settings.reply_timeout_seconds),
+        "KEFU_REST_TOKEN": str(secrets.rest_token),
+        "KEFU_CHAT_SECRET": str(secrets.chat_secret),
+        "SANIC_REQUEST_MAX_SIZE": str(MAX_REQUEST_BYTES),
     }
+    if settings.rasa_api:
+        env["KEFU_RASA_JWT_SECRET"] = str(secrets.rasa_jwt_secret)
+    return env
 
 
-def action_side_environment(settings: Settings) -> dict[str, str]:
-    """The KEFU_* values the action server reads (the CRM's own settings)."""
+def action_side_environment(settings: Settings, secrets: Secrets) -> dict[str, str]:
+    """What the action server reads: the CRM's own settings and its token."""
     return {
         "KEFU_DATABASE_URL": settings.database.url,
         "KEFU_DB_TIMEOUT_SECONDS": str(settings.database.timeout_seconds),
+        "KEFU_ACTION_SERVER_TOKEN": str(secrets.action_server_token),
+        "KEFU_REVERIFY_MINUTES": str(settings.reverify_minutes),
     }
 
 
 def how_to_chat(endpoints: Endpoints) -> str:
+    rest_token = (VAR_DIR / SECRET_FILES["rest_token"]).relative_to(REPO_ROOT)
     return f"""
 Kefu is up.
-  Rasa server   {endpoints.rasa_url}  (HTTP API token in {TOKEN_FILE.relative_to(REPO_ROOT)})
-  action server {endpoints.action_url}
+  Rasa server   {endpoints.rasa_url}  (REST channel token in {rest_token})
+  action server {endpoints.action_url}  (only the Rasa server may call it)
   logs          {LOG_DIR.relative_to(REPO_ROOT)}/
 
 Chat in this terminal, like `rasa shell` but through the REST channel (so it is logged):
   .venv/bin/python -m kefu shell
 
-Or send one message with curl:
+Or send one message with curl (the REST channel serves trusted back ends: it needs the token):
   curl -s {endpoints.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+       -H "Authorization: Bearer $(cat {rest_token})" \\
        -d '{{"sender": "demo-1", "message": "Hi, where is my order KF-500002?"}}'
 
 Demo customers are listed in README.md. Stop everything with Ctrl-C.
@@ -132,6 +134,7 @@ class System:
     workers: list[Worker] = field(default_factory=list)
     worker_tasks: list[asyncio.Task[None]] = field(default_factory=list)
     exchange_logger: ExchangeLogger | None = None
+    secrets: Secrets = field(default_factory=Secrets)
 
     def __post_init__(self) -> None:
         self.tracker_engine = create_engine(self.settings.tracker_database_url)
@@ -143,7 +146,6 @@ class System:
         return Endpoints(
             rasa_url=f"http://127.0.0.1:{self.settings.rasa_port}",
             action_url=f"http://127.0.0.1:{self.settings.action_port}",
-            api_token=api_token(self.settings),
         )
 
     def steps(self) -> list[tuple[str, Callable[[], Awaitable[None]]]]:
@@ -160,9 +162,10 @@ class System:
     async def check(self) -> None:
         await check_databases(self.settings)
         check_ports(self.settings)
+        self.secrets = resolve_secrets(self.settings.secrets)
 
     async def prepare_crm(self) -> None:
-        await prepare_database(self.settings.database)
+        await prepare_database(self.settings.database, demo=loads_demo_data(self.settings))
 
     async def train(self) -> None:
         self.model = await asyncio.to_thread(ensure_model, log_file=LOG_DIR / "train.log")
@@ -189,14 +192,13 @@ class System:
         self.children = [
             action_server(
                 self.settings.action_port,
-                action_side_environment(self.settings),
+                action_side_environment(self.settings, self.secrets),
                 LOG_DIR / "actions.log",
             ),
             rasa_server(
                 self.settings.rasa_port,
                 self.model.path,
-                self.endpoints.api_token,
-                rasa_side_environment(self.settings),
+                rasa_side_environment(self.settings, self.secrets),
                 LOG_DIR / "rasa.log",
             ),
         ]
@@ -251,6 +253,9 @@ class System:
 async def run(settings: Settings) -> int:
     """Bring the system up step by step, serve until Ctrl-C or SIGTERM, then stop it all."""
     started = time.monotonic()
+    # Databases, logs and secrets under var/ are the owner's alone.
+    os.umask(0o077)
+    private_dir(VAR_DIR)
     system = System(settings)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kefu.paths import RASA_BIN, REPO_ROOT, rasa_environment
+from kefu.paths import RASA_PYTHON, REPO_ROOT, rasa_environment
 
 
 class StartupError(RuntimeError):
@@ -108,11 +108,11 @@ def free_port() -> int:
 def action_server(
     port: int, env: Mapping[str, str], log_path: Path, python: str = sys.executable
 ) -> ManagedProcess:
-    """rasa-sdk's action server (app environment) serving the `actions` package."""
-    child_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
+    """The action server (app environment): rasa-sdk behind its token (`python -m actions`)."""
+    child_env = {**os.environ, **env, "KEFU_ACTION_PORT": str(port), "PYTHONUNBUFFERED": "1"}
     return ManagedProcess(
         name="action server",
-        command=[python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        command=[python, "-m", "actions"],
         env=child_env,
         ready_url=f"http://127.0.0.1:{port}/health",
         log_path=log_path,
@@ -120,12 +120,21 @@ def action_server(
 
 
 def rasa_server(
-    port: int, model: Path, api_token: str, env: Mapping[str, str], log_path: Path
+    port: int,
+    model: Path,
+    env: Mapping[str, str],
+    log_path: Path,
+    cors_origin: str | None = None,
 ) -> ManagedProcess:
-    """`rasa run` (Rasa environment) with Kefu's guarded channels and token-protected HTTP API."""
+    """`rasa run` (Rasa environment) with Kefu's guarded channels, on loopback.
+
+    Rasa's HTTP API is on only when `env` holds KEFU_RASA_JWT_SECRET (see bot/server.py); its
+    CORS allows `cors_origin` alone, never "*".
+    """
     command = [
-        str(RASA_BIN),
-        "run",
+        str(RASA_PYTHON),
+        "-m",
+        "bot.server",
         "--model",
         str(model),
         "--endpoints",
@@ -136,12 +145,9 @@ def rasa_server(
         str(port),
         "--interface",
         "127.0.0.1",
-        "--enable-api",
-        "--auth-token",
-        api_token,
-        "--cors",
-        "*",
     ]
+    if cors_origin:
+        command += ["--cors", cors_origin]
     return ManagedProcess(
         name="Rasa server",
         command=command,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crm_store.settings import (
+    DEFAULT_DATABASE_URL,
     URL_HINT,
     DatabaseSettings,
     SettingsError,
@@ -24,12 +25,18 @@ from crm_store.settings import (
 )
 from kefu.paths import REPO_ROOT, VAR_DIR
 
-__all__ = ["Settings", "SettingsError", "load_settings"]
+__all__ = ["Secrets", "Settings", "SettingsError", "load_settings", "loads_demo_data"]
 
 ENV_TRACKER_DATABASE_URL = "KEFU_TRACKER_DATABASE_URL"
 ENV_RASA_PORT = "KEFU_RASA_PORT"
 ENV_ACTION_PORT = "KEFU_ACTION_PORT"
-ENV_RASA_API_TOKEN = "KEFU_RASA_API_TOKEN"
+ENV_RASA_API = "KEFU_RASA_API"
+ENV_RASA_JWT_SECRET = "KEFU_RASA_JWT_SECRET"
+ENV_REST_TOKEN = "KEFU_REST_TOKEN"
+ENV_ACTION_SERVER_TOKEN = "KEFU_ACTION_SERVER_TOKEN"
+ENV_CHAT_SECRET = "KEFU_CHAT_SECRET"
+ENV_DEMO_DATA = "KEFU_DEMO_DATA"
+ENV_REVERIFY_MINUTES = "KEFU_REVERIFY_MINUTES"
 ENV_MAX_MESSAGE_CHARS = "KEFU_MAX_MESSAGE_CHARS"
 ENV_REPLY_TIMEOUT_SECONDS = "KEFU_REPLY_TIMEOUT_SECONDS"
 ENV_CONVERSATION_IDLE_MINUTES = "KEFU_CONVERSATION_IDLE_MINUTES"
@@ -42,6 +49,17 @@ DEFAULT_MAX_MESSAGE_CHARS = 1000
 DEFAULT_REPLY_TIMEOUT_SECONDS = 2.8
 DEFAULT_CONVERSATION_IDLE_MINUTES = 30.0
 DEFAULT_MODELS_DIR = REPO_ROOT / "models"
+DEFAULT_REVERIFY_MINUTES = 5.0
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """Shared secrets; each one unset here is generated into var/ by the launcher."""
+
+    rest_token: str | None = None
+    action_server_token: str | None = None
+    chat_secret: str | None = None
+    rasa_jwt_secret: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,11 +68,17 @@ class Settings:
     tracker_database_url: str = DEFAULT_TRACKER_DATABASE_URL
     rasa_port: int = DEFAULT_RASA_PORT
     action_port: int = DEFAULT_ACTION_PORT
-    rasa_api_token: str | None = None
+    secrets: Secrets = field(default_factory=Secrets)
+    # Rasa's own HTTP API: off unless something needs it (then JWT, never a static token).
+    rasa_api: bool = False
+    # Demo customers and orders: loaded into the embedded SQLite default only, unless asked.
+    demo_data: bool | None = None
     max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
     reply_timeout_seconds: float = DEFAULT_REPLY_TIMEOUT_SECONDS
     conversation_idle_minutes: float = DEFAULT_CONVERSATION_IDLE_MINUTES
     models_dir: Path = DEFAULT_MODELS_DIR
+    # Contact details change only with a proof of identity at most this old.
+    reverify_minutes: float = DEFAULT_REVERIFY_MINUTES
 
 
 def _port(value: str) -> int:
@@ -62,6 +86,31 @@ def _port(value: str) -> int:
     if not 1 <= port <= 65535:
         raise ValueError(value)
     return port
+
+
+def _on_off(value: str) -> bool:
+    if value.lower() in {"on", "true", "1", "yes"}:
+        return True
+    if value.lower() in {"off", "false", "0", "no"}:
+        return False
+    raise ValueError(value)
+
+
+def _secret(value: str) -> str:
+    if len(value) < 16:
+        raise ValueError(value)
+    return value
+
+
+def load_secrets(environ: Mapping[str, str] = os.environ) -> Secrets:
+    """The shared secrets given in the environment (at least 16 characters each)."""
+    expected = "a secret of at least 16 characters"
+    return Secrets(
+        rest_token=read_setting(environ, ENV_REST_TOKEN, None, _secret, expected),
+        action_server_token=read_setting(environ, ENV_ACTION_SERVER_TOKEN, None, _secret, expected),
+        chat_secret=read_setting(environ, ENV_CHAT_SECRET, None, _secret, expected),
+        rasa_jwt_secret=read_setting(environ, ENV_RASA_JWT_SECRET, None, _secret, expected),
+    )
 
 
 def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
@@ -73,7 +122,9 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         ),
         rasa_port=read_setting(environ, ENV_RASA_PORT, DEFAULT_RASA_PORT, _port, "a port"),
         action_port=read_setting(environ, ENV_ACTION_PORT, DEFAULT_ACTION_PORT, _port, "a port"),
-        rasa_api_token=read_setting(environ, ENV_RASA_API_TOKEN, None, str, "a token"),
+        secrets=load_secrets(environ),
+        rasa_api=read_setting(environ, ENV_RASA_API, False, _on_off, "on or off"),
+        demo_data=read_setting(environ, ENV_DEMO_DATA, None, _on_off, "on or off"),
         max_message_chars=read_setting(
             environ,
             ENV_MAX_MESSAGE_CHARS,
@@ -96,9 +147,23 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
             "a positive number of minutes",
         ),
         models_dir=read_setting(environ, ENV_MODELS_DIR, DEFAULT_MODELS_DIR, Path, "a directory"),
+        reverify_minutes=read_setting(
+            environ,
+            ENV_REVERIFY_MINUTES,
+            DEFAULT_REVERIFY_MINUTES,
+            positive_float,
+            "a positive number of minutes",
+        ),
     )
     if settings.rasa_port == settings.action_port:
         raise SettingsError(
             f"{ENV_RASA_PORT} and {ENV_ACTION_PORT} must differ (both are {settings.rasa_port})."
         )
     return settings
+
+
+def loads_demo_data(settings: Settings) -> bool:
+    """KEFU_DEMO_DATA if set; otherwise only the embedded default (SQLite under var/) gets it."""
+    if settings.demo_data is not None:
+        return settings.demo_data
+    return settings.database.url == DEFAULT_DATABASE_URL

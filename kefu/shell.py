@@ -8,12 +8,14 @@ import urllib.request
 import uuid
 
 
-def send(rasa_url: str, sender: str, text: str, timeout: float = 30.0) -> list[dict[str, object]]:
-    """Send one message to the REST webhook and return the bot's replies."""
+def send(
+    rasa_url: str, sender: str, text: str, token: str, timeout: float = 30.0
+) -> list[dict[str, object]]:
+    """Send one message to the REST webhook (with its bearer token); return the bot's replies."""
     request = urllib.request.Request(
         f"{rasa_url}/webhooks/rest/webhook",
         data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
     )
     with urllib.request.urlopen(request, timeout=timeout) as reply:
         return list(json.load(reply))
@@ -26,7 +28,7 @@ def render(reply: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
-def chat(rasa_url: str) -> int:
+def chat(rasa_url: str, token: str) -> int:
     sender = f"shell-{uuid.uuid4().hex[:8]}"
     print(
         f"Chatting as {sender}. Type a message; a button's number picks it; /stop or Ctrl-D ends."
@@ -43,7 +45,7 @@ def chat(rasa_url: str) -> int:
         if text.isdigit() and 0 < int(text) <= len(buttons):
             text = buttons[int(text) - 1]["payload"]
         try:
-            replies = send(rasa_url, sender, text)
+            replies = send(rasa_url, sender, text, token)
         except (urllib.error.URLError, OSError) as error:
             print(f"Cannot reach the bot at {rasa_url} ({error}). Is `make run` running?")
             return 1

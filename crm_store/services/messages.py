@@ -8,6 +8,7 @@ twice adds nothing: that is what lets the logger replay its source after any fai
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -17,7 +18,15 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_store.errors import InvalidValue, NotFound
-from crm_store.models import AgentUser, CommunicationRecord, Conversation, Direction, utcnow
+from crm_store.models import (
+    AgentUser,
+    CommunicationRecord,
+    Conversation,
+    Customer,
+    Direction,
+    QuarantinedEvent,
+    utcnow,
+)
 from crm_store.services._common import insert_ignoring_conflicts
 from crm_store.services.conversations import UNKNOWN_CHANNEL
 
@@ -27,6 +36,10 @@ MAX_INTENT_CHARS = 100
 _INSERT_CHUNK = 200
 
 
+# What an erased customer's messages become, now and whenever more of them arrive.
+REDACTED = "[redacted]"
+
+
 @dataclass(frozen=True)
 class ConversationRef:
     """What logging a message needs to know of its conversation."""
@@ -34,6 +47,8 @@ class ConversationRef:
     id: int
     channel: str
     customer_id: int | None
+    # The customer asked to be forgotten: their texts are redacted as they are logged.
+    erased: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,14 @@ class NewRecord:
     sentiment: float | None = None
     agent_id: int | None = None
 
+    def storable(self) -> bool:
+        """Whether every text in the record can be stored (no lone surrogates)."""
+        try:
+            json.dumps(asdict(self), default=str, ensure_ascii=False).encode("utf-8")
+        except (UnicodeEncodeError, TypeError, ValueError):
+            return False
+        return True
+
     def row(self) -> dict[str, Any]:
         row = asdict(self)
         row["channel"] = (self.channel or UNKNOWN_CHANNEL)[:MAX_CHANNEL_CHARS]
@@ -64,12 +87,14 @@ class NewRecord:
 async def conversation_ref(session: AsyncSession, conversation_id: int) -> ConversationRef:
     row = (
         await session.execute(
-            select(Conversation.channel, Conversation.customer_id).where(
-                Conversation.id == conversation_id
-            )
+            select(Conversation.channel, Conversation.customer_id, Customer.erased_at)
+            .outerjoin(Customer, Customer.id == Conversation.customer_id)
+            .where(Conversation.id == conversation_id)
         )
     ).one()
-    return ConversationRef(conversation_id, row.channel, row.customer_id)
+    return ConversationRef(
+        conversation_id, row.channel, row.customer_id, erased=row.erased_at is not None
+    )
 
 
 async def latest_session_before(
@@ -109,6 +134,41 @@ async def insert_records(session: AsyncSession, records: list[NewRecord]) -> int
         )
         added += len((await session.execute(statement)).all())
     return added
+
+
+async def quarantine(
+    session: AsyncSession, source: str, event_id: int, sender_id: str, reason: str
+) -> None:
+    """Set an event aside: it is counted and reported, and the log goes on without it."""
+    await session.execute(
+        insert_ignoring_conflicts(session, QuarantinedEvent).values(
+            source=source,
+            event_id=event_id,
+            sender_id=sender_id.encode("utf-8", "replace").decode("utf-8")[:255],
+            reason=reason[:200],
+        )
+    )
+
+
+async def mark_undelivered(
+    session: AsyncSession, conversation_id: int, texts: list[str], before: datetime
+) -> None:
+    """Mark the conversation's latest bot records with these texts (sent before `before`) as
+    not delivered: the customer had been answered "this is taking longer" instead."""
+    for text in texts:
+        record = await session.scalar(
+            select(CommunicationRecord)
+            .where(
+                CommunicationRecord.conversation_id == conversation_id,
+                CommunicationRecord.direction == Direction.bot,
+                CommunicationRecord.text == text,
+                CommunicationRecord.sent_at <= before,
+            )
+            .order_by(CommunicationRecord.sent_at.desc(), CommunicationRecord.id.desc())
+            .limit(1)
+        )
+        if record is not None:
+            record.extra = {**(record.extra or {}), "undelivered": True}
 
 
 async def attach_records_to_customer(session: AsyncSession, conversation_id: int) -> None:

@@ -11,6 +11,7 @@ from crm_store.models import Order, OrderItem, OrderStatus, utcnow
 from crm_store.normalize import normalize_order_number
 from crm_store.services._common import order_view, value_of
 from crm_store.services.customers import as_customer_id
+from crm_store.services.receipts import earlier_result, keep_receipt
 from crm_store.views import OrderView
 
 CANCELLABLE_STATUSES = (OrderStatus.placed, OrderStatus.paid)
@@ -63,12 +64,20 @@ async def latest_order(session: AsyncSession, customer_id: int) -> OrderView | N
     return orders[0] if orders else None
 
 
-async def cancel_order(session: AsyncSession, customer_id: int, order_number: str) -> OrderView:
-    """Cancel a placed or paid order; OrderNotCancellable once it has shipped (or ended)."""
+async def cancel_order(
+    session: AsyncSession, customer_id: int, order_number: str, request_key: str | None = None
+) -> OrderView:
+    """Cancel a placed or paid order; OrderNotCancellable once it has shipped (or ended).
+
+    A repeated request (same `request_key`) returns the order it cancelled, as it is now.
+    """
     order = await load_order(session, customer_id, order_number, for_update=True)
+    if await earlier_result(session, request_key) == order.order_number:
+        return order_view(order)
     if order.status not in CANCELLABLE_STATUSES:
         raise OrderNotCancellable(order.order_number, value_of(order.status))
     order.status = OrderStatus.cancelled
     order.cancelled_at = utcnow()
+    await keep_receipt(session, request_key, "cancel_order", order.order_number)
     await session.flush()
     return order_view(order)

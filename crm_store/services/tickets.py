@@ -28,6 +28,7 @@ from crm_store.services.conversations import (
 )
 from crm_store.services.customers import as_customer_id, load_customer
 from crm_store.services.orders import load_order
+from crm_store.services.receipts import earlier_result, keep_receipt
 from crm_store.views import TicketView
 
 TICKET_CATEGORIES = ("delivery", "payment", "product", "account", "other")
@@ -63,7 +64,22 @@ async def _conversation_for(
     return conversation_id, (origin.channel or UNKNOWN_CHANNEL)[:64]
 
 
-async def _file(session: AsyncSession, ticket: Ticket, origin: ConversationKey | str) -> TicketView:
+async def _earlier_ticket(
+    session: AsyncSession, customer_id: int, key: str | None
+) -> TicketView | None:
+    """The ticket a request with this key opened before, if it did."""
+    number = await earlier_result(session, key)
+    if number is None:
+        return None
+    ticket = await session.scalar(
+        select(Ticket).where(Ticket.ticket_number == number, Ticket.customer_id == customer_id)
+    )
+    return None if ticket is None else ticket_view(ticket)
+
+
+async def _file(
+    session: AsyncSession, ticket: Ticket, origin: ConversationKey | str, request_key: str | None
+) -> TicketView:
     """Store a new `ticket` (status new, priority normal), numbered by its row id."""
     ticket.conversation_id, ticket.channel = await _conversation_for(
         session, ticket.customer_id, origin
@@ -75,6 +91,7 @@ async def _file(session: AsyncSession, ticket: Ticket, origin: ConversationKey |
     session.add(ticket)
     await session.flush()
     ticket.ticket_number = ticket_number_for(ticket.id)
+    await keep_receipt(session, request_key, "ticket", ticket.ticket_number)
     await session.flush()
     return ticket_view(ticket)
 
@@ -85,20 +102,25 @@ async def open_ticket(
     category: str,
     description: str,
     origin: ConversationKey | str,
+    request_key: str | None = None,
 ) -> TicketView:
     """A new problem ticket in one of TICKET_CATEGORIES.
 
-    `origin` is the conversation it came from, or only a channel's name when there is none.
+    `origin` is the conversation it came from, or only a channel's name when there is none. A
+    repeated request (same `request_key`) returns the ticket it opened instead of a new one.
     """
     category_key = category.strip().lower() if isinstance(category, str) else ""
     if category_key not in TICKET_CATEGORIES:
         raise InvalidValue("category", f"Choose one of: {', '.join(TICKET_CATEGORIES)}.")
     text = _check_text("description", description)
     customer = await load_customer(session, customer_id)
+    earlier = await _earlier_ticket(session, customer.id, request_key)
+    if earlier is not None:
+        return earlier
     subject = _subject(category_key.capitalize(), text)
     ticket = Ticket(customer_id=customer.id, type=TicketType.problem, category=category_key)
     ticket.subject, ticket.description = subject, text
-    return await _file(session, ticket, origin)
+    return await _file(session, ticket, origin, request_key)
 
 
 async def request_return(
@@ -107,13 +129,18 @@ async def request_return(
     order_number: str,
     reason: str,
     origin: ConversationKey | str,
+    request_key: str | None = None,
 ) -> TicketView:
-    """A return ticket for an order delivered within the last 30 days.
+    """A return ticket for an order delivered within the last 30 days (a repeated request
+    returns the ticket it opened).
 
     OrderNotReturnable.reason is "not_delivered", "already_returned", "return_window_closed"
     or "return_already_requested" (an open return ticket exists for the order).
     """
     order = await load_order(session, customer_id, order_number, for_update=True)
+    earlier = await _earlier_ticket(session, order.customer_id, request_key)
+    if earlier is not None:
+        return earlier
     status = value_of(order.status)
     if order.status == OrderStatus.returned:
         raise OrderNotReturnable(order.order_number, status, "already_returned")
@@ -133,7 +160,7 @@ async def request_return(
     ticket = Ticket(customer_id=order.customer_id, order_id=order.id, type=TicketType.return_)
     ticket.category, ticket.subject = "product", f"Return request for {order.order_number}"
     ticket.description = _check_text("reason", reason)
-    return await _file(session, ticket, origin)
+    return await _file(session, ticket, origin, request_key)
 
 
 async def get_ticket(session: AsyncSession, customer_id: int, ticket_number: str) -> TicketView:

@@ -6,6 +6,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from kefu.privacy import redact_event_ids
 from kefu.workers.base import Worker
 from kefu.workers.tracker_events import SentimentScorer, ingest_events, read_tracker_events
 
@@ -45,8 +46,12 @@ class ExchangeLogger(Worker):
         )
         if not events:
             return 0
+        erased: list[int] = []
         async with self.crm_sessions() as session, session.begin():
-            added = await ingest_events(session, events, self.score_sentiment)
+            added = await ingest_events(session, events, self.score_sentiment, erased)
+        if erased:
+            # An erased customer who keeps writing: their words leave the tracker store too.
+            await redact_event_ids(self.tracker_engine, erased)
         # Only advance once the batch is committed: a failed batch is read again.
         self.last_event_id = events[-1].event_id
         self.records_added += added

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, inspect, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from crm_store.models import AgentUser, Customer, Direction, utcnow
@@ -30,12 +30,15 @@ from crm_store.services.conversations import (
     link_customer,
 )
 from crm_store.services.messages import (
+    REDACTED,
     ConversationRef,
     NewRecord,
     attach_records_to_customer,
     conversation_ref,
     insert_records,
     latest_session_before,
+    mark_undelivered,
+    quarantine,
     row_exists,
     set_channel,
     touch_last_message,
@@ -76,6 +79,8 @@ class TrackerEvent:
     type_name: str
     timestamp: float
     data: dict[str, Any] = field(default_factory=dict)
+    # Why the event's data could not be read, for an event that cannot be logged as it is.
+    malformed: str | None = None
 
 
 def source_key(sender_id: str, type_name: str, timestamp: float, text: str | None) -> str:
@@ -95,14 +100,17 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _decode(raw: str | None) -> dict[str, Any]:
+def _decode(raw: str | None) -> tuple[dict[str, Any], str | None]:
+    """The event's data, and why it is unreadable (None when it is fine)."""
     if not raw:
-        return {}
+        return {}, None
     try:
         value = json.loads(raw)
     except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+        return {}, "its data is not JSON"
+    if not isinstance(value, dict):
+        return {}, "its data is not a JSON object"
+    return value, None
 
 
 async def read_tracker_events(
@@ -129,16 +137,20 @@ async def read_tracker_events(
             if not await connection.run_sync(lambda sync: inspect(sync).has_table("events")):
                 return []  # Rasa creates the table when it first starts
             raise
-    return [
-        TrackerEvent(
-            event_id=row.id,
-            sender_id=row.sender_id,
-            type_name=row.type_name,
-            timestamp=float(row.timestamp or 0.0),
-            data=_decode(row.data),
+    events = []
+    for row in rows:
+        data, malformed = _decode(row.data)
+        events.append(
+            TrackerEvent(
+                event_id=row.id,
+                sender_id=row.sender_id,
+                type_name=row.type_name,
+                timestamp=float(row.timestamp or 0.0),
+                data=data,
+                malformed=malformed,
+            )
         )
-        for row in rows
-    ]
+    return events
 
 
 class _Ingest:
@@ -152,6 +164,20 @@ class _Ingest:
         self.records: dict[str, NewRecord] = {}
         self.last_message: dict[int, datetime] = {}
         self.linked: set[int] = set()
+        self.undelivered: list[tuple[int, list[str], datetime]] = []
+        self.events_by_key: dict[str, TrackerEvent] = {}
+        self.quarantined = 0
+
+    async def set_aside(self, event: TrackerEvent, reason: str) -> None:
+        """Quarantine an event that cannot be logged; the rest of the log goes on."""
+        logger.warning(
+            "exchange log: event %d of %r set aside: %s",
+            event.event_id,
+            event.sender_id.encode("utf-8", "replace").decode(),
+            reason,
+        )
+        await quarantine(self.session, "tracker", event.event_id, event.sender_id, reason)
+        self.quarantined += 1
 
     async def start_session(self, event: TrackerEvent) -> None:
         conversation_id = await get_or_create_conversation(
@@ -177,6 +203,20 @@ class _Ingest:
         self.current[event.sender_id] = conversation
         return conversation
 
+    async def erased(self, event: TrackerEvent) -> bool:
+        """Whether the event's conversation belongs to a customer who has been erased."""
+        if event.type_name == "session_started":
+            return False
+        known = self.current.get(event.sender_id)
+        if known is None:
+            conversation_id = await latest_session_before(
+                self.session, event.sender_id, event.timestamp
+            )
+            if conversation_id is None:
+                return False
+            known = await conversation_ref(self.session, conversation_id)
+        return known.erased
+
     async def _existing(self, model: type, key: Any) -> int | None:
         try:
             ident = int(key)
@@ -193,10 +233,13 @@ class _Ingest:
         conversation = await self.conversation_for(event, None)
         if conversation.customer_id is None:
             await link_customer(self.session, conversation.id, customer_id)
-            self.current[event.sender_id] = replace(conversation, customer_id=customer_id)
+            self.current[event.sender_id] = await conversation_ref(self.session, conversation.id)
         self.linked.add(conversation.id)
 
     async def add_message(self, event: TrackerEvent) -> None:
+        if event.malformed:
+            await self.set_aside(event, event.malformed)
+            return
         data = event.data
         metadata = _mapping(data.get("metadata"))
         extra = {key: metadata[key] for key in _KEPT_METADATA_KEYS if key in metadata}
@@ -217,9 +260,16 @@ class _Ingest:
                 direction = Direction.agent
                 agent_id = await self._existing(AgentUser, metadata[AGENT_METADATA_KEY])
         conversation = await self.conversation_for(event, channel)
+        if conversation.erased:
+            # Forgotten customers stay forgotten, whatever arrives after the erasure.
+            text, understood, extra = REDACTED, _Understood(), {}
         key = source_key(event.sender_id, event.type_name, event.timestamp, text)
         sent_at = _utc(event.timestamp)
-        self.records[key] = NewRecord(
+        guard = _mapping(metadata.get("kefu_guard"))
+        if guard.get("reason") == "slow" and isinstance(guard.get("undelivered"), list):
+            texts = [t for t in guard["undelivered"] if isinstance(t, str)]
+            self.undelivered.append((conversation.id, texts, sent_at))
+        record = NewRecord(
             conversation_id=conversation.id,
             customer_id=conversation.customer_id,
             channel=channel or conversation.channel,
@@ -234,8 +284,33 @@ class _Ingest:
             sentiment=self.sentiment_of(text) if direction is Direction.user else None,
             agent_id=agent_id,
         )
+        if not record.storable():
+            await self.set_aside(event, "its text is not valid Unicode")
+            return
+        self.records[key] = record
+        self.events_by_key[key] = event
         previous = self.last_message.get(conversation.id)
         self.last_message[conversation.id] = max(previous, sent_at) if previous else sent_at
+
+    async def insert(self, records: list[tuple[str, NewRecord]]) -> int:
+        """Insert the batch; if the database refuses it, one record at a time, setting aside
+        each one it refuses, so that one poisoned record never stops the log."""
+        try:
+            async with self.session.begin_nested():
+                return await insert_records(self.session, [record for _, record in records])
+        except (SQLAlchemyError, UnicodeError, ValueError) as error:
+            if len(records) == 1:
+                raise
+            logger.warning("exchange log: a batch was refused (%s); inserting one by one", error)
+        added = 0
+        for key, record in records:
+            try:
+                async with self.session.begin_nested():
+                    added += await insert_records(self.session, [record])
+            except (SQLAlchemyError, UnicodeError, ValueError) as error:
+                event = self.events_by_key[key]
+                await self.set_aside(event, f"the database refused it: {type(error).__name__}")
+        return added
 
     def sentiment_of(self, text: str) -> float | None:
         if self.score_sentiment is None or not text:
@@ -247,7 +322,9 @@ class _Ingest:
             return None
 
     async def flush(self) -> int:
-        added = await insert_records(self.session, list(self.records.values()))
+        added = await self.insert(list(self.records.items()))
+        for conversation_id, texts, before in self.undelivered:
+            await mark_undelivered(self.session, conversation_id, texts, before)
         for conversation_id in self.linked:
             await attach_records_to_customer(self.session, conversation_id)
         for conversation_id, sent_at in self.last_message.items():
@@ -280,6 +357,7 @@ async def ingest_events(
     session: AsyncSession,
     events: Sequence[TrackerEvent],
     score_sentiment: SentimentScorer | None = None,
+    erased_events: list[int] | None = None,
 ) -> int:
     """Turn tracker events into conversations and records; returns how many records were new.
 
@@ -287,12 +365,16 @@ async def ingest_events(
     records in the sender's current conversation (session 0.0 before any session_started); a
     `slot` event setting `customer_id` links the conversation and its records to that customer.
     Everything else is ignored. Idempotent: replaying events adds nothing. Customer messages
-    get `score_sentiment(text)` when a scorer is given.
+    get `score_sentiment(text)` when a scorer is given. The ids of events that belong to an
+    erased customer's conversation are added to `erased_events`, for the caller to redact in
+    the tracker store too.
     """
     ingest = _Ingest(session, score_sentiment)
     for event in events:
         if not event.sender_id:
             continue
+        if erased_events is not None and await ingest.erased(event):
+            erased_events.append(event.event_id)
         if event.type_name == "session_started":
             await ingest.start_session(event)
         elif event.type_name in ("user", "bot"):

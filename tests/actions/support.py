@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -88,6 +89,8 @@ def verified(customer_id: int = ANNA, name: str = "Anna") -> dict[str, Any]:
         "customer_name": name,
         "contact": "anna.schmidt@example.com",
         "verification_fact": "10115",
+        # Proved just now: forms that change contact details accept it.
+        "verified_at": time.time(),
     }
 
 

@@ -179,9 +179,9 @@ async def test_after_three_failures_later_attempts_are_refused_without_a_lookup(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     async def must_not_run(*args: Any) -> None:
-        raise AssertionError("verify_identity was called after the limit")
+        raise AssertionError("check_identity was called after the limit")
 
-    monkeypatch.setattr(identification, "verify_identity", must_not_run)
+    monkeypatch.setattr(identification, "check_identity", must_not_run)
     # A new request later in the session, with a correct pair even.
     tracker = make_tracker(
         "I'm anna.schmidt@example.com",
@@ -272,3 +272,66 @@ async def test_action_identified_after_failed_identification_is_silent_and_reset
     outcome = await run_action(ActionIdentified(), tracker)
     assert outcome.messages == []
     assert outcome.slots == {"contact": None, "flow_aborted": False}
+
+
+# --- failures counted in the CRM, across conversations --------------------------------------
+
+
+async def test_the_fourth_wrong_fact_for_a_contact_is_refused_from_any_conversation() -> None:
+    for sender in ("first", "second", "third"):  # three conversations, one wrong fact each
+        wrong = fact_answer("anna.schmidt@example.com", "99999", sender_id=sender)
+        outcome = await run_action(ValidateIdentifyForm(), wrong)
+        assert outcome.responses == ["utter_verification_failed_retry"]
+    # A new conversation with a fresh slot count, and even the right fact: refused, unchecked.
+    right = fact_answer("anna.schmidt@example.com", "10115", sender_id="fourth")
+    outcome = await run_action(ValidateIdentifyForm(), right)
+    assert outcome.responses == ["utter_identification_locked"]
+    assert 1 <= outcome.messages[0]["minutes"] <= 15
+    assert outcome.slots["flow_aborted"] is True and outcome.slots.get("is_verified") is not True
+    # Another contact from elsewhere is not locked by Anna's.
+    ben = fact_answer("ben.okafor@example.com", "20095", sender_id="fifth")
+    assert (await run_action(ValidateIdentifyForm(), ben)).responses == ["utter_verified"]
+
+
+# --- a fresh proof before contact details change -------------------------------------------
+
+
+def update_email_request(verified_minutes_ago: float) -> Tracker:
+    slots = {**verified(), "verified_at": time.time() - 60 * verified_minutes_ago}
+    return make_tracker(
+        "change my email to ben.new@example.org",
+        intent="update_email",
+        entities=[("email", "ben.new@example.org")],
+        form="update_email_form",
+        slots=slots,
+    )
+
+
+async def test_a_recent_proof_is_enough_to_change_contact_details() -> None:
+    outcome = await run_action(ValidateUpdateEmailForm(), update_email_request(1))
+    assert outcome.slots["requested_slot"] is None  # nothing more to ask: the form is done
+    assert outcome.slots["new_email"] == "ben.new@example.org"
+
+
+async def test_an_old_proof_is_asked_again_before_contact_details_change() -> None:
+    outcome = await run_action(ValidateUpdateEmailForm(), update_email_request(30))
+    assert outcome.slots["reverifying"] is True
+    assert outcome.slots["verification_fact"] is None
+    assert outcome.slots["requested_slot"] == "verification_fact"
+
+
+@pytest.mark.parametrize(("fact", "renewed"), [("10115", True), ("20095", False)])
+async def test_only_the_verified_customers_own_fact_renews_the_proof(
+    fact: str, renewed: bool
+) -> None:
+    slots = {**verified(), "verified_at": time.time() - 3600, "reverifying": True}
+    tracker = answer(fact, "verification_fact", form="update_email_form", slots=slots)
+    outcome = await run_action(ValidateUpdateEmailForm(), tracker)
+    if renewed:
+        assert outcome.responses[0] == "utter_verified"
+        assert outcome.slots["reverifying"] is False
+        assert time.time() - outcome.slots["verified_at"] < 60
+    else:  # Ben's postcode, given in Anna's conversation
+        assert outcome.responses == ["utter_verification_failed_retry"]
+        # The contact stays: only the fact is asked again.
+        assert "verified_at" not in outcome.slots and "contact" not in outcome.slots

@@ -1,37 +1,193 @@
-"""The guarded channels read their limits from credentials.yml, as Rasa creates them."""
+"""The guarded channels: built from credentials.yml, and neither trusts a sender id.
+
+The REST channel wants its bearer token; the socket.io channel accepts only sessions the server
+signed, and a client cannot name someone else's session. Both run here on a real Sanic server
+on loopback, with a stand-in for Rasa's message handler.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
+import aiohttp
+import jwt
 import pytest
+import pytest_asyncio
+import socketio
+from rasa.core.channels.channel import UserMessage
 from rasa.core.run import create_http_input_channels
+from sanic import Sanic
 
 from bot.channels import GuardedRestInput, GuardedSocketIOInput
-from bot.guard import GuardLimits
+from bot.screening import GuardLimits
 
 CREDENTIALS = Path(__file__).resolve().parents[2] / "credentials.yml"
+REST_TOKEN = "rest-token-for-the-tests"
+CHAT_SECRET = "chat-secret-for-the-tests-0123456789"
+LIMITS = GuardLimits(1000, 2.0)
 
 
-def test_the_project_credentials_create_both_guarded_channels(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.fixture
+def launcher_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KEFU_MAX_MESSAGE_CHARS", "1234")
     monkeypatch.setenv("KEFU_REPLY_TIMEOUT_SECONDS", "4.5")
+    monkeypatch.setenv("KEFU_REST_TOKEN", REST_TOKEN)
+    monkeypatch.setenv("KEFU_CHAT_SECRET", CHAT_SECRET)
+
+
+@pytest.mark.usefixtures("launcher_environment")
+def test_the_project_credentials_create_both_guarded_channels() -> None:
     channels = create_http_input_channels(None, str(CREDENTIALS))
     by_name = {channel.name(): channel for channel in channels}
     assert set(by_name) == {"rest", "socketio"}
-    rest, socketio = by_name["rest"], by_name["socketio"]
-    assert isinstance(rest, GuardedRestInput) and isinstance(socketio, GuardedSocketIOInput)
-    assert rest.limits == socketio.limits == GuardLimits(1234, 4.5)
-    # Rasa's own socket.io settings still reach the channel.
-    assert socketio.session_persistence is True
+    rest, socket = by_name["rest"], by_name["socketio"]
+    assert isinstance(rest, GuardedRestInput) and isinstance(socket, GuardedSocketIOInput)
+    assert rest.limits == socket.limits == GuardLimits(1234, 4.5)
+    assert socket.session_secret == CHAT_SECRET
 
 
+@pytest.mark.parametrize("missing", ["KEFU_MAX_MESSAGE_CHARS", "KEFU_REST_TOKEN"])
+@pytest.mark.usefixtures("launcher_environment")
 def test_without_the_launchers_settings_the_server_does_not_start(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, missing: str
 ) -> None:
-    monkeypatch.delenv("KEFU_MAX_MESSAGE_CHARS", raising=False)
-    monkeypatch.setenv("KEFU_REPLY_TIMEOUT_SECONDS", "4.5")
-    with pytest.raises(Exception, match="KEFU_MAX_MESSAGE_CHARS"):
+    monkeypatch.delenv(missing)
+    with pytest.raises(Exception, match=missing):
         create_http_input_channels(None, str(CREDENTIALS))
+
+
+class Echo:
+    """Rasa's message handler, as far as a channel can tell: it answers every message."""
+
+    def __init__(self) -> None:
+        self.senders: list[str] = []
+
+    async def __call__(self, message: UserMessage) -> None:
+        self.senders.append(message.sender_id)
+        await message.output_channel.send_response(
+            message.sender_id, {"text": f"echo {message.text}"}
+        )
+
+
+async def serve(channel: Any, echo: Echo, prefix: str) -> AsyncIterator[str]:
+    # Several apps in one process: Sanic's start-up rewrites of its own methods must be
+    # redone from the originals each time, which its test mode does.
+    Sanic.test_mode = True
+    app = Sanic(f"channel-test-{time.monotonic_ns()}")
+    app.blueprint(channel.blueprint(echo), url_prefix=prefix)
+    server = await app.create_server(host="127.0.0.1", port=0, return_asyncio_server=True)
+    assert server is not None
+    await server.startup()
+    port = server.server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.close()
+        # Long-polling clients may hold a request open: do not wait for them.
+        await asyncio.wait([asyncio.ensure_future(server.wait_closed())], timeout=2)
+
+
+@pytest_asyncio.fixture
+async def rest_url() -> AsyncIterator[tuple[str, Echo]]:
+    echo = Echo()
+    async for url in serve(GuardedRestInput(LIMITS, REST_TOKEN), echo, "/webhooks/rest"):
+        yield url, echo
+
+
+async def post(url: str, body: Any, authorization: str | None) -> tuple[int, Any]:
+    headers = {"Authorization": authorization} if authorization else {}
+    async with (
+        aiohttp.ClientSession() as client,
+        client.post(
+            f"{url}/webhooks/rest/webhook", data=json.dumps(body), headers=headers
+        ) as answer,
+    ):
+        return answer.status, await answer.json()
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong", f"Basic {REST_TOKEN}"])
+async def test_rest_without_the_token_gets_401_and_runs_nothing(
+    rest_url: tuple[str, Echo], authorization: str | None
+) -> None:
+    url, echo = rest_url
+    status, body = await post(url, {"sender": "victim", "message": "hi"}, authorization)
+    assert status == 401 and body["error"] == "unauthorized"
+    assert echo.senders == []
+
+
+async def test_rest_with_the_token_answers(rest_url: tuple[str, Echo]) -> None:
+    url, echo = rest_url
+    status, body = await post(url, {"sender": "a", "message": "hi"}, f"Bearer {REST_TOKEN}")
+    assert (status, body[0]["text"], echo.senders) == (200, "echo hi", ["a"])
+
+
+def session_token(session: str, secret: str = CHAT_SECRET, ttl: float = 600) -> str:
+    claims = {"sid": session, "exp": int(time.time() + ttl)}
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+@pytest_asyncio.fixture
+async def socket_url() -> AsyncIterator[tuple[str, Echo]]:
+    channel = GuardedSocketIOInput("user_uttered", "bot_uttered", None, True)
+    channel.limits, channel.session_secret, channel.cors_origins = LIMITS, CHAT_SECRET, []
+    echo = Echo()
+    async for url in serve(channel, echo, "/"):
+        yield url, echo
+
+
+async def connected(url: str, token: str | None) -> tuple[socketio.AsyncClient, list[Any]]:
+    """A client whose connection the server accepted (None if it refused), and what it hears.
+
+    Long-polling: the Rasa environment's aiohttp is too old for engine.io's websocket client.
+    The tests wait for the server's verdict themselves and abort the client afterwards: a
+    polite disconnect would wait out the server's 25-second long poll.
+    """
+    client, heard = socketio.AsyncClient(), []
+    verdict: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+    client.on("connect", lambda: verdict.done() or verdict.set_result(True))
+    client.on("connect_error", lambda _data: verdict.done() or verdict.set_result(False))
+    client.on("bot_uttered", lambda data: heard.append(data))
+    client.on("session_confirm", lambda session: heard.append({"session": session}))
+    auth = {"token": token} if token else None
+    await client.connect(url, auth=auth, transports=["polling"], wait=False)
+    if not await asyncio.wait_for(verdict, 10):
+        await client.eio.disconnect(abort=True)
+        return None, heard  # type: ignore[return-value]
+    return client, heard
+
+
+@pytest.mark.parametrize(
+    "token",
+    [None, "not-a-jwt", session_token("s1", secret="x" * 40), session_token("s1", ttl=-60)],
+)
+async def test_a_socket_without_a_valid_session_token_is_refused(
+    socket_url: tuple[str, Echo], token: str | None
+) -> None:
+    client, _ = await connected(socket_url[0], token)
+    assert client is None
+
+
+async def test_a_second_client_cannot_join_or_hear_someone_elses_session(
+    socket_url: tuple[str, Echo],
+) -> None:
+    url, echo = socket_url
+    victim, victim_heard = await connected(url, session_token("victim-session"))
+    intruder, intruder_heard = await connected(url, session_token("intruder-session"))
+    try:
+        # The intruder names the victim's session: it is given its own.
+        await intruder.emit("session_request", {"session_id": "victim-session"})
+        await intruder.emit("user_uttered", {"message": "hi", "session_id": "victim-session"})
+        await victim.emit("user_uttered", {"message": "secret", "session_id": "victim-session"})
+        await asyncio.sleep(1.0)
+    finally:
+        await intruder.eio.disconnect(abort=True)
+        await victim.eio.disconnect(abort=True)
+    assert sorted(echo.senders) == ["intruder-session", "victim-session"]
+    assert {"session": "intruder-session"} in intruder_heard
+    assert [m.get("text") for m in victim_heard] == ["echo secret"]
+    assert all("secret" not in str(m) for m in intruder_heard)

@@ -55,7 +55,7 @@ def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A CRM made by the CLI itself: upgrade, then seed (checked in the first test)."""
     path = tmp_path_factory.mktemp("cli") / "kefu.db"
     upgraded = crm(path, "upgrade")
-    seeded = crm(path, "seed")
+    seeded = crm(path, "seed", "--demo")
     assert (upgraded.code, seeded.code) == (0, 0), upgraded.err + seeded.err
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     assert f"{head} (head)" in upgraded.out
@@ -73,7 +73,7 @@ def database(seeded_file: Path, tmp_path: Path) -> Path:
 
 def test_seed_twice_and_stats(database: Path) -> None:
     again, stats, table = crm_many(
-        [(database, ("seed",)), (database, ("stats", "--json")), (database, ("stats",))]
+        [(database, ("seed", "--demo")), (database, ("stats", "--json")), (database, ("stats",))]
     )
     assert again.code == 0 and "already" in again.out
     assert stats.code == 0, stats.err
@@ -84,6 +84,7 @@ def test_seed_twice_and_stats(database: Path) -> None:
         "conversations": 0,
         "feedback": 0,
         "records": {"user": 0, "bot": 0, "agent": 0},
+        "quarantined": 0,
     }
     assert table.code == 0 and "customers" in table.out and "3000" in table.out
 
@@ -104,24 +105,9 @@ def test_export_customer(seeded_file: Path) -> None:
         assert data["conversations"] == [] and data["feedback"] == []
 
 
-def test_erase_customer(database: Path) -> None:
-    run = crm(database, "erase-customer", "C10003")
-    assert run.code == 0, run.err
-    assert "Erased customer C10003" in run.out and "kept 2 orders" in run.out
-    data = json.loads(crm(database, "export-customer", "C10003").out)
-    assert data["customer"]["erased_at"] is not None
-    assert "chloe" not in json.dumps(data["customer"]).lower()
-    assert len(data["orders"]) == 2
-    assert "already erased" in crm(database, "erase-customer", "3").out
-
-
 def test_unknown_customer_exits_2_and_changes_nothing(seeded_file: Path) -> None:
     before = seeded_file.read_bytes()
-    cases = [
-        ("export-customer", "C99999"),
-        ("erase-customer", "424242"),
-        ("erase-customer", "Anna"),
-    ]
+    cases = [("export-customer", "C99999"), ("export-customer", "Anna")]
     runs = crm_many([(seeded_file, case) for case in cases])
     for case, run in zip(cases, runs, strict=True):
         assert run.code == 2, case
@@ -136,7 +122,7 @@ def test_unreachable_database_exits_1_with_one_line() -> None:
     cases: list[tuple[Path | str, tuple[str, ...]]] = [
         (postgres, ("stats", "--json")),
         (sqlite, ("upgrade",)),
-        (postgres, ("erase-customer", "C10001")),
+        (postgres, ("export-customer", "C10001")),
     ]
     runs = crm_many(cases)
     for case, run in zip(cases, runs, strict=True):
@@ -161,3 +147,11 @@ def test_bad_settings_and_arguments_exit_2(tmp_path: Path) -> None:
     )
     assert [run.code for run in runs] == [2, 2, 2]
     assert "KEFU_DATABASE_URL" in runs[0].err
+
+
+def test_seed_without_demo_refuses_and_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "kefu.db"
+    assert crm(path, "upgrade").code == 0
+    refused = crm(path, "seed")
+    assert refused.code == 2 and "--demo" in refused.err
+    assert json.loads(crm(path, "stats", "--json").out)["customers"] == 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -15,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kefu.paths import REPO_ROOT
 from kefu.processes import ManagedProcess, action_server
-from kefu.settings import Settings
+from kefu.settings import Secrets, Settings
 from kefu.workers.exchange_logger import ExchangeLogger
 
 __all__ = ["REPO_ROOT", "Databases", "Reply", "Stack"]
@@ -44,13 +46,17 @@ class Stack:
     actions: ManagedProcess
     action_env: dict[str, str]
     log_dir: Path
+    secrets: Secrets
     _senders: list[str] = field(default_factory=list)
 
-    def post(self, body: bytes, timeout: float = 60.0) -> Reply:
+    def post(self, body: bytes, timeout: float = 60.0, authorization: str | None = None) -> Reply:
+        """POST to the REST channel, with its bearer token unless `authorization` says else."""
+        if authorization is None:
+            authorization = f"Bearer {self.secrets.rest_token}"
         request = urllib.request.Request(
             f"{self.rasa_url}/webhooks/rest/webhook",
             data=body,
-            headers={"Content-Type": "application/json"},
+            headers={"Content-Type": "application/json", "Authorization": authorization},
         )
         started = time.monotonic()
         try:
@@ -74,6 +80,21 @@ class Stack:
         sender = f"{label}-{uuid.uuid4().hex[:8]}"
         self._senders.append(sender)
         return sender
+
+    def cli(self, package: str, *args: str) -> subprocess.CompletedProcess[str]:
+        """`python -m <package> args` on the stack's CRM and tracker store."""
+        return subprocess.run(
+            [sys.executable, "-m", package, *args],
+            cwd=REPO_ROOT,
+            env={
+                "PATH": "/usr/bin:/bin",
+                "KEFU_DATABASE_URL": self.settings.database.url,
+                "KEFU_TRACKER_DATABASE_URL": self.settings.tracker_database_url,
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     def restart_action_server(self, **env: str) -> None:
         """Stop the action server and start it again on the same port with `env` on top."""

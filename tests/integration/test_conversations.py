@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 
 import pytest
 from sqlalchemy import func, select, text
@@ -18,7 +16,7 @@ from crm_store.models import (
     Order,
     Ticket,
 )
-from tests.integration.support import REPO_ROOT, Databases, Stack
+from tests.integration.support import Databases, Stack
 
 pytestmark = pytest.mark.integration
 
@@ -221,19 +219,8 @@ async def test_records_equal_the_trackers_user_and_bot_events(
     assert actual == expected
     assert expected[(sender, "user")] == 3
 
-    stats = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "crm_store", "stats", "--json"],
-        cwd=REPO_ROOT,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "KEFU_DATABASE_URL": stack.settings.database.url,
-            "KEFU_TRACKER_DATABASE_URL": stack.settings.tracker_database_url,
-        },
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    stats = await asyncio.to_thread(stack.cli, "crm_store", "stats", "--json")
+    assert stats.returncode == 0, stats.stderr
     counts = json.loads(stats.stdout)
     assert counts["records"]["user"] == sum(
         n for (_, kind), n in expected.items() if kind == "user"

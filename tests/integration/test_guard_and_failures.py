@@ -64,7 +64,8 @@ def test_100k_message_leaves_the_server_answering_others(stack: Stack) -> None:
     other = stack.say(stack.new_sender("other"), "what are your opening hours?")
     thread.join(60)
     assert other.status == 200 and other.messages
-    assert "too long" in results["huge"].text.lower()
+    # Over the 64 KB a request may carry: refused before it reaches the guard, let alone NLU.
+    assert results["huge"].status == 413
     # Still fine afterwards.
     assert stack.say(stack.new_sender("after"), "hello").messages
 

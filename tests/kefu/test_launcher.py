@@ -40,6 +40,7 @@ def test_bad_setting_is_refused_before_anything_starts() -> None:
 
 
 def test_how_to_chat_names_a_working_curl_line() -> None:
-    text = how_to_chat(Endpoints("http://127.0.0.1:5005", "http://127.0.0.1:5055", "t"))
+    text = how_to_chat(Endpoints("http://127.0.0.1:5005", "http://127.0.0.1:5055"))
     assert "curl -s http://127.0.0.1:5005/webhooks/rest/webhook" in text
+    assert "Authorization: Bearer $(cat var/rest-token)" in text
     assert "python -m kefu shell" in text

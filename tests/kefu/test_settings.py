@@ -6,7 +6,7 @@ import pytest
 
 from crm_store.settings import DatabaseSettings
 from kefu.paths import REPO_ROOT
-from kefu.settings import Settings, SettingsError, load_settings
+from kefu.settings import Secrets, Settings, SettingsError, load_settings, loads_demo_data
 
 
 def test_defaults() -> None:
@@ -18,7 +18,9 @@ def test_defaults() -> None:
         tracker_database_url=f"sqlite:///{REPO_ROOT / 'var' / 'tracker.db'}",
         rasa_port=5005,
         action_port=5055,
-        rasa_api_token=None,
+        secrets=Secrets(),
+        rasa_api=False,
+        demo_data=None,
         max_message_chars=1000,
         reply_timeout_seconds=2.8,
     )
@@ -33,7 +35,9 @@ def test_overrides() -> None:
             "KEFU_SEED": "42",
             "KEFU_RASA_PORT": "6005",
             "KEFU_ACTION_PORT": "6055",
-            "KEFU_RASA_API_TOKEN": "secret",
+            "KEFU_REST_TOKEN": "r" * 20,
+            "KEFU_RASA_API": "on",
+            "KEFU_DEMO_DATA": "off",
             "KEFU_MAX_MESSAGE_CHARS": "500",
             "KEFU_REPLY_TIMEOUT_SECONDS": "4",
         }
@@ -42,12 +46,13 @@ def test_overrides() -> None:
     assert settings.tracker_database_url == "sqlite:////tmp/t.db"
     assert (settings.database.timeout_seconds, settings.database.seed) == (0.5, 42)
     assert (settings.rasa_port, settings.action_port) == (6005, 6055)
-    assert settings.rasa_api_token == "secret"
+    assert settings.secrets.rest_token == "r" * 20
+    assert (settings.rasa_api, settings.demo_data) == (True, False)
     assert (settings.max_message_chars, settings.reply_timeout_seconds) == (500, 4.0)
 
 
 def test_empty_values_mean_default() -> None:
-    assert load_settings({"KEFU_SEED": "", "KEFU_RASA_API_TOKEN": " "}).database.seed == 7
+    assert load_settings({"KEFU_SEED": "", "KEFU_REST_TOKEN": " "}).database.seed == 7
 
 
 @pytest.mark.parametrize(
@@ -63,6 +68,8 @@ def test_empty_values_mean_default() -> None:
         ("KEFU_ACTION_PORT", "70000"),
         ("KEFU_MAX_MESSAGE_CHARS", "-1"),
         ("KEFU_REPLY_TIMEOUT_SECONDS", "nan"),
+        ("KEFU_REST_TOKEN", "short"),
+        ("KEFU_RASA_API", "maybe"),
     ],
 )
 def test_bad_values_name_the_variable(variable: str, value: str) -> None:
@@ -73,3 +80,11 @@ def test_bad_values_name_the_variable(variable: str, value: str) -> None:
 def test_ports_must_differ() -> None:
     with pytest.raises(SettingsError, match="KEFU_ACTION_PORT"):
         load_settings({"KEFU_RASA_PORT": "5005", "KEFU_ACTION_PORT": "5005"})
+
+
+def test_demo_data_goes_only_to_the_embedded_default_unless_asked() -> None:
+    assert loads_demo_data(load_settings({}))
+    elsewhere = {"KEFU_DATABASE_URL": "postgresql://kefu@db:5432/kefu"}
+    assert not loads_demo_data(load_settings(elsewhere))
+    assert loads_demo_data(load_settings({**elsewhere, "KEFU_DEMO_DATA": "on"}))
+    assert not loads_demo_data(load_settings({"KEFU_DEMO_DATA": "off"}))

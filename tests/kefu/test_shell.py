@@ -16,7 +16,13 @@ from kefu.shell import render, send
 class _Rest(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        reply = [{"recipient_id": body["sender"], "text": f"you said {body['message']}"}]
+        reply = [
+            {
+                "recipient_id": body["sender"],
+                "text": f"you said {body['message']}",
+                "auth": self.headers["Authorization"],
+            }
+        ]
         data = json.dumps(reply).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -38,7 +44,9 @@ def rasa_url() -> Iterator[str]:
 
 
 def test_send_posts_the_message_and_returns_the_replies(rasa_url: str) -> None:
-    assert send(rasa_url, "me", "hello") == [{"recipient_id": "me", "text": "you said hello"}]
+    assert send(rasa_url, "me", "hello", "t" * 20) == [
+        {"recipient_id": "me", "text": "you said hello", "auth": "Bearer " + "t" * 20}
+    ]
 
 
 def test_render_numbers_the_buttons() -> None:

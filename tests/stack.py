@@ -1,6 +1,8 @@
-"""The real system on loopback: a trained model, the action server and the Rasa server.
+"""The real system on loopback for the integration and security tests: a trained model, the
+action server and the Rasa server.
 
-One stack per test session (model loading takes ~45 s here). Each test talks to it through the
+One stack per test session (model loading takes ~45 s here), shared by tests/integration and
+tests/security (tests/conftest.py registers these fixtures). Each test talks to it through the
 REST channel with its own sender ids, and reads the same throw-away CRM and tracker databases.
 """
 
@@ -14,15 +16,14 @@ import pytest_asyncio
 
 from crm_store.db import create_engine, create_sessionmaker
 from crm_store.setup import prepare_database
-from kefu.launcher import rasa_side_environment
+from kefu.launcher import action_side_environment, rasa_side_environment
 from kefu.model_cache import ensure_model
+from kefu.private_files import resolve_secrets
 from kefu.processes import action_server, free_port, rasa_server
 from kefu.settings import load_settings
 from kefu.workers.exchange_logger import ExchangeLogger
 from nlp.sentiment import SentimentModel
 from tests.integration.support import Databases, Stack
-
-API_TOKEN = "integration-test-token"
 
 
 @pytest.fixture(scope="session")
@@ -35,17 +36,18 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "KEFU_ACTION_PORT": str(free_port()),
     }
     settings = load_settings(environ)
-    asyncio.run(prepare_database(settings.database))
+    # The test's own secrets, generated into its own folder (never the repository's var/).
+    secrets = resolve_secrets(settings.secrets, workdir / "secrets")
+    asyncio.run(prepare_database(settings.database, demo=True))
     # A log directory that does not exist yet, as var/log/ on a fresh checkout.
     model = ensure_model(log_file=workdir / "log" / "train.log")
 
-    action_env = {key: value for key, value in environ.items() if key.startswith("KEFU_")}
+    action_env = {**environ, **action_side_environment(settings, secrets)}
     actions = action_server(settings.action_port, action_env, workdir / "actions.log")
     rasa = rasa_server(
         settings.rasa_port,
         model.path,
-        API_TOKEN,
-        rasa_side_environment(settings),
+        rasa_side_environment(settings, secrets),
         workdir / "rasa.log",
     )
     stack = Stack(
@@ -55,6 +57,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         actions=actions,
         action_env=action_env,
         log_dir=workdir,
+        secrets=secrets,
     )
     actions.start()
     rasa.start()

@@ -1,0 +1,41 @@
+"""rasa-sdk's action server behind a shared secret: only the Rasa server may run actions.
+
+rasa-sdk has no authentication of its own and believes any tracker it is sent, so a stranger
+who reaches it could run `action_update_address` with slots saying they are verified. Every
+request but the health check must carry `Authorization: Bearer <KEFU_ACTION_SERVER_TOKEN>`,
+which endpoints.yml makes the Rasa server send; anything else gets 401 and nothing runs.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from rasa_sdk.endpoint import create_app as create_rasa_sdk_app
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+OPEN_PATHS = frozenset({"/health"})
+
+
+def create_app(token: str) -> Sanic:
+    """The action server's Sanic app for the `actions` package, requiring `token`."""
+    if len(token) < 16:
+        raise ValueError("The action server's token must have at least 16 characters.")
+    expected = f"Bearer {token}".encode()
+    # No CORS: browsers have no business calling the action server.
+    app = create_rasa_sdk_app("actions", cors_origins=None)
+
+    @app.middleware("request")
+    async def require_token(request: Request) -> HTTPResponse | None:
+        if request.path in OPEN_PATHS:
+            return None
+        given = request.headers.get("Authorization", "").encode()
+        if not hmac.compare_digest(given, expected):
+            return response.json(
+                {"error": "unauthorized", "message": "Only the Rasa server may call actions."},
+                status=401,
+            )
+        return None
+
+    return app

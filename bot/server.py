@@ -1,0 +1,32 @@
+"""`python -m bot.server ARGS`: `rasa run ARGS`, with the HTTP API's JWT secret kept off the
+command line.
+
+The launcher hands the secret over in KEFU_RASA_JWT_SECRET; it is added to Rasa's own arguments
+inside this process (so `ps` never shows it) and removed from the environment its children see.
+Without the secret, Rasa's HTTP API stays off: nothing of Kefu's needs it by default.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def rasa_arguments(arguments: list[str], jwt_secret: str | None) -> list[str]:
+    """The `rasa run` command line for `arguments`, with the API on only given a JWT secret."""
+    command = ["rasa", "run", *arguments]
+    if jwt_secret:
+        command += ["--enable-api", "--jwt-secret", jwt_secret, "--jwt-method", "HS256"]
+    return command
+
+
+def main() -> None:
+    jwt_secret = os.environ.pop("KEFU_RASA_JWT_SECRET", None)
+    sys.argv = rasa_arguments(sys.argv[1:], jwt_secret)
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
