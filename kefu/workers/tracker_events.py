@@ -137,20 +137,12 @@ async def read_tracker_events(
             if not await connection.run_sync(lambda sync: inspect(sync).has_table("events")):
                 return []  # Rasa creates the table when it first starts
             raise
-    events = []
-    for row in rows:
-        data, malformed = _decode(row.data)
-        events.append(
-            TrackerEvent(
-                event_id=row.id,
-                sender_id=row.sender_id,
-                type_name=row.type_name,
-                timestamp=float(row.timestamp or 0.0),
-                data=data,
-                malformed=malformed,
-            )
+    return [
+        TrackerEvent(
+            row.id, row.sender_id, row.type_name, float(row.timestamp or 0.0), *_decode(row.data)
         )
-    return events
+        for row in rows
+    ]
 
 
 class _Ingest:

@@ -54,6 +54,7 @@ async def test_collect_stats(seeded: Sessions) -> None:
         "conversations": 2,
         "feedback": 1,
         "records": {"user": 2, "bot": 1, "agent": 0},
+        "quarantined": 0,
     }
 
 
