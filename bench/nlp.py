@@ -1,6 +1,6 @@
 """NLP on STAR: converts the dialogues, runs the three evaluations, times sentiment per message.
 
-    .venv/bin/python -m bench.nlp --star /work/shared/data/star [--write-readme]
+    .venv/bin/python -m bench.nlp --star ../shared/data/star [--write-readme]
 
 Everything runs on one core with fixed seeds. Results go to var/bench-nlp/ (JSON) and, with
 --write-readme, into the "NLP on STAR" section of bench/README.md (other sections untouched).
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     from nlp.records import load_conversations
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--star", type=Path, default=Path("/work/shared/data/star"))
+    ap.add_argument("--star", type=Path, default=Path("../shared/data/star"))
     ap.add_argument("--out", type=Path, default=REPO / "var" / "bench-nlp")
     ap.add_argument("--latency-messages", type=int, default=2000)
     ap.add_argument("--write-readme", action="store_true")

@@ -1,6 +1,6 @@
 """Convert the STAR dialogues (RasaHQ/STAR, MIT) into nlp's conversation JSONL for evaluation.
 
-    python -m nlp.star_convert --star /work/shared/data/star --out var/star.jsonl
+    python -m nlp.star_convert --star ../shared/data/star --out var/star.jsonl
 
 Labels per conversation: domain and task (several joined with "+" for multi-task dialogues),
 task_success (the user questionnaire's "did the assistant <do the task>?" answer, when asked),

@@ -10,7 +10,8 @@ import pytest
 
 from nlp import star_convert
 
-STAR = Path("/work/shared/data/star")
+# The shared data sets sit beside the repository, as in CI.
+STAR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "star"
 
 DIALOGUE = {
     "DialogueID": 5,
