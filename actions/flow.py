@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import slots
 from actions.base import Dispatcher, Events, KefuAction, Named
-from actions.conversation import latest_intent, verified_customer_id
-from actions.crm import Refusals, answer_refusal
+from actions.conversation import (
+    conversation_key,
+    latest_intent,
+    request_key,
+    verified_customer_id,
+)
+from actions.crm import Refusals, answer_refusal, run_unit_of_work
 from actions.extraction import (
     confirmation_candidate,
     free_text_answer,
@@ -21,6 +28,13 @@ from actions.extraction import (
     requested_slot,
 )
 from actions.handoff import perform_handoff
+from crm_store.services.conversations import ConversationKey
+from crm_store.views import TicketView
+
+# open_ticket and request_return: (session, customer, two values, origin, request key).
+TicketService = Callable[
+    [AsyncSession, int, str, str, ConversationKey | str, str | None], Awaitable[TicketView]
+]
 
 
 def abort_events(tracker: Tracker, ends_on_goodbye: bool = False) -> list[EventType]:
@@ -218,3 +232,19 @@ class CustomerSubmitAction(FlowSubmitAction, ABC):
         if customer_id is None:
             return []  # identification did not succeed, and the validator has said so
         return await self.submit(dispatcher, tracker, customer_id)
+
+    async def file_ticket(
+        self,
+        tracker: Tracker,
+        service: TicketService,
+        customer_id: int,
+        values: tuple[str, str],
+        key_parts: tuple[str, ...],
+    ) -> TicketView:
+        """File a ticket through `service` from this conversation; a retry of the same request
+        (the same `key_parts`) in the session gets the ticket the first one filed."""
+        origin = conversation_key(tracker)
+        key = request_key(tracker, self.action_name, *key_parts)
+        return await run_unit_of_work(
+            lambda session: service(session, customer_id, *values, origin, key)
+        )

@@ -12,7 +12,6 @@ from rasa_sdk.types import DomainDict
 from actions import replies, slots
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
-    conversation_key,
     entities_of_last_request,
     request_key,
     verified_customer_id,
@@ -212,16 +211,8 @@ class ActionRequestReturn(CustomerSubmitAction):
     async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
         number = str(tracker.get_slot(slots.ORDER_NUMBER) or "")
         reason = str(tracker.get_slot(slots.RETURN_REASON) or "")
-        key = conversation_key(tracker)
-        ticket = await run_unit_of_work(
-            lambda session: request_return(
-                session,
-                customer_id,
-                number,
-                reason,
-                key,
-                request_key(tracker, self.action_name, number),
-            )
+        ticket = await self.file_ticket(
+            tracker, request_return, customer_id, (number, reason), (number,)
         )
         dispatcher.utter_message(text=replies.return_requested(ticket, number))
         return []

@@ -11,11 +11,9 @@ from rasa_sdk.types import DomainDict
 from actions import replies, slots
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
-    conversation_key,
     entities_of_last_request,
     latest_intent,
     latest_text,
-    request_key,
     verified_customer_id,
 )
 from actions.crm import respond, run_unit_of_work
@@ -108,16 +106,8 @@ class ActionOpenTicket(CustomerSubmitAction):
             return []
         category = str(tracker.get_slot(slots.TICKET_CATEGORY) or "")
         description = str(tracker.get_slot(slots.TICKET_DESCRIPTION) or "")
-        key = conversation_key(tracker)
-        ticket = await run_unit_of_work(
-            lambda session: open_ticket(
-                session,
-                customer_id,
-                category,
-                description,
-                key,
-                request_key(tracker, self.action_name, category, description),
-            )
+        ticket = await self.file_ticket(
+            tracker, open_ticket, customer_id, (category, description), (category, description)
         )
         typical_hours = await typical_resolution_hours(description)
         remember_ticket(ticket.ticket_number, f"{ticket.subject}\n{description}", category)

@@ -40,6 +40,15 @@ class CliError(Exception):
         self.code = code
 
 
+def refuse(prog: str, error: CliError | NotFound) -> int:
+    """Tell stderr why `prog` did nothing; the exit code to return."""
+    if isinstance(error, NotFound):
+        print(f"{prog}: {error} Nothing was changed.", file=sys.stderr)
+        return 2
+    print(f"{prog}: {error}", file=sys.stderr)
+    return error.code
+
+
 def _say(message: str) -> None:
     print(message, flush=True)
 
@@ -166,12 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return asyncio.run(args.handler(settings, args))
-    except CliError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return error.code
-    except NotFound as error:
-        print(f"{PROG}: {error} Nothing was changed.", file=sys.stderr)
-        return 2
+    except (CliError, NotFound) as error:
+        return refuse(PROG, error)
     except BrokenPipeError:
         # The reader went away (`... | head`); nothing to report.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout at exit

@@ -9,16 +9,20 @@ ORDER_NUMBER_BASE = 500000
 TICKET_NUMBER_BASE = 10000
 
 
+def _numbered(prefix: str, base: int, digits: int, row_id: int) -> str:
+    return f"{prefix}{base + row_id:0{digits}d}"
+
+
 def customer_number_for(customer_id: int) -> str:
-    return f"C{CUSTOMER_NUMBER_BASE + customer_id:05d}"
+    return _numbered("C", CUSTOMER_NUMBER_BASE, 5, customer_id)
 
 
 def order_number_for(order_id: int) -> str:
-    return f"KF-{ORDER_NUMBER_BASE + order_id:06d}"
+    return _numbered("KF-", ORDER_NUMBER_BASE, 6, order_id)
 
 
 def ticket_number_for(ticket_id: int) -> str:
-    return f"T-{TICKET_NUMBER_BASE + ticket_id:05d}"
+    return _numbered("T-", TICKET_NUMBER_BASE, 5, ticket_id)
 
 
 def placeholder_number() -> str:

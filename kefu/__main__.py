@@ -30,7 +30,7 @@ def _train() -> int:
 
 def _store_command(settings: Settings, args: argparse.Namespace) -> int:
     """reconcile, erase-customer and retention: each over the CRM and the tracker store."""
-    from crm_store.cli import CliError
+    from crm_store.cli import CliError, refuse
     from crm_store.errors import NotFound
     from kefu.privacy import apply_retention, erase_everywhere
     from kefu.reconcile import reconcile_command
@@ -50,12 +50,8 @@ def _store_command(settings: Settings, args: argparse.Namespace) -> int:
                 f"Redacted {retained.conversations} conversations older than {args.days:g} days"
                 f" ({retained.records} records); deleted {deleted} tracker events."
             )
-    except CliError as error:
-        print(f"python -m kefu {args.command}: {error}", file=sys.stderr)
-        return error.code
-    except NotFound as error:
-        print(f"python -m kefu {args.command}: {error} Nothing was changed.", file=sys.stderr)
-        return 2
+    except (CliError, NotFound) as error:
+        return refuse(f"python -m kefu {args.command}", error)
     return 0
 
 

@@ -113,6 +113,10 @@ def load_secrets(environ: Mapping[str, str] = os.environ) -> Secrets:
     )
 
 
+def _minutes(environ: Mapping[str, str], name: str, default: float) -> float:
+    return read_setting(environ, name, default, positive_float, "a positive number of minutes")
+
+
 def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
     """Read and validate the KEFU_* variables; raise SettingsError naming the bad one."""
     settings = Settings(
@@ -139,21 +143,11 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
             positive_float,
             "a positive number of seconds",
         ),
-        conversation_idle_minutes=read_setting(
-            environ,
-            ENV_CONVERSATION_IDLE_MINUTES,
-            DEFAULT_CONVERSATION_IDLE_MINUTES,
-            positive_float,
-            "a positive number of minutes",
+        conversation_idle_minutes=_minutes(
+            environ, ENV_CONVERSATION_IDLE_MINUTES, DEFAULT_CONVERSATION_IDLE_MINUTES
         ),
         models_dir=read_setting(environ, ENV_MODELS_DIR, DEFAULT_MODELS_DIR, Path, "a directory"),
-        reverify_minutes=read_setting(
-            environ,
-            ENV_REVERIFY_MINUTES,
-            DEFAULT_REVERIFY_MINUTES,
-            positive_float,
-            "a positive number of minutes",
-        ),
+        reverify_minutes=_minutes(environ, ENV_REVERIFY_MINUTES, DEFAULT_REVERIFY_MINUTES),
     )
     if settings.rasa_port == settings.action_port:
         raise SettingsError(
