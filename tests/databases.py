@@ -37,6 +37,8 @@ SEED = 7
 SEEDED_AT = datetime.now(timezone.utc).replace(microsecond=0)
 
 T = TypeVar("T")
+# What the `crm`, `seeded` and `crm_pool` fixtures give a test.
+Sessions = async_sessionmaker[AsyncSession]
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
@@ -224,7 +226,7 @@ def seeded_url(make_database: Callable[[str], str]) -> str:
 
 async def _isolated(
     backend: Backend, make_database: Callable[[str], str], kind: str
-) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+) -> AsyncIterator[Sessions]:
     """Sessions that see `kind` data and leave nothing behind.
 
     SQLite: a copy of the template file (a millisecond). PostgreSQL: copying a database takes
@@ -257,25 +259,21 @@ async def _isolated(
 
 
 @pytest_asyncio.fixture
-async def crm(
-    backend: Backend, make_database: Callable[[str], str]
-) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+async def crm(backend: Backend, make_database: Callable[[str], str]) -> AsyncIterator[Sessions]:
     """Sessions on the schema with no rows (one connection on PostgreSQL: no concurrency)."""
     async for sessions in _isolated(backend, make_database, "empty"):
         yield sessions
 
 
 @pytest_asyncio.fixture
-async def seeded(
-    backend: Backend, make_database: Callable[[str], str]
-) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+async def seeded(backend: Backend, make_database: Callable[[str], str]) -> AsyncIterator[Sessions]:
     """Sessions on the demo data (seed 7, seeded at SEEDED_AT); changes are thrown away."""
     async for sessions in _isolated(backend, make_database, "seeded"):
         yield sessions
 
 
 @pytest_asyncio.fixture
-async def crm_pool(empty_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+async def crm_pool(empty_url: str) -> AsyncIterator[Sessions]:
     """Sessions on a database of its own with a connection pool, for tests of concurrency."""
     engine = create_engine(empty_url)
     yield create_sessionmaker(engine)

@@ -6,7 +6,6 @@ import json
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_store.admin import (
     REDACTED,
@@ -21,8 +20,8 @@ from crm_store.services.conversations import ConversationKey, save_feedback
 from crm_store.services.customers import verify_identity
 from crm_store.services.tickets import open_ticket
 from kefu.workers.tracker_events import TrackerEvent, ingest_events
+from tests.databases import Sessions
 
-Sessions = async_sessionmaker[AsyncSession]
 T0 = 1_763_800_000.5
 
 

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, InvalidRequestError, StatementError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_store.models import (
     Base,
@@ -20,8 +19,8 @@ from crm_store.models import (
     OrderStatus,
     Ticket,
 )
+from tests.databases import Sessions
 
-Sessions = async_sessionmaker[AsyncSession]
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 
 

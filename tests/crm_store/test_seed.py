@@ -8,7 +8,6 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_store.db import create_engine, create_sessionmaker
 from crm_store.demo_data import HISTORY, build_demo_data
@@ -16,8 +15,8 @@ from crm_store.models import AgentUser, Customer, Order, Ticket
 from crm_store.normalize import normalize_email, normalize_phone, normalize_postcode
 from crm_store.passwords import verify_password
 from crm_store.seed import DEMO_PASSWORDS, seed_database
+from tests.databases import Sessions
 
-Sessions = async_sessionmaker[AsyncSession]
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
 SEED = 7  # as in conftest.py
 

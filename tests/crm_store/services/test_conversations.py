@@ -10,7 +10,6 @@ import asyncio
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_store.errors import AlreadyRated, InvalidValue
 from crm_store.models import Conversation, Feedback
@@ -20,8 +19,7 @@ from crm_store.services.conversations import (
     mark_handoff,
     save_feedback,
 )
-
-Sessions = async_sessionmaker[AsyncSession]
+from tests.databases import Sessions
 
 
 async def test_get_or_create_returns_the_same_conversation(crm: Sessions) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_store.errors import EmailUnavailable, InvalidValue, NotFound
 from crm_store.models import Customer
@@ -16,8 +15,7 @@ from crm_store.services.customers import (
     update_phone,
     verify_identity,
 )
-
-Sessions = async_sessionmaker[AsyncSession]
+from tests.databases import Sessions
 
 
 async def verify(seeded: Sessions, contact: str, fact: str) -> str | None:

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_store.errors import InvalidValue, NotFound
 from crm_store.models import CommunicationRecord, Conversation, Direction
@@ -17,8 +16,8 @@ from crm_store.services.messages import (
     record_agent_message,
     touch_last_message,
 )
+from tests.databases import Sessions
 
-Sessions = async_sessionmaker[AsyncSession]
 T0 = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 
 

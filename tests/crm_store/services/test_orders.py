@@ -7,13 +7,12 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_store.errors import OrderNotCancellable, OrderNotFound
 from crm_store.models import Order, OrderStatus, utcnow
 from crm_store.services.orders import cancel_order, get_order, latest_order, recent_orders
+from tests.databases import Sessions
 
-Sessions = async_sessionmaker[AsyncSession]
 ANNA, BEN, CHLOE = 1, 2, 3
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_store.models import Ticket
 from crm_store.services.orders import cancel_order
 from crm_store.services.tickets import open_ticket, request_return
+from tests.databases import Sessions
 
-Sessions = async_sessionmaker[AsyncSession]
 ANNA, BEN = 1, 2
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_store.models import CommunicationRecord, Conversation, Direction
 from crm_store.services.scoring import (
@@ -16,8 +15,8 @@ from crm_store.services.scoring import (
     save_sentiments,
 )
 from tests.crm_store.services.logged import NOW, add_conversations
+from tests.databases import Sessions
 
-Sessions = async_sessionmaker[AsyncSession]
 GOODBYE = {"utter_goodbye"}
 
 

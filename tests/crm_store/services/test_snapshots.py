@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from crm_store.services.snapshots import (
     conversation_snapshots,
     customer_snapshots,
@@ -12,8 +10,7 @@ from crm_store.services.snapshots import (
     ticket_snapshots,
 )
 from tests.crm_store.services.logged import SIGNALS, add_conversations
-
-Sessions = async_sessionmaker[AsyncSession]
+from tests.databases import Sessions
 
 
 async def test_conversation_snapshots_have_turns_outcome_and_rating(seeded: Sessions) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_store.errors import InvalidValue, NotFound, OrderNotFound, OrderNotReturnable
 from crm_store.models import Conversation, Ticket
@@ -16,8 +15,8 @@ from crm_store.services.tickets import (
     open_tickets,
     request_return,
 )
+from tests.databases import Sessions
 
-Sessions = async_sessionmaker[AsyncSession]
 ANNA, BEN, CHLOE = 1, 2, 3
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from crm_store.models import VerificationFailure, utcnow
 from crm_store.services.verification import (
     CLIENT_LIMIT,
@@ -15,8 +13,8 @@ from crm_store.services.verification import (
     contact_key,
     lock_minutes,
 )
+from tests.databases import Sessions
 
-Sessions = async_sessionmaker[AsyncSession]
 ANNA = "anna.schmidt@example.com"
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_store.models import (
     CommunicationRecord,
@@ -28,8 +27,8 @@ from kefu.workers.conversation_scorer import (
 from nlp import topics
 from nlp.sentiment import SentimentModel
 from nlp.topics import TopicConfig, TopicModel
+from tests.databases import Sessions
 
-Sessions = async_sessionmaker[AsyncSession]
 VOCABULARIES = {
     "delivery": "parcel courier delivery tracking late arrived package",
     "payment": "invoice refund charged payment card twice bank",

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, insert, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crm_store.db import create_engine
 from crm_store.models import CommunicationRecord, Conversation, QuarantinedEvent
@@ -20,8 +20,8 @@ from kefu.workers.tracker_events import (
     reconcile,
     source_key,
 )
+from tests.databases import Sessions
 
-Sessions = async_sessionmaker[AsyncSession]
 T0 = 1_763_800_000.123456
 
 
