@@ -47,6 +47,17 @@ def cancel_answer(text: str, requested: str, entities: Any = (), **slots: Any) -
     )
 
 
+def reason_answer(text: str, intent: str = "inform") -> Tracker:
+    """`text` said when the return form asks why KF-500003 goes back."""
+    return make_tracker(
+        text,
+        intent=intent,
+        form="return_form",
+        requested_slot="return_reason",
+        slots={**verified(), "order_number": "KF-500003"},
+    )
+
+
 async def status_of(crm_db: async_sessionmaker[AsyncSession], number: str) -> str:
     async with crm_db() as session:
         status = await session.scalar(select(Order.status).where(Order.order_number == number))
@@ -174,26 +185,14 @@ async def test_cancel_refused_by_the_service_says_why(
 
 
 async def test_extract_return_reason_takes_the_text_whatever_nlu_made_of_it() -> None:
-    tracker = make_tracker(
-        "it arrived scratched, what is your returns policy anyway",
-        intent="faq",
-        form="return_form",
-        requested_slot="return_reason",
-        slots={**verified(), "order_number": "KF-500003"},
-    )
+    tracker = reason_answer("it arrived scratched, what is your returns policy anyway", "faq")
     outcome = await run_action(ValidateReturnForm(), tracker)
     assert outcome.slots["return_reason"].startswith("it arrived scratched")
     assert outcome.slots["requested_slot"] is None
 
 
 async def test_validate_return_reason_needs_some_words() -> None:
-    tracker = make_tracker(
-        "   ",
-        intent="inform",
-        form="return_form",
-        requested_slot="return_reason",
-        slots={**verified(), "order_number": "KF-500003"},
-    )
+    tracker = reason_answer("   ")
     # Whitespace is no answer: nothing is extracted, and the form asks again.
     outcome = await run_action(ValidateReturnForm(), tracker)
     assert "return_reason" not in outcome.slots
