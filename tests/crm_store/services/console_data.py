@@ -37,8 +37,7 @@ def _record(
     )
 
 
-async def add_console_conversations(session: AsyncSession) -> dict[str, int]:
-    """Three conversations on three days; returns their ids by name."""
+def _conversations() -> tuple[Conversation, Conversation, Conversation]:
     parcel = Conversation(
         sender_id="parcel",
         session_started_at=1.0,
@@ -68,6 +67,12 @@ async def add_console_conversations(session: AsyncSession) -> dict[str, int]:
         started_at=NOW,
         topic="delivery",
     )
+    return parcel, refund, hostile
+
+
+async def add_console_conversations(session: AsyncSession) -> dict[str, int]:
+    """Three conversations on three days; returns their ids by name."""
+    parcel, refund, hostile = _conversations()
     session.add_all([parcel, refund, hostile])
     session.add_all(
         [
