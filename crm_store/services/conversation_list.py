@@ -270,3 +270,17 @@ def _row(
         messages=int(messages or 0),
         preview=(preview or "")[:160],
     )
+
+
+async def count_conversations(session: AsyncSession, filters: ConversationFilters) -> int:
+    dialect = session.get_bind().dialect.name
+    query = select(func.count(Conversation.id)).where(*_conditions(filters, dialect))
+    return int(await session.scalar(query) or 0)
+
+
+async def conversation_ids(
+    session: AsyncSession, filters: ConversationFilters, limit: int
+) -> list[int]:
+    """The first `limit` selected conversations, oldest first (for transcript bundles)."""
+    query = filtered(filters, session.get_bind().dialect.name).order_by(Conversation.id)
+    return list(await session.scalars(query.limit(limit)))
