@@ -29,7 +29,8 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 @dataclass
 class Data:
     url: str
-    ids: dict[str, int]
+    ids: dict[str, int]  # conversations by name
+    users: dict[str, int]
 
 
 @pytest.fixture
@@ -45,11 +46,13 @@ async def data(console_backend: Backend) -> AsyncIterator[Data]:
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
             ids = await add_console_conversations(session)
-            ids["admin"] = (await create_agent(session, ADMIN[0], ADMIN[1], "admin")).id
-            ids["agent"] = (await create_agent(session, AGENT[0], AGENT[1], "agent")).id
+            users = {
+                "admin": (await create_agent(session, ADMIN[0], ADMIN[1], "admin")).id,
+                "agent": (await create_agent(session, AGENT[0], AGENT[1], "agent")).id,
+            }
     finally:
         await engine.dispose()
-    yield Data(url, ids)
+    yield Data(url, ids, users)
     console_backend.drop(url)
 
 

@@ -156,7 +156,7 @@ async def test_next_never_leaves_the_site(client: Client) -> None:
 async def test_a_disabled_account_loses_its_session_at_once(data: Data, admin: Client) -> None:
     async with TestClient(TestServer(create_app(config(data.url)))) as http:
         other = await Client(http).signed_in(AGENT)
-        response = await admin.api("PATCH", f"/api/users/{data.ids['agent']}", {"active": False})
+        response = await admin.api("PATCH", f"/api/users/{data.users['agent']}", {"active": False})
         assert response.status == 200
         response = await other.http.get("/api/conversations")
         assert response.status == 401
