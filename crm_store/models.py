@@ -289,7 +289,14 @@ class Note(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-# Registers the safeguard tables on Base; that module needs Base, so it comes last.
+# Registers the console's and the safeguard tables on Base; they need Base, so they come last.
+from crm_store.console_models import (  # noqa: E402
+    ConversationReview,
+    ConversationTag,
+    CorrectionStatus,
+    IntentCorrection,
+    LoginAttempt,
+)
 from crm_store.safeguard_models import (  # noqa: E402
     ActionReceipt,
     QuarantinedEvent,
@@ -305,10 +312,15 @@ __all__ = [
     "Base",
     "CommunicationRecord",
     "Conversation",
+    "ConversationReview",
     "ConversationStatus",
+    "ConversationTag",
+    "CorrectionStatus",
     "Customer",
     "Direction",
     "Feedback",
+    "IntentCorrection",
+    "LoginAttempt",
     "Note",
     "Order",
     "OrderItem",

@@ -23,7 +23,14 @@ from crm_store.setup import prepare_database
 from kefu.model_cache import TrainedModel, ensure_model
 from kefu.paths import LOG_DIR, REPO_ROOT, VAR_DIR
 from kefu.private_files import SECRET_FILES, private_dir, resolve_secrets
-from kefu.processes import ManagedProcess, StartupError, action_server, port_is_free, rasa_server
+from kefu.processes import (
+    ManagedProcess,
+    StartupError,
+    action_server,
+    console_server,
+    port_is_free,
+    rasa_server,
+)
 from kefu.settings import Secrets, Settings, loads_demo_data
 from kefu.workers.base import Worker
 from kefu.workers.conversation_scorer import ConversationScorer, ensure_nlp_models, load_nlp_models
@@ -40,6 +47,7 @@ MAX_REQUEST_BYTES = 64 * 1024
 class Endpoints:
     rasa_url: str
     action_url: str
+    console_port: int = 8000
 
 
 def say(message: str) -> None:
@@ -73,12 +81,23 @@ def action_side_environment(settings: Settings, secrets: Secrets) -> dict[str, s
     }
 
 
+def console_side_environment(settings: Settings, secrets: Secrets) -> dict[str, str]:
+    """What `python -m console` reads: the CRM, where to listen, its cookie secret."""
+    return {
+        "KEFU_DATABASE_URL": settings.database.url,
+        "KEFU_CONSOLE_HOST": settings.console_host,
+        "KEFU_CONSOLE_SECRET": str(secrets.console_secret),
+        "KEFU_CONSOLE_SECURE_COOKIES": "on" if settings.console_secure_cookies else "off",
+    }
+
+
 def how_to_chat(endpoints: Endpoints) -> str:
     rest_token = (VAR_DIR / SECRET_FILES["rest_token"]).relative_to(REPO_ROOT)
     return f"""
 Kefu is up.
   Rasa server   {endpoints.rasa_url}  (REST channel token in {rest_token})
   action server {endpoints.action_url}  (only the Rasa server may call it)
+  console       http://127.0.0.1:{endpoints.console_port}/  (agents and admins; see below)
   logs          {LOG_DIR.relative_to(REPO_ROOT)}/
 
 Chat in this terminal, like `rasa shell` but through the REST channel (so it is logged):
@@ -88,6 +107,9 @@ Or send one message with curl (the REST channel serves trusted back ends: it nee
   curl -s {endpoints.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
        -H "Authorization: Bearer $(cat {rest_token})" \\
        -d '{{"sender": "demo-1", "message": "Hi, where is my order KF-500002?"}}'
+
+Make the console's first admin (asks for a password):
+  .venv/bin/python -m console create-user NAME --role admin
 
 Demo customers are listed in README.md. Stop everything with Ctrl-C.
 """
@@ -111,6 +133,7 @@ def check_ports(settings: Settings) -> None:
     for label, port, variable in (
         ("Rasa server", settings.rasa_port, "KEFU_RASA_PORT"),
         ("action server", settings.action_port, "KEFU_ACTION_PORT"),
+        ("console", settings.console_port, "KEFU_CONSOLE_PORT"),
     ):
         if not port_is_free(port):
             raise StartupError(
@@ -146,6 +169,7 @@ class System:
         return Endpoints(
             rasa_url=f"http://127.0.0.1:{self.settings.rasa_port}",
             action_url=f"http://127.0.0.1:{self.settings.action_port}",
+            console_port=self.settings.console_port,
         )
 
     def steps(self) -> list[tuple[str, Callable[[], Awaitable[None]]]]:
@@ -155,7 +179,7 @@ class System:
             ("Migrating the CRM and loading demo data (first run only)…", self.prepare_crm),
             ("Checking the Rasa model (trains only when data or config changed)…", self.train),
             ("Loading the NLP models (trained on the CRM on the first run)…", self.load_nlp),
-            ("Starting the action server and the Rasa server…", self.start_servers),
+            ("Starting the action server, the Rasa server and the console…", self.start_servers),
             ("Starting the exchange logger and the conversation scorer…", self.start_workers),
         ]
 
@@ -200,6 +224,11 @@ class System:
                 self.model.path,
                 rasa_side_environment(self.settings, self.secrets),
                 LOG_DIR / "rasa.log",
+            ),
+            console_server(
+                self.settings.console_port,
+                console_side_environment(self.settings, self.secrets),
+                LOG_DIR / "console.log",
             ),
         ]
         for child in self.children:

@@ -19,6 +19,7 @@ SECRET_FILES = {
     "action_server_token": "action-server-token",
     "chat_secret": "chat-secret",
     "rasa_jwt_secret": "rasa-jwt-secret",
+    "console_secret": "console-secret",
 }
 
 

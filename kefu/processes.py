@@ -119,6 +119,20 @@ def action_server(
     )
 
 
+def console_server(
+    port: int, env: Mapping[str, str], log_path: Path, python: str = sys.executable
+) -> ManagedProcess:
+    """The console (app environment): `python -m console`, ready when /health answers."""
+    child_env = {**os.environ, **env, "KEFU_CONSOLE_PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    return ManagedProcess(
+        name="console",
+        command=[python, "-m", "console"],
+        env=child_env,
+        ready_url=f"http://127.0.0.1:{port}/health",
+        log_path=log_path,
+    )
+
+
 def rasa_server(
     port: int,
     model: Path,

@@ -41,6 +41,10 @@ ENV_MAX_MESSAGE_CHARS = "KEFU_MAX_MESSAGE_CHARS"
 ENV_REPLY_TIMEOUT_SECONDS = "KEFU_REPLY_TIMEOUT_SECONDS"
 ENV_CONVERSATION_IDLE_MINUTES = "KEFU_CONVERSATION_IDLE_MINUTES"
 ENV_MODELS_DIR = "KEFU_MODELS_DIR"
+ENV_CONSOLE_HOST = "KEFU_CONSOLE_HOST"
+ENV_CONSOLE_PORT = "KEFU_CONSOLE_PORT"
+ENV_CONSOLE_SECRET = "KEFU_CONSOLE_SECRET"
+ENV_CONSOLE_SECURE_COOKIES = "KEFU_CONSOLE_SECURE_COOKIES"
 
 DEFAULT_TRACKER_DATABASE_URL = f"sqlite:///{VAR_DIR / 'tracker.db'}"
 DEFAULT_RASA_PORT = 5005
@@ -50,6 +54,8 @@ DEFAULT_REPLY_TIMEOUT_SECONDS = 2.8
 DEFAULT_CONVERSATION_IDLE_MINUTES = 30.0
 DEFAULT_MODELS_DIR = REPO_ROOT / "models"
 DEFAULT_REVERIFY_MINUTES = 5.0
+DEFAULT_CONSOLE_HOST = "127.0.0.1"
+DEFAULT_CONSOLE_PORT = 8000
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,8 @@ class Secrets:
     action_server_token: str | None = None
     chat_secret: str | None = None
     rasa_jwt_secret: str | None = None
+    # The console's session cookies are encrypted with a key derived from it.
+    console_secret: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,11 @@ class Settings:
     models_dir: Path = DEFAULT_MODELS_DIR
     # Contact details change only with a proof of identity at most this old.
     reverify_minutes: float = DEFAULT_REVERIFY_MINUTES
+    # The console (python -m console): loopback unless configured; Secure cookies unless off
+    # (off only behind plain HTTP on a trusted network: browsers then drop Secure cookies).
+    console_host: str = DEFAULT_CONSOLE_HOST
+    console_port: int = DEFAULT_CONSOLE_PORT
+    console_secure_cookies: bool = True
 
 
 def _port(value: str) -> int:
@@ -110,11 +123,26 @@ def load_secrets(environ: Mapping[str, str] = os.environ) -> Secrets:
         action_server_token=read_setting(environ, ENV_ACTION_SERVER_TOKEN, None, _secret, expected),
         chat_secret=read_setting(environ, ENV_CHAT_SECRET, None, _secret, expected),
         rasa_jwt_secret=read_setting(environ, ENV_RASA_JWT_SECRET, None, _secret, expected),
+        console_secret=read_setting(environ, ENV_CONSOLE_SECRET, None, _secret, expected),
     )
 
 
 def _minutes(environ: Mapping[str, str], name: str, default: float) -> float:
     return read_setting(environ, name, default, positive_float, "a positive number of minutes")
+
+
+def _console_settings(environ: Mapping[str, str]) -> dict[str, object]:
+    return {
+        "console_host": read_setting(
+            environ, ENV_CONSOLE_HOST, DEFAULT_CONSOLE_HOST, str, "an interface address"
+        ),
+        "console_port": read_setting(
+            environ, ENV_CONSOLE_PORT, DEFAULT_CONSOLE_PORT, _port, "a port"
+        ),
+        "console_secure_cookies": read_setting(
+            environ, ENV_CONSOLE_SECURE_COOKIES, True, _on_off, "on or off"
+        ),
+    }
 
 
 def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
@@ -148,7 +176,13 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         ),
         models_dir=read_setting(environ, ENV_MODELS_DIR, DEFAULT_MODELS_DIR, Path, "a directory"),
         reverify_minutes=_minutes(environ, ENV_REVERIFY_MINUTES, DEFAULT_REVERIFY_MINUTES),
+        **_console_settings(environ),
     )
+    if settings.console_port in (settings.rasa_port, settings.action_port):
+        raise SettingsError(
+            f"{ENV_CONSOLE_PORT} must differ from the Rasa and action server ports "
+            f"(it is {settings.console_port})."
+        )
     if settings.rasa_port == settings.action_port:
         raise SettingsError(
             f"{ENV_RASA_PORT} and {ENV_ACTION_PORT} must differ (both are {settings.rasa_port})."

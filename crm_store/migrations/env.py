@@ -35,10 +35,16 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
+def include_name(name: str | None, type_: str, _parents: Any) -> bool:
+    # SQLite's FTS5 index (migration 0004) is a virtual table and its shadow tables, not a model.
+    return not (type_ == "table" and (name or "").startswith("communication_records_fts"))
+
+
 def _configure(**kwargs: Any) -> None:
     context.configure(
         target_metadata=target_metadata,
         render_item=render_item,
+        include_name=include_name,
         compare_type=True,
         **kwargs,
     )

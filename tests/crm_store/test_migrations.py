@@ -13,6 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.pool import NullPool
 
+from crm_store.console_models import FTS_TABLE
 from crm_store.db import sync_url
 from crm_store.migrate import alembic_config, upgrade
 from crm_store.migrations import schema
@@ -25,16 +26,25 @@ def differences(url: str) -> list[object]:
     engine = create_engine(sync_url(url), poolclass=NullPool)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_name": include_name}
+            )
             return list(compare_metadata(context, Base.metadata))
     finally:
         engine.dispose()
 
 
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    return not (type_ == "table" and (name or "").startswith(FTS_TABLE))
+
+
 def tables(url: str) -> set[str]:
+    """The tables, SQLite's full-text index (a virtual table and its shadow tables) aside."""
     engine = create_engine(sync_url(url), poolclass=NullPool)
     try:
-        return set(inspect(engine).get_table_names())
+        return {
+            name for name in inspect(engine).get_table_names() if include_name(name, "table", None)
+        }
     finally:
         engine.dispose()
 

@@ -1,0 +1,25 @@
+"""What the console needs to run, given by its caller (`python -m console` reads kefu.settings)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+SESSION_COOKIE = "kefu_console"
+
+
+@dataclass(frozen=True)
+class ConsoleConfig:
+    database_url: str
+    # Any string of 16+ characters; the cookie key is derived from it (see cookie_key).
+    secret: str
+    # Off only for plain-HTTP test clients, which do not send Secure cookies back.
+    secure_cookies: bool = True
+    session_max_age_seconds: int = 8 * 3600
+    # How many recent conversations the similar-conversation index holds, and how long it lives.
+    similar_pool: int = 5000
+    similar_max_age_seconds: float = 600.0
+
+    def cookie_key(self) -> bytes:
+        """32 bytes for the encrypted cookie storage (Fernet), whatever the secret's form."""
+        return hashlib.sha256(b"kefu-console-cookie:" + self.secret.encode()).digest()

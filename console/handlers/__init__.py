@@ -1,0 +1,1 @@
+"""Request handlers, one module per job; each reads its input, calls services, renders."""
