@@ -20,7 +20,7 @@ from crm_store.services.tickets import TICKET_CATEGORIES
 
 # Questions a customer may ask in the middle of a form; their text is not an answer, so the
 # extractors leave it alone, the form rejects the turn and the rules answer the question.
-DIGRESSION_INTENTS = frozenset({"faq", "chitchat", "bot_challenge", "what_can_you_do"})
+DIGRESSION_INTENTS = frozenset({"faq", "chitchat", "bot_challenge", "what_can_you_do", "complain"})
 
 # The longest free text kept in a slot; the input guard already refuses much longer messages.
 MAX_FREE_TEXT_CHARS = 2000

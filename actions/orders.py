@@ -140,9 +140,13 @@ class ActionOrderStatus(CustomerSubmitAction):
     refusals = ORDER_NOT_FOUND
 
     action_name = "action_order_status"
+    request_intent = "order_status"
 
     async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
-        named = entities_of_last_request(tracker, "order_status", "order_number")
+        # An order queued by an earlier request comes first (actions/digression.py).
+        queued = tracker.get_slot(slots.QUEUED_ORDER)
+        named = [queued] if queued else []
+        named = named or entities_of_last_request(tracker, "order_status", "order_number")
         number = normalize_order_number(str(named[0])) if named else None
         if number is not None:
             order: OrderView | None = await run_unit_of_work(
@@ -159,6 +163,7 @@ class ActionOrderStatus(CustomerSubmitAction):
 
 class ActionRecentOrders(CustomerSubmitAction):
     action_name = "action_recent_orders"
+    request_intent = "recent_orders"
 
     async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
         return await answer_with(
