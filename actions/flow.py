@@ -265,7 +265,8 @@ class FlowSubmitAction(KefuAction, ABC):
         direct = find_action(step)
         if direct is None:
             return [*events, FollowupAction(step)]
-        tracker.add_slots(events)
+        # The next action must see this flow as over (not aborted, its slots empty).
+        tracker.add_slots(self.reset_events(tracker) + events)
         return events + await direct.act(dispatcher, tracker)
 
     async def aborted(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import replies, slots
+from actions import localized, replies, slots
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     conversation_key,
@@ -124,8 +124,10 @@ class ActionAskConfirmCancel(KefuAction):
                 )
             except (OrderNotFound, CrmUnavailable):
                 order = None  # the question still makes sense with the number alone
+        question = localized.cancel_question(number, localized.language_of(tracker))
         dispatcher.utter_message(
-            text=replies.cancel_question(number, order), buttons=replies.YES_NO_BUTTONS
+            text=question or replies.cancel_question(number, order),
+            buttons=replies.YES_NO_BUTTONS,
         )
         return []
 
@@ -157,7 +159,9 @@ class ActionOrderStatus(CustomerSubmitAction):
         if order is None:
             dispatcher.utter_message(text=replies.recent_orders([]))
         else:
-            dispatcher.utter_message(text=replies.order_status(order))
+            language = localized.language_of(tracker)
+            text = localized.order_status(order, language) or replies.order_status(order)
+            dispatcher.utter_message(text=text)
         return []
 
 
@@ -192,12 +196,15 @@ class ActionCancelOrder(CustomerSubmitAction):
         if tracker.get_slot(slots.CONFIRM_CANCEL) is not True or not number:
             dispatcher.utter_message(response="utter_cancel_kept")
             return []
+        language = localized.language_of(tracker)
         return await answer_with(
             dispatcher,
             lambda session: cancel_order(
                 session, customer_id, str(number), request_key(tracker, self.action_name, number)
             ),
-            replies.order_cancelled,
+            lambda order: (
+                localized.order_cancelled(order, language) or replies.order_cancelled(order)
+            ),
         )
 
 
