@@ -20,7 +20,7 @@ from crm_store.services.tickets import TICKET_CATEGORIES
 
 # Questions a customer may ask in the middle of a form; their text is not an answer, so the
 # extractors leave it alone, the form rejects the turn and the rules answer the question.
-DIGRESSION_INTENTS = frozenset({"faq", "chitchat", "bot_challenge", "what_can_you_do"})
+DIGRESSION_INTENTS = frozenset({"faq", "chitchat", "bot_challenge", "what_can_you_do", "complain"})
 
 # The longest free text kept in a slot; the input guard already refuses much longer messages.
 MAX_FREE_TEXT_CHARS = 2000
@@ -53,6 +53,11 @@ _RATING_WORD_IN_TEXT = re.compile(r"\b(one|two|three|four|five)\b")
 
 _YES = re.compile(r"^(yes|yeah|yep|yup|ja|sure|ok|okay|correct|right|please do|go ahead|do it|y)\b")
 _NO = re.compile(r"^(no|nope|nah|nein|don't|do not|not now|cancel that|n)\b")
+# German words that need a word boundary, and Chinese ones, which have none ("是的", "不要").
+_YES_OTHER = re.compile(
+    r"^(?:(?:genau|gerne|klar|jawohl|richtig|einverstanden)\b|是|好|对|可以|确定|嗯|行)"
+)
+_NO_OTHER = re.compile(r"^(?:(?:nee|lieber nicht|auf keinen fall)\b|不|没有|别|算了)")
 # A whole message made only of "no thanks"-like words ("no, all good"), not "no complaints!".
 _DECLINE = re.compile(
     r"^(?:(?:no|nope|nah|nothing|none|not really|no thanks?|no thank you|no comments?|all good"
@@ -139,9 +144,9 @@ def parse_confirmation(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
-    if _YES.match(text):
+    if _YES.match(text) or _YES_OTHER.match(text):
         return True
-    if _NO.match(text):
+    if _NO.match(text) or _NO_OTHER.match(text):
         return False
     return None
 

@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from actions import replies, slots
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import consecutive_fallbacks
+from actions.feelings import acknowledge, is_upset
 
 # Buttons offered besides "Something else".
 OPTIONS_OFFERED = 2
@@ -37,6 +38,9 @@ class ActionClarify(KefuAction):
     action_name = "action_clarify"
 
     async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
+        if is_upset(tracker):
+            # "Useless", "Waste of time": no request to guess, a feeling to answer.
+            return acknowledge(dispatcher, tracker)
         # Counted from the tracker's own events, so a clear message in between resets it
         # without every other action having to touch the slot.
         misses = max(consecutive_fallbacks(tracker), 1)

@@ -7,26 +7,37 @@ from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from rasa_sdk import FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from actions import slots
+from actions import localized, slots
 from actions.base import Dispatcher, Events, KefuAction, Named
 from actions.conversation import (
     conversation_key,
+    latest_entity_values,
     latest_intent,
     request_key,
     verified_customer_id,
 )
 from actions.crm import Refusals, answer_refusal, run_unit_of_work
+from actions.digression import (
+    FORM_REQUESTS,
+    next_step,
+    pending_events,
+    queued_order_number,
+    requests_in,
+    second_request,
+    switch_request,
+)
 from actions.extraction import (
     confirmation_candidate,
     free_text_answer,
     parse_confirmation,
     requested_slot,
 )
+from actions.feelings import is_upset
 from actions.handoff import perform_handoff
 from crm_store.services.conversations import ConversationKey
 from crm_store.views import TicketView
@@ -35,6 +46,12 @@ from crm_store.views import TicketView
 TicketService = Callable[
     [AsyncSession, int, str, str, ConversationKey | str, str | None], Awaitable[TicketView]
 ]
+
+# Slots answered in the customer's own words: there only a change-of-mind marker switches flows.
+FREE_TEXT_SLOTS = frozenset(
+    {slots.RETURN_REASON, slots.TICKET_DESCRIPTION, slots.NEW_ADDRESS, slots.FEEDBACK_COMMENT}
+)
+_ORDER_REQUESTS = frozenset({"order_status", "cancel_order", "return_order"})
 
 
 def abort_events(tracker: Tracker, ends_on_goodbye: bool = False) -> list[EventType]:
@@ -130,8 +147,47 @@ class FlowFormValidator(Named, FormValidationAction):
         assert self.confirmation_slot is not None
         return validate_confirmation(value, dispatcher, self.confirmation_slot)
 
+    def detour_events(self, dispatcher: Dispatcher, tracker: Tracker) -> list[EventType]:
+        """A second request in the message that starts the form is queued; a change of mind
+        later in the form ends it, and the new request follows (actions/digression.py)."""
+        form = self.form_name()
+        own = FORM_REQUESTS.get(form)
+        asked = requested_slot(tracker)
+        if asked is None:
+            if own is not None and is_upset(tracker):
+                # The request comes with anger: say sorry before the first question.
+                language = localized.language_of(tracker)
+                dispatcher.utter_message(text=localized.text("sorry_short", language))
+            other = second_request(tracker, own)
+            if other is None:
+                return []
+            order = queued_order_number(tracker, own in _ORDER_REQUESTS)
+            language = localized.language_of(tracker)
+            dispatcher.utter_message(
+                text=localized.text(
+                    "request_queued", language, request=localized.request_name(other, language)
+                )
+            )
+            return [SlotSet(k, v) for k, v in pending_events(other, order).items()]
+        switched = switch_request(tracker, form, free_text=asked in FREE_TEXT_SLOTS)
+        if switched is None:
+            return []
+        numbers = latest_entity_values(tracker, "order_number")
+        order = str(numbers[0]) if numbers else None
+        language = localized.language_of(tracker)
+        dispatcher.utter_message(
+            text=localized.text(
+                "request_switched", language, request=localized.request_name(switched, language)
+            )
+        )
+        events = [SlotSet(k, v) for k, v in pending_events(switched, order).items()]
+        return [SlotSet(slots.FLOW_ABORTED, True), *events]
+
     async def run(self, dispatcher: Dispatcher, tracker: Tracker, domain: DomainDict) -> Events:
-        early = abort_events(tracker, self.ends_on_goodbye)
+        detour = self.detour_events(dispatcher, tracker)
+        tracker.add_slots(detour)
+        early = detour if tracker.get_slot(slots.FLOW_ABORTED) else []
+        early = early or abort_events(tracker, self.ends_on_goodbye)
         if not early:
             # Left over from an earlier flow that did not reach its submit action.
             early = [
@@ -144,6 +200,7 @@ class FlowFormValidator(Named, FormValidationAction):
             refused = await self.before_filling(dispatcher, tracker)
             tracker.add_slots(refused)
             early += refused
+            early = detour + early  # a queued request does not end this form
         return early + await super().run(dispatcher, tracker, domain)
 
     async def before_filling(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
@@ -174,6 +231,9 @@ class FlowSubmitAction(KefuAction, ABC):
     """
 
     flow_slots: ClassVar[tuple[str, ...]] = ()
+    # The request this action serves straight from the customer's message (no form before it):
+    # a second request in that message is served after it.
+    request_intent: ClassVar[str | None] = None
     # The CRM's business errors this flow answers instead of failing (the CRM being down is
     # always answered with the technical apology).
     refusals: ClassVar[Refusals] = ()
@@ -192,10 +252,42 @@ class FlowSubmitAction(KefuAction, ABC):
                 if not answer_refusal(dispatcher, error, self.refusals):
                     raise
                 events = []
-        return events + self.reset_events(tracker)
+        return events + self.reset_events(tracker) + await self.pending(dispatcher, tracker)
+
+    async def pending(self, dispatcher: Dispatcher, tracker: Tracker) -> list[EventType]:
+        """The request the customer queued or switched to, now that this flow is over.
+
+        A request that needs only a verified customer is served here, in the same turn (a
+        FollowupAction to it would leave the rules with a state they never saw); one with
+        questions of its own starts its form.
+        """
+        request = tracker.get_slot(slots.PENDING_REQUEST)
+        queued = tracker.get_slot(slots.QUEUED_ORDER)
+        if not request and self.request_intent:
+            request = second_request(tracker, self.request_intent)
+            queued = queued_order_number(tracker, self.request_intent in _ORDER_REQUESTS)
+        if not request:
+            return []
+        verified = verified_customer_id(tracker) is not None
+        switched = str(request) in requests_in(str(tracker.latest_message.get("text") or ""))
+        step = next_step(str(request), verified)
+        if step is None or not (verified or switched):
+            return [SlotSet(slots.PENDING_REQUEST, None)]
+        events: list[EventType] = [
+            SlotSet(slots.PENDING_REQUEST, None),
+            SlotSet(slots.QUEUED_ORDER, queued),
+        ]
+        direct = find_action(step)
+        if direct is None:
+            return [*events, FollowupAction(step)]
+        # The next action must see this flow as over (not aborted, its slots empty).
+        tracker.add_slots(self.reset_events(tracker) + events)
+        return events + await direct.act(dispatcher, tracker)
 
     async def aborted(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
-        if tracker.get_slot(slots.HANDOFF_REQUESTED):
+        if tracker.get_slot(slots.PENDING_REQUEST):
+            pass  # the validator has said that the new request comes now
+        elif tracker.get_slot(slots.HANDOFF_REQUESTED):
             await perform_handoff(dispatcher, tracker)
         elif latest_intent(tracker) == slots.INTENT_STOP:
             dispatcher.utter_message(response="utter_flow_stopped")
@@ -206,7 +298,7 @@ class FlowSubmitAction(KefuAction, ABC):
         return []
 
     def reset_events(self, tracker: Tracker) -> list[EventType]:
-        names = list(self.flow_slots)
+        names = [*self.flow_slots, slots.QUEUED_ORDER]
         if verified_customer_id(tracker) is None:
             names += slots.IDENTIFICATION_SLOTS
         events: list[EventType] = [
@@ -218,6 +310,17 @@ class FlowSubmitAction(KefuAction, ABC):
             if tracker.get_slot(flag)
         ]
         return events
+
+
+def find_action(name: str) -> KefuAction | None:
+    """The concrete Kefu action called `name`, found among the loaded action classes."""
+    stack: list[type] = [KefuAction]
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if vars(cls).get("action_name") == name and not getattr(cls, "__abstractmethods__", None):
+            return cls()
+    return None
 
 
 class CustomerSubmitAction(FlowSubmitAction, ABC):

@@ -8,12 +8,13 @@ from datetime import timedelta
 from typing import Any, ClassVar
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
 from actions.base import Dispatcher, Events
+from actions.carry import carried_values
 from actions.conversation import latest_intent, verified_customer_id
 from actions.crm import CrmUnavailable, run_unit_of_work
 from actions.extraction import answer_text, first_entity, requested_slot
@@ -139,13 +140,49 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
             dispatcher, slots.CONTACT, contact[1] if contact else None, "utter_invalid_contact"
         )
 
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """The turn's answers, then what the customer said earlier in the form (actions/carry.py).
+
+        Only when the form starts or the customer has just been verified: a carried value that
+        failed its check is asked for, not tried again on every turn.
+        """
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        just_verified = any(
+            event.get("name") == slots.IS_VERIFIED and event.get("value") is True
+            for event in events
+        )
+        if tracker.get_slot(slots.FLOW_ABORTED) or verified_customer_id(tracker) is None:
+            return events
+        if not (just_verified or requested_slot(tracker) is None):
+            return events
+        needed = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        for slot, value in carried_values(tracker, needed):
+            validate = getattr(self, f"validate_{slot}", None)
+            if validate is None:
+                continue
+            outcome = await validate(value, dispatcher, tracker, domain)
+            filled = [SlotSet(name, result) for name, result in outcome.items()]
+            tracker.add_slots(filled)
+            events += filled
+            if outcome.get(slot) is None:
+                break  # the validator has said what is wrong; the form asks for it now
+        return events
+
     async def extract_verification_fact(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if verified_customer_id(tracker) is not None and not tracker.get_slot(slots.REVERIFYING):
             return {}
-        if requested_slot(tracker) != slots.VERIFICATION_FACT:
-            return {}
+        requested = requested_slot(tracker)
+        if requested != slots.VERIFICATION_FACT:
+            # "I'm C10003, postcode 80331": both facts in the message that gives the contact.
+            together = requested in (None, slots.CONTACT) and first_entity(
+                tracker, "email", "customer_number", "phone"
+            )
+            postcode = first_entity(tracker, "postcode") if together else None
+            return {} if postcode is None else {slots.VERIFICATION_FACT: str(postcode)}
         value = first_entity(tracker, "postcode", "order_number")
         if value is None:
             value = answer_text(tracker)

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import replies, slots
+from actions import localized, replies, slots
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     entities_of_last_request,
@@ -123,8 +123,10 @@ class ActionAskConfirmCancel(KefuAction):
                 )
             except (OrderNotFound, CrmUnavailable):
                 order = None  # the question still makes sense with the number alone
+        question = localized.cancel_question(number, localized.language_of(tracker))
         dispatcher.utter_message(
-            text=replies.cancel_question(number, order), buttons=replies.YES_NO_BUTTONS
+            text=question or replies.cancel_question(number, order),
+            buttons=replies.YES_NO_BUTTONS,
         )
         return []
 
@@ -139,9 +141,13 @@ class ActionOrderStatus(CustomerSubmitAction):
     refusals = ORDER_NOT_FOUND
 
     action_name = "action_order_status"
+    request_intent = "order_status"
 
     async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
-        named = entities_of_last_request(tracker, "order_status", "order_number")
+        # An order queued by an earlier request comes first (actions/digression.py).
+        queued = tracker.get_slot(slots.QUEUED_ORDER)
+        named = [queued] if queued else []
+        named = named or entities_of_last_request(tracker, "order_status", "order_number")
         number = normalize_order_number(str(named[0])) if named else None
         if number is not None:
             order: OrderView | None = await run_unit_of_work(
@@ -152,12 +158,15 @@ class ActionOrderStatus(CustomerSubmitAction):
         if order is None:
             dispatcher.utter_message(text=replies.recent_orders([]))
         else:
-            dispatcher.utter_message(text=replies.order_status(order))
+            language = localized.language_of(tracker)
+            text = localized.order_status(order, language) or replies.order_status(order)
+            dispatcher.utter_message(text=text)
         return []
 
 
 class ActionRecentOrders(CustomerSubmitAction):
     action_name = "action_recent_orders"
+    request_intent = "recent_orders"
 
     async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
         return await answer_with(
@@ -186,12 +195,15 @@ class ActionCancelOrder(CustomerSubmitAction):
         if tracker.get_slot(slots.CONFIRM_CANCEL) is not True or not number:
             dispatcher.utter_message(response="utter_cancel_kept")
             return []
+        language = localized.language_of(tracker)
         return await answer_with(
             dispatcher,
             lambda session: cancel_order(
                 session, customer_id, str(number), request_key(tracker, self.action_name, number)
             ),
-            replies.order_cancelled,
+            lambda order: (
+                localized.order_cancelled(order, language) or replies.order_cancelled(order)
+            ),
         )
 
 

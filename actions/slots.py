@@ -28,6 +28,12 @@ RATING = "rating"
 FEEDBACK_COMMENT = "feedback_comment"
 FEEDBACK_GIVEN = "feedback_given"
 FALLBACK_COUNT = "fallback_count"
+# A request the customer named that waits for the current flow to end (actions/digression.py),
+# and the order number that goes with it.
+PENDING_REQUEST = "pending_request"
+QUEUED_ORDER = "queued_order"
+# What an upset customer complained about, in their words: the ticket's description.
+COMPLAINT = "complaint"
 
 IDENTIFICATION_SLOTS = (CONTACT, VERIFICATION_FACT)
 

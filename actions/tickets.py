@@ -95,7 +95,12 @@ class ActionAskConfirmTicket(KefuAction):
 
 
 class ActionOpenTicket(CustomerSubmitAction):
-    flow_slots = (slots.TICKET_CATEGORY, slots.TICKET_DESCRIPTION, slots.CONFIRM_TICKET)
+    flow_slots = (
+        slots.TICKET_CATEGORY,
+        slots.TICKET_DESCRIPTION,
+        slots.CONFIRM_TICKET,
+        slots.COMPLAINT,
+    )
     refusals = ((InvalidValue, respond("utter_please_rephrase")),)
 
     action_name = "action_open_ticket"
@@ -123,6 +128,7 @@ class ActionTicketStatus(CustomerSubmitAction):
     refusals = ((NotFound, respond("utter_ticket_not_found")),)
 
     action_name = "action_ticket_status"
+    request_intent = "ticket_status"
 
     async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
         named = entities_of_last_request(tracker, "ticket_status", "ticket_number")

@@ -65,6 +65,10 @@ INITIAL_SLOTS: dict[str, Any] = {
     "feedback_comment": None,
     "feedback_given": False,
     "fallback_count": 0.0,
+    "language": "en",
+    "pending_request": None,
+    "queued_order": None,
+    "complaint": None,
     "requested_slot": None,
 }
 

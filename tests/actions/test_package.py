@@ -31,6 +31,8 @@ EXPECTED_ACTIONS = {
     "action_clarify",
     "action_ask_confirm_cancel",
     "action_ask_confirm_ticket",
+    "action_acknowledge_feelings",
+    "action_value_in_context",
 } | {f"validate_{form}" for form in FORMS}
 
 _REGISTER = """

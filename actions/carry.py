@@ -1,0 +1,166 @@
+"""Facts the customer gave before a form could use them, carried through the identification detour.
+
+"Please cancel my order KF-500005" starts the cancel form of a customer who is not verified yet:
+the form asks for the contact and a proof first, and only then for the order. The order number
+was in the request all along; this module finds it (and the return reason, the new email or
+phone, the ticket number) in the messages of the running form, so the form uses it instead of
+asking again. The facts are read from the tracker's history rather than copied into slots: the
+history is already kept per conversation session, and it cannot go stale when a form ends.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions import slots
+from actions.conversation import is_button_payload
+from actions.extraction import guess_ticket_category
+
+# Which entity carries each slot's value, when it was said before the form asked for it.
+CARRIED_ENTITIES: dict[str, str] = {
+    slots.ORDER_NUMBER: "order_number",
+    slots.TICKET_NUMBER: "ticket_number",
+    slots.NEW_EMAIL: "email",
+    slots.NEW_PHONE: "phone",
+}
+# An email or a phone number said in answer to "who are you?" is the contact, not a new one.
+_CONTACT_ENTITIES = frozenset({"email", "phone"})
+
+# Words that make a clause a reason for sending something back ("it arrived broken").
+_REASON = re.compile(
+    r"\b(?:broken|broke|damaged|defect\w*|faulty|scratch\w*|crack\w*|wrong|too (?:small|big|"
+    r"large|short|long|tight)|doesn'?t fit|does not fit|not fit\w*|not work\w*|doesn'?t work|"
+    r"stopped working|missing|late|changed my mind|don'?t (?:like|want|need)|not as described|"
+    r"poor quality|bad quality|ripped|torn|stain\w*|leak\w*|kaputt|beschädigt|defekt|falsch\w*|"
+    r"zu (?:klein|groß|gross)|passt nicht)",
+    re.IGNORECASE,
+)
+# Chinese has no spaces; these words name a reason wherever they are.
+_REASON_ZH = re.compile(r"坏|破|损|裂|不合适|太大|太小|错|质量|不喜欢|不能用|有问题")
+_CLAUSE_SPLIT = re.compile(r"[,;.!?，。；！？]|\b(?:because|since|as|weil|da)\b", re.IGNORECASE)
+# Order numbers are dropped from a reason: they are the order, not why it goes back.
+_ORDER_NUMBER = re.compile(r"(?<![A-Za-z0-9-])[Kk][Ff][- ]?\d{6}(?!\d)")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One customer message of the running form, and the slot the form had asked for."""
+
+    parse_data: dict[str, Any]
+    asked: str | None
+
+    @property
+    def text(self) -> str:
+        return str(self.parse_data.get("text") or "")
+
+    def entity_values(self, entity: str) -> list[Any]:
+        return [
+            item.get("value")
+            for item in self.parse_data.get("entities") or []
+            if item.get("entity") == entity and item.get("value") not in (None, "")
+        ]
+
+
+def _current_form_events(tracker: Tracker) -> list[dict[str, Any]]:
+    """The session's events from the request that started the active form to now."""
+    form = (tracker.active_loop or {}).get("name")
+    events = list(tracker.events)
+    start = 0
+    activation: int | None = None
+    for index, event in enumerate(events):
+        kind = event.get("event")
+        if kind == "session_started":
+            start, activation = index, None
+        elif kind == "active_loop":
+            if event.get("name") == form and form:
+                if activation is None:
+                    activation = index
+            else:
+                start, activation = index, None
+    if activation is None:
+        # The form's first run: its activation event is not in the tracker yet.
+        activation = len(events)
+    request = next(
+        (i for i in range(activation - 1, start - 1, -1) if events[i].get("event") == "user"),
+        activation,
+    )
+    return events[request:]
+
+
+def form_turns(tracker: Tracker) -> list[Turn]:
+    """The customer's messages since the active form's request, oldest first."""
+    turns: list[Turn] = []
+    asked: str | None = None
+    for event in _current_form_events(tracker):
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == "requested_slot":
+            asked = event.get("value")
+        elif kind == "user":
+            text = str(event.get("text") or "")
+            if not is_button_payload(text):
+                turns.append(Turn(event.get("parse_data") or {"text": text}, asked))
+    # The latest message answers what the form asks now, whatever events follow it.
+    latest = tracker.latest_message or {}
+    if turns and turns[-1].text == str(latest.get("text") or ""):
+        turns[-1] = Turn(turns[-1].parse_data, tracker.get_slot("requested_slot"))
+    return turns
+
+
+def _usable(turn: Turn, entity: str) -> bool:
+    """Whether an entity of this turn may fill a flow slot (it was not an identification answer)."""
+    if turn.asked == slots.VERIFICATION_FACT:
+        return False  # an order number given as proof is not the order to act on
+    return not (turn.asked == slots.CONTACT and entity in _CONTACT_ENTITIES)
+
+
+def reason_in(text: str) -> str | None:
+    """The clauses of `text` that say why an item goes back, or None when none does."""
+    clauses = [c.strip() for c in _CLAUSE_SPLIT.split(text) if c and c.strip()]
+    found = [c for c in clauses if _REASON.search(c) or _REASON_ZH.search(c)]
+    if not found:
+        return None
+    reason = _ORDER_NUMBER.sub("", ", ".join(found)).strip(" ,")
+    return reason or None
+
+
+def carried_value(tracker: Tracker, slot: str) -> Any | None:
+    """The latest value the customer gave for `slot` in the running form, wherever it was asked."""
+    turns = form_turns(tracker)
+    if slot == slots.RETURN_REASON:
+        return next(
+            (
+                reason
+                for turn in reversed(turns)
+                if turn.asked not in slots.IDENTIFICATION_SLOTS and (reason := reason_in(turn.text))
+            ),
+            None,
+        )
+    complaint = tracker.get_slot(slots.COMPLAINT)
+    if complaint and slot == slots.TICKET_DESCRIPTION:
+        return str(complaint)  # the ticket offered to an upset customer (actions/feelings.py)
+    if complaint and slot == slots.TICKET_CATEGORY:
+        return guess_ticket_category(str(complaint)) or "other"
+    entity = CARRIED_ENTITIES.get(slot)
+    if entity is None:
+        return None
+    for turn in reversed(turns):
+        if _usable(turn, entity):
+            values = turn.entity_values(entity)
+            if values:
+                return values[0]
+    # A flow started for a queued request has no messages of its own yet.
+    return tracker.get_slot(slots.QUEUED_ORDER) if slot == slots.ORDER_NUMBER else None
+
+
+def carried_values(tracker: Tracker, needed: list[str]) -> Iterator[tuple[str, Any]]:
+    """(slot, value) for each of the `needed` slots that is still empty and was already said."""
+    for slot in needed:
+        if tracker.get_slot(slot) is None:
+            value = carried_value(tracker, slot)
+            if value is not None:
+                yield slot, value

@@ -1,0 +1,59 @@
+"""A bare value read in context: "KF-500004" right after a status answer is a status question.
+
+Outside any form a lone order number used to get "What would you like me to do with that?".
+When the customer's last request in the session was about an order, the number is taken as the
+same request for another order; anything else still gets the question.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+
+from actions import slots
+from actions.base import Dispatcher, Events, KefuAction
+from actions.conversation import latest_entity_values, verified_customer_id
+from actions.digression import next_step
+from actions.flow import find_action
+
+# Requests a bare order number can continue.
+ORDER_REQUESTS = ("order_status", "cancel_order", "return_order")
+
+
+def last_order_request(tracker: Tracker) -> str | None:
+    """The customer's latest request about an order in this session, the latest message aside."""
+    seen_latest = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "session_started":
+            return None
+        if kind != "user":
+            continue
+        if not seen_latest:
+            seen_latest = True
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent in ORDER_REQUESTS:
+            return str(intent)
+    return None
+
+
+class ActionValueInContext(KefuAction):
+    """Runs for a bare `inform` outside a form (rules.yml)."""
+
+    action_name = "action_value_in_context"
+
+    async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
+        numbers = latest_entity_values(tracker, "order_number")
+        request = last_order_request(tracker) if numbers else None
+        if request is None:
+            dispatcher.utter_message(response="utter_value_without_request")
+            return []
+        verified = verified_customer_id(tracker) is not None
+        step = next_step(request, verified)
+        events: list = [SlotSet(slots.QUEUED_ORDER, str(numbers[0]))]
+        direct = find_action(step) if step else None
+        if direct is None:
+            return [*events, FollowupAction(str(step))]
+        tracker.add_slots(events)
+        return events + await direct.act(dispatcher, tracker)

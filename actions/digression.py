@@ -1,0 +1,157 @@
+"""Customers change their minds and ask for two things at once: switching flows and queued requests.
+
+NLU gives one intent per message, so "change my email ... and also check order KF-500004" loses
+one request, and "actually never mind, what's the status of KF-500004?" inside the return form
+became its reason. Here the requests named in a message are spotted by their wording (English,
+German, Chinese), a change of mind by its markers, and the request not served yet is kept in the
+`pending_request` slot (its order number in `queued_order`) until the current flow is over.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rasa_sdk import Tracker
+
+from actions import slots
+from actions.conversation import latest_entity_values, latest_intent, latest_text
+
+# The requests a customer may name, the wording that names them, in the order they are checked
+# (a cancel or a return mentions an order too, so they come before the status question).
+_REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("update_email", (
+        r"\b(?:change|update|new)\b[^.?!]{0,20}\be-?mail\b", r"e-?mail[- ]?adresse ändern",
+        "改邮箱", "修改邮箱", "更改邮箱",
+    )),
+    ("update_phone", (
+        r"\b(?:change|update|new)\b[^.?!]{0,20}\b(?:phone|mobile)\b", "telefonnummer ändern",
+        "改电话", "修改电话", "更改手机",
+    )),
+    ("update_address", (
+        r"\b(?:change|update|new)\b[^.?!]{0,20}\baddress\b", "adresse ändern", "umgezogen",
+        "改地址", "修改地址",
+    )),
+    ("cancel_order", (r"\bcancel\w*\b(?!\s+(?:that|it|this)\b)", r"\bstornier\w*", "取消")),
+    ("return_order", (
+        r"\bretu?rn\w*\b", r"send (?:it )?back", "zurückschicken", "zurücksenden",
+        "rücksendung", "退货", "退回",
+    )),
+    ("ticket_status", (r"\bticket\b[^.?!]{0,20}\b(?:status|update)", r"\bT-?\d{5}\b")),
+    ("open_ticket", (
+        r"\b(?:open|create|raise|file)\b[^.?!]{0,10}\b(?:ticket|complaint)\b",
+        r"ticket (?:öffnen|eröffnen)", "投诉", "工单",
+    )),
+    ("order_status", (
+        r"\b(?:status|track\w*|where(?:'s| is)|when will)\b", r"\bcheck\b[^.?!]{0,15}\border\b",
+        r"\bwo ist\b", "sendungsverfolgung", "到哪", "物流", "状态", "什么时候到",
+    )),
+    ("human_handoff", (
+        r"\b(?:human|real person|agent|call me|customer care)\b", "mitarbeiter", "人工",
+        "客服人员",
+    )),
+)  # fmt: skip
+_REQUEST_PATTERNS = tuple(
+    (intent, re.compile("|".join(wording), re.IGNORECASE)) for intent, wording in _REQUEST_WORDING
+)
+REQUEST_INTENTS = frozenset(intent for intent, _ in _REQUEST_WORDING) | {"recent_orders"}
+# "and also", "then", ... join two requests; each part is read on its own.
+_JOINERS = re.compile(
+    r"\b(?:and also|and then|and|also|plus|then|after that|und auch|und|außerdem|dann)\b"
+    r"|[;？?。]|还有|另外|然后|并且",
+    re.IGNORECASE,
+)
+# A change of mind: what follows replaces the request the form is working on.
+_CHANGE_OF_MIND = re.compile(
+    r"^\W*(?:actually|never ?mind|forget (?:it|that)|scratch that|wait|no,? (?:instead|rather)|"
+    r"doch nicht|vergiss es|lieber|算了|不用了|等一下)|\binstead\b|\bstattdessen\b|改成",
+    re.IGNORECASE,
+)
+# Where each request goes next: a form, or an action that needs nothing but a verified customer.
+_FORMS = {
+    "order_status": "order_status_form",
+    "recent_orders": "recent_orders_form",
+    "ticket_status": "ticket_status_form",
+    "cancel_order": "cancel_order_form",
+    "return_order": "return_form",
+    "update_email": "update_email_form",
+    "update_phone": "update_phone_form",
+    "update_address": "update_address_form",
+    "open_ticket": "open_ticket_form",
+}
+_DIRECT = {
+    "order_status": "action_order_status",
+    "recent_orders": "action_recent_orders",
+    "ticket_status": "action_ticket_status",
+    "human_handoff": "action_handoff",
+}
+# A form's own request: what a switch or a queued request must differ from.
+FORM_REQUESTS = {form: intent for intent, form in _FORMS.items()}
+
+
+def requests_in(text: str) -> list[str]:
+    """The requests named in `text`, in the order they appear, each once."""
+    found: list[str] = []
+    for part in _JOINERS.split(text):
+        for intent, pattern in _REQUEST_PATTERNS:
+            if part and pattern.search(part):
+                if intent not in found:
+                    found.append(intent)
+                break
+    return found
+
+
+def changes_mind(text: str) -> bool:
+    return bool(_CHANGE_OF_MIND.search(text))
+
+
+def switch_request(tracker: Tracker, form: str, free_text: bool) -> str | None:
+    """The other request the customer switches to inside `form` ("actually, check KF-500004").
+
+    Besides the wording, a change-of-mind marker is needed, or (unless the form asks for free
+    text, where "the status light is broken" is a reason) NLU's own reading of that request.
+    """
+    own = FORM_REQUESTS.get(form)
+    if own is None:
+        return None  # the rating form: a comment may name anything
+    text = latest_text(tracker)
+    named = [r for r in requests_in(text) if r != own]
+    if not named:
+        return None
+    if changes_mind(text) or (not free_text and latest_intent(tracker) in named):
+        return named[-1]
+    return None
+
+
+def second_request(tracker: Tracker, first: str | None) -> str | None:
+    """A request named in the latest message besides `first`, which NLU read in it.
+
+    Only on the customer's own message with that intent: a flow started for a queued request
+    sees the same message again, and must not queue the first request back.
+    """
+    if first is None or latest_intent(tracker) != first:
+        return None
+    others = [r for r in requests_in(latest_text(tracker)) if r != first]
+    return others[0] if others else None
+
+
+def queued_order_number(tracker: Tracker, serving_orders: bool) -> str | None:
+    """The order number of the latest message that belongs to the queued request.
+
+    When the flow being served also works on an order, its number is the first one named and
+    the queued request's the last ("cancel KF-500001 and check KF-500004").
+    """
+    numbers = [str(n) for n in latest_entity_values(tracker, "order_number")]
+    if not numbers or (serving_orders and len(numbers) < 2):
+        return None
+    return numbers[-1]
+
+
+def next_step(request: str, verified: bool) -> str | None:
+    """The action that serves `request`: the direct action once verified, else its form."""
+    if verified and request in _DIRECT:
+        return _DIRECT[request]
+    return _FORMS.get(request) or _DIRECT.get(request)
+
+
+def pending_events(request: str, order_number: str | None) -> dict[str, str | None]:
+    return {slots.PENDING_REQUEST: request, slots.QUEUED_ORDER: order_number}

@@ -1,0 +1,192 @@
+"""Texts the actions compose themselves, in the customer's language (the `language` slot).
+
+The bot's fixed responses are translated in domain.yml by a response condition on the
+`language` slot; the sentences built here are the ones no response covers.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+
+from crm_store.views import OrderView
+
+LANGUAGES = ("en", "de", "zh")
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_SLOT = "language"
+
+# Each request named in English, German and Chinese (in LANGUAGES order).
+_REQUEST_NAMES: dict[str, tuple[str, str, str]] = {
+    "order_status": (
+        "the status of your order",
+        "den Status Ihrer Bestellung",
+        "查询订单状态",
+    ),
+    "recent_orders": (
+        "your recent orders",
+        "Ihre letzten Bestellungen",
+        "查看最近的订单",
+    ),
+    "cancel_order": (
+        "cancelling your order",
+        "die Stornierung Ihrer Bestellung",
+        "取消订单",
+    ),
+    "return_order": (
+        "your return",
+        "Ihre Rücksendung",
+        "退货",
+    ),
+    "update_email": (
+        "changing your email address",
+        "die Änderung Ihrer E-Mail-Adresse",
+        "修改邮箱",
+    ),
+    "update_phone": (
+        "changing your phone number",
+        "die Änderung Ihrer Telefonnummer",
+        "修改电话号码",
+    ),
+    "update_address": (
+        "changing your address",
+        "die Änderung Ihrer Adresse",
+        "修改地址",
+    ),
+    "open_ticket": (
+        "opening a ticket",
+        "ein Support-Ticket",
+        "创建工单",
+    ),
+    "ticket_status": (
+        "your ticket",
+        "Ihr Ticket",
+        "查询工单",
+    ),
+    "human_handoff": (
+        "a colleague from our team",
+        "einen Kollegen aus unserem Team",
+        "人工客服",
+    ),
+}
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "request_queued": {
+        "en": "Sure! I'll do this first, then I'll come back to {request}.",
+        "de": "Gern! Ich erledige zuerst das, danach kümmere ich mich um {request}.",
+        "zh": "好的！我先处理这个，然后再帮您{request}。",
+    },
+    "request_switched": {
+        "en": "No problem, I'll leave that — let's look at {request} instead.",
+        "de": "Kein Problem, das lasse ich — kümmern wir uns stattdessen um {request}.",
+        "zh": "没问题，先不处理那个了——我们来{request}。",
+    },
+    "feelings_acknowledged": {
+        "en": (
+            "I'm really sorry — that's frustrating, and you shouldn't have to write again. "
+            "I can open a ticket for our team with what you've told me, or pass you to a "
+            "colleague right now. Which would you prefer?"
+        ),
+        "de": (
+            "Das tut mir wirklich leid — das ist ärgerlich, und Sie sollten nicht noch einmal "
+            "schreiben müssen. Ich kann mit Ihrer Nachricht ein Ticket für unser Team eröffnen "
+            "oder Sie sofort an einen Kollegen weitergeben. Was ist Ihnen lieber?"
+        ),
+        "zh": (
+            "非常抱歉给您带来不便，您不应该一再来信。我可以把您说的情况建成工单交给我们的团队，"
+            "或者现在就为您转接人工客服。您希望怎么处理？"
+        ),
+    },
+    "sorry_short": {
+        "en": (
+            "I'm sorry about the trouble — let's sort it out right away. (If you'd rather "
+            'talk to a person, just say "human".)'
+        ),
+        "de": (
+            "Das tut mir leid — lassen Sie uns das gleich klären. (Wenn Sie lieber mit "
+            'einem Menschen sprechen möchten, schreiben Sie einfach "Mitarbeiter".)'
+        ),
+        "zh": "很抱歉给您带来麻烦，我们马上处理。（如果您想找人工客服，请直接说“人工”。）",
+    },
+    "which_order_request": {
+        "en": "Thanks! Is {order} about its status, a cancellation or a return?",
+        "de": "Danke! Geht es bei {order} um den Status, eine Stornierung oder eine Rücksendung?",
+        "zh": "谢谢！关于订单 {order}，您是想查询状态、取消订单还是退货？",
+    },
+}
+# The buttons offered with the acknowledgement of an upset customer.
+FEELINGS_BUTTONS: dict[str, list[tuple[str, str]]] = {
+    "en": [("Open a ticket", "/open_ticket"), ("Talk to a person", "/human_handoff")],
+    "de": [("Ticket eröffnen", "/open_ticket"), ("Mit einem Menschen sprechen", "/human_handoff")],
+    "zh": [("创建工单", "/open_ticket"), ("转人工客服", "/human_handoff")],
+}
+
+
+def language_of(tracker: Tracker) -> str:
+    """The language of the conversation as the NLU component last saw it (English by default)."""
+    value = tracker.get_slot(LANGUAGE_SLOT)
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def request_name(request: str, language: str) -> str:
+    names = _REQUEST_NAMES.get(request)
+    if names is None:
+        return request
+    return names[LANGUAGES.index(language)] if language in LANGUAGES else names[0]
+
+
+def text(key: str, language: str, **values: str) -> str:
+    """The text `key` in `language`, its {placeholders} filled."""
+    variants = _TEXTS[key]
+    return (variants.get(language) or variants[DEFAULT_LANGUAGE]).format(**values)
+
+
+def buttons(choices: list[tuple[str, str]]) -> list[dict[str, str]]:
+    return [{"title": title, "payload": payload} for title, payload in choices]
+
+
+# Order statuses as the German and Chinese replies name them.
+_STATUS_NAMES: dict[str, tuple[str, str]] = {
+    "placed": ("eingegangen, wartet auf Zahlung", "已下单，等待付款"),
+    "paid": ("bezahlt, wird für den Versand vorbereitet", "已付款，正在备货"),
+    "shipped": ("versandt", "已发货"),
+    "delivered": ("zugestellt", "已送达"),
+    "cancelled": ("storniert", "已取消"),
+    "returned": ("zurückgeschickt", "已退货"),
+}
+
+
+def order_status(order: OrderView, language: str) -> str | None:
+    """The status of `order` in German or Chinese; None for English (actions/replies.py has it)."""
+    if language not in ("de", "zh"):
+        return None
+    de, zh = _STATUS_NAMES.get(order.status.lower(), (order.status, order.status))
+    placed = order.placed_at.strftime("%d.%m.%Y" if language == "de" else "%Y-%m-%d")
+    if language == "de":
+        line = f"Bestellung {order.order_number} ({order.item_summary}) vom {placed}: Status {de}."
+        if order.status.lower() == "shipped" and order.carrier:
+            line += f" Versand mit {order.carrier}."
+        if order.status.lower() == "shipped" and order.tracking_number:
+            line += f" Sendungsnummer: {order.tracking_number}."
+        return line
+    line = f"订单 {order.order_number}（{order.item_summary}），下单日期 {placed}，状态：{zh}。"
+    if order.status.lower() == "shipped" and order.carrier:
+        line += f"承运商：{order.carrier}。"
+    if order.status.lower() == "shipped" and order.tracking_number:
+        line += f"运单号：{order.tracking_number}。"
+    return line
+
+
+def cancel_question(order_number: str, language: str) -> str | None:
+    return {
+        "de": f"Soll ich die Bestellung {order_number} stornieren?",
+        "zh": f"要取消订单 {order_number} 吗？",
+    }.get(language)
+
+
+def order_cancelled(order: OrderView, language: str) -> str | None:
+    return {
+        "de": (
+            f"Erledigt — die Bestellung {order.order_number} ist storniert. Falls Sie schon "
+            "bezahlt haben, wird das Geld in wenigen Tagen erstattet."
+        ),
+        "zh": f"已完成——订单 {order.order_number} 已取消。如果您已付款，款项将在几天内退回。",
+    }.get(language)

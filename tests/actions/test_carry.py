@@ -1,0 +1,127 @@
+"""What the customer said before identification is used after it (actions/carry.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.events import ActionExecuted, SlotSet
+
+from actions.carry import carried_value, form_turns, reason_in
+from actions.orders import ValidateCancelOrderForm, ValidateOrderStatusForm, ValidateReturnForm
+from actions.profile import ValidateUpdateEmailForm
+from tests.actions.support import make_tracker, run_action, user_event
+
+
+def detour(form: str, request: tuple[str, str, list[tuple[str, Any]]], contact: str) -> list:
+    """The events of a form started by `request`, then its contact question and answer."""
+    text, intent, entities = request
+    return [
+        user_event(text, intent, entities),
+        ActionExecuted(form),
+        {"event": "active_loop", "name": form},
+        SlotSet("requested_slot", "contact"),
+        ActionExecuted("action_listen"),
+        user_event(contact, "inform", [("email", contact)]),
+        SlotSet("contact", contact),
+        SlotSet("requested_slot", "verification_fact"),
+        ActionExecuted(form),
+        ActionExecuted("action_listen"),
+    ]
+
+
+def proof(form: str, history: list, contact: str, postcode: str) -> Any:
+    return make_tracker(
+        postcode,
+        "inform",
+        [("postcode", postcode)],
+        slots={"contact": contact},
+        form=form,
+        requested_slot="verification_fact",
+        history=history,
+    )
+
+
+async def test_the_order_to_cancel_named_before_identification_is_not_asked_again() -> None:
+    history = detour(
+        "cancel_order_form",
+        ("please cancel my order KF-500005", "cancel_order", [("order_number", "KF-500005")]),
+        "ben.okafor@example.com",
+    )
+    tracker = proof("cancel_order_form", history, "ben.okafor@example.com", "20095")
+    outcome = await run_action(ValidateCancelOrderForm(), tracker)
+    assert outcome.slots["is_verified"] is True
+    assert outcome.slots["order_number"] == "KF-500005"
+    assert outcome.slots["requested_slot"] == "confirm_cancel"
+    assert "utter_ask_order_number" not in outcome.responses
+
+
+async def test_a_return_keeps_its_order_and_its_reason_through_identification() -> None:
+    request = (
+        "I want to return KF-500003, it arrived broken",
+        "return_order",
+        [("order_number", "KF-500003")],
+    )
+    history = detour("return_form", request, "anna.schmidt@example.com")
+    tracker = proof("return_form", history, "anna.schmidt@example.com", "10115")
+    outcome = await run_action(ValidateReturnForm(), tracker)
+    assert outcome.slots["order_number"] == "KF-500003"
+    assert outcome.slots["return_reason"] == "it arrived broken"
+    assert outcome.slots["requested_slot"] is None  # nothing left to ask: the return is filed
+
+
+async def test_the_new_email_in_the_request_is_not_taken_for_the_contact_nor_asked_again() -> None:
+    request = (
+        "I need to change my email to ben.new@example.org",
+        "update_email",
+        [("email", "ben.new@example.org")],
+    )
+    history = detour("update_email_form", request, "ben.okafor@example.com")
+    tracker = proof("update_email_form", history, "ben.okafor@example.com", "20095")
+    outcome = await run_action(ValidateUpdateEmailForm(), tracker)
+    assert outcome.slots["is_verified"] is True
+    assert outcome.slots["new_email"] == "ben.new@example.org"
+    assert outcome.slots["requested_slot"] is None
+
+
+async def test_contact_postcode_and_request_in_one_message_need_no_question() -> None:
+    tracker = make_tracker(
+        "I'm C10003, postcode 80331. Can you track order KF-500007 for me?",
+        "order_status",
+        [("customer_number", "C10003"), ("postcode", "80331"), ("order_number", "KF-500007")],
+        form="order_status_form",
+    )
+    outcome = await run_action(ValidateOrderStatusForm(), tracker)
+    assert outcome.slots["is_verified"] is True
+    assert outcome.slots["customer_name"] == "Chloé"
+    assert outcome.slots["requested_slot"] is None
+
+
+def test_an_order_number_given_as_proof_is_not_carried_as_the_order() -> None:
+    history = detour(
+        "cancel_order_form", ("cancel my order", "cancel_order", []), "anna@example.com"
+    )
+    tracker = make_tracker(
+        "KF-500001",
+        "inform",
+        [("order_number", "KF-500001")],
+        form="cancel_order_form",
+        requested_slot="verification_fact",
+        history=history,
+    )
+    assert [turn.asked for turn in form_turns(tracker)] == [None, "contact", "verification_fact"]
+    assert carried_value(tracker, "order_number") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("I want to return KF-500003, it arrived broken", "it arrived broken"),
+        ("return my order because it is too small", "it is too small"),
+        ("Ich will KF-500003 zurückgeben, es kam kaputt an", "es kam kaputt an"),
+        ("我想退掉订单 KF-500003，东西坏了", "东西坏了"),
+        ("I want to return KF-500003", None),
+    ],
+)
+def test_reason_in_finds_why_an_item_goes_back(text: str, reason: str | None) -> None:
+    assert reason_in(text) == reason

@@ -1,0 +1,129 @@
+"""Changing one's mind inside a form, two requests in one message, a bare number in context."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import ActionExecuted
+
+from actions.context import ActionValueInContext
+from actions.digression import changes_mind, requests_in
+from actions.orders import ActionOrderStatus, ActionRequestReturn, ValidateReturnForm
+from actions.profile import ValidateUpdateEmailForm
+from tests.actions.support import make_tracker, run_action, user_event, verified
+
+
+@pytest.mark.parametrize(
+    ("text", "requests"),
+    [
+        (
+            "change my email to ben.new@example.org and also check order KF-500004",
+            ["update_email", "order_status"],
+        ),
+        ("actually never mind, what's the status of KF-500004?", ["order_status"]),
+        ("I want to return KF-500003, it arrived broken", ["return_order"]),
+        ("Hallo, wo ist meine Bestellung KF-500002?", ["order_status"]),
+        ("你好，我的订单 KF-500002 到哪里了？", ["order_status"]),
+        ("cancel KF-500001 and then I need a human", ["cancel_order", "human_handoff"]),
+        ("never mind, cancel that", []),
+        ("the box was damaged and the lamp is scratched", []),
+    ],
+)
+def test_requests_in_names_each_request_once_in_order(text: str, requests: list[str]) -> None:
+    assert requests_in(text) == requests
+
+
+def test_changes_mind_needs_a_marker() -> None:
+    assert changes_mind("actually, check KF-500004 instead")
+    assert changes_mind("算了，帮我查一下物流")
+    assert not changes_mind("it arrived broken")
+
+
+async def test_a_change_of_mind_inside_the_return_form_is_not_taken_as_the_reason() -> None:
+    tracker = make_tracker(
+        "actually never mind, what's the status of KF-500004?",
+        "stop",
+        [("order_number", "KF-500004")],
+        slots={**verified(), "order_number": "KF-500003"},
+        form="return_form",
+        requested_slot="return_reason",
+    )
+    outcome = await run_action(ValidateReturnForm(), tracker)
+    assert outcome.slots["flow_aborted"] is True
+    assert outcome.slots["pending_request"] == "order_status"
+    assert outcome.slots["queued_order"] == "KF-500004"
+    assert "return_reason" not in outcome.slots
+    assert "status of your order" in outcome.texts
+
+
+async def test_a_plain_reason_stays_the_reason() -> None:
+    tracker = make_tracker(
+        "the status light is broken",
+        "order_status",
+        slots={**verified(), "order_number": "KF-500003"},
+        form="return_form",
+        requested_slot="return_reason",
+    )
+    outcome = await run_action(ValidateReturnForm(), tracker)
+    assert outcome.slots["return_reason"] == "the status light is broken"
+    assert not outcome.slots.get("pending_request")
+
+
+async def test_after_the_switch_the_new_request_is_served_in_the_same_turn() -> None:
+    tracker = make_tracker(
+        "actually never mind, what's the status of KF-500002?",
+        "stop",
+        [("order_number", "KF-500002")],
+        slots={
+            **verified(),
+            "flow_aborted": True,
+            "pending_request": "order_status",
+            "queued_order": "KF-500002",
+        },
+    )
+    outcome = await run_action(ActionRequestReturn(), tracker)
+    assert "KF-500002" in outcome.texts and "00340434161234567890" in outcome.texts
+    assert "utter_flow_stopped" not in outcome.responses
+    assert outcome.slots["pending_request"] is None
+
+
+async def test_a_second_request_in_the_first_message_is_queued_and_said_so() -> None:
+    tracker = make_tracker(
+        "change my email to ben.new@example.org and also check order KF-500004",
+        "update_email",
+        [("email", "ben.new@example.org"), ("order_number", "KF-500004")],
+        form="update_email_form",
+    )
+    outcome = await run_action(ValidateUpdateEmailForm(), tracker)
+    assert outcome.slots["pending_request"] == "order_status"
+    assert outcome.slots["queued_order"] == "KF-500004"
+    assert "come back to the status of your order" in outcome.texts
+
+
+async def test_a_direct_status_answer_serves_the_second_request_after_it() -> None:
+    tracker = make_tracker(
+        "where is KF-500002 and also what about KF-500001",
+        "order_status",
+        [("order_number", "KF-500002"), ("order_number", "KF-500001")],
+        slots=verified(),
+    )
+    outcome = await run_action(ActionOrderStatus(), tracker)
+    assert "KF-500002" in outcome.texts
+
+
+async def test_a_bare_order_number_after_a_status_answer_is_a_status_question() -> None:
+    history = [
+        user_event("where is my order KF-500001", "order_status", [("order_number", "KF-500001")]),
+        ActionExecuted("action_order_status"),
+        ActionExecuted("action_listen"),
+    ]
+    tracker = make_tracker(
+        "KF-500002", "inform", [("order_number", "KF-500002")], slots=verified(), history=history
+    )
+    outcome = await run_action(ActionValueInContext(), tracker)
+    assert "00340434161234567890" in outcome.texts  # KF-500002's tracking number
+
+
+async def test_a_bare_order_number_with_no_request_before_it_gets_the_question() -> None:
+    tracker = make_tracker("KF-500002", "inform", [("order_number", "KF-500002")])
+    outcome = await run_action(ActionValueInContext(), tracker)
+    assert outcome.responses == ["utter_value_without_request"]

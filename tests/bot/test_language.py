@@ -1,0 +1,58 @@
+"""The language of each message, and the language-free entities between Chinese characters."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.language import detect, language_free_entities
+from bot.language_detector import LanguageDetector
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("你好，我的订单 KF-500002 到哪里了？", "zh"),
+        ("订单KF-500002到哪了", "zh"),
+        ("Hallo, wo ist meine Bestellung KF-500002?", "de"),
+        ("Ich möchte meine Bestellung stornieren", "de"),
+        ("Die Lampe ist kaputt", "de"),
+        ("Hai not recieved my product", "en"),
+        ("where is my order", "en"),
+        ("Customer care", "en"),
+        ("10115", None),
+        ("anna.schmidt@example.com", None),
+        ("ok", None),
+    ],
+)
+def test_detect(text: str, language: str | None) -> None:
+    assert detect(text) == language
+
+
+def test_language_free_entities_between_chinese_characters() -> None:
+    found = language_free_entities("我的邮箱是anna.schmidt@example.com，邮编10115，订单KF-500002")
+    assert [(f.entity, f.value) for f in found] == [
+        ("email", "anna.schmidt@example.com"),
+        ("postcode", "10115"),
+        ("order_number", "KF-500002"),
+    ]
+
+
+def test_only_glued_leaves_spaced_values_to_the_regex_extractor() -> None:
+    found = language_free_entities("订单 KF-500002 和订单KF-500003", only_glued=True)
+    assert [f.value for f in found] == ["KF-500003"]
+
+
+def test_the_component_adds_the_language_and_the_glued_entities() -> None:
+    messages = [
+        Message(data={"text": "订单KF-500002到哪了"}),
+        Message(data={"text": "Wo ist meine Bestellung?"}),
+        Message(data={"text": "10115"}),
+        Message(data={"text": '/inform{"rating":5}'}),
+    ]
+    LanguageDetector().process(messages)
+    first = {(e["entity"], e["value"]) for e in messages[0].get("entities")}
+    assert first == {("language", "zh"), ("order_number", "KF-500002")}
+    assert [e["value"] for e in messages[1].get("entities")] == ["de"]
+    assert not messages[2].get("entities")
+    assert not messages[3].get("entities")

@@ -1,0 +1,152 @@
+"""Chinese and German customers, and customers who switch language mid-conversation."""
+
+from __future__ import annotations
+
+from tests.conversations.scenarios_en import (
+    ANNA,
+    ANNA_DHL,
+    ANNA_POSTCODE,
+    ASK_CONTACT,
+    BEN,
+    BEN_POSTCODE,
+)
+from tests.conversations.support import Scenario, handed_off, order_is
+
+ZH_ASK_CONTACT = "确认您的身份"
+ZH_ASK_FACT = "邮编"
+DE_ASK_CONTACT = "sicherstellen, dass Sie es sind"
+DE_ASK_FACT = "Postleitzahl"
+
+CHINESE = [
+    Scenario(
+        "zh: where is my order, answered in Chinese",
+        "chinese",
+        [
+            ("你好，我的订单 KF-500002 到哪里了？", [ZH_ASK_CONTACT]),
+            (ANNA, [ZH_ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500002", ANNA_DHL, "已发货"]),
+        ],
+    ),
+    Scenario(
+        "zh: order number glued to Chinese characters",
+        "chinese",
+        [
+            ("订单KF-500007到哪了", [ZH_ASK_CONTACT]),
+            ("C10003", [ZH_ASK_FACT]),
+            ("80331", ["KF-500007", "1Z999AA10123456784"]),
+        ],
+    ),
+    Scenario("zh: greeting", "chinese", [("你好", ["您好", "Kefu"])]),
+    Scenario(
+        "zh: cancel an order",
+        "chinese",
+        [
+            ("请取消订单 {order}", [ZH_ASK_CONTACT]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["要取消订单 {order} 吗"]),
+            ("是的", ["已取消"]),
+        ],
+        needs="paid",
+        check=order_is("cancelled"),
+    ),
+    Scenario("zh: complaint", "chinese", [("服务太差了，浪费时间", ["抱歉", "工单"])]),
+    Scenario("zh: a person", "chinese", [("转人工", ["同事"])], check=handed_off()),
+    Scenario("zh: returns FAQ", "chinese", [("退货期限是多久？", ["30天"])]),
+    Scenario("zh: bot challenge", "chinese", [("你是机器人吗？", ["机器人"])]),
+    Scenario("zh: what can you do", "chinese", [("你能做什么？", ["我可以帮您"])]),
+    Scenario(
+        "zh: a late return is refused",
+        "chinese",
+        [
+            ("我想退掉订单 KF-500004 ，东西坏了", [ZH_ASK_CONTACT]),
+            (BEN, [ZH_ASK_FACT]),
+            (BEN_POSTCODE, ["KF-500004"]),
+        ],
+    ),
+    Scenario("zh: thanks", "chinese", [("谢谢", ["不客气"])]),
+]
+
+GERMAN = [
+    Scenario(
+        "de: where is my order, answered in German",
+        "german",
+        [
+            ("Hallo, wo ist meine Bestellung KF-500002?", [DE_ASK_CONTACT]),
+            (ANNA, [DE_ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500002", "versandt", ANNA_DHL]),
+        ],
+    ),
+    Scenario("de: greeting", "german", [("Guten Tag", ["Hallo, ich bin Kefu"])]),
+    Scenario(
+        "de: cancel an order",
+        "german",
+        [
+            ("Bitte storniere {order}", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Soll ich die Bestellung {order} stornieren"]),
+            ("Ja", ["storniert"]),
+        ],
+        needs="paid",
+        check=order_is("cancelled"),
+    ),
+    Scenario("de: complaint", "german", [("Reine Zeitverschwendung!", ["tut mir wirklich leid"])]),
+    Scenario(
+        "de: a person",
+        "german",
+        [
+            ("Ich möchte mit einem Menschen sprechen", ["Kollegen"]),
+        ],
+        check=handed_off(),
+    ),
+    Scenario("de: payment FAQ", "german", [("Welche Zahlungsarten gibt es?", ["PayPal"])]),
+    Scenario("de: thanks", "german", [("Vielen Dank", ["Gern geschehen"])]),
+    Scenario(
+        "de: stop inside a form",
+        "german",
+        [
+            ("Ich möchte meine Adresse ändern", [DE_ASK_CONTACT]),
+            ("Vergiss es", ["abgebrochen"]),
+        ],
+    ),
+]
+
+SWITCHING = [
+    Scenario(
+        "switch en -> de -> zh",
+        "language switch",
+        [
+            ("hi", ["I'm Kefu"]),
+            ("Hallo, was kannst du?", ["Ich kann Ihnen helfen"]),
+            ("你好", ["您好"]),
+        ],
+    ),
+    Scenario(
+        "switch de -> en",
+        "language switch",
+        [
+            ("Hallo", ["Hallo, ich bin Kefu"]),
+            ("where is my order?", [ASK_CONTACT]),
+        ],
+    ),
+    Scenario(
+        "zh request, language-free answers keep Chinese",
+        "language switch",
+        [
+            ("我的订单到哪里了", [ZH_ASK_CONTACT]),
+            (ANNA, [ZH_ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500001"]),
+        ],
+    ),
+    Scenario(
+        "en identification, then a German question",
+        "language switch",
+        [
+            ("where is my order", [ASK_CONTACT]),
+            (ANNA, ["postcode"]),
+            (ANNA_POSTCODE, ["KF-500001"]),
+            ("Danke! Wo ist meine Bestellung KF-500002?", ["versandt", ANNA_DHL]),
+        ],
+    ),
+]
+
+SCENARIOS = CHINESE + GERMAN + SWITCHING

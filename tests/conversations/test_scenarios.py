@@ -1,0 +1,35 @@
+"""The conversation suite: every scenario through the REST channel of the real servers.
+
+Each scenario gets its own conversation (sender id) and, when it changes records, its own
+customer and order (support.fresh_customer). A failing scenario lists every reply that was not
+as expected, then the CRM check runs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conversations import scenarios_en, scenarios_languages
+from tests.conversations.support import Facts, Scenario, fresh_customer, play
+from tests.integration.support import Databases, Stack
+
+pytestmark = pytest.mark.integration
+
+ALL = scenarios_en.SCENARIOS + scenarios_languages.SCENARIOS
+
+
+def test_the_suite_has_at_least_sixty_scenarios_in_every_category() -> None:
+    categories = {s.category for s in ALL}
+    assert len(ALL) >= 60
+    assert {"carry", "digression", "two requests", "feelings", "chinese", "german"} <= categories
+    assert len({s.name for s in ALL}) == len(ALL)
+
+
+@pytest.mark.parametrize("scenario", ALL, ids=[s.name for s in ALL])
+async def test_scenario(stack: Stack, databases: Databases, scenario: Scenario) -> None:
+    facts = await fresh_customer(databases, scenario.needs) if scenario.needs else Facts()
+    sender = stack.new_sender(scenario.category.replace(" ", "-"))
+    problems = play(stack, sender, scenario, facts)
+    assert not problems, "\n".join(problems)
+    if scenario.check is not None:
+        await scenario.check(databases, facts, sender)
