@@ -97,8 +97,9 @@ class Lsa:
     def fit(self, texts: Sequence[str]) -> Lsa:
         from sklearn.decomposition import TruncatedSVD
 
-        tfidf = tfidf_vectorizer(len(texts))
-        x = tfidf.fit_transform([clean(t, MAX_DOC_CHARS) for t in texts])
+        cleaned = [clean(t, MAX_DOC_CHARS) for t in texts]
+        tfidf = fit_tfidf(cleaned)
+        x = tfidf.transform(cleaned)
         dims = max(1, min(self.dims, x.shape[1] - 1, x.shape[0] - 1))
         self.vectorizer = tfidf
         self.svd = TruncatedSVD(n_components=dims, random_state=self.seed).fit(x)
@@ -122,3 +123,20 @@ def tfidf_vectorizer(n_docs: int) -> Any:
         max_features=50_000,
         dtype=np.float32,
     )
+
+
+def fit_tfidf(texts: Sequence[str]) -> Any:
+    """`tfidf_vectorizer` fitted on `texts`; when pruning leaves no word (a tiny corpus, the
+    same sentence everywhere), a permissive one, and failing that a hashing vectorizer, which
+    needs no vocabulary: a fit never raises on odd text."""
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
+
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    try:
+        return tfidf_vectorizer(len(texts)).fit(texts)
+    except ValueError:
+        pass
+    try:
+        return TfidfVectorizer(sublinear_tf=True, dtype=np.float32).fit(texts)
+    except ValueError:
+        return HashingVectorizer(n_features=2**12, alternate_sign=False).fit(texts)

@@ -16,7 +16,7 @@ import numpy as np
 from tqdm import tqdm
 
 from nlp import metrics, satisfaction, sentiment_model, topics
-from nlp.embeddings import get_embedder, tfidf_vectorizer
+from nlp.embeddings import fit_tfidf, get_embedder
 from nlp.records import Conversation
 from nlp.similarity import SimilarityIndex, choose_weight
 
@@ -30,8 +30,8 @@ def text_of(c: Conversation, speakers: str) -> str:
 def _kmeans_baseline(train: list[str], test: list[str], k: int, seed: int) -> list[int]:
     from sklearn.cluster import KMeans
 
-    vec = tfidf_vectorizer(len(train))
-    x = vec.fit_transform(train)
+    vec = fit_tfidf(train)
+    x = vec.transform(train)
     k = max(1, min(k, x.shape[0]))
     km = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(x)
     return km.predict(vec.transform(test)).tolist()
@@ -74,8 +74,8 @@ def _retrieval(ranked: list[list[str]], truth: list[str]) -> Result:
 
 
 def _cosine_baseline(train: list[str], labels: list[str], test: list[str]) -> list[list[str]]:
-    vec = tfidf_vectorizer(len(train))
-    sims = (vec.fit_transform(train) @ vec.transform(test).T).toarray().T
+    vec = fit_tfidf(train)
+    sims = (vec.transform(train) @ vec.transform(test).T).toarray().T
     return [[labels[i] for i in np.argsort(-row, kind="stable")[:10]] for row in sims]
 
 
@@ -140,8 +140,8 @@ def _ridge_baseline(train: list[str], y: list[float], test: list[str]) -> list[f
 
     if len(train) < 2 or len(set(y)) < 2:
         return [float(np.mean(y)) if y else 0.0] * len(test)
-    vec = tfidf_vectorizer(len(train))
-    model = Ridge(alpha=1.0).fit(vec.fit_transform(train), y)
+    vec = fit_tfidf(train)
+    model = Ridge(alpha=1.0).fit(vec.transform(train), y)
     return model.predict(vec.transform(test)).tolist()
 
 

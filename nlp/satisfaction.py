@@ -26,9 +26,10 @@ from typing import Any
 import numpy as np
 
 from nlp import artefacts
-from nlp.embeddings import Embedder, get_embedder, tfidf_vectorizer
+from nlp import satisfaction_views as views_
+from nlp.embeddings import Embedder, get_embedder
 from nlp.records import Conversation
-from nlp.satisfaction_features import FEATURES, conversation_features, matrix, recent_customer_text
+from nlp.satisfaction_features import FEATURES, conversation_features
 from nlp.sentiment import SentimentModel
 
 NAME = "satisfaction"
@@ -36,7 +37,6 @@ NAME = "satisfaction"
 MIN_CSAT_RECORDS = 200
 # Below this many labels (or with one value only) the model is the prior: the labels' mean.
 MIN_EXAMPLES = 20
-ALPHAS = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
 FOLDS = 5
 
 __all__ = ["FEATURES", "SatisfactionModel", "SatisfactionScore", "conversation_features"]
@@ -106,55 +106,6 @@ def heuristic_probability(f: dict[str, float]) -> float:
 
 
 @dataclass
-class Views:
-    """One matrix per view of the conversations, in the order the blocks read them."""
-
-    features: np.ndarray
-    texts: list[str]
-    embedding: np.ndarray | None
-    recent: np.ndarray | None
-    rows: list[dict[str, float]]
-
-
-def views(
-    convs: Sequence[Conversation], sentiment: SentimentModel | None, embedder: Embedder
-) -> Views:
-    rows = [conversation_features(c, sentiment) for c in convs]
-    texts = [c.customer_text() for c in convs]
-    return Views(
-        matrix(rows),
-        texts,
-        embedder.encode(texts),
-        embedder.encode([recent_customer_text(c) for c in convs]),
-        rows,
-    )
-
-
-def _block(name: str) -> Any:
-    """A fresh ridge for one view; alpha is chosen by efficient leave-one-out (RidgeCV)."""
-    from sklearn.linear_model import RidgeCV
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    if name == "features":
-        return make_pipeline(StandardScaler(), RidgeCV(alphas=ALPHAS))
-    return RidgeCV(alphas=ALPHAS)
-
-
-def _inputs(v: Views, name: str, tfidf: Any) -> Any:
-    if name == "features":
-        return v.features
-    if name == "text":
-        return tfidf.transform(v.texts)
-    return v.embedding if name == "embedding" else v.recent
-
-
-def _block_names(v: Views) -> list[str]:
-    names = ["features", "text"]
-    return names + (["embedding", "recent"] if v.embedding is not None else [])
-
-
-@dataclass
 class SatisfactionModel:
     """Fitted blocks and stack (or only a prior); `score()` is what the scorer calls."""
 
@@ -163,7 +114,7 @@ class SatisfactionModel:
     intercept: float
     scale: Scale
     source: str  # "csat" (our own feedback), "star" (bootstrapped) or what an evaluation names
-    tfidf: Any = None
+    fitted: views_.Fitted | None = None
     prior: float | None = None
     metrics: dict[str, Any] = field(default_factory=dict)
     sentiment: SentimentModel | None = None
@@ -176,7 +127,7 @@ class SatisfactionModel:
     def _embedder(self) -> Embedder:
         return self.embedder or get_embedder()
 
-    def predict_views(self, v: Views) -> np.ndarray:
+    def predict_views(self, v: views_.Views) -> np.ndarray:
         """Predicted ratings on the labels' scale for prepared views."""
         n = len(v.texts)
         if self.prior is not None:
@@ -187,17 +138,17 @@ class SatisfactionModel:
                 "available now (install the weights or retrain)"
             )
         preds = np.column_stack(
-            [self.blocks[b].predict(_inputs(v, b, self.tfidf)) for b in self.blocks]
+            [self.blocks[b].predict(views_.inputs(v, b, self.fitted)) for b in self.blocks]
         )
         return preds @ np.asarray(self.stack) + self.intercept
 
     def predict(self, convs: Sequence[Conversation]) -> np.ndarray:
         embedder = self._embedder() if self.uses_embeddings else Embedder(None)
-        return self.predict_views(views(convs, self.sentiment, embedder))
+        return self.predict_views(views_.views(convs, self.sentiment, embedder))
 
     def scores(self, convs: Sequence[Conversation]) -> list[SatisfactionScore]:
         embedder = self._embedder() if self.uses_embeddings else Embedder(None)
-        v = views(convs, self.sentiment, embedder)
+        v = views_.views(convs, self.sentiment, embedder)
         return [
             _to_score(self.scale.to_csat(float(p)), self.source, row, float(p))
             for p, row in zip(self.predict_views(v), v.rows, strict=True)
@@ -210,7 +161,7 @@ class SatisfactionModel:
         import joblib
 
         with artefacts.new_version(models_dir, NAME, data_digest) as path:
-            joblib.dump({"blocks": self.blocks, "tfidf": self.tfidf}, path / "blocks.joblib")
+            joblib.dump({"blocks": self.blocks, "fitted": self.fitted}, path / "blocks.joblib")
             params = {
                 "stack": self.stack,
                 "intercept": self.intercept,
@@ -253,7 +204,7 @@ class SatisfactionModel:
             p["intercept"],
             Scale(*p["scale"]),
             art.manifest["config"]["source"],
-            saved["tfidf"],
+            saved["fitted"],
             p["prior"],
             art.manifest["metrics"],
             sentiment,
@@ -273,35 +224,24 @@ def score_conversation(
     return _to_score(1.0 + 4.0 * p, "heuristic", f, p)
 
 
-def _fit_blocks(v: Views, y: np.ndarray, seed: int) -> tuple[dict[str, Any], Any, np.ndarray]:
+def _fit_blocks(
+    v: views_.Views, y: np.ndarray, seed: int
+) -> tuple[dict[str, Any], views_.Fitted, np.ndarray]:
     """Each view's ridge on all data, and its out-of-fold predictions for the stack."""
     from sklearn.model_selection import KFold
 
-    names = _block_names(v)
+    fitted = views_.Fitted.fit(v, with_turns=True)
+    names = views_.block_names(v, fitted.turn_rater is not None)
     oof = np.zeros((len(y), len(names)))
     folds = KFold(n_splits=min(FOLDS, len(y)), shuffle=True, random_state=seed)
     for train_idx, test_idx in folds.split(y):
-        tfidf = tfidf_vectorizer(len(train_idx)).fit([v.texts[i] for i in train_idx])
-        part = Views(
-            v.features[train_idx],
-            [v.texts[i] for i in train_idx],
-            None if v.embedding is None else v.embedding[train_idx],
-            None if v.recent is None else v.recent[train_idx],
-            [],
-        )
-        rest = Views(
-            v.features[test_idx],
-            [v.texts[i] for i in test_idx],
-            None if v.embedding is None else v.embedding[test_idx],
-            None if v.recent is None else v.recent[test_idx],
-            [],
-        )
+        part, rest = v.take(train_idx), v.take(test_idx)
+        fold = views_.Fitted.fit(part, with_turns="turns" in names)
         for j, name in enumerate(names):
-            block = _block(name).fit(_inputs(part, name, tfidf), y[train_idx])
-            oof[test_idx, j] = block.predict(_inputs(rest, name, tfidf))
-    tfidf = tfidf_vectorizer(len(y)).fit(v.texts)
-    blocks = {name: _block(name).fit(_inputs(v, name, tfidf), y) for name in names}
-    return blocks, tfidf, oof
+            fit = views_.block(name).fit(views_.inputs(part, name, fold), y[train_idx])
+            oof[test_idx, j] = fit.predict(views_.inputs(rest, name, fold))
+    blocks = {name: views_.block(name).fit(views_.inputs(v, name, fitted), y) for name in names}
+    return blocks, fitted, oof
 
 
 def _prior(y: np.ndarray, source: str, reason: str) -> SatisfactionModel:
@@ -333,8 +273,8 @@ def train(
     if len(set(y.tolist())) < 2:
         return _prior(y, source, f"every label is {y[0]:g}: nothing to tell apart")
     embedder = embedder or get_embedder()
-    v = views([c for c, _ in pairs], sentiment, embedder)
-    blocks, tfidf, oof = _fit_blocks(v, y, seed)
+    v = views_.views([c for c, _ in pairs], sentiment, embedder)
+    blocks, fitted, oof = _fit_blocks(v, y, seed)
     # Non-negative weights on centred predictions: a block that does not help gets 0.
     means = oof.mean(axis=0)
     weights, _ = nnls(oof - means, y - y.mean())
@@ -364,7 +304,7 @@ def train(
         intercept,
         Scale.of(y.tolist()),
         source,
-        tfidf,
+        fitted,
         None,
         metrics,
         sentiment,

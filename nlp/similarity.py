@@ -200,6 +200,8 @@ class SimilarityIndex:
         if not content_tokens(clean(text, MAX_DOC_CHARS)):
             return []  # nothing to go on: better no answer than the embedding of noise
         tfidf, dense = self.score_parts(text)
+        if not tfidf.any():
+            return []  # not one word in common with any document: the embedding alone guesses
         w = self.embedding_weight
         scores = tfidf if dense is None else w * dense + (1 - w) * tfidf
         want = min(len(scores), k + 2)
