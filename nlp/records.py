@@ -28,12 +28,14 @@ OUTCOMES = ("resolved", "handoff", "abandoned", "unknown")
 
 @dataclass(frozen=True)
 class Turn:
-    """One message: who said it, the text, and the bot's NLU reading of it if any."""
+    """One message: who said it, the text, the bot's NLU reading of it if any, and the
+    customer's rating of the exchange where a data set has one (training only, never scored)."""
 
     speaker: str
     text: str
     intent: str | None = None
     confidence: float | None = None
+    rating: float | None = None
 
 
 @dataclass
@@ -129,12 +131,14 @@ def conversation_from_dict(d: dict[str, Any]) -> Conversation:
     for t in d.get("turns") or []:
         speaker = t.get("speaker", "customer")
         conf = t.get("confidence")
+        rating = t.get("rating")
         turns.append(
             Turn(
                 speaker=speaker if speaker in SPEAKERS else "customer",
                 text=t.get("text") if isinstance(t.get("text"), str) else "",
                 intent=t.get("intent"),
                 confidence=float(conf) if isinstance(conf, int | float) else None,
+                rating=float(rating) if isinstance(rating, int | float) else None,
             )
         )
     outcome = d.get("outcome") or "unknown"

@@ -1,15 +1,22 @@
-"""Predicted satisfaction (CSAT 1-5) of a conversation from sentiment trend, fallbacks, repeats,
-handoff and outcome: a calibrated scikit-learn classifier of P(rating >= 4).
+"""Predicted satisfaction of a conversation: a graded ridge regression on whatever ratings exist.
 
-Trained on the project's own CSAT feedback when there is enough of it, otherwise bootstrapped
-from STAR's task-success answers. The estimator is stored with joblib (a pickle), which is only
-ever loaded from our own models directory (see nlp.artefacts).
+The model learns the rating itself — 1-5 CSAT, means of several ratings, or two classes as
+0/1 — with no cut: real ratings cluster at 3-4, and a "rating >= 4" class is then nearly empty.
+Four ridge regressions each read one view of the conversation (the hand-made signals of
+`satisfaction_features`, TF-IDF of the customer's words, MiniLM embeddings of the whole
+customer text and of its last turns); a non-negative linear stack, fitted on their
+out-of-fold predictions, combines them. With fewer than MIN_EXAMPLES labels, or one value only,
+the model is the prior (the labels' mean) and its manifest says so.
+
+Trained on the project's own CSAT when there is enough of it, otherwise bootstrapped from
+STAR's task-success answers. Estimators are stored with joblib (a pickle), only ever loaded
+from our own models directory (see nlp.artefacts).
 """
 
 from __future__ import annotations
 
+import json
 import math
-import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,119 +26,63 @@ from typing import Any
 import numpy as np
 
 from nlp import artefacts
-from nlp.metrics import roc_auc
+from nlp import satisfaction_views as views_
+from nlp.embeddings import Embedder, get_embedder
 from nlp.records import Conversation
+from nlp.satisfaction_features import FEATURES, conversation_features
 from nlp.sentiment import SentimentModel
-from nlp.text import clean, content_tokens
 
 NAME = "satisfaction"
 # Enough rated conversations to learn from our own customers rather than from STAR.
 MIN_CSAT_RECORDS = 200
-FALLBACK_INTENTS = frozenset(
-    {"nlu_fallback", "out_of_scope", "action_default_fallback", "utter_default", "fallback"}
-)
-LOW_CONFIDENCE = 0.5
-_FAIL = re.compile(
-    r"\b(sorry|unfortunately|unable|cannot|can't|couldn't|unavailable|not available|failed|"
-    r"not possible|no longer|didn't work|error)\b|(unavailable|fail|error)",
-    re.IGNORECASE,
-)
-_SUCCESS = re.compile(
-    r"\b(success\w*|booked|confirmed|reserved|done|completed|resolved|submitted|scheduled|"
-    r"refunded|shipped)\b|(success|succeeded|confirm)",
-    re.IGNORECASE,
-)
-FEATURES = (
-    "customer_turns",
-    "turns",
-    "sent_mean",
-    "sent_min",
-    "sent_last",
-    "sent_slope",
-    "neg_share",
-    "fallbacks",
-    "repeats",
-    "handoff",
-    "outcome_resolved",
-    "outcome_handoff",
-    "outcome_abandoned",
-    "low_confidence",
-    "bot_failure_cues",
-    "bot_success_cues",
-)
+# Below this many labels (or with one value only) the model is the prior: the labels' mean.
+MIN_EXAMPLES = 20
+FOLDS = 5
+
+__all__ = ["FEATURES", "SatisfactionModel", "SatisfactionScore", "conversation_features"]
 
 
 @dataclass(frozen=True)
 class SatisfactionScore:
-    """csat: predicted rating 1-5; expected: 1 + 4 * P(rating >= 4); source: which model."""
+    """rating: on the labels' own scale; expected: the same mapped onto CSAT 1-5; csat: rounded.
+
+    p_satisfied is the position on that scale, (expected - 1) / 4, in [0, 1].
+    """
 
     csat: int
     expected: float
     p_satisfied: float
     source: str
     features: dict[str, float]
+    rating: float = 0.0
 
 
-def _repeats(texts: list[str]) -> int:
-    """Customer turns that mostly repeat an earlier one (Jaccard >= 0.6 of content words)."""
-    seen: list[set[str]] = []
-    n = 0
-    for t in texts:
-        words = set(content_tokens(clean(t)))
-        if words and any(len(words & s) / len(words | s) >= 0.6 for s in seen):
-            n += 1
-        if words:
-            seen.append(words)
-    return n
+@dataclass(frozen=True)
+class Scale:
+    """The labels' range, so a prediction on any scale reads as CSAT 1-5."""
+
+    low: float = 1.0
+    high: float = 5.0
+
+    @classmethod
+    def of(cls, y: Sequence[float]) -> Scale:
+        lo, hi = float(min(y)), float(max(y))
+        if lo >= 1.0 and hi <= 5.0 and hi - lo > 1.0:
+            return cls(1.0, 5.0)
+        return cls(lo, hi) if hi > lo else cls(lo - 1.0, lo + 1.0)
+
+    def to_csat(self, value: float) -> float:
+        v = min(max(value, self.low), self.high)
+        return 1.0 + 4.0 * (v - self.low) / (self.high - self.low)
 
 
-def _slope(values: list[float]) -> float:
-    if len(values) < 2:
-        return 0.0
-    x = np.arange(len(values), dtype=float)
-    return float(np.polyfit(x, np.asarray(values), 1)[0])
-
-
-def conversation_features(
-    conv: Conversation, sentiment: SentimentModel | None = None
-) -> dict[str, float]:
-    """The model's inputs for one conversation (works for an empty conversation too)."""
-    model = sentiment or SentimentModel()
-    cust = [t for t in conv.turns if t.speaker == "customer"]
-    bots = [t for t in conv.turns if t.speaker != "customer"]
-    sents = [model.score(t.text) for t in cust] or [0.0]
-    if conv.fallbacks is not None:
-        fallbacks = int(conv.fallbacks)
-    else:
-        fallbacks = sum(1 for t in bots if (t.intent or "").lower() in FALLBACK_INTENTS)
-    low_conf = sum(1 for t in cust if t.confidence is not None and t.confidence < LOW_CONFIDENCE)
-    n_bots = max(len(bots), 1)
-
-    def cue_share(rx: re.Pattern[str]) -> float:
-        return sum(1 for t in bots if rx.search(f"{t.text[:2000]} {t.intent or ''}")) / n_bots
-
-    return {
-        "customer_turns": float(len(cust)),
-        "turns": float(len(conv.turns)),
-        "sent_mean": float(np.mean(sents)),
-        "sent_min": float(min(sents)),
-        "sent_last": float(sents[-1]),
-        "sent_slope": _slope(sents),
-        "neg_share": sum(1 for s in sents if s < -0.2) / len(sents),
-        "fallbacks": float(fallbacks),
-        "repeats": float(_repeats([t.text for t in cust])),
-        "handoff": float(conv.handoff or conv.outcome == "handoff"),
-        "outcome_resolved": float(conv.outcome == "resolved"),
-        "outcome_handoff": float(conv.outcome == "handoff"),
-        "outcome_abandoned": float(conv.outcome == "abandoned"),
-        "low_confidence": float(low_conf),
-        "bot_failure_cues": cue_share(_FAIL),
-        "bot_success_cues": cue_share(_SUCCESS),
-    }
-
-
-def _matrix(rows: Sequence[dict[str, float]]) -> np.ndarray:
-    return np.array([[r[f] for f in FEATURES] for r in rows], dtype=float)
+def _to_score(
+    expected: float, source: str, f: dict[str, float], rating: float
+) -> SatisfactionScore:
+    expected = float(min(max(expected, 1.0), 5.0))
+    return SatisfactionScore(
+        int(min(5, max(1, round(expected)))), expected, (expected - 1.0) / 4.0, source, f, rating
+    )
 
 
 def heuristic_probability(f: dict[str, float]) -> float:
@@ -139,59 +90,94 @@ def heuristic_probability(f: dict[str, float]) -> float:
     z = (
         0.5
         + 2.0 * f["sent_mean"]
-        + 1.0 * f["sent_last"]
+        + 1.0 * f["sent_recent"]
         - 0.6 * f["fallbacks"]
+        - 0.3 * f["clarifications"]
         - 0.5 * f["repeats"]
         - 1.0 * f["handoff"]
+        - 0.5 * f["handoff_requests"]
         + 0.8 * f["outcome_resolved"]
         - 1.2 * f["outcome_abandoned"]
         - 1.0 * f["bot_failure_cues"]
         + 1.0 * f["bot_success_cues"]
+        + 0.5 * f["end_thanks"]
     )
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def _to_score(p: float, source: str, f: dict[str, float]) -> SatisfactionScore:
-    p = float(min(max(p, 0.0), 1.0))
-    expected = 1.0 + 4.0 * p
-    return SatisfactionScore(int(min(5, max(1, round(expected)))), expected, p, source, f)
-
-
-def _estimator(kind: str, seed: int) -> Any:
-    from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    if kind == "logreg":
-        base: Any = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
-    else:
-        base = HistGradientBoostingClassifier(
-            max_iter=150, learning_rate=0.05, max_leaf_nodes=15, l2_regularization=1.0,
-            random_state=seed,
-        )  # fmt: skip
-    return CalibratedClassifierCV(base, method="sigmoid", cv=3)
-
-
 @dataclass
 class SatisfactionModel:
-    estimator: Any
-    source: str  # "csat" (our own feedback) or "star" (bootstrapped)
+    """Fitted blocks and stack (or only a prior); `score()` is what the scorer calls."""
+
+    blocks: dict[str, Any]
+    stack: list[float]
+    intercept: float
+    scale: Scale
+    source: str  # "csat" (our own feedback), "star" (bootstrapped) or what an evaluation names
+    fitted: views_.Fitted | None = None
+    prior: float | None = None
     metrics: dict[str, Any] = field(default_factory=dict)
     sentiment: SentimentModel | None = None
+    embedder: Embedder | None = None
+
+    @property
+    def uses_embeddings(self) -> bool:
+        return "embedding" in self.blocks
+
+    def _embedder(self) -> Embedder:
+        return self.embedder or get_embedder()
+
+    def predict_views(self, v: views_.Views) -> np.ndarray:
+        """Predicted ratings on the labels' scale for prepared views."""
+        n = len(v.texts)
+        if self.prior is not None:
+            return np.full(n, self.prior)
+        if self.uses_embeddings and v.embedding is None:
+            raise artefacts.ModelVersionError(
+                "this satisfaction model was trained with sentence embeddings, which are not "
+                "available now (install the weights or retrain)"
+            )
+        preds = np.column_stack(
+            [self.blocks[b].predict(views_.inputs(v, b, self.fitted)) for b in self.blocks]
+        )
+        return preds @ np.asarray(self.stack) + self.intercept
+
+    def predict(self, convs: Sequence[Conversation]) -> np.ndarray:
+        embedder = self._embedder() if self.uses_embeddings else Embedder(None)
+        return self.predict_views(views_.views(convs, self.sentiment, embedder))
+
+    def scores(self, convs: Sequence[Conversation]) -> list[SatisfactionScore]:
+        embedder = self._embedder() if self.uses_embeddings else Embedder(None)
+        v = views_.views(convs, self.sentiment, embedder)
+        return [
+            _to_score(self.scale.to_csat(float(p)), self.source, row, float(p))
+            for p, row in zip(self.predict_views(v), v.rows, strict=True)
+        ]
 
     def score(self, conv: Conversation) -> SatisfactionScore:
-        f = conversation_features(conv, self.sentiment)
-        p = float(self.estimator.predict_proba(_matrix([f]))[0, 1])
-        return _to_score(p, self.source, f)
+        return self.scores([conv])[0]
 
     def save(self, models_dir: str | Path, data_digest: str, config: dict[str, Any]) -> Path:
         import joblib
 
         with artefacts.new_version(models_dir, NAME, data_digest) as path:
-            joblib.dump(self.estimator, path / "estimator.joblib")
-            cfg = {**config, "features": list(FEATURES), "source": self.source}
+            joblib.dump({"blocks": self.blocks, "fitted": self.fitted}, path / "blocks.joblib")
+            params = {
+                "stack": self.stack,
+                "intercept": self.intercept,
+                "prior": self.prior,
+                "scale": [self.scale.low, self.scale.high],
+            }
+            (path / "params.json").write_text(json.dumps(params))
+            cfg = {
+                **config,
+                "features": list(FEATURES),
+                "source": self.source,
+                "blocks": list(self.blocks),
+                "encoder": self._embedder().name if self.uses_embeddings else "none",
+            }
+            if self.prior is not None:
+                cfg["fallback"] = self.metrics.get("fallback", "prior")
             artefacts.write_manifest(path, NAME, data_digest, cfg, self.metrics)
         return path
 
@@ -210,8 +196,19 @@ class SatisfactionModel:
             raise artefacts.ModelVersionError(
                 f"{art.path}: trained on other features than this code computes; retrain it"
             )
-        est = joblib.load(art.file("estimator.joblib"))
-        return cls(est, art.manifest["config"]["source"], art.manifest["metrics"], sentiment)
+        saved = joblib.load(art.file("blocks.joblib"))
+        p = json.loads(art.file("params.json").read_text())
+        return cls(
+            saved["blocks"],
+            p["stack"],
+            p["intercept"],
+            Scale(*p["scale"]),
+            art.manifest["config"]["source"],
+            saved["fitted"],
+            p["prior"],
+            art.manifest["metrics"],
+            sentiment,
+        )
 
 
 def score_conversation(
@@ -223,55 +220,105 @@ def score_conversation(
     if model is not None:
         return model.score(conv)
     f = conversation_features(conv, sentiment)
-    return _to_score(heuristic_probability(f), "heuristic", f)
+    p = heuristic_probability(f)
+    return _to_score(1.0 + 4.0 * p, "heuristic", f, p)
+
+
+def _fit_blocks(
+    v: views_.Views, y: np.ndarray, seed: int
+) -> tuple[dict[str, Any], views_.Fitted, np.ndarray]:
+    """Each view's ridge on all data, and its out-of-fold predictions for the stack."""
+    from sklearn.model_selection import KFold
+
+    fitted = views_.Fitted.fit(v, with_turns=True)
+    names = views_.block_names(v, fitted.turn_rater is not None)
+    oof = np.zeros((len(y), len(names)))
+    folds = KFold(n_splits=min(FOLDS, len(y)), shuffle=True, random_state=seed)
+    for train_idx, test_idx in folds.split(y):
+        part, rest = v.take(train_idx), v.take(test_idx)
+        fold = views_.Fitted.fit(part, with_turns="turns" in names)
+        for j, name in enumerate(names):
+            fit = views_.block(name).fit(views_.inputs(part, name, fold), y[train_idx])
+            oof[test_idx, j] = fit.predict(views_.inputs(rest, name, fold))
+    blocks = {name: views_.block(name).fit(views_.inputs(v, name, fitted), y) for name in names}
+    return blocks, fitted, oof
+
+
+def _prior(y: np.ndarray, source: str, reason: str) -> SatisfactionModel:
+    prior = float(y.mean()) if len(y) else 3.0
+    print(f"satisfaction ({source}): {reason}; using the prior {prior:.3f}", file=sys.stderr)
+    metrics = {"examples": len(y), "fallback": f"prior (label mean): {reason}"}
+    scale = Scale.of(y.tolist()) if len(y) else Scale()
+    return SatisfactionModel({}, [], prior, scale, source, prior=prior, metrics=metrics)
 
 
 def train(
     conversations: Sequence[Conversation],
-    target: Callable[[Conversation], int | None],
+    target: Callable[[Conversation], float | None],
     source: str,
     sentiment: SentimentModel | None = None,
-    kind: str = "hgb",
     seed: int = 0,
+    embedder: Embedder | None = None,
 ) -> SatisfactionModel:
-    """Fit on conversations whose target is 0/1 (None skipped); prints a held-out evaluation."""
-    from sklearn.metrics import brier_score_loss, log_loss
-    from sklearn.model_selection import train_test_split
+    """Fit on conversations with a numeric target (None skipped); never refuses a distribution."""
+    from scipy.optimize import nnls
+
+    from nlp.metrics import spearman
 
     pairs = [(c, target(c)) for c in conversations]
-    pairs = [(c, y) for c, y in pairs if y is not None]
-    y = np.array([y for _, y in pairs])
-    if len(pairs) < 20 or len(set(y.tolist())) < 2:
-        raise ValueError("satisfaction training needs 20+ labelled conversations of both classes")
-    x = _matrix([conversation_features(c, sentiment) for c, _ in pairs])
-    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=0.2, random_state=seed, stratify=y)
-    est = _estimator(kind, seed).fit(x_tr, y_tr)
-    p = est.predict_proba(x_te)[:, 1]
+    pairs = [(c, float(y)) for c, y in pairs if y is not None]
+    y = np.array([y for _, y in pairs], dtype=float)
+    if len(pairs) < MIN_EXAMPLES:
+        return _prior(y, source, f"only {len(pairs)} labelled conversations (need {MIN_EXAMPLES})")
+    if len(set(y.tolist())) < 2:
+        return _prior(y, source, f"every label is {y[0]:g}: nothing to tell apart")
+    embedder = embedder or get_embedder()
+    v = views_.views([c for c, _ in pairs], sentiment, embedder)
+    blocks, fitted, oof = _fit_blocks(v, y, seed)
+    # Non-negative weights on centred predictions: a block that does not help gets 0.
+    means = oof.mean(axis=0)
+    weights, _ = nnls(oof - means, y - y.mean())
+    if not weights.any():
+        weights = np.full(len(blocks), 1.0 / len(blocks))
+    intercept = float(y.mean() - means @ weights)
+    stacked = oof @ weights + intercept
     metrics = {
         "examples": len(pairs),
-        "positive_share": float(y.mean()),
-        "heldout_roc_auc": roc_auc(y_te.tolist(), p.tolist()),
-        "heldout_brier": float(brier_score_loss(y_te, p)),
-        "heldout_log_loss": float(log_loss(y_te, p, labels=[0, 1])),
-        "estimator": kind,
+        "label_mean": float(y.mean()),
+        "label_values": len(set(y.tolist())),
+        "stack_weights": dict(zip(blocks, weights.round(4).tolist(), strict=True)),
+        "cv_spearman": spearman(stacked.tolist(), y.tolist()),
+        "cv_spearman_by_block": {
+            b: spearman(oof[:, j].tolist(), y.tolist()) for j, b in enumerate(blocks)
+        },
+        "encoder": embedder.name,
     }
     print(
-        f"satisfaction ({source}, {kind}): {len(pairs)} conversations; held-out ROC-AUC "
-        f"{metrics['heldout_roc_auc']:.3f}, Brier {metrics['heldout_brier']:.3f}, "
-        f"log loss {metrics['heldout_log_loss']:.3f}",
+        f"satisfaction ({source}): {len(pairs)} conversations; cross-validated Spearman "
+        f"{metrics['cv_spearman']}; stack {metrics['stack_weights']}",
         file=sys.stderr,
     )
-    final = _estimator(kind, seed).fit(x, y)  # the saved model learns from every example
-    return SatisfactionModel(final, source, metrics, sentiment)
+    return SatisfactionModel(
+        blocks,
+        weights.tolist(),
+        intercept,
+        Scale.of(y.tolist()),
+        source,
+        fitted,
+        None,
+        metrics,
+        sentiment,
+        embedder,
+    )
 
 
-def csat_target(conv: Conversation) -> int | None:
-    return None if conv.csat is None else int(conv.csat >= 4)
+def csat_target(conv: Conversation) -> float | None:
+    return None if conv.csat is None else float(conv.csat)
 
 
-def star_target(conv: Conversation) -> int | None:
+def star_target(conv: Conversation) -> float | None:
     v = conv.labels.get("task_success")
-    return None if v is None else int(bool(v))
+    return None if v is None else float(bool(v))
 
 
 def train_from_records(
@@ -281,13 +328,13 @@ def train_from_records(
     min_csat: int = MIN_CSAT_RECORDS,
     seed: int = 0,
 ) -> SatisfactionModel:
-    """Our own CSAT ratings if there are at least `min_csat` of both kinds, else STAR's labels."""
+    """Our own CSAT once there are `min_csat` ratings; else STAR's labels; else what we have."""
     rated = [c for c in conversations if c.csat is not None]
-    if len(rated) >= min_csat and len({csat_target(c) for c in rated}) == 2:
+    if len(rated) >= min_csat or (rated and not bootstrap):
         return train(rated, csat_target, "csat", sentiment, seed=seed)
     if not bootstrap:
         raise ValueError(
-            f"only {len(rated)} rated conversations (need {min_csat}) and no bootstrap data: "
-            "pass STAR conversations (python -m nlp.star_convert)"
+            "no rated conversations and no bootstrap data: pass STAR conversations "
+            "(python -m nlp.star_convert); until then the heuristic scores satisfaction"
         )
     return train(bootstrap, star_target, "star", sentiment, seed=seed)

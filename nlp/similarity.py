@@ -1,4 +1,8 @@
-"""Similar past cases: an incrementally growing TF-IDF index over hashed word features.
+"""Similar past cases: an incrementally growing hybrid index, MiniLM embeddings plus TF-IDF.
+
+A document's score is w * embedding cosine + (1 - w) * TF-IDF cosine; w is chosen on
+development data (`choose_weight`, which evaluations run on their training split) and is 0
+when the sentence encoder is not installed, which leaves the pure TF-IDF index.
 
 Hashing needs no vocabulary, so `add()` never refits anything: new rows are weighted with the
 current IDF and appended; the whole matrix is re-weighted only once the index has grown by
@@ -20,6 +24,7 @@ import numpy as np
 from scipy import sparse
 
 from nlp import artefacts
+from nlp.embeddings import DIMENSION, Embedder, get_embedder
 from nlp.text import MAX_DOC_CHARS, clean, content_tokens
 
 NAME = "similarity"
@@ -27,6 +32,9 @@ N_FEATURES = 2**20
 REWEIGHT_SHARE = 0.10
 # Below this cosine a "neighbour" shares only a stray word: better no answer than a wrong one.
 MIN_SCORE = 0.05
+# The embedding's share of the score; 0.5 is what development data chose last (bench/README.md).
+DEFAULT_EMBEDDING_WEIGHT = 0.5
+WEIGHT_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,12 @@ def _hash_counts(text: str) -> dict[int, float]:
 class SimilarityIndex:
     """Cosine TF-IDF search over past conversations/tickets; add() grows it without retraining."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self, embedding_weight: float = DEFAULT_EMBEDDING_WEIGHT, embedder: Embedder | None = None
+    ) -> None:
+        self.embedder = embedder or (get_embedder() if embedding_weight > 0 else Embedder(None))
+        self.embedding_weight = embedding_weight if self.embedder.available else 0.0
+        self._dense_chunks: list[np.ndarray] = []
         self.ids: list[str] = []
         self.labels: list[str | None] = []
         self._id_pos: dict[str, int] = {}
@@ -121,7 +134,12 @@ class SimilarityIndex:
             raise ValueError("ids, texts and labels must have the same length")
         if not ids:
             return
-        tf = self._rows([t if isinstance(t, str) else "" for t in texts])
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        tf = self._rows(texts)
+        if self.embedding_weight > 0:
+            dense = self.embedder.encode(texts)
+            assert dense is not None
+            self._dense_chunks.append(dense)
         for i, doc_id in enumerate(ids):
             old = self._id_pos.get(str(doc_id))
             if old is not None:
@@ -145,6 +163,24 @@ class SimilarityIndex:
         self._pending, self._pending_t = [], []
         self._weighted_at = len(self.ids)
 
+    def _dense(self) -> np.ndarray:
+        if len(self._dense_chunks) != 1:
+            stacked = np.vstack(self._dense_chunks) if self._dense_chunks else None
+            self._dense_chunks = [
+                np.zeros((0, DIMENSION), np.float32) if stacked is None else stacked
+            ]
+        return self._dense_chunks[0]
+
+    def score_parts(self, text: str) -> tuple[np.ndarray, np.ndarray | None]:
+        """TF-IDF cosines and embedding cosines of `text` against every row (None: no encoder)."""
+        q = self._weigh(self._rows([text]), self._idf)
+        tfidf = self._scores(q) if q.nnz else np.zeros(len(self.ids), dtype=np.float32)
+        if self.embedding_weight <= 0:
+            return tfidf, None
+        vector = self.embedder.encode([text])
+        assert vector is not None
+        return tfidf, self._dense() @ vector[0]
+
     def _scores(self, q: sparse.csr_matrix) -> np.ndarray:
         # Blocks are stored transposed (features x documents), so a query touches only the
         # rows of its own few features instead of the whole index.
@@ -161,10 +197,13 @@ class SimilarityIndex:
         """The k most similar documents, best first; [] for empty, unknown-word or bad input."""
         if not isinstance(text, str) or not self.ids or k <= 0:
             return []
-        q = self._weigh(self._rows([text]), self._idf)
-        if q.nnz == 0:
-            return []
-        scores = self._scores(q)
+        if not content_tokens(clean(text, MAX_DOC_CHARS)):
+            return []  # nothing to go on: better no answer than the embedding of noise
+        tfidf, dense = self.score_parts(text)
+        if not tfidf.any():
+            return []  # not one word in common with any document: the embedding alone guesses
+        w = self.embedding_weight
+        scores = tfidf if dense is None else w * dense + (1 - w) * tfidf
         want = min(len(scores), k + 2)
         top = (
             np.argpartition(-scores, want - 1)[:want]
@@ -196,6 +235,12 @@ class SimilarityIndex:
                     break
         return out
 
+    def query_many(self, texts: Sequence[Any], k: int = 5) -> list[list[Neighbour]]:
+        """`query` for many texts; their embeddings are computed in one batch first."""
+        if self.embedding_weight > 0:
+            self.embedder.encode([t for t in texts if isinstance(t, str)])
+        return [self.query(t, k=k) for t in texts]
+
     def suggest_category(self, text: Any, k: int = 7) -> CategorySuggestion:
         """Category for a new ticket by a similarity-weighted vote of its k labelled neighbours."""
         votes: dict[str, float] = {}
@@ -216,12 +261,19 @@ class SimilarityIndex:
         digest = artefacts.data_hash(self.ids)
         with artefacts.new_version(models_dir, name, digest) as path:
             sparse.save_npz(path / "tf.npz", self._tf)
+            if self.embedding_weight > 0:
+                np.save(path / "dense.npy", self._dense(), allow_pickle=False)
             (path / "docs.json").write_text(json.dumps({"ids": self.ids, "labels": self.labels}))
             artefacts.write_manifest(
                 path,
                 name,
                 digest,
-                {"n_features": N_FEATURES, **(config or {})},
+                {
+                    "n_features": N_FEATURES,
+                    "embedding_weight": self.embedding_weight,
+                    "encoder": self.embedder.name,
+                    **(config or {}),
+                },
                 {"docs": len(self)},
             )
         return path
@@ -234,7 +286,15 @@ class SimilarityIndex:
         if art.manifest["config"].get("n_features") != N_FEATURES:
             raise artefacts.ModelVersionError(f"{art.path}: built with another feature size")
         docs = json.loads(art.file("docs.json").read_text())
-        index = cls()
+        weight = float(art.manifest["config"].get("embedding_weight", 0.0))
+        index = cls(embedding_weight=weight)
+        if weight > 0 and index.embedder.name != art.manifest["config"].get("encoder"):
+            raise artefacts.ModelVersionError(
+                f"{art.path}: built with the {art.manifest['config'].get('encoder')} encoder, "
+                "which is not available here; rebuild the index"
+            )
+        if weight > 0:
+            index._dense_chunks = [np.load(art.file("dense.npy"), allow_pickle=False)]
         index.ids, index.labels = list(docs["ids"]), list(docs["labels"])
         index._id_pos = {d: i for i, d in enumerate(index.ids) if d}
         index._tf = sparse.load_npz(art.file("tf.npz")).tocsr().astype(np.float32)
@@ -253,10 +313,43 @@ def match_faq(
     """
     if not faqs:
         return None
-    index = SimilarityIndex()
+    index = SimilarityIndex(embedding_weight=0.0)  # a handful of FAQs: words are enough
     index.add([f[0] for f in faqs], [f[1] for f in faqs])
     hits = index.query(text, k=1, min_score=min_score)
     if not hits:
         return None
     question = dict(faqs)[hits[0].id]
     return FaqMatch(hits[0].id, hits[0].score, question)
+
+
+def choose_weight(
+    ids: Sequence[str],
+    texts: Sequence[str],
+    labels: Sequence[str],
+    seed: int = 0,
+    queries: int = 300,
+    grid: Sequence[float] = WEIGHT_GRID,
+) -> tuple[float, dict[float, float]]:
+    """The embedding weight with the best precision@5 on development data (same label =
+    relevant): up to `queries` of the documents asked against all the others. Ties go to the
+    weight nearest the default; without the encoder the answer is 0 (pure TF-IDF)."""
+    from nlp.metrics import precision_at_k
+
+    index = SimilarityIndex(embedding_weight=DEFAULT_EMBEDDING_WEIGHT)
+    if not index.embedder.available or len(ids) < 10:
+        return (DEFAULT_EMBEDDING_WEIGHT if index.embedder.available else 0.0), {}
+    index.add(ids, texts, labels)
+    rng = np.random.default_rng(seed)
+    picked = rng.choice(len(ids), min(queries, len(ids)), replace=False)
+    found: dict[float, list[float]] = {w: [] for w in grid}
+    for i in picked:
+        tfidf, dense = index.score_parts(texts[i])
+        assert dense is not None
+        for w in grid:
+            scores = w * dense + (1 - w) * tfidf
+            scores[i] = -np.inf  # the query itself
+            top = np.argsort(-scores, kind="stable")[:5]
+            found[w].append(precision_at_k([labels[j] == labels[i] for j in top], 5))
+    by_weight = {w: float(np.mean(v)) for w, v in found.items()}
+    best = max(grid, key=lambda w: (round(by_weight[w], 4), -abs(w - DEFAULT_EMBEDDING_WEIGHT)))
+    return best, by_weight

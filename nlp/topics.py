@@ -1,49 +1,48 @@
-"""Conversation topics: gensim LDA with Phrases bigrams, the number of topics chosen by coherence.
+"""Conversation topics: KMeans on MiniLM + LSA vectors, k by silhouette, c-TF-IDF labels.
 
-Trained artefacts are gensim SaveLoad files (pickles plus .npy arrays written `separately` so
-they memory-map); they are only loaded from our own models directory (see nlp.artefacts).
+A document is represented by its sentence embedding (what it is about) joined with an LSA
+view of its TF-IDF (which words it uses); without the encoder, by LSA alone. k is the candidate
+with the best silhouette; each topic is labelled by its most distinctive words (c-TF-IDF, as
+BERTopic does); documents far from every centroid go to the "other" topic. Retraining with the
+previous model keeps topic ids and labels of the clusters that match (Hungarian matching on
+the documents both models assign), so a conversation keeps its topic across retrains.
+Replaces the earlier gensim LDA, whose coherence-chosen k split conversations on surface words.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tqdm import tqdm
 
 from nlp import artefacts
-from nlp.text import MAX_DOC_CHARS, clean, content_tokens, content_tokens_many
+from nlp.embeddings import Embedder, Lsa, get_embedder, normalise_rows
+from nlp.text import MAX_DOC_CHARS, clean, content_tokens
 
 NAME = "topics"
 UNKNOWN = "unknown"
-# gensim logs every pass at INFO; keep the terminal for tqdm.
-logging.getLogger("gensim").setLevel(logging.WARNING)
+OTHER = "other"
 
 
 @dataclass(frozen=True)
 class TopicConfig:
-    candidates: tuple[int, ...] = (4, 8, 12, 16, 24)
-    coherence: str = "c_npmi"  # or "u_mass" (faster, on the bag-of-words corpus)
-    passes: int = 4
-    iterations: int = 100
-    phrase_min_count: int = 5
-    phrase_threshold: float = 10.0
-    no_below: int = 5
-    no_above: float = 0.5
-    keep_n: int = 20_000
+    candidates: tuple[int, ...] = (4, 6, 8, 10, 12, 14, 16, 20, 24, 30)
+    lsa_dims: int = 100
+    embedding_share: float = 0.7  # share of the squared norm the embedding carries
+    other_quantile: float = 0.03  # training documents this far from their centroid are "other"
     top_words: int = 8
+    silhouette_sample: int = 3000
     seed: int = 0
 
 
 @dataclass(frozen=True)
 class TopicAssignment:
-    """A document's topic distribution; topic is None (label "unknown") when nothing is known."""
+    """A document's topic; topic is None (label "unknown") when none of its words is known."""
 
     topic: int | None
     label: str
@@ -53,74 +52,135 @@ class TopicAssignment:
 
 @dataclass
 class TopicModel:
-    lda: Any
-    dictionary: Any
-    phraser: Any
+    lsa: Lsa
+    centroids: np.ndarray
+    topic_ids: list[int]  # stable id of each centroid row
     labels: list[str]
     top_words: list[list[str]]
+    other_threshold: float
     config: TopicConfig
+    encoder: str = "none"
     metrics: dict[str, Any] = field(default_factory=dict)
+    embedder: Embedder | None = None
 
     @property
     def num_topics(self) -> int:
-        return int(self.lda.num_topics)
+        return len(self.topic_ids)
 
-    def _bow(self, text: Any) -> list[tuple[int, int]]:
-        if not isinstance(text, str):
-            return []
-        tokens = self.phraser[content_tokens(clean(text, MAX_DOC_CHARS))]
-        return self.dictionary.doc2bow(tokens)
+    @property
+    def other_id(self) -> int:
+        return max(self.topic_ids, default=-1) + 1
 
-    def assign(self, text: Any) -> TopicAssignment:
-        """Score a new document with the trained model (no retraining)."""
-        bow = self._bow(text)
-        k = self.num_topics
-        if not bow:
-            return TopicAssignment(None, UNKNOWN, 0.0, [0.0] * k)
-        dist = np.zeros(k)
-        for t, p in self.lda.get_document_topics(bow, minimum_probability=0.0):
-            dist[t] = p
-        best = int(dist.argmax())
-        return TopicAssignment(best, self.labels[best], float(dist[best]), dist.tolist())
+    def vectors(self, texts: Sequence[Any]) -> np.ndarray:
+        return represent(texts, self.lsa, self._embedder(), self.config.embedding_share)
+
+    def _embedder(self) -> Embedder:
+        embedder = self.embedder or get_embedder()
+        if self.encoder != "none" and embedder.name != self.encoder:
+            raise artefacts.ModelVersionError(
+                f"topic model trained with the {self.encoder} encoder, which is not available"
+            )
+        return embedder if self.encoder != "none" else Embedder(None)
 
     def assign_many(self, texts: Sequence[Any]) -> list[TopicAssignment]:
-        return [self.assign(t) for t in texts]
+        """Score new documents with the trained model (no retraining)."""
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        known = self.lsa.vectorizer.transform([clean(t, MAX_DOC_CHARS) for t in texts]).getnnz(1)
+        sims = self.vectors(texts) @ self.centroids.T
+        out = []
+        for row, n_known in zip(sims, known, strict=True):
+            if not n_known:
+                out.append(TopicAssignment(None, UNKNOWN, 0.0, [0.0] * self.num_topics))
+                continue
+            dist = np.exp(10.0 * (row - row.max()))
+            dist /= dist.sum()
+            best = int(row.argmax())
+            if row[best] < self.other_threshold:
+                out.append(TopicAssignment(self.other_id, OTHER, float(dist[best]), dist.tolist()))
+            else:
+                topic = self.topic_ids[best]
+                out.append(
+                    TopicAssignment(topic, self.labels[best], float(dist[best]), dist.tolist())
+                )
+        return out
+
+    def assign(self, text: Any) -> TopicAssignment:
+        return self.assign_many([text])[0]
 
     def save(self, models_dir: str | Path, data_digest: str) -> Path:
+        import joblib
+
         with artefacts.new_version(models_dir, NAME, data_digest) as path:
-            self.lda.save(str(path / "lda.model"), separately=["expElogbeta", "sstats"])
-            self.dictionary.save(str(path / "dictionary"))
-            self.phraser.save(str(path / "phrases"))
-            (path / "labels.json").write_text(
-                json.dumps({"labels": self.labels, "top_words": self.top_words})
-            )
-            artefacts.write_manifest(path, NAME, data_digest, vars(self.config), self.metrics)
+            joblib.dump(self.lsa, path / "lsa.joblib")
+            np.save(path / "centroids.npy", self.centroids, allow_pickle=False)
+            meta = {
+                "labels": self.labels,
+                "top_words": self.top_words,
+                "topic_ids": self.topic_ids,
+                "other_threshold": self.other_threshold,
+            }
+            (path / "labels.json").write_text(json.dumps(meta))
+            cfg = {**asdict(self.config), "encoder": self.encoder}
+            artefacts.write_manifest(path, NAME, data_digest, cfg, self.metrics)
         return path
 
     @classmethod
     def load(cls, models_dir: str | Path, version: str | None = None) -> TopicModel:
-        """Load a trained model; the pickles are trusted only because of where they live."""
-        from gensim.corpora import Dictionary
-        from gensim.models import LdaModel
-        from gensim.models.phrases import FrozenPhrases
+        """Load a trained model; the LSA pickle is trusted only because of where it lives."""
+        import joblib
 
         art = artefacts.load_artefact(models_dir, NAME, version)
         cfg = dict(art.manifest["config"])
+        encoder = cfg.pop("encoder", "none")
+        if "candidates" not in cfg:
+            raise artefacts.ModelVersionError(f"{art.path}: an older topic model; retrain it")
         cfg["candidates"] = tuple(cfg["candidates"])
         meta = json.loads(art.file("labels.json").read_text())
         return cls(
-            lda=LdaModel.load(str(art.file("lda.model")), mmap="r"),
-            dictionary=Dictionary.load(str(art.file("dictionary"))),
-            phraser=FrozenPhrases.load(str(art.file("phrases"))),
-            labels=meta["labels"],
-            top_words=meta["top_words"],
-            config=TopicConfig(**cfg),
-            metrics=art.manifest["metrics"],
+            joblib.load(art.file("lsa.joblib")),
+            np.load(art.file("centroids.npy"), allow_pickle=False),
+            meta["topic_ids"],
+            meta["labels"],
+            meta["top_words"],
+            meta["other_threshold"],
+            TopicConfig(**cfg),
+            encoder,
+            art.manifest["metrics"],
         )
 
 
+def represent(texts: Sequence[Any], lsa: Lsa, embedder: Embedder, share: float) -> np.ndarray:
+    """Unit rows: sqrt(share) * embedding joined with sqrt(1 - share) * LSA (LSA alone without)."""
+    dense = lsa.transform(texts)
+    emb = embedder.encode(texts)
+    if emb is None:
+        return dense
+    return normalise_rows(np.hstack([np.sqrt(share) * emb, np.sqrt(1 - share) * dense]))
+
+
+def class_tfidf(texts: Sequence[str], clusters: Sequence[int], k: int, top: int) -> list[list[str]]:
+    """Each cluster's most distinctive words: tf in the cluster x log(1 + A / frequency)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    joined = [" ".join(content_tokens(clean(t, MAX_DOC_CHARS))) for t in texts]
+    vec = CountVectorizer(token_pattern=r"\S+", min_df=1)
+    counts = vec.fit_transform(joined)
+    words = vec.get_feature_names_out()
+    per_class = np.zeros((k, counts.shape[1]))
+    for c in range(k):
+        rows = [i for i, x in enumerate(clusters) if x == c]
+        if rows:
+            per_class[c] = np.asarray(counts[rows].sum(axis=0)).ravel()
+    tf = per_class / np.maximum(per_class.sum(axis=1, keepdims=True), 1)
+    idf = np.log(1 + per_class.sum(axis=1).mean() / np.maximum(per_class.sum(axis=0), 1))
+    scores = tf * idf
+    return [
+        [str(words[j]) for j in np.argsort(-scores[c])[:top] if scores[c, j] > 0] for c in range(k)
+    ]
+
+
 def _label(words: list[str], used: set[str]) -> str:
-    label = " / ".join(w.replace("_", " ") for w in words[:3])
+    label = " / ".join(words[:3]) or "misc"
     n = 2
     while label in used:  # two topics with the same top words still need distinct labels
         label = f"{label} ({n})"
@@ -129,96 +189,90 @@ def _label(words: list[str], used: set[str]) -> str:
     return label
 
 
-@dataclass
-class _Corpus:
-    """The texts as LDA sees them: phrase-joined tokens, a pruned dictionary, bags of words."""
+def _best_k(x: np.ndarray, cfg: TopicConfig) -> tuple[Any, dict[int, float]]:
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
 
-    phrases: Any
-    dictionary: Any
-    bags: list[Any]  # the non-empty documents' bags of words
-    texts: list[list[str]]  # the same documents' kept words, for coherence
-
-
-def _corpus(texts: Sequence[str], cfg: TopicConfig) -> _Corpus:
-    from gensim.corpora import Dictionary
-    from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
-
-    tokens = list(tqdm(content_tokens_many(texts), total=len(texts), desc="topics: tokenise"))
-    phrases = Phrases(
-        tokens,
-        min_count=cfg.phrase_min_count,
-        threshold=cfg.phrase_threshold,
-        connector_words=ENGLISH_CONNECTOR_WORDS,
-    ).freeze()
-    docs = [phrases[t] for t in tokens]
-    dictionary = Dictionary(docs)
-    no_below = min(cfg.no_below, max(1, len(docs) // 20))  # tiny corpora keep their words
-    dictionary.filter_extremes(no_below=no_below, no_above=cfg.no_above, keep_n=cfg.keep_n)
-    corpus = [dictionary.doc2bow(d) for d in docs]
-    kept = [i for i, b in enumerate(corpus) if b]
-    if len(dictionary) < 2 or len(kept) < 2:
-        raise ValueError("too little text to learn topics from (need a few documents of words)")
-    return _Corpus(
-        phrases,
-        dictionary,
-        [corpus[i] for i in kept],
-        [[w for w in docs[i] if w in dictionary.token2id] for i in kept],
-    )
-
-
-def _coherence(lda: Any, corpus: _Corpus, cfg: TopicConfig) -> float:
-    from gensim.models import CoherenceModel
-
-    return float(
-        CoherenceModel(
-            model=lda,
-            texts=corpus.texts if cfg.coherence != "u_mass" else None,
-            corpus=corpus.bags,
-            dictionary=corpus.dictionary,
-            coherence=cfg.coherence,
-            topn=10,
-            processes=1,
-        ).get_coherence()
-    )
-
-
-def train(texts: Sequence[str], config: TopicConfig | None = None) -> TopicModel:
-    """Fit LDA for each candidate number of topics and keep the most coherent one."""
-    from gensim.models import LdaModel
-
-    cfg = config or TopicConfig()
-    corpus = _corpus(texts, cfg)
-    best: tuple[float, Any, int] | None = None
-    scores: dict[int, float] = {}
-    candidates = [k for k in cfg.candidates if k < len(corpus.bags)] or [2]
-    for k in tqdm(candidates, desc="topics: fit k"):
-        lda = LdaModel(
-            corpus=corpus.bags,
-            id2word=corpus.dictionary,
-            num_topics=k,
-            passes=cfg.passes,
-            iterations=cfg.iterations,
-            chunksize=2000,
-            random_state=cfg.seed,
-            alpha="auto",
-            eta="auto",
-            eval_every=None,
+    by_k: dict[int, float] = {}
+    best: tuple[float, Any] | None = None
+    distinct = len(np.unique(x.round(5), axis=0))  # duplicates cannot make more clusters
+    for k in [k for k in cfg.candidates if 2 <= k < distinct] or [min(2, distinct)]:
+        km = KMeans(n_clusters=k, n_init=4, random_state=cfg.seed).fit(x)
+        if len(set(km.labels_)) < 2:
+            continue
+        by_k[k] = float(
+            silhouette_score(
+                x, km.labels_, sample_size=min(len(x), cfg.silhouette_sample), random_state=cfg.seed
+            )
         )
-        scores[k] = _coherence(lda, corpus, cfg)
-        if best is None or scores[k] > best[0]:
-            best = (scores[k], lda, k)
-    assert best is not None
-    score, lda, k = best
-    top_words = [[w for w, _ in lda.show_topic(t, topn=cfg.top_words)] for t in range(k)]
+        if best is None or by_k[k] > best[0]:
+            best = (by_k[k], km)
+    if best is None:
+        raise ValueError("too little text to learn topics from (need a few distinct documents)")
+    return best[1], by_k
+
+
+def _match_previous(
+    previous: TopicModel, texts: Sequence[str], clusters: np.ndarray, k: int
+) -> dict[int, int]:
+    """New cluster -> previous topic id, by the most shared documents (Hungarian matching)."""
+    from scipy.optimize import linear_sum_assignment
+
+    old = [a.topic for a in previous.assign_many(texts)]
+    old_ids = sorted(set(previous.topic_ids))
+    table = np.zeros((k, len(old_ids)))
+    for new, o in zip(clusters, old, strict=True):
+        if o in old_ids:
+            table[new, old_ids.index(o)] += 1
+    rows, cols = linear_sum_assignment(-table)
+    return {int(r): old_ids[c] for r, c in zip(rows, cols, strict=True) if table[r, c] > 0}
+
+
+def train(
+    texts: Sequence[str],
+    config: TopicConfig | None = None,
+    previous: TopicModel | None = None,
+    embedder: Embedder | None = None,
+) -> TopicModel:
+    """Cluster the documents; with `previous`, matching clusters keep its ids and labels."""
+    cfg = config or TopicConfig()
+    texts = [t for t in texts if isinstance(t, str) and content_tokens(clean(t, MAX_DOC_CHARS))]
+    if len(texts) < 3:
+        raise ValueError("too little text to learn topics from (need a few documents of words)")
+    embedder = embedder or get_embedder()
+    lsa = Lsa(cfg.lsa_dims, cfg.seed).fit(texts)
+    x = represent(texts, lsa, embedder, cfg.embedding_share)
+    km, by_k = _best_k(x, cfg)
+    k = int(km.n_clusters)
+    centroids = normalise_rows(km.cluster_centers_)
+    own = (x * centroids[km.labels_]).sum(axis=1)
+    words = class_tfidf(texts, km.labels_.tolist(), k, cfg.top_words)
     used: set[str] = set()
-    labels = [_label(w, used) for w in top_words]
+    labels = [_label(w, used) for w in words]
+    ids = list(range(k))
+    if previous is not None:
+        matched = _match_previous(previous, texts, km.labels_, k)
+        fresh = iter(range(previous.other_id + 1, previous.other_id + 1 + k))
+        ids = [matched.get(c, next(fresh)) for c in range(k)]
+        old_label = dict(zip(previous.topic_ids, previous.labels, strict=True))
+        labels = [old_label[ids[c]] if c in matched else labels[c] for c in range(k)]
     metrics = {
         "num_topics": k,
-        "coherence_measure": cfg.coherence,
-        "coherence": score,
-        "coherence_by_k": scores,
+        "silhouette": by_k[k],
+        "silhouette_by_k": by_k,
         "documents": len(texts),
-        "vocabulary": len(corpus.dictionary),
+        "encoder": embedder.name,
     }
-    print(f"topics: k={k} ({cfg.coherence} {score:.4f}; by k: {scores})", file=sys.stderr)
-    return TopicModel(lda, corpus.dictionary, corpus.phrases, labels, top_words, cfg, metrics)
+    print(f"topics: k={k} (silhouette {by_k[k]:.4f}; by k: {by_k})", file=sys.stderr)
+    return TopicModel(
+        lsa,
+        centroids.astype(np.float32),
+        ids,
+        labels,
+        words,
+        float(np.quantile(own, cfg.other_quantile)),
+        cfg,
+        embedder.name,
+        metrics,
+        embedder,
+    )

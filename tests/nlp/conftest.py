@@ -3,11 +3,35 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from nlp import embeddings, sentiment_model
 from nlp.records import Conversation, Turn
+
+
+def _forget_encoder() -> None:
+    embeddings.get_embedder.cache_clear()
+    sentiment_model.shipped.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def tfidf_only(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Unit tests run on the TF-IDF fallback (fast, no weights needed); tests marked
+    `embeddings` get the MiniLM encoder, and skip when its weights are not installed."""
+    if request.node.get_closest_marker("embeddings"):
+        monkeypatch.delenv(embeddings.ENV_SWITCH, raising=False)
+        _forget_encoder()
+        if not embeddings.get_embedder().available:
+            pytest.skip("the MiniLM weights are not installed (requirements/weights.txt)")
+    else:
+        monkeypatch.setenv(embeddings.ENV_SWITCH, "off")
+        _forget_encoder()
+    yield
+    _forget_encoder()
+
 
 BAD_INPUTS = [
     "",

@@ -79,3 +79,21 @@ def test_save_load_round_trip(index: SimilarityIndex, tmp_path: Path) -> None:
     assert [h.id for h in loaded.query(q)] == [h.id for h in index.query(q)]
     loaded.add(["z"], ["courier delivery tracking"], ["delivery"])
     assert loaded.query(q, k=1)[0].id == "z"
+
+
+@pytest.mark.embeddings
+def test_hybrid_weight_is_chosen_on_development_data(tmp_path: Path) -> None:
+    from nlp.similarity import WEIGHT_GRID, choose_weight
+
+    texts, labels = toy_texts(n_per=15, seed=4)
+    ids = [f"h{i}" for i in range(len(texts))]
+    weight, by_weight = choose_weight(ids, texts, labels, queries=30)
+    assert weight in WEIGHT_GRID and set(by_weight) == set(WEIGHT_GRID)
+    assert by_weight[weight] == max(by_weight.values())
+    ix = SimilarityIndex(embedding_weight=weight)
+    ix.add(ids, texts, labels)
+    ix.save(tmp_path)
+    loaded = SimilarityIndex.load(tmp_path)
+    assert loaded.embedding_weight == weight
+    query = "my parcel is late, where is the courier"
+    assert [h.id for h in loaded.query(query)] == [h.id for h in ix.query(query)]

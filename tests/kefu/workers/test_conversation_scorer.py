@@ -43,7 +43,7 @@ def topic_model() -> TopicModel:
         for words in VOCABULARIES.values()
         for _ in range(30)
     ]
-    return topics.train(texts, TopicConfig(candidates=(2,), passes=10, no_below=2))
+    return topics.train(texts, TopicConfig(candidates=(2,)))
 
 
 async def add_conversation(
