@@ -67,3 +67,9 @@ bench-nlu: envs
 # The same harness on a few hundred examples of Banking77 (under a minute; what CI runs).
 bench-nlu-quick: envs
 	.venv/bin/python -m bench.nlu.suite --quick
+
+# Load: Kefu against a plain `rasa init` bot at 1, 10 and 50 concurrent REST conversations,
+# 20 s a step; writes bench/results/load.json and the table in bench/README.md (~6 minutes).
+.PHONY: bench-load
+bench-load: envs
+	.venv/bin/python -m bench.load_suite $(BENCH_LOAD_ARGS)

@@ -4,6 +4,7 @@ command line.
 The launcher hands the secret over in KEFU_RASA_JWT_SECRET; it is added to Rasa's own arguments
 inside this process (so `ps` never shows it) and removed from the environment its children see.
 Without the secret, Rasa's HTTP API stays off: nothing of Kefu's needs it by default.
+Kefu's speed-ups of Rasa's per-message costs (`bot/speedups.py`) are applied here too.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ def main() -> None:
     jwt_secret = os.environ.pop("KEFU_RASA_JWT_SECRET", None)
     sys.argv = rasa_arguments(sys.argv[1:], jwt_secret)
     from rasa.__main__ import main as rasa_main
+
+    from bot import speedups
+
+    speedups.apply()
 
     rasa_main()
 

@@ -2,8 +2,8 @@
 
 Order matters: the databases are checked first (Rasa's SQL tracker store would otherwise retry
 forever, every 5 s, without saying why), then the CRM is migrated and seeded once, the model is
-trained only if its inputs changed, the action server starts before the Rasa server, and the
-exchange logger follows the tracker store until the very end.
+trained only if its inputs changed, the action server and the Rasa server load side by side,
+and the exchange logger follows the tracker store until the very end.
 """
 
 from __future__ import annotations
@@ -234,6 +234,9 @@ class System:
         for child in self.children:
             say(f"  the {child.name} (log: {child.log_path.relative_to(REPO_ROOT)})")
             child.start()
+        # Both load at once (cold start): the Rasa server calls the action server only when a
+        # customer writes, and it is ready far later than the action server anyway.
+        for child in self.children:
             await self.until_ready(child)
 
     async def until_ready(self, child: ManagedProcess) -> None:

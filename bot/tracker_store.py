@@ -1,0 +1,113 @@
+"""Rasa's SQL tracker store without its per-turn round trip: same tables, same answers.
+
+Rasa's `SQLTrackerStore` reads and JSON-decodes every event of the conversation's session and
+rebuilds each event object on every turn, opens a new SQLite connection per operation
+(SQLAlchemy 1.4 pools no file connections) and waits for an fsync at every commit. Under load
+that was 16 % of the Rasa server's main thread (bench/README.md). This store keeps the table,
+the queries' meaning and the exchange logger's view unchanged, and:
+
+- keeps the events of each conversation's latest session in memory (least recently used
+  first out) once it has saved them, and answers `retrieve` from them when the newest event id
+  in the table is still the one it saved last: one indexed `max(id)` query instead of reading
+  the session. Any other writer (another Rasa instance, an erasure) changes that id, and the
+  session is read from the table as before;
+- on SQLite, keeps its connections in a pool, with WAL and `synchronous=NORMAL` (a commit
+  needs no fsync; a power cut, not a crash, may lose the last turns, never corrupt the file)
+  and a busy timeout, so the exchange logger's reads never block a turn.
+
+Set in endpoints.yml as `type: bot.tracker_store.KefuSQLTrackerStore`, with the same `url`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CACHE_SIZE = 10_000
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class _Cached:
+    last_event_id: int
+    events: tuple[Event, ...]
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def latest_session(events: list[Event]) -> list[Event]:
+    """The events Rasa's session query returns: from the latest SessionStarted's timestamp on
+    (all of them when there is none), in order."""
+    starts = [e.timestamp for e in events if isinstance(e, SessionStarted)]
+    if not starts:
+        return list(events)
+    since = max(starts)
+    return [e for e in events if e.timestamp >= since]
+
+
+class KefuSQLTrackerStore(SQLTrackerStore):
+    """`SQLTrackerStore` with a verified in-memory cache of each session's events."""
+
+    def __init__(self, *args: Any, cache_size: int = DEFAULT_CACHE_SIZE, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(
+                url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False}
+            )
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self.cache_size = int(cache_size)
+        self._cache: OrderedDict[str, _Cached] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def _last_event_id(self, session: Any, sender_id: str) -> int | None:
+        return (
+            session.query(sa.func.max(self.SQLEvent.id))
+            .filter(self.SQLEvent.sender_id == sender_id)
+            .scalar()
+        )
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        cached = self._cache.get(sender_id)
+        if cached is not None and self.domain is not None:
+            with self.session_scope() as session:
+                fresh = self._last_event_id(session, sender_id) == cached.last_event_id
+            if fresh:
+                self._cache.move_to_end(sender_id)
+                self.hits += 1
+                return DialogueStateTracker.from_events(
+                    sender_id, list(cached.events), self.domain.slots
+                )
+            self._cache.pop(sender_id, None)
+        self.misses += 1
+        return await super().retrieve(sender_id)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        with self.session_scope() as session:
+            last = self._last_event_id(session, tracker.sender_id)
+        if last is None:
+            return
+        events = latest_session(list(tracker.events))
+        self._cache[tracker.sender_id] = _Cached(int(last), tuple(events))
+        self._cache.move_to_end(tracker.sender_id)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)

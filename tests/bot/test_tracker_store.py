@@ -1,0 +1,121 @@
+"""KefuSQLTrackerStore answers as Rasa's SQLTrackerStore does, from memory when it may."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_store import KefuSQLTrackerStore, latest_session
+
+DOMAIN = Domain.from_yaml(
+    """
+version: "3.1"
+intents: [greet]
+slots:
+  name:
+    type: text
+    mappings: [{type: custom}]
+responses:
+  utter_greet: [{text: hi}]
+"""
+)
+
+
+def stores(tmp_path: Path) -> tuple[KefuSQLTrackerStore, SQLTrackerStore]:
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    return KefuSQLTrackerStore(DOMAIN, host=url), SQLTrackerStore(DOMAIN, host=url)
+
+
+def conversation(sender: str, start: float = 100.0) -> DialogueStateTracker:
+    tracker = DialogueStateTracker(sender, DOMAIN.slots)
+    for event in (
+        ActionExecuted("action_session_start", timestamp=start),
+        SessionStarted(timestamp=start + 0.1),
+        ActionExecuted("action_listen", timestamp=start + 0.2),
+        UserUttered("hello", {"intent": {"name": "greet", "confidence": 1.0}}, timestamp=start + 1),
+        SlotSet("name", "Anna", timestamp=start + 1.1),
+        BotUttered("hi", timestamp=start + 1.2),
+    ):
+        tracker.update(event)
+    return tracker
+
+
+def dump(tracker: DialogueStateTracker | None) -> list[dict]:
+    assert tracker is not None
+    return [event.as_dict() for event in tracker.events]
+
+
+async def test_a_saved_tracker_comes_back_from_memory_as_rasa_reads_it(tmp_path: Path) -> None:
+    kefu, rasa = stores(tmp_path)
+    await kefu.save(conversation("a"))
+    from_memory = await kefu.retrieve("a")
+    assert kefu.hits == 1
+    assert dump(from_memory) == dump(await rasa.retrieve("a"))
+    assert from_memory is not None and from_memory.get_slot("name") == "Anna"
+
+
+async def test_another_writer_makes_it_read_the_table(tmp_path: Path) -> None:
+    kefu, rasa = stores(tmp_path)
+    await kefu.save(conversation("b"))
+    other = await rasa.retrieve("b")
+    assert other is not None
+    other.update(UserUttered("again", {"intent": {"name": "greet"}}, timestamp=200.0))
+    await rasa.save(other)
+    again = await kefu.retrieve("b")
+    assert (kefu.hits, kefu.misses) == (0, 1)
+    assert again is not None and again.latest_message.text == "again"
+
+
+async def test_turns_append_and_a_new_session_starts_over(tmp_path: Path) -> None:
+    kefu, rasa = stores(tmp_path)
+    await kefu.save(conversation("c"))
+    tracker = await kefu.retrieve("c")
+    assert tracker is not None
+    for event in list(conversation("c", start=500.0).events):
+        tracker.update(event)
+    await kefu.save(tracker)
+    cached = await kefu.retrieve("c")
+    expected = await rasa.retrieve("c")
+    assert dump(cached) == dump(expected)
+    assert all(e.timestamp >= 500.0 for e in cached.events)  # the latest session only
+
+
+async def test_unknown_senders_and_eviction(tmp_path: Path) -> None:
+    kefu, rasa = stores(tmp_path)
+    kefu.cache_size = 1
+    assert await kefu.retrieve("nobody") is None
+    await kefu.save(conversation("d"))
+    await kefu.save(conversation("e"))
+    assert list(kefu._cache) == ["e"]
+    assert dump(await kefu.retrieve("d")) == dump(await rasa.retrieve("d"))
+    assert kefu.misses == 2
+
+
+def test_sqlite_runs_in_wal_without_fsync_per_commit(tmp_path: Path) -> None:
+    kefu, _ = stores(tmp_path)
+    with kefu.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+@pytest.mark.parametrize(
+    ("starts", "kept"),
+    [([], 3), ([1.0], 3), ([1.0, 2.5], 1)],
+)
+def test_latest_session_matches_the_session_query(starts: list[float], kept: int) -> None:
+    events = [SessionStarted(timestamp=t) for t in starts]
+    events += [BotUttered("x", timestamp=t) for t in (1.5, 2.0, 3.0)]
+    events.sort(key=lambda e: e.timestamp)
+    chosen = latest_session(events)
+    assert len([e for e in chosen if isinstance(e, BotUttered)]) == kept
