@@ -7,7 +7,7 @@ PIP_FLAGS ?= --disable-pip-version-check --no-input --quiet
 export RASA_TELEMETRY_ENABLED = false
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: run test train lint format lock shell clean bench-nlp bench-nlu bench-nlu-quick
+.PHONY: run test train lint format lock shell clean bench-nlp bench-nlu bench-nlu-quick run-prod bench-scale-out
 .DEFAULT_GOAL := run
 
 run: envs
@@ -67,3 +67,12 @@ bench-nlu: envs
 # The same harness on a few hundred examples of Banking77 (under a minute; what CI runs).
 bench-nlu-quick: envs
 	.venv/bin/python -m bench.nlu.suite --quick
+
+# The production profile on this machine's PostgreSQL, Redis and RabbitMQ (README, "Running at
+# scale"): two Rasa servers and two action servers behind nginx. Override any KEFU_* variable.
+PROD_DB ?= postgresql://postgres@127.0.0.1:5432
+run-prod: envs
+	KEFU_PROFILE=production \
+	KEFU_DATABASE_URL=$${KEFU_DATABASE_URL:-$(PROD_DB)/kefu} \
+	KEFU_TRACKER_DATABASE_URL=$${KEFU_TRACKER_DATABASE_URL:-$(PROD_DB)/kefu_tracker} \
+	.venv/bin/python -m kefu run

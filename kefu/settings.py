@@ -24,6 +24,15 @@ from crm_store.settings import (
     read_setting,
 )
 from kefu.paths import REPO_ROOT, VAR_DIR
+from kefu.profile import (
+    EMBEDDED,
+    ENV_PROFILE,
+    PRODUCTION,
+    ProductionSettings,
+    check_production_databases,
+    load_production,
+    profile_name,
+)
 
 __all__ = ["Secrets", "Settings", "SettingsError", "load_settings", "loads_demo_data"]
 
@@ -79,6 +88,13 @@ class Settings:
     models_dir: Path = DEFAULT_MODELS_DIR
     # Contact details change only with a proof of identity at most this old.
     reverify_minutes: float = DEFAULT_REVERIFY_MINUTES
+    # KEFU_PROFILE: "embedded" (the default) or "production" (kefu/profile.py).
+    profile: str = EMBEDDED
+    production: ProductionSettings = field(default_factory=ProductionSettings)
+
+    @property
+    def is_production(self) -> bool:
+        return self.profile == PRODUCTION
 
 
 def _port(value: str) -> int:
@@ -154,7 +170,13 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
             positive_float,
             "a positive number of minutes",
         ),
+        profile=read_setting(
+            environ, ENV_PROFILE, EMBEDDED, profile_name, "embedded or production"
+        ),
+        production=load_production(environ),
     )
+    if settings.is_production:
+        check_production_databases(settings.database.url, settings.tracker_database_url)
     if settings.rasa_port == settings.action_port:
         raise SettingsError(
             f"{ENV_RASA_PORT} and {ENV_ACTION_PORT} must differ (both are {settings.rasa_port})."
