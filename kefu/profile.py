@@ -20,6 +20,7 @@ ENV_PROFILE = "KEFU_PROFILE"
 ENV_RASA_INSTANCES = "KEFU_RASA_INSTANCES"
 ENV_ACTION_INSTANCES = "KEFU_ACTION_INSTANCES"
 ENV_REDIS_URL = "KEFU_REDIS_URL"
+ENV_REDIS_KEY_PREFIX = "KEFU_REDIS_KEY_PREFIX"
 ENV_RABBITMQ_URL = "KEFU_RABBITMQ_URL"
 ENV_RABBITMQ_QUEUE = "KEFU_RABBITMQ_QUEUE"
 ENV_NGINX = "KEFU_NGINX"
@@ -36,6 +37,8 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/1"
 # RabbitMQ's own default account, which it accepts on loopback only.
 DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_RABBITMQ_QUEUE = "kefu_events"
+# Rasa takes an alphanumeric prefix only (it ignores any other).
+DEFAULT_REDIS_KEY_PREFIX = "kefu"
 DEFAULT_NGINX = "/usr/sbin/nginx"
 # One Rasa process per core: more threads per process fight the other instances (bench/README).
 DEFAULT_RASA_THREADS = 1
@@ -46,6 +49,7 @@ class RedisSettings:
     host: str
     port: int
     db: int
+    key_prefix: str = DEFAULT_REDIS_KEY_PREFIX
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,12 @@ def rabbit_url(value: str) -> tuple[str, int, str, str, str]:
     )
 
 
+def _alphanumeric(value: str) -> str:
+    if not value.isalnum():
+        raise ValueError(value)
+    return value
+
+
 def _queue(value: str) -> str:
     if not value.replace("_", "").replace("-", "").replace(".", "").isalnum():
         raise ValueError(value)
@@ -118,6 +128,16 @@ def load_production(environ: Mapping[str, str]) -> ProductionSettings:
         environ, ENV_RABBITMQ_QUEUE, DEFAULT_RABBITMQ_QUEUE, _queue, "a queue name (a-z, 0-9, _-.)"
     )
     count = "a positive whole number"
+    redis = read_setting(
+        environ,
+        ENV_REDIS_URL,
+        redis_settings(DEFAULT_REDIS_URL),
+        redis_settings,
+        "a URL like redis://127.0.0.1:6379/1",
+    )
+    prefix = read_setting(
+        environ, ENV_REDIS_KEY_PREFIX, DEFAULT_REDIS_KEY_PREFIX, _alphanumeric, "letters and digits"
+    )
     return ProductionSettings(
         rasa_instances=read_setting(
             environ, ENV_RASA_INSTANCES, DEFAULT_RASA_INSTANCES, positive_int, count
@@ -125,13 +145,7 @@ def load_production(environ: Mapping[str, str]) -> ProductionSettings:
         action_instances=read_setting(
             environ, ENV_ACTION_INSTANCES, DEFAULT_ACTION_INSTANCES, positive_int, count
         ),
-        redis=read_setting(
-            environ,
-            ENV_REDIS_URL,
-            redis_settings(DEFAULT_REDIS_URL),
-            redis_settings,
-            "a URL like redis://127.0.0.1:6379/1",
-        ),
+        redis=RedisSettings(redis.host, redis.port, redis.db, prefix),
         rabbitmq=RabbitSettings(host, port, username, password, vhost, queue),
         nginx=read_setting(environ, ENV_NGINX, DEFAULT_NGINX, str, "the nginx binary"),
         rasa_threads=read_setting(
@@ -159,6 +173,7 @@ def production_environment(production: ProductionSettings) -> dict[str, str]:
         "KEFU_REDIS_HOST": production.redis.host,
         "KEFU_REDIS_PORT": str(production.redis.port),
         "KEFU_REDIS_DB": str(production.redis.db),
+        "KEFU_REDIS_KEY_PREFIX": production.redis.key_prefix,
         "KEFU_RABBITMQ_HOST": rabbit.host,
         "KEFU_RABBITMQ_PORT": str(rabbit.port),
         "KEFU_RABBITMQ_USERNAME": rabbit.username,
