@@ -25,6 +25,7 @@ ENV_RABBITMQ_URL = "KEFU_RABBITMQ_URL"
 ENV_RABBITMQ_QUEUE = "KEFU_RABBITMQ_QUEUE"
 ENV_NGINX = "KEFU_NGINX"
 ENV_RASA_THREADS = "KEFU_RASA_THREADS"
+ENV_LOCK_LIFETIME = "KEFU_LOCK_LIFETIME_SECONDS"
 
 EMBEDDED = "embedded"
 PRODUCTION = "production"
@@ -42,6 +43,10 @@ DEFAULT_REDIS_KEY_PREFIX = "kefu"
 DEFAULT_NGINX = "/usr/sbin/nginx"
 # One Rasa process per core: more threads per process fight the other instances (bench/README).
 DEFAULT_RASA_THREADS = 1
+# How long a conversation's lock ticket lives (Rasa's default is 60 s). A Rasa server that dies
+# mid-turn never gives its ticket back, and that conversation waits until the ticket expires;
+# a turn takes a few seconds at most (the guard answers after KEFU_REPLY_TIMEOUT_SECONDS).
+DEFAULT_LOCK_LIFETIME = 20
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,7 @@ class ProductionSettings:
     )
     nginx: str = DEFAULT_NGINX
     rasa_threads: int = DEFAULT_RASA_THREADS
+    lock_lifetime: int = DEFAULT_LOCK_LIFETIME
 
 
 def profile_name(value: str) -> str:
@@ -148,6 +154,9 @@ def load_production(environ: Mapping[str, str]) -> ProductionSettings:
         redis=RedisSettings(redis.host, redis.port, redis.db, prefix),
         rabbitmq=RabbitSettings(host, port, username, password, vhost, queue),
         nginx=read_setting(environ, ENV_NGINX, DEFAULT_NGINX, str, "the nginx binary"),
+        lock_lifetime=read_setting(
+            environ, ENV_LOCK_LIFETIME, DEFAULT_LOCK_LIFETIME, positive_int, "whole seconds"
+        ),
         rasa_threads=read_setting(
             environ, ENV_RASA_THREADS, DEFAULT_RASA_THREADS, positive_int, count
         ),
@@ -179,6 +188,7 @@ def production_environment(production: ProductionSettings) -> dict[str, str]:
         "KEFU_RABBITMQ_USERNAME": rabbit.username,
         "KEFU_RABBITMQ_PASSWORD": rabbit.password,
         "KEFU_RABBITMQ_QUEUE": rabbit.queue,
+        "TICKET_LOCK_LIFETIME": str(production.lock_lifetime),
         # TensorFlow and onnxruntime: one thread each per process; the instances share the cores.
         "OMP_NUM_THREADS": str(production.rasa_threads),
         "TF_INTRA_OP_PARALLELISM_THREADS": str(production.rasa_threads),

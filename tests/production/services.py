@@ -195,7 +195,17 @@ class PrivateRabbit:
             start_new_session=True,
         )
         log.close()
-        self.ctl("await_startup", "--timeout", "90", timeout=100)
+        # await_startup gives up at once while the node is not registered yet: ask again.
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                self.ctl("await_startup", "--timeout", "60", timeout=70)
+                return
+            except subprocess.CalledProcessError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    tail = (self.folder / "server.out").read_text(errors="replace")[-2000:]
+                    raise RuntimeError(f"rabbitmq-server did not start:\n{tail}") from None
+                time.sleep(1)
 
     def stop_broker(self) -> None:
         """The broker goes away (its AMQP port closes); the node stays for `start_broker`."""
