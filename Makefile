@@ -7,7 +7,7 @@ PIP_FLAGS ?= --disable-pip-version-check --no-input --quiet
 export RASA_TELEMETRY_ENABLED = false
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: run test train lint format lock shell clean bench-nlp bench-nlu bench-nlu-quick
+.PHONY: run test train lint format lock shell clean bench-nlp bench-nlu bench-nlu-quick run-prod bench-scale-out
 .DEFAULT_GOAL := run
 
 run: envs
@@ -70,6 +70,15 @@ bench-nlu-quick: envs
 
 # Load: Kefu against a plain `rasa init` bot at 1, 10 and 50 concurrent REST conversations,
 # 20 s a step; writes bench/results/load.json and the table in bench/README.md (~6 minutes).
-.PHONY: bench-load
+.PHONY: bench-load run-prod
 bench-load: envs
 	.venv/bin/python -m bench.load_suite $(BENCH_LOAD_ARGS)
+
+# The production profile on this machine's PostgreSQL, Redis and RabbitMQ (README, "Running at
+# scale"): two Rasa servers and two action servers behind nginx. Override any KEFU_* variable.
+PROD_DB ?= postgresql://postgres@127.0.0.1:5432
+run-prod: envs
+	KEFU_PROFILE=production \
+	KEFU_DATABASE_URL=$${KEFU_DATABASE_URL:-$(PROD_DB)/kefu} \
+	KEFU_TRACKER_DATABASE_URL=$${KEFU_TRACKER_DATABASE_URL:-$(PROD_DB)/kefu_tracker} \
+	.venv/bin/python -m kefu run

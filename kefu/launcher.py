@@ -33,6 +33,7 @@ from kefu.processes import (
 )
 from kefu.settings import Secrets, Settings, loads_demo_data
 from kefu.workers.base import Worker
+from kefu.workers.broker_logger import BrokerLogger
 from kefu.workers.conversation_scorer import ConversationScorer, ensure_nlp_models, load_nlp_models
 from kefu.workers.exchange_logger import ExchangeLogger
 
@@ -156,7 +157,7 @@ class System:
     children: list[ManagedProcess] = field(default_factory=list)
     workers: list[Worker] = field(default_factory=list)
     worker_tasks: list[asyncio.Task[None]] = field(default_factory=list)
-    exchange_logger: ExchangeLogger | None = None
+    exchange_logger: ExchangeLogger | BrokerLogger | None = None
     secrets: Secrets = field(default_factory=Secrets)
 
     def __post_init__(self) -> None:
@@ -184,8 +185,16 @@ class System:
         ]
 
     async def check(self) -> None:
-        await check_databases(self.settings)
-        check_ports(self.settings)
+        if self.settings.is_production:
+            from kefu.production import check_services, ensure_databases
+
+            check_services(self.settings)
+            for name in await ensure_databases(self.settings):
+                say(f"  created the PostgreSQL database {name}")
+            await check_databases(self.settings)
+        else:
+            await check_databases(self.settings)
+            check_ports(self.settings)
         self.secrets = resolve_secrets(self.settings.secrets)
 
     async def prepare_crm(self) -> None:
@@ -203,41 +212,61 @@ class System:
             made = sorted(name for name, outcome in trained.items() if "skipped" not in outcome)
             say(f"Trained the NLP models on the CRM: {', '.join(made)}.")
         nlp_models = load_nlp_models(models_dir)
-        self.exchange_logger = ExchangeLogger(
-            self.tracker_engine, self.crm_sessions, score_sentiment=nlp_models.sentiment.score
-        )
+        if self.settings.is_production:
+            # Fed by RabbitMQ; the tracker store is replayed only after a (re)connection.
+            self.exchange_logger = BrokerLogger(
+                self.settings.production.rabbitmq.url,
+                self.settings.production.rabbitmq.queue,
+                self.tracker_engine,
+                self.crm_sessions,
+                score_sentiment=nlp_models.sentiment.score,
+            )
+        else:
+            self.exchange_logger = ExchangeLogger(
+                self.tracker_engine, self.crm_sessions, score_sentiment=nlp_models.sentiment.score
+            )
         scorer = ConversationScorer(
             self.crm_sessions, nlp_models, idle_minutes=self.settings.conversation_idle_minutes
         )
         self.workers = [self.exchange_logger, scorer]
 
-    async def start_servers(self) -> None:
+    def server_groups(self) -> list[list[ManagedProcess]]:
+        """The servers to start, group by group; a group starts at once, then is waited for."""
         assert self.model is not None, "the model step runs first"
-        self.children = [
-            action_server(
-                self.settings.action_port,
-                action_side_environment(self.settings, self.secrets),
-                LOG_DIR / "actions.log",
-            ),
-            rasa_server(
-                self.settings.rasa_port,
-                self.model.path,
-                rasa_side_environment(self.settings, self.secrets),
-                LOG_DIR / "rasa.log",
-            ),
-            console_server(
-                self.settings.console_port,
-                console_side_environment(self.settings, self.secrets),
-                LOG_DIR / "console.log",
-            ),
+        action_env = action_side_environment(self.settings, self.secrets)
+        rasa_env = rasa_side_environment(self.settings, self.secrets)
+        console = console_server(
+            self.settings.console_port,
+            console_side_environment(self.settings, self.secrets),
+            LOG_DIR / "console.log",
+        )
+        # Servers of one group load at once (cold start): the Rasa server calls the action
+        # server only when a customer writes, and it is ready far later than the action server.
+        if self.settings.is_production:
+            from kefu.servers import production_servers
+
+            servers = production_servers(
+                self.settings, self.model.path, rasa_env, action_env, LOG_DIR, VAR_DIR / "nginx"
+            )
+            return [[*servers.actions, *servers.rasa, console], [servers.balancer]]
+        return [
+            [
+                action_server(self.settings.action_port, action_env, LOG_DIR / "actions.log"),
+                rasa_server(
+                    self.settings.rasa_port, self.model.path, rasa_env, LOG_DIR / "rasa.log"
+                ),
+                console,
+            ]
         ]
-        for child in self.children:
-            say(f"  the {child.name} (log: {child.log_path.relative_to(REPO_ROOT)})")
-            child.start()
-        # Both load at once (cold start): the Rasa server calls the action server only when a
-        # customer writes, and it is ready far later than the action server anyway.
-        for child in self.children:
-            await self.until_ready(child)
+
+    async def start_servers(self) -> None:
+        for group in self.server_groups():
+            for child in group:
+                say(f"  the {child.name} (log: {child.log_path.relative_to(REPO_ROOT)})")
+                child.start()
+                self.children.append(child)
+            for child in group:
+                await self.until_ready(child)
 
     async def until_ready(self, child: ManagedProcess) -> None:
         """Wait for `child` to answer, unless a stop request comes first."""
@@ -259,8 +288,14 @@ class System:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.stop.wait(), timeout=2)
             for child in self.children:
-                if not child.running:
-                    say(f"The {child.name} stopped unexpectedly.\n{child.log_tail()}")
+                if child.running:
+                    continue
+                say(f"The {child.name} stopped unexpectedly.\n{child.log_tail()}")
+                if self.settings.is_production:
+                    # One of several: the others serve while it starts again behind nginx.
+                    say(f"Starting the {child.name} again.")
+                    child.start()
+                else:
                     self.stop.set()
 
     async def shutdown(self) -> None:
@@ -277,6 +312,8 @@ class System:
             except Exception:
                 logger.exception("The final pass of the exchange logger failed; run reconcile.")
             added = self.exchange_logger.records_added
+            if isinstance(self.exchange_logger, BrokerLogger):
+                await self.exchange_logger.close()
         await self.tracker_engine.dispose()
         await self.crm_engine.dispose()
         say(f"Stopped. {added} records logged in this run.")

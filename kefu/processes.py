@@ -139,6 +139,7 @@ def rasa_server(
     env: Mapping[str, str],
     log_path: Path,
     cors_origin: str | None = None,
+    endpoints: str = "endpoints.yml",
 ) -> ManagedProcess:
     """`rasa run` (Rasa environment) with Kefu's guarded channels, on loopback.
 
@@ -152,7 +153,7 @@ def rasa_server(
         "--model",
         str(model),
         "--endpoints",
-        "endpoints.yml",
+        endpoints,
         "--credentials",
         "credentials.yml",
         "--port",

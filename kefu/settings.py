@@ -24,6 +24,15 @@ from crm_store.settings import (
     read_setting,
 )
 from kefu.paths import REPO_ROOT, VAR_DIR
+from kefu.profile import (
+    EMBEDDED,
+    ENV_PROFILE,
+    PRODUCTION,
+    ProductionSettings,
+    check_production_databases,
+    load_production,
+    profile_name,
+)
 
 __all__ = ["Secrets", "Settings", "SettingsError", "load_settings", "loads_demo_data"]
 
@@ -92,6 +101,13 @@ class Settings:
     console_host: str = DEFAULT_CONSOLE_HOST
     console_port: int = DEFAULT_CONSOLE_PORT
     console_secure_cookies: bool = True
+    # KEFU_PROFILE: "embedded" (the default) or "production" (kefu/profile.py).
+    profile: str = EMBEDDED
+    production: ProductionSettings = field(default_factory=ProductionSettings)
+
+    @property
+    def is_production(self) -> bool:
+        return self.profile == PRODUCTION
 
 
 def _port(value: str) -> int:
@@ -177,12 +193,18 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         models_dir=read_setting(environ, ENV_MODELS_DIR, DEFAULT_MODELS_DIR, Path, "a directory"),
         reverify_minutes=_minutes(environ, ENV_REVERIFY_MINUTES, DEFAULT_REVERIFY_MINUTES),
         **_console_settings(environ),
+        profile=read_setting(
+            environ, ENV_PROFILE, EMBEDDED, profile_name, "embedded or production"
+        ),
+        production=load_production(environ),
     )
     if settings.console_port in (settings.rasa_port, settings.action_port):
         raise SettingsError(
             f"{ENV_CONSOLE_PORT} must differ from the Rasa and action server ports "
             f"(it is {settings.console_port})."
         )
+    if settings.is_production:
+        check_production_databases(settings.database.url, settings.tracker_database_url)
     if settings.rasa_port == settings.action_port:
         raise SettingsError(
             f"{ENV_RASA_PORT} and {ENV_ACTION_PORT} must differ (both are {settings.rasa_port})."

@@ -1,0 +1,157 @@
+"""The production profile's servers: N Rasa servers and N action servers behind nginx.
+
+nginx listens where the embedded default's single servers listen (KEFU_RASA_PORT for the
+channels, KEFU_ACTION_PORT for the Rasa servers' action calls) and spreads requests over the
+instances on the ports just above (KEFU_RASA_PORT + 1 …, KEFU_ACTION_PORT + 1 …). It is
+Debian's nginx, run by the launcher in the foreground with a config written under var/nginx/,
+on loopback only. An instance that refuses connections is skipped for a few seconds; a
+customer message that finds no Rasa server at all gets a polite JSON reply from nginx itself
+instead of a 502.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from kefu.processes import ManagedProcess, action_server, rasa_server
+from kefu.profile import production_environment
+from kefu.settings import Settings
+
+PRODUCTION_ENDPOINTS = "endpoints.production.yml"
+HEALTH_PATH = "/kefu-lb-health"
+# What a customer reads when no Rasa server answers (the REST channel's reply format).
+UNAVAILABLE_REPLY = "Sorry, I cannot answer right now. Please send your message again in a moment."
+
+
+def rasa_ports(settings: Settings) -> list[int]:
+    return [settings.rasa_port + 1 + i for i in range(settings.production.rasa_instances)]
+
+
+def action_ports(settings: Settings) -> list[int]:
+    return [settings.action_port + 1 + i for i in range(settings.production.action_instances)]
+
+
+def _upstream(name: str, ports: list[int]) -> str:
+    servers = "".join(
+        f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=3s;\n" for port in ports
+    )
+    return f"    upstream {name} {{\n{servers}        keepalive 32;\n    }}\n"
+
+
+def nginx_config(settings: Settings, prefix: Path) -> str:
+    """The whole nginx.conf: two loopback listeners, each over its upstream group."""
+    reply = json.dumps([{"recipient_id": "", "text": UNAVAILABLE_REPLY}])
+    temp = "\n".join(
+        f"    {kind}_temp_path {prefix / 'tmp' / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return f"""# Written by kefu/servers.py for KEFU_PROFILE=production; rewritten on every start.
+worker_processes 1;
+pid {prefix / "nginx.pid"};
+error_log {prefix / "error.log"} warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+{temp}
+    # Bodies and replies stay in memory (64 KB at most), so workers never need temp files.
+    client_max_body_size 64k;
+    client_body_buffer_size 64k;
+    proxy_max_temp_file_size 0;
+    proxy_http_version 1.1;
+    proxy_read_timeout 60s;
+    proxy_connect_timeout 2s;
+    map $http_upgrade $connection_upgrade {{ default upgrade; '' ''; }}
+{_upstream("kefu_rasa", rasa_ports(settings))}{_upstream("kefu_actions", action_ports(settings))}
+    server {{
+        listen 127.0.0.1:{settings.rasa_port};
+        location = {HEALTH_PATH} {{ return 200 "ok"; }}
+        location / {{
+            proxy_pass http://kefu_rasa;
+            proxy_set_header Host $host;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_next_upstream error timeout http_502 http_503;
+            error_page 502 503 504 = @unavailable;
+        }}
+        location @unavailable {{
+            default_type application/json;
+            return 200 '{reply}';
+        }}
+    }}
+    server {{
+        listen 127.0.0.1:{settings.action_port};
+        location / {{
+            proxy_pass http://kefu_actions;
+            proxy_set_header Connection "";
+            proxy_next_upstream error timeout http_502 http_503;
+        }}
+    }}
+}}
+"""
+
+
+def nginx_process(settings: Settings, prefix: Path) -> ManagedProcess:
+    """nginx in the foreground with its config, pid and logs under `prefix`."""
+    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (prefix / "tmp" / kind).mkdir(parents=True, exist_ok=True)
+    config = prefix / "nginx.conf"
+    config.write_text(nginx_config(settings, prefix), encoding="utf-8")
+    return ManagedProcess(
+        name="load balancer (nginx)",
+        command=[
+            settings.production.nginx,
+            "-p",
+            str(prefix),
+            "-c",
+            str(config),
+            "-e",
+            str(prefix / "error.log"),
+            "-g",
+            "daemon off;",
+        ],
+        env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
+        ready_url=f"http://127.0.0.1:{settings.rasa_port}{HEALTH_PATH}",
+        log_path=prefix / "nginx.log",
+    )
+
+
+@dataclass
+class ProductionServers:
+    """Every server of the production profile, in the order they start."""
+
+    actions: list[ManagedProcess]
+    rasa: list[ManagedProcess]
+    balancer: ManagedProcess
+
+    @property
+    def all(self) -> list[ManagedProcess]:
+        return [*self.actions, *self.rasa, self.balancer]
+
+
+def production_servers(
+    settings: Settings,
+    model: Path,
+    rasa_env: dict[str, str],
+    action_env: dict[str, str],
+    log_dir: Path,
+    nginx_dir: Path,
+) -> ProductionServers:
+    """The action servers, the Rasa servers (on endpoints.production.yml) and nginx."""
+    rasa_env = {**rasa_env, **production_environment(settings.production)}
+    actions = [
+        action_server(port, action_env, log_dir / f"actions-{port}.log")
+        for port in action_ports(settings)
+    ]
+    rasa = [
+        rasa_server(
+            port, model, rasa_env, log_dir / f"rasa-{port}.log", endpoints=PRODUCTION_ENDPOINTS
+        )
+        for port in rasa_ports(settings)
+    ]
+    for child, port in zip(actions, action_ports(settings), strict=True):
+        child.name = f"action server on :{port}"
+    for child, port in zip(rasa, rasa_ports(settings), strict=True):
+        child.name = f"Rasa server on :{port}"
+    return ProductionServers(actions, rasa, nginx_process(settings, nginx_dir))

@@ -1,0 +1,178 @@
+"""The exchange logger of the production profile: Rasa's events from RabbitMQ into the CRM.
+
+Every Rasa server publishes each new tracker event to a durable queue (Rasa's pika event
+broker, endpoints.production.yml). This worker takes them in batches, ingests them with the
+same idempotent code as the polling logger (`ingest_events`, one record per message keyed by
+its event), and acknowledges a batch only once its transaction is committed: a crash, a
+database outage or a broker outage redelivers the batch, and the keys make a second delivery
+add nothing. Whenever it (re)connects it also replays the tracker store from where its last
+replay stopped, for events a Rasa server could not publish (it keeps unpublished events in
+memory only, and a killed server loses them; the tracker store has them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+
+import aio_pika
+from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from kefu.workers.base import Worker
+from kefu.workers.tracker_events import (
+    SentimentScorer,
+    TrackerEvent,
+    ingest_events,
+    read_tracker_events,
+)
+
+logger = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_SECONDS = 5.0
+
+
+def broker_event(body: bytes) -> TrackerEvent | None:
+    """The tracker event in a message Rasa's pika broker published (None if it is not one).
+
+    The body is the event's `as_dict()` plus `sender_id`: the same JSON the SQL tracker store
+    keeps in its `data` column. Broker events have no table id; a hash of the body stands in
+    (it names the event when it has to be set aside).
+    """
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("event"), str):
+        return None
+    timestamp = data.get("timestamp")
+    return TrackerEvent(
+        event_id=int(hashlib.sha256(body).hexdigest()[:7], 16),
+        sender_id=str(data.get("sender_id") or ""),
+        type_name=data["event"],
+        timestamp=float(timestamp) if isinstance(timestamp, (int, float)) else 0.0,
+        data=data,
+    )
+
+
+class BrokerLogger(Worker):
+    """Consumes the event queue in batches; `consume()` is one batch, as for every worker."""
+
+    name = "exchange logger (RabbitMQ)"
+
+    def __init__(
+        self,
+        broker_url: str,
+        queue_name: str,
+        tracker_engine: AsyncEngine,
+        crm_sessions: async_sessionmaker[AsyncSession],
+        batch_size: int = 200,
+        poll_interval: float = 0.2,
+        score_sentiment: SentimentScorer | None = None,
+    ) -> None:
+        super().__init__(poll_interval=poll_interval, max_backoff=5.0)
+        self.broker_url = broker_url
+        self.queue_name = queue_name
+        self.tracker_engine = tracker_engine
+        self.crm_sessions = crm_sessions
+        self.batch_size = batch_size
+        self.score_sentiment = score_sentiment
+        self.connection: aio_pika.abc.AbstractConnection | None = None
+        self.channel: AbstractChannel | None = None
+        self.queue: AbstractQueue | None = None
+        self.replayed_up_to = 0  # tracker store events up to this id are in the CRM
+        self.must_replay = True
+        self.records_added = 0
+
+    async def connect(self) -> AbstractQueue:
+        if self.queue is not None and self.channel is not None and not self.channel.is_closed:
+            return self.queue
+        await self.close()
+        self.connection = await aio_pika.connect(self.broker_url, timeout=CONNECT_TIMEOUT_SECONDS)
+        self.channel = await self.connection.channel()
+        # Declared as Rasa declares it (durable), so whichever starts first creates it.
+        self.queue = await self.channel.declare_queue(self.queue_name, durable=True)
+        self.must_replay = True
+        return self.queue
+
+    async def close(self) -> None:
+        connection, self.connection, self.channel, self.queue = self.connection, None, None, None
+        if connection is not None and not connection.is_closed:
+            with contextlib.suppress(Exception):
+                await connection.close()
+
+    async def replay_tracker_store(self) -> int:
+        """Ingest the tracker store's events after the last replay; returns the records added."""
+        added = 0
+        while True:
+            events = await read_tracker_events(self.tracker_engine, after_id=self.replayed_up_to)
+            if not events:
+                return added
+            async with self.crm_sessions() as session, session.begin():
+                added += await ingest_events(session, events, self.score_sentiment)
+            self.replayed_up_to = events[-1].event_id
+
+    async def consume(self) -> int:
+        try:
+            queue = await self.connect()
+        except Exception:
+            await self.close()
+            raise
+        if self.must_replay:
+            self.records_added += await self.replay_tracker_store()
+            self.must_replay = False
+        messages: list[AbstractIncomingMessage] = []
+        try:
+            while len(messages) < self.batch_size:
+                message = await queue.get(no_ack=False, fail=False, timeout=CONNECT_TIMEOUT_SECONDS)
+                if message is None:
+                    break
+                messages.append(message)
+            if not messages:
+                return 0
+            await self._ingest(messages)
+            await messages[-1].ack(multiple=True)
+        except Exception:
+            # Not acknowledged: the broker delivers them again (a closed channel does that too).
+            await self._give_back(messages)
+            raise
+        return len(messages)
+
+    async def _ingest(self, messages: list[AbstractIncomingMessage]) -> None:
+        events = []
+        for message in messages:
+            event = broker_event(message.body)
+            if event is None:
+                logger.warning("exchange log: a broker message that is no Rasa event was dropped")
+            else:
+                events.append(event)
+        async with self.crm_sessions() as session, session.begin():
+            added = await ingest_events(session, events, self.score_sentiment)
+        self.records_added += added
+        if added:
+            logger.debug("logged %d records from %d broker events", added, len(events))
+
+    async def _give_back(self, messages: list[AbstractIncomingMessage]) -> None:
+        if messages:
+            try:
+                await messages[-1].nack(multiple=True, requeue=True)
+                return
+            except Exception:
+                pass
+        await self.close()
+
+    async def catch_up(self) -> int:
+        """Consume until the queue is empty; return the records added."""
+        before = self.records_added
+        while await self.consume():
+            pass
+        return self.records_added - before
+
+    async def run(self, stop: asyncio.Event) -> None:
+        try:
+            await super().run(stop)
+        finally:
+            await self.close()

@@ -1,0 +1,125 @@
+"""The production profile's settings, its nginx config, and how broker messages become events."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kefu.profile import DEFAULT_RABBITMQ_QUEUE, production_environment
+from kefu.servers import UNAVAILABLE_REPLY, action_ports, nginx_config, nginx_process, rasa_ports
+from kefu.settings import SettingsError, load_settings
+from kefu.workers.broker_logger import broker_event
+
+PG = {
+    "KEFU_PROFILE": "production",
+    "KEFU_DATABASE_URL": "postgresql://kefu@127.0.0.1:5432/kefu",
+    "KEFU_TRACKER_DATABASE_URL": "postgresql://kefu@127.0.0.1:5432/kefu_tracker",
+}
+
+
+def test_the_embedded_default_is_not_production() -> None:
+    settings = load_settings({})
+    assert settings.profile == "embedded"
+    assert not settings.is_production
+
+
+def test_production_defaults_are_this_machines_services() -> None:
+    settings = load_settings(PG)
+    production = settings.production
+    assert settings.is_production
+    assert (production.rasa_instances, production.action_instances) == (2, 2)
+    assert (production.redis.host, production.redis.port, production.redis.db) == (
+        "127.0.0.1",
+        6379,
+        1,
+    )
+    assert production.rabbitmq.url == "amqp://guest:guest@127.0.0.1:5672/"
+    assert production.rabbitmq.queue == DEFAULT_RABBITMQ_QUEUE
+
+
+def test_production_overrides() -> None:
+    settings = load_settings(
+        {
+            **PG,
+            "KEFU_RASA_INSTANCES": "3",
+            "KEFU_REDIS_URL": "redis://cache:6380/4",
+            "KEFU_RABBITMQ_URL": "amqp://kefu:s3cret@mq:5673/",
+            "KEFU_RABBITMQ_QUEUE": "kefu_test-1",
+        }
+    )
+    production = settings.production
+    assert production.rasa_instances == 3
+    assert (production.redis.host, production.redis.port, production.redis.db) == ("cache", 6380, 4)
+    env = production_environment(production)
+    assert env["KEFU_RABBITMQ_HOST"] == "mq"
+    assert env["KEFU_RABBITMQ_PASSWORD"] == "s3cret"
+    assert env["KEFU_RABBITMQ_QUEUE"] == "kefu_test-1"
+    assert rasa_ports(settings) == [5006, 5007, 5008]
+    assert action_ports(settings) == [5056, 5057]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("KEFU_PROFILE", "staging"),
+        ("KEFU_RASA_INSTANCES", "0"),
+        ("KEFU_REDIS_URL", "http://cache:6379"),
+        ("KEFU_RABBITMQ_URL", "redis://mq"),
+        ("KEFU_RABBITMQ_QUEUE", "a queue"),
+    ],
+)
+def test_a_bad_value_is_named(variable: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=variable):
+        load_settings({**PG, variable: value})
+
+
+@pytest.mark.parametrize("variable", ["KEFU_DATABASE_URL", "KEFU_TRACKER_DATABASE_URL"])
+def test_production_refuses_sqlite(variable: str) -> None:
+    with pytest.raises(SettingsError, match=variable):
+        load_settings({**PG, variable: "sqlite:////tmp/kefu.db"})
+
+
+def test_the_nginx_config_spreads_over_every_instance(tmp_path: Path) -> None:
+    settings = load_settings({**PG, "KEFU_RASA_PORT": "7005", "KEFU_ACTION_PORT": "7055"})
+    config = nginx_config(settings, tmp_path)
+    assert "listen 127.0.0.1:7005;" in config
+    assert "listen 127.0.0.1:7055;" in config
+    for port in (7006, 7007, 7056, 7057):
+        assert f"server 127.0.0.1:{port} " in config
+    assert "0.0.0.0" not in config
+    assert UNAVAILABLE_REPLY in config
+
+
+@pytest.mark.skipif(shutil.which("nginx", path="/usr/sbin:/usr/bin") is None, reason="no nginx")
+def test_nginx_accepts_the_config(tmp_path: Path) -> None:
+    settings = load_settings(PG)
+    process = nginx_process(settings, tmp_path)
+    result = subprocess.run(
+        [*process.command[:-2], "-t"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_broker_message_is_the_tracker_stores_event() -> None:
+    body = {
+        "sender_id": "c-1",
+        "event": "user",
+        "timestamp": 1700000000.25,
+        "text": "where is my order",
+        "parse_data": {"intent": {"name": "order_status", "confidence": 0.9}},
+    }
+    event = broker_event(json.dumps(body).encode())
+    assert event is not None
+    assert (event.sender_id, event.type_name, event.timestamp) == ("c-1", "user", 1700000000.25)
+    assert event.data["text"] == "where is my order"
+    # The same body names the same event (it is how a set-aside event is found again).
+    assert broker_event(json.dumps(body).encode()).event_id == event.event_id  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'{"sender_id": "c-1"}'])
+def test_a_message_that_is_no_event_is_refused(body: bytes) -> None:
+    assert broker_event(body) is None
