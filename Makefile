@@ -7,13 +7,13 @@ PIP_FLAGS ?= --disable-pip-version-check --no-input --quiet
 export RASA_TELEMETRY_ENABLED = false
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: run test train lint format lock shell clean bench-nlp bench-nlu bench-nlu-quick
+.PHONY: run test train lint format lock shell clean bench-nlp bench-nlu bench-nlu-quick browser bench-console
 .DEFAULT_GOAL := run
 
 run: envs
 	.venv/bin/python -m kefu run
 
-test: envs
+test: envs browser
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv-rasa/bin/python -m pytest tests/bot --confcutdir=tests/bot -p no:cacheprovider
@@ -24,6 +24,13 @@ train: envs
 
 shell: envs
 	.venv/bin/python -m kefu shell
+
+# The console's browser tests drive Debian's chromium with Playwright and render PDFs with
+# pdftoppm: installed with apt-get when missing, nothing done when both are there.
+browser:
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils; }
 
 lint: envs
 	.venv/bin/ruff check --fix .
