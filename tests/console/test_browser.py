@@ -134,7 +134,7 @@ async def test_admin_exports_csv_and_pdf_and_opens_the_dashboard(
     command = [str(PDFTOPPM), "-png", "-r", "60", "-singlefile", str(pdf_path)]
     await asyncio.to_thread(subprocess.run, [*command, str(tmp_path / "pdf")], check=True)
     assert_not_blank(tmp_path / "pdf.png")
-    await page.goto("/admin/dashboard")
+    await page.goto("/admin/dashboard?date_from=2026-11-01")
     charts = page.locator(".chart img")
     assert await charts.count() == 6
     widths = await charts.evaluate_all("images => images.map(image => image.naturalWidth)")
