@@ -21,11 +21,13 @@ import time
 import uuid
 
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
 
 from bench.console_data import COMMON, RARE, create_database, drop_database, seed
 from console.app import create_app
 from console.config import ConsoleConfig
 from crm_store.db import create_engine, create_sessionmaker
+from crm_store.models import AgentUser
 from crm_store.services.agents import create_agent
 
 PAGES = {
@@ -47,15 +49,16 @@ async def _admin(url: str) -> None:
     engine = create_engine(url)
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
-            await create_agent(session, "bench", PASSWORD, "admin")
+            if not await session.scalar(select(AgentUser.id).where(AgentUser.username == "bench")):
+                await create_agent(session, "bench", PASSWORD, "admin")
     finally:
         await engine.dispose()
 
 
-async def measure(url: str, runs: int) -> dict[str, dict[str, float]]:
+async def measure(url: str, runs: int) -> dict[str, dict[str, object]]:
     await _admin(url)
     app = create_app(ConsoleConfig(url, "a benchmark secret", secure_cookies=False))
-    results: dict[str, dict[str, float]] = {}
+    results: dict[str, dict[str, object]] = {}
     async with TestClient(TestServer(app)) as client:
         page = await (await client.get("/login")).text()
         token = re.search(r'name="csrf_token" value="([^"]+)"', page)
@@ -72,11 +75,11 @@ async def measure(url: str, runs: int) -> dict[str, dict[str, float]]:
                 assert response.status == 200, body[:200]
                 if run >= 2:  # the first two warm the caches and the pool
                     timings.append(elapsed)
-            found = re.search(r"<small>(\d+) found</small>", body)
+            found = re.search(r"<small>(\d+\+?) found</small>", body)
             results[name] = {
                 "p50_ms": round(statistics.median(timings), 1),
                 "p95_ms": round(percentile(timings, 0.95), 1),
-                "found": int(found.group(1)) if found else -1,
+                "found": found.group(1) if found else "?",
             }
             print(name, results[name], flush=True)
     return results
@@ -90,16 +93,22 @@ def main() -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--user", default="postgres")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--database", help="measure this seeded database (kept) instead")
     args = parser.parse_args()
     user = args.user or getpass.getuser()
-    name = f"kefu_bench_console_{uuid.uuid4().hex[:8]}"
+    name = args.database or f"kefu_bench_console_{uuid.uuid4().hex[:8]}"
     admin = {"host": args.host, "port": 5432, "user": user}
-    create_database(admin, name)
     url = f"postgresql://{user}@{args.host}:5432/{name}"
+    loaded: dict[str, int] = {}
+    if args.database:
+        args.keep = True
+    else:
+        create_database(admin, name)
     try:
-        started = time.monotonic()
-        loaded = seed(url, {**admin, "dbname": name}, args.conversations, args.per_conversation)
-        print(f"seeded {loaded} in {time.monotonic() - started:.0f} s", flush=True)
+        if not args.database:
+            started = time.monotonic()
+            loaded = seed(url, {**admin, "dbname": name}, args.conversations, args.per_conversation)
+            print(f"seeded {loaded} in {time.monotonic() - started:.0f} s", flush=True)
         results = asyncio.run(measure(url, args.runs))
         print(json.dumps({"loaded": loaded, "pages": results}, indent=2))
     finally:
