@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 import psycopg2
 from psycopg2 import sql
+from tqdm import tqdm
 
 from crm_store.migrate import upgrade
 
@@ -137,7 +138,8 @@ def seed(
             batch_c.clear()
             batch_r.clear()
 
-        for conversation, records in _rows(conversations, per_conversation, seed=7):
+        rows = _rows(conversations, per_conversation, seed=7)
+        for conversation, records in tqdm(rows, total=conversations, desc="COPY", unit="conv"):
             batch_c.append(conversation)
             batch_r.extend(records)
             if len(batch_c) >= 5000:
