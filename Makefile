@@ -74,3 +74,8 @@ bench-nlu: envs
 # The same harness on a few hundred examples of Banking77 (under a minute; what CI runs).
 bench-nlu-quick: envs
 	.venv/bin/python -m bench.nlu.suite --quick
+
+# Console latency on 100,000 conversations / 1,000,000 records in a fresh PostgreSQL database
+# on 127.0.0.1:5432 (dropped afterwards); figures in bench/README.md.
+bench-console: .venv/.installed
+	.venv/bin/python -m bench.console
