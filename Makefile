@@ -7,13 +7,14 @@ PIP_FLAGS ?= --disable-pip-version-check --no-input --quiet
 export RASA_TELEMETRY_ENABLED = false
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: run test train lint format lock shell clean bench-nlp bench-nlu bench-nlu-quick run-prod bench-scale-out
+.PHONY: run test train lint format lock shell clean browser
+.PHONY: bench-nlp bench-nlu bench-nlu-quick bench-load bench-console bench-scale-out run-prod
 .DEFAULT_GOAL := run
 
 run: envs
 	.venv/bin/python -m kefu run
 
-test: envs
+test: envs browser
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv-rasa/bin/python -m pytest tests/bot --confcutdir=tests/bot -p no:cacheprovider
@@ -24,6 +25,13 @@ train: envs
 
 shell: envs
 	.venv/bin/python -m kefu shell
+
+# The console's browser tests drive Debian's chromium with Playwright and render PDFs with
+# pdftoppm: installed with apt-get when missing, nothing done when both are there.
+browser:
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils; }
 
 lint: envs
 	.venv/bin/ruff check --fix .
@@ -70,7 +78,6 @@ bench-nlu-quick: envs
 
 # Load: Kefu against a plain `rasa init` bot at 1, 10 and 50 concurrent REST conversations,
 # 20 s a step; writes bench/results/load.json and the table in bench/README.md (~6 minutes).
-.PHONY: bench-load run-prod
 bench-load: envs
 	.venv/bin/python -m bench.load_suite $(BENCH_LOAD_ARGS)
 
@@ -82,3 +89,8 @@ run-prod: envs
 	KEFU_DATABASE_URL=$${KEFU_DATABASE_URL:-$(PROD_DB)/kefu} \
 	KEFU_TRACKER_DATABASE_URL=$${KEFU_TRACKER_DATABASE_URL:-$(PROD_DB)/kefu_tracker} \
 	.venv/bin/python -m kefu run
+
+# Console latency on 100,000 conversations / 1,000,000 records in a fresh PostgreSQL database
+# on 127.0.0.1:5432 (dropped afterwards); figures in bench/README.md.
+bench-console: .venv/.installed
+	.venv/bin/python -m bench.console

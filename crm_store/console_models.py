@@ -15,7 +15,7 @@ from sqlalchemy import DDL, ForeignKey, Index, String, event, func, literal_colu
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_store.column_types import enum_column, utcnow
-from crm_store.models import Base, CommunicationRecord
+from crm_store.models import Base, CommunicationRecord, Conversation
 
 # The text search configuration: "simple" lowercases and splits, with no stemming or stop
 # words, so it treats every language the same and matches what FTS5's unicode61 tokenizer does.
@@ -65,6 +65,9 @@ Index(
     postgresql_using="gin",
     _table=CommunicationRecord.__table__,
 ).ddl_if(dialect="postgresql")
+
+# The list's default order (newest first) reads this index instead of sorting every conversation.
+Index("ix_conversations_started_at", Conversation.__table__.c.started_at)
 
 
 class CorrectionStatus(str, enum.Enum):

@@ -289,14 +289,10 @@ class Note(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-# Registers the console's and the safeguard tables on Base; they need Base, so they come last.
-from crm_store.console_models import (  # noqa: E402
-    ConversationReview,
-    ConversationTag,
-    CorrectionStatus,
-    IntentCorrection,
-    LoginAttempt,
-)
+# Registers the console's tables and full-text search on Base (a plain module import, so
+# importing crm_store.console_models first works too), then the safeguard tables; both need
+# Base, so they come last.
+import crm_store.console_models  # noqa: E402, F401
 from crm_store.safeguard_models import (  # noqa: E402
     ActionReceipt,
     QuarantinedEvent,
@@ -312,15 +308,10 @@ __all__ = [
     "Base",
     "CommunicationRecord",
     "Conversation",
-    "ConversationReview",
     "ConversationStatus",
-    "ConversationTag",
-    "CorrectionStatus",
     "Customer",
     "Direction",
     "Feedback",
-    "IntentCorrection",
-    "LoginAttempt",
     "Note",
     "Order",
     "OrderItem",

@@ -58,6 +58,7 @@ async def list_api(request: web.Request) -> web.Response:
     return json_of(
         {
             "total": found.total,
+            "total_is_lower_bound": found.at_least,
             "page": found.page,
             "page_size": found.page_size,
             "pages": found.pages,

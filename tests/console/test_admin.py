@@ -7,6 +7,7 @@ import csv
 import io
 import shutil
 import subprocess
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -111,14 +112,17 @@ async def test_pdf_bundle_prints_html_as_text(admin: Client, data: Data, tmp_pat
 
 
 async def test_dashboard_page_and_figures(admin: Client, data: Data) -> None:
-    response, page = await admin.page("/admin/dashboard")
+    response, page = await admin.page("/admin/dashboard?date_from=2026-11-01")
     assert response.status == 200
     assert page.count('src="data:image/png;base64,') == 6
     assert "Containment" in page and "33.3 %" in page  # handoff rate
-    figures = await (await admin.http.get("/api/dashboard?channel=rest")).json()
+    figures = await (await admin.http.get("/api/dashboard?channel=rest&date_to=2026-12-31")).json()
     assert figures["conversations"] == 1 and figures["csat_score"] == 1.0
     _, empty = await admin.page("/admin/dashboard?date_from=2030-01-01")
     assert "no data" in empty and "data:image/png" not in empty
+    _, default = await admin.page("/admin/dashboard")
+    since = (datetime.now(timezone.utc).date() - timedelta(days=30)).isoformat()
+    assert f'name="date_from" value="{since}"' in default  # the last 30 days by default
 
 
 async def test_reports_page_and_openapi(admin: Client) -> None:

@@ -1,4 +1,5 @@
-"""The console: conversation tags, reviews, intent corrections, login attempts, full-text search.
+"""The console: conversation tags, reviews, intent corrections, login attempts, full-text search,
+and an index on conversations.started_at for the list's newest-first order.
 
 Full-text search over the records' text is the database's own: a GIN index over
 `to_tsvector('simple', text)` on PostgreSQL; on SQLite an external-content FTS5 table, filled
@@ -133,6 +134,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_login_attempts_client_attempted_at", "login_attempts", ["client", "attempted_at"]
     )
+    op.create_index("ix_conversations_started_at", "conversations", ["started_at"])
     if op.get_bind().dialect.name == "postgresql":
         op.create_index(
             "ix_communication_records_text_fts",
@@ -151,6 +153,7 @@ def downgrade() -> None:
     elif op.get_bind().dialect.name == "sqlite":
         for statement in SQLITE_FTS_DROP:
             op.execute(statement)
+    op.drop_index("ix_conversations_started_at", table_name="conversations")
     op.drop_table("login_attempts")
     op.drop_table("intent_corrections")
     op.drop_table("conversation_reviews")

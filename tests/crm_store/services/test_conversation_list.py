@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_store.errors import InvalidValue
+from crm_store.services import conversation_list, search_plan
 from crm_store.services.agents import create_agent
 from crm_store.services.conversation_list import (
     ConversationFilters,
@@ -16,6 +17,7 @@ from crm_store.services.conversation_list import (
 )
 from crm_store.services.review import add_tag, set_reviewed
 from tests.crm_store.services.console_data import NOW, add_console_conversations
+from tests.databases import Backend
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -125,3 +127,18 @@ async def test_the_search_index_follows_edits_and_deletes(
     assert await ids_for(seeded, search="zebra") == {data["refund"]}
     assert await ids_for(seeded, search="blorp") == set()
     assert await ids_for(seeded, search="kettle") == set()
+
+
+async def test_a_common_word_pages_by_probing_and_caps_its_count(
+    seeded: Sessions, data: dict[str, int], backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if backend.name != "postgresql":
+        pytest.skip("the search plan is PostgreSQL's (SQLite's FTS5 answers directly)")
+    monkeypatch.setattr(search_plan, "SEARCH_CAP", 1)  # every word is "common"
+    monkeypatch.setattr(conversation_list, "COMMON_COUNT_CAP", 1)
+    async with seeded() as session:
+        page = await list_conversations(session, ConversationFilters(search="parcel"))
+        rare = await list_conversations(session, ConversationFilters(search="zebra"))
+    assert {r.id for r in page.rows} == {data["parcel"], data["hostile"]}
+    assert (page.total, page.at_least) == (1, True)
+    assert (rare.rows, rare.total, rare.at_least) == ([], 0, False)
