@@ -12,8 +12,8 @@ from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions import slots
 from actions.base import Dispatcher, Events, KefuAction
-from actions.conversation import latest_entity_values, verified_customer_id
-from actions.digression import next_step
+from actions.conversation import latest_entity_values, latest_text, verified_customer_id
+from actions.digression import next_step, requests_in
 from actions.flow import find_action
 
 # Requests a bare order number can continue.
@@ -45,13 +45,18 @@ class ActionValueInContext(KefuAction):
 
     async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         numbers = latest_entity_values(tracker, "order_number")
-        request = last_order_request(tracker) if numbers else None
+        # "订单KF-500007到哪了": a number that NLU took for the whole message, with a request
+        # named around it; else the request the customer made last.
+        named = requests_in(latest_text(tracker))
+        request = named[0] if named else None
+        if request is None and numbers:
+            request = last_order_request(tracker)
         if request is None:
             dispatcher.utter_message(response="utter_value_without_request")
             return []
         verified = verified_customer_id(tracker) is not None
         step = next_step(request, verified)
-        events: list = [SlotSet(slots.QUEUED_ORDER, str(numbers[0]))]
+        events: list = [SlotSet(slots.QUEUED_ORDER, str(numbers[0]) if numbers else None)]
         direct = find_action(step) if step else None
         if direct is None:
             return [*events, FollowupAction(str(step))]

@@ -20,6 +20,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from bot.script_views import ngram_share, unreadable_by_encoder
 from bot.svm_model import (
     Model,
     View,
@@ -238,7 +239,7 @@ class SvmIntentClassifier(GraphComponent, IntentClassifier):
 
     def process(self, messages: list[Message]) -> list[Message]:
         texts = [normalise(m.get(TEXT) or "", self.component_config["max_chars"]) for m in messages]
-        scores = self.model.scores(texts) if self.model is not None and texts else None
+        scores = self._scores(texts)
         for n, message in enumerate(messages):
             intent: dict[str, Any] | None = None
             ranking: list[dict[str, Any]] = []
@@ -255,6 +256,22 @@ class SvmIntentClassifier(GraphComponent, IntentClassifier):
             message.set(INTENT, intent or {"name": None, "confidence": 0.0}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
+
+    def _scores(self, texts: list[str]) -> np.ndarray | None:
+        """The model's scores; texts the encoder cannot read are scored on n-grams alone."""
+        model = self.model
+        if model is None or not texts:
+            return None
+        unreadable = unreadable_by_encoder(texts)
+        if model.encoder is None or model.dense_coef is None or not unreadable.any():
+            return model.scores(texts)
+        vectors = model.encoder.encode(texts)
+        vectors[unreadable] = 0.0
+        scores = model.scores(texts, vectors)
+        # Back to the scale the confidences were calibrated on: n-grams as the whole score.
+        share = ngram_share(self.component_config["views"])
+        scores[unreadable] = model.intercept + (scores[unreadable] - model.intercept) / share
+        return scores
 
     # -- persistence: plain arrays and JSON, nothing pickled ------------------------------
 

@@ -54,13 +54,20 @@ class Scenario:
     tags: tuple[str, ...] = field(default=())
 
 
+# What a scenario may ask for, and the order statuses that fit.
+_STATUSES = {
+    "cancellable": ("placed", "paid"),
+    "delivered": ("delivered",),
+    "shipped": ("shipped",),
+    "any": ("placed", "paid", "shipped", "delivered", "cancelled", "returned"),
+}
 _USED: set[int] = set()
 # Demo customers and the customers other tests change stay out of the pool.
 _RESERVED = {1, 2, 3}
 
 
 async def fresh_customer(databases: Databases, status: str) -> Facts:
-    """A customer with a postcode and an order in `status` that no scenario has used yet.
+    """A customer with a postcode and an order of `status` (_STATUSES) no scenario has used yet.
 
     "delivered" means delivered within the return window (30 days), with no return filed.
     """
@@ -70,12 +77,12 @@ async def fresh_customer(databases: Databases, status: str) -> Facts:
             .join(Order, Order.customer_id == Customer.id)
             .where(Customer.postcode.is_not(None), Customer.erased_at.is_(None))
             .where(Customer.id.not_in(_USED | _RESERVED))
-            .where(Order.status == OrderStatus(status))
+            .where(Order.status.in_([OrderStatus(name) for name in _STATUSES[status]]))
             .order_by(Order.id)
         )
         if status == "delivered":
             recent = datetime.now(timezone.utc) - timedelta(days=25)
-            query = query.where(Order.delivered_at > recent.replace(tzinfo=None))
+            query = query.where(Order.delivered_at > recent)
             query = query.where(~select(Ticket.id).where(Ticket.order_id == Order.id).exists())
         row = (await session.execute(query.limit(1))).first()
     assert row is not None, f"no unused customer with a {status} order in the demo CRM"

@@ -1,0 +1,136 @@
+"""Cross-validation of the bot's own NLU data, per language: intent F1 as `rasa test nlu` gives it.
+
+    python -m bench.nlu.crossval --folds 5 --languages en de zh
+
+Each language's examples (en: data/nlu.yml and data/nlu_customers.yml, de: data/nlu_de.yml,
+zh: data/nlu_zh.yml) are cross-validated on their own with the bot's config.yml pipeline minus
+the response selectors (they pick FAQ answers, not intents) and, unless --with-fallback, minus
+the FallbackClassifier (closed-set F1: a clarifying question counts as neither right nor wrong
+answer there). Retrieval intents count as one intent each (faq, chitchat), as the bot's intent
+classifier sees them. Runs `rasa test nlu --cross-validation` of .venv-rasa in a subprocess.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from bench.nlu.data import Example, write_rasa_nlu
+from bench.nlu.rasa_run import prepare_config, tail
+from kefu.model_cache import ensure_spacy_pipeline
+from kefu.paths import RASA_BIN, REPO_ROOT, rasa_environment
+
+LANGUAGE_FILES = {
+    "en": ("data/nlu.yml", "data/nlu_customers.yml"),
+    "de": ("data/nlu_de.yml",),
+    "zh": ("data/nlu_zh.yml",),
+}
+# Components that do not decide the intent; dropped from the cross-validated pipeline.
+_NOT_INTENT = {"ResponseSelector", "bot.svm_response_selector.SvmResponseSelector"}
+_ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+
+
+def examples_of(paths: tuple[str, ...], root: Path = REPO_ROOT) -> list[Example]:
+    """The intent examples of Rasa YAML NLU files, entity markup removed."""
+    found: list[Example] = []
+    for name in paths:
+        document = YAML(typ="safe").load((root / name).read_text(encoding="utf-8")) or {}
+        for block in document.get("nlu") or []:
+            intent = block.get("intent")
+            if not intent:
+                continue
+            label = str(intent).split("/")[0]
+            for line in str(block.get("examples") or "").splitlines():
+                text = line.strip().removeprefix("- ").strip()
+                if text:
+                    found.append(Example(_ENTITY_MARKUP.sub(r"\1", text), label))
+    return found
+
+
+def write_config(target: Path, with_fallback: bool) -> None:
+    prepare_config(REPO_ROOT / "config.yml", target, epochs=None)
+    config = YAML(typ="safe").load(target.read_text(encoding="utf-8"))
+    dropped = _NOT_INTENT | (set() if with_fallback else {"FallbackClassifier"})
+    config["pipeline"] = [c for c in config["pipeline"] if c.get("name") not in dropped]
+    out = StringIO()
+    YAML(typ="safe", pure=True).dump(config, out)
+    target.write_text(out.getvalue(), encoding="utf-8")
+
+
+def cross_validate(
+    language: str, folds: int, workdir: Path, with_fallback: bool = False
+) -> dict[str, Any]:
+    """`rasa test nlu --cross-validation` on one language's examples; F1 and support."""
+    examples = examples_of(LANGUAGE_FILES[language])
+    workdir.mkdir(parents=True, exist_ok=True)
+    data, config, out = workdir / "nlu.json", workdir / "config.yml", workdir / "results"
+    write_rasa_nlu(examples, data)
+    write_config(config, with_fallback)
+    command = [
+        str(RASA_BIN), "test", "nlu", "--cross-validation", "--folds", str(folds),
+        "--config", str(config), "--nlu", str(data), "--out", str(out),
+    ]  # fmt: skip
+    log_path = workdir / "test.log"
+    with open(log_path, "wb") as log:
+        env = {**rasa_environment(), "RASA_CACHE_DIRECTORY": str(workdir / "rasa-cache")}
+        result = subprocess.run(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=log)
+    report_path = out / "intent_report.json"
+    if result.returncode != 0 or not report_path.exists():
+        raise RuntimeError(f"rasa test nlu failed ({result.returncode}):\n{tail(log_path)}")
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    return {
+        "language": language,
+        "examples": len(examples),
+        "intents": len({e.label for e in examples}),
+        "weighted_f1": round(report["weighted avg"]["f1-score"], 3),
+        "macro_f1": round(report["macro avg"]["f1-score"], 3),
+        "accuracy": round(report.get("accuracy", 0.0), 3),
+        "worst": sorted(
+            (
+                (name, round(row["f1-score"], 2))
+                for name, row in report.items()
+                if isinstance(row, dict) and "support" in row and "avg" not in name
+            ),
+            key=lambda item: item[1],
+        )[:5],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.nlu.crossval", description=__doc__)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--languages", nargs="+", default=list(LANGUAGE_FILES))
+    parser.add_argument("--with-fallback", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args(argv)
+    unknown = set(args.languages) - set(LANGUAGE_FILES)
+    if unknown:
+        parser.error(f"unknown language(s): {', '.join(sorted(unknown))}")
+    ensure_spacy_pipeline()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="kefu-crossval-") as tmp:
+        for language in args.languages:
+            result = cross_validate(language, args.folds, Path(tmp) / language, args.with_fallback)
+            results.append(result)
+            print(
+                f"{language}: intent F1 {result['weighted_f1']:.3f} weighted, "
+                f"{result['macro_f1']:.3f} macro ({result['examples']} examples, "
+                f"{result['intents']} intents, {args.folds} folds); worst {result['worst']}",
+                file=sys.stderr if args.json else sys.stdout,
+            )
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
