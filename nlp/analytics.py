@@ -142,6 +142,39 @@ def segment(
     )  # fmt: skip
 
 
+def segment_names(table: Sequence[RFM], labels: Sequence[int]) -> dict[int, str]:
+    """Each segment named in words from its customers' median RFM against everyone's:
+    recent and frequent buyers are "loyal", frequent ones gone quiet are "at risk", and so on."""
+    if not table:
+        return {}
+    rec = float(np.median([r.recency_days for r in table]))
+    freq = float(np.median([r.frequency for r in table]))
+    mon = float(np.median([r.monetary for r in table]))
+    names: dict[int, str] = {}
+    for seg in sorted(set(labels)):
+        rows = [r for r, lab in zip(table, labels, strict=True) if lab == seg]
+        recent = np.median([r.recency_days for r in rows]) < rec
+        frequent = np.median([r.frequency for r in rows]) >= freq
+        big = np.median([r.monetary for r in rows]) >= mon
+        if seg < 0:
+            name = "unusual customers (outliers)"
+        elif recent and frequent:
+            name = "loyal high spenders" if big else "loyal regulars"
+        elif recent:
+            name = "new or occasional, big baskets" if big else "new or occasional buyers"
+        elif frequent:
+            name = "at risk: were regulars, gone quiet"
+        else:
+            name = "lapsed, were big spenders" if big else "lapsed one-time buyers"
+        n = 2
+        base = name
+        while name in names.values():  # two segments alike still need distinct names
+            name = f"{base} ({n})"
+            n += 1
+        names[seg] = name
+    return names
+
+
 CHURN_FEATURES = (
     "recency_days",
     "frequency",

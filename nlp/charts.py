@@ -45,18 +45,23 @@ def histogram(path: Path, values: Sequence[float], title: str, xlabel: str, bins
 
 def scatter(
     path: Path, x: Sequence[float], y: Sequence[float], groups: Sequence[int], title: str,
-    xlabel: str, ylabel: str, log_y: bool = False,
+    xlabel: str, ylabel: str, log_y: bool = False, names: dict[int, str] | None = None,
 ) -> Path:  # fmt: skip
+    """One colour per group; the legend names each group (`names`) or numbers it."""
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(6, 4))
-    points = ax.scatter(list(x), list(y), c=list(groups), cmap="tab10", s=14)
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for n, group in enumerate(sorted(set(groups))):
+        idx = [i for i, g in enumerate(groups) if g == group]
+        label = (names or {}).get(group, str(group))
+        ax.scatter([x[i] for i in idx], [y[i] for i in idx], s=14, label=label,
+                   color=plt.get_cmap("tab10")(n % 10))  # fmt: skip
     if log_y:
         # Spend is heavy-tailed: one big customer would flatten everybody else to a line.
         ax.set_yscale("symlog", linthresh=10)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.legend(*points.legend_elements(), title="segment", fontsize=8)
+    ax.legend(title="segment", fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

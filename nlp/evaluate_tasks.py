@@ -224,7 +224,7 @@ def eval_sentiment(
     shipped = sentiment_model.shipped()
     y = [float(v) for _, v in pairs]
     turns = [[t.text for t in c.turns if t.speaker == "customer"] for c, _ in pairs]
-    kefu = [shipped.conversation_score(ts) for ts in tqdm(turns, desc="sentiment: score")]
+    kefu = shipped.conversation_scores(turns)
     lexicon = [sentiment_model.lexicon_conversation_score(ts) for ts in turns]
     return {
         "kefu": {**_sentiment_scores(kefu, y), "model": shipped.describe()},

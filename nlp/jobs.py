@@ -54,7 +54,8 @@ def train(
         # Topics are what customers write about: their turns, and the tickets they wrote.
         docs = [c.customer_text() for c in convs] + [t.text for t in records.tickets]
         if len(docs) >= MIN_TOPIC_DOCS:
-            model = topics.train(docs, topic_config)
+            # The previous model lends its ids and labels to matching topics (stable topics).
+            model = topics.train(docs, topic_config, previous=_previous_topics(models_dir))
             out["topics"] = str(model.save(models_dir, artefacts.data_hash(docs)))
         else:
             out["topics"] = f"skipped: {len(docs)} texts (need {MIN_TOPIC_DOCS})"
@@ -87,6 +88,13 @@ def train(
     return out
 
 
+def _previous_topics(models_dir: str | Path) -> topics.TopicModel | None:
+    try:
+        return topics.TopicModel.load(models_dir)
+    except (artefacts.ModelNotFoundError, artefacts.ModelVersionError):
+        return None  # none yet, or an older kind: this training starts the numbering afresh
+
+
 def save_churn(model: analytics.ChurnModel, models_dir: str | Path, records: RecordSet) -> Path:
     """joblib-save the churn forest (loaded only from our own models dir, like the others)."""
     import joblib
@@ -104,6 +112,10 @@ def _try(load: Any, *args: Any) -> Any:
         return load(*args)
     except artefacts.ModelNotFoundError:
         return None
+    except artefacts.ModelVersionError as exc:
+        # An artefact from older code or libraries: score without it and say how to fix it.
+        print(f"nlp: ignoring a model: {exc}", file=sys.stderr)
+        return None
 
 
 def score(records: RecordSet, models_dir: str | Path) -> list[dict[str, Any]]:
@@ -115,8 +127,11 @@ def score(records: RecordSet, models_dir: str | Path) -> list[dict[str, Any]]:
         sat.sentiment = sent
     index = _try(SimilarityIndex.load, models_dir)
     rows = []
-    for c in tqdm(records.conversations, desc="score"):
-        s = satisfaction.score_conversation(c, sat, sent)
+    convs = records.conversations
+    # A trained model scores in one batch (the sentence encoder batches); else the heuristic.
+    sats = sat.scores(convs) if sat else [satisfaction.score_conversation(c, None, sent)
+                                           for c in convs]  # fmt: skip
+    for c, s in zip(tqdm(convs, desc="score"), sats, strict=True):
         topic = top.assign(c.customer_text()) if top else None
         rows.append(
             {
@@ -191,8 +206,15 @@ def _segments_section(
         return []
     table = analytics.rfm(records.customers, records.orders, as_of)
     seg = analytics.segment([[r.recency_days, r.frequency, r.monetary] for r in table])
-    summary["segments"] = {"method": seg.method, "k": seg.k, "silhouette": seg.silhouette,
-                           "sizes": dict(Counter(seg.labels))}  # fmt: skip
+    names = analytics.segment_names(table, seg.labels)
+    summary["segments"] = {
+        "method": seg.method,
+        "k": seg.k,
+        "silhouette": seg.silhouette,
+        "sizes": dict(Counter(seg.labels)),
+        "names": names,
+        "customers_by_name": dict(Counter(names[s] for s in seg.labels).most_common()),
+    }
     summary["top_rules"] = [to_jsonable(r) for r in basket.association_rules(records.orders)[:10]]
     chart = charts.scatter(
         out / "segments.png",
@@ -203,8 +225,22 @@ def _segments_section(
         "recency (days)",
         "monetary (EUR, log scale)",
         log_y=True,
+        names=names,
     )
     return [chart.name]
+
+
+def _named_sections(summary: dict[str, Any]) -> list[str]:
+    """The report's segments and topics in words, largest first."""
+    lines: list[str] = []
+    named = summary.get("segments", {}).get("customers_by_name")
+    if named:
+        lines += ["", "## Customer segments", "", "| segment | customers |", "|---|---|"]
+        lines += [f"| {name} | {n} |" for name, n in named.items()]
+    if summary.get("topics"):
+        lines += ["", "## Conversation topics", "", "| topic | conversations |", "|---|---|"]
+        lines += [f"| {name} | {n} |" for name, n in summary["topics"].items()]
+    return lines
 
 
 def report(
@@ -230,6 +266,7 @@ def report(
     )
     lines = ["# Kefu analytics report", "", "| KPI | value |", "|---|---|"]
     lines += [f"| {k} | {'–' if v is None else f'{v:.1f}'} |" for k, v in summary["kpis"].items()]
+    lines += _named_sections(summary)
     lines += ["", *[f"![{f}]({f})" for f in files]]
     (out / "summary.md").write_text("\n".join(lines) + "\n")
     return summary

@@ -92,6 +92,16 @@ class AnchorSentiment:
     def conversation_score(self, turns: Sequence[str]) -> float:
         return float(np.mean(self.score_many(turns))) if turns else 0.0
 
+    def conversation_scores(self, conversations: Sequence[Sequence[str]]) -> list[float]:
+        """`conversation_score` of many conversations, their turns encoded in one batch."""
+        flat = self.score_many([t for turns in conversations for t in turns])
+        out, start = [], 0
+        for turns in conversations:
+            part = flat[start : start + len(turns)]
+            start += len(turns)
+            out.append(float(np.mean(part)) if part else 0.0)
+        return out
+
     def describe(self) -> str:
         if self.direction is None:
             return "seed lexicon (no sentence encoder installed)"

@@ -80,11 +80,12 @@ async def ensure_nlp_models(
 
 def load_nlp_models(models_dir: Path) -> NlpModels:
     """The newest trained models under `models_dir`, or the lexicon and heuristics."""
-    return NlpModels(
-        sentiment=_latest(SentimentModel.load, models_dir, "sentiment") or SentimentModel(),
-        topics=_latest(TopicModel.load, models_dir, "topic"),
-        satisfaction=_latest(SatisfactionModel.load, models_dir, "satisfaction"),
-    )
+    sentiment = _latest(SentimentModel.load, models_dir, "sentiment") or SentimentModel()
+    satisfaction = _latest(SatisfactionModel.load, models_dir, "satisfaction")
+    if satisfaction is not None:
+        # Its sentiment features were computed with this model when it was trained.
+        satisfaction.sentiment = sentiment
+    return NlpModels(sentiment, _latest(TopicModel.load, models_dir, "topic"), satisfaction)
 
 
 @dataclass(frozen=True)

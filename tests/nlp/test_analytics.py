@@ -112,3 +112,22 @@ def test_kpis() -> None:
     # Customers buying before the 90-day window: occasional and lapsed (the loyal group's
     # orders all fall inside it); of those 60 the 30 lapsed bought nothing since: 50 %.
     assert k["churn_rate"] == pytest.approx(50.0)
+
+
+def test_segments_are_named_in_words() -> None:
+    from nlp.analytics import RFM, segment_names
+
+    table = [
+        RFM("loyal", 5, 12, 900.0, 5, 5, 5),
+        RFM("loyal2", 8, 10, 800.0, 5, 5, 5),
+        RFM("gone", 300, 1, 20.0, 1, 1, 1),
+        RFM("gone2", 280, 1, 25.0, 1, 1, 1),
+        RFM("quiet", 250, 9, 500.0, 1, 5, 4),
+    ]
+    names = segment_names(table, [0, 0, 1, 1, 2])
+    assert names == {
+        0: "loyal high spenders",
+        1: "lapsed one-time buyers",
+        2: "at risk: were regulars, gone quiet",
+    }
+    assert segment_names(table, [0, 0, 0, 0, -1])[-1] == "unusual customers (outliers)"

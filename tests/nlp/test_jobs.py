@@ -40,7 +40,13 @@ def test_train_score_report(conversations: list[Conversation], tmp_path: Path) -
     assert all(r["id"] not in r["similar"] for r in rows)
     summary = jobs.report(records, tmp_path / "report", models, NOW)
     assert {"sentiment.png", "csat.png", "topics.png", "segments.png"} <= set(summary["charts"])
-    assert (tmp_path / "report" / "summary.md").read_text().startswith("# Kefu analytics")
+    md = (tmp_path / "report" / "summary.md").read_text()
+    assert md.startswith("# Kefu analytics")
+    # Segments and topics are named in words, not numbered.
+    assert "## Customer segments" in md and "## Conversation topics" in md
+    names = set(summary["segments"]["names"].values())
+    assert len(names) == 3 and all(any(c.isalpha() for c in n) for n in names)
+    assert all(name in md for name in names)
     assert summary["segments"]["k"] == 3
 
 
