@@ -2,8 +2,9 @@
 
 Order matters: the databases are checked first (Rasa's SQL tracker store would otherwise retry
 forever, every 5 s, without saying why), then the CRM is migrated and seeded once, the model is
-trained only if its inputs changed, the action server and the Rasa server load side by side,
-and the exchange logger follows the tracker store until the very end.
+trained only if its inputs changed, the action server and the Rasa server load side by side
+(while this process loads the NLP models), and the exchange logger follows the tracker store
+until the very end.
 """
 
 from __future__ import annotations
@@ -154,8 +155,10 @@ class System:
             ("Checking the databases…", self.check),
             ("Migrating the CRM and loading demo data (first run only)…", self.prepare_crm),
             ("Checking the Rasa model (trains only when data or config changed)…", self.train),
-            ("Loading the NLP models (trained on the CRM on the first run)…", self.load_nlp),
             ("Starting the action server and the Rasa server…", self.start_servers),
+            # While the servers load (cold start), this process loads what its workers need.
+            ("Loading the NLP models (trained on the CRM on the first run)…", self.load_nlp),
+            ("Waiting for the servers to answer…", self.await_servers),
             ("Starting the exchange logger and the conversation scorer…", self.start_workers),
         ]
 
@@ -205,6 +208,8 @@ class System:
         for child in self.children:
             say(f"  the {child.name} (log: {child.log_path.relative_to(REPO_ROOT)})")
             child.start()
+
+    async def await_servers(self) -> None:
         # Both load at once (cold start): the Rasa server calls the action server only when a
         # customer writes, and it is ready far later than the action server anyway.
         for child in self.children:
