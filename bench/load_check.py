@@ -34,6 +34,8 @@ class LogCheck:
     duplicates: int = 0
     out_of_order: int = 0
     samples: list[str] = field(default_factory=list)
+    # The first few conversations that differ: what the customer saw, what the log holds.
+    details: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -43,7 +45,12 @@ class LogCheck:
             "duplicate_records": self.duplicates,
             "conversations_out_of_order": self.out_of_order,
             "samples": self.samples[:5],
+            "details": self.details,
         }
+
+
+def _short(messages: Sequence[tuple[str, str]]) -> list[str]:
+    return [f"{direction}: {text[:50]}" for direction, text in messages]
 
 
 def compare(
@@ -67,6 +74,10 @@ def compare(
         elif found != expected:
             check.out_of_order += 1
             check.samples.append(f"{sender}: out of order")
+        if (missing or duplicates or found != expected) and len(check.details) < 3:
+            check.details.append(
+                {"sender": sender, "seen": _short(expected), "logged": _short(found)}
+            )
     return check
 
 
