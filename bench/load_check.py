@@ -24,6 +24,7 @@ from crm_store.models import CommunicationRecord, Conversation
 
 # Senders per query: SQLite allows 999 bound parameters in older builds.
 CHUNK = 500
+QUIET_S = 5.0
 
 
 @dataclass
@@ -132,11 +133,13 @@ async def wait_until_logged(
     url: str, senders: Sequence[str], expected: int, timeout_s: float = 60.0
 ) -> None:
     """Give the exchange logger time: until the log holds `expected` records of these senders
-    and stops growing, or `timeout_s` passes."""
-    previous, waited = -1, 0.0
+    and has not grown for `QUIET_S` (an overloaded server finishes its slow turns, and records
+    their "taking longer" replies, seconds after the driver stopped), or `timeout_s` passes."""
+    previous, quiet, waited = -1, 0.0, 0.0
     while waited < timeout_s:
         count = await _count(url, senders)
-        if count >= expected and count == previous:
+        quiet = quiet + 1.0 if count == previous else 0.0
+        if count >= expected and quiet >= QUIET_S:
             return
         previous = count
         await asyncio.sleep(1.0)
