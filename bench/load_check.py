@@ -24,6 +24,7 @@ from crm_store.models import CommunicationRecord, Conversation
 
 # Senders per query: SQLite allows 999 bound parameters in older builds.
 CHUNK = 500
+QUIET_S = 5.0
 
 
 @dataclass
@@ -34,6 +35,8 @@ class LogCheck:
     duplicates: int = 0
     out_of_order: int = 0
     samples: list[str] = field(default_factory=list)
+    # The first few conversations that differ: what the customer saw, what the log holds.
+    details: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -43,7 +46,12 @@ class LogCheck:
             "duplicate_records": self.duplicates,
             "conversations_out_of_order": self.out_of_order,
             "samples": self.samples[:5],
+            "details": self.details,
         }
+
+
+def _short(messages: Sequence[tuple[str, str]]) -> list[str]:
+    return [f"{direction}: {text[:50]}" for direction, text in messages]
 
 
 def compare(
@@ -67,6 +75,10 @@ def compare(
         elif found != expected:
             check.out_of_order += 1
             check.samples.append(f"{sender}: out of order")
+        if (missing or duplicates or found != expected) and len(check.details) < 3:
+            check.details.append(
+                {"sender": sender, "seen": _short(expected), "logged": _short(found)}
+            )
     return check
 
 
@@ -121,11 +133,13 @@ async def wait_until_logged(
     url: str, senders: Sequence[str], expected: int, timeout_s: float = 60.0
 ) -> None:
     """Give the exchange logger time: until the log holds `expected` records of these senders
-    and stops growing, or `timeout_s` passes."""
-    previous, waited = -1, 0.0
+    and has not grown for `QUIET_S` (an overloaded server finishes its slow turns, and records
+    their "taking longer" replies, seconds after the driver stopped), or `timeout_s` passes."""
+    previous, quiet, waited = -1, 0.0, 0.0
     while waited < timeout_s:
         count = await _count(url, senders)
-        if count >= expected and count == previous:
+        quiet = quiet + 1.0 if count == previous else 0.0
+        if count >= expected and quiet >= QUIET_S:
             return
         previous = count
         await asyncio.sleep(1.0)

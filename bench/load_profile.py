@@ -189,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(figures, indent=2))
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     (RESULTS_DIR / f"load-profile-{args.label}.json").write_text(json.dumps(figures, indent=2))
-    replace_section(BEGIN, END, "## Where the Rasa server's time goes\n\n" + readme_table(), README)
+    heading = "### Where the Rasa server's time goes\n\n"
+    replace_section(BEGIN, END, heading + readme_table(), README)
     return 0
 
 

@@ -131,7 +131,11 @@ def start_kefu(environ: dict[str, str], log_path: Path) -> RunningBot:
         process=process,
         log_path=log_path,
     )
-    bot.cold_start_s = wait_first_reply(bot, started)
+    try:
+        bot.cold_start_s = wait_first_reply(bot, started)
+    except BaseException:
+        bot.stop()
+        raise
     return bot
 
 
@@ -178,5 +182,9 @@ def start_plain(log_path: Path, project: Path = PLAIN_DIR) -> RunningBot:
     started = time.monotonic()
     process = _spawn(command, project, env, log_path)
     bot = RunningBot("plain", f"http://127.0.0.1:{port}", None, None, process, log_path)
-    bot.cold_start_s = wait_first_reply(bot, started)
+    try:
+        bot.cold_start_s = wait_first_reply(bot, started)
+    except BaseException:
+        bot.stop()
+        raise
     return bot

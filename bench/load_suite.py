@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-        replace_section(BEGIN, END, "## Load: Kefu against plain Rasa\n\n" + table(results), README)
+        replace_section(BEGIN, END, "### Kefu against plain Rasa\n\n" + table(results), README)
     return 0
 
 

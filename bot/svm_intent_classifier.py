@@ -91,6 +91,11 @@ class SvmIntentClassifier(GraphComponent, IntentClassifier):
             "max_chars": 1000,
             "ranking_length": 10,
             "random_seed": 7,
+            # onnxruntime threads when serving (training uses one per core): one message at a
+            # time encodes faster on the event loop's own thread than split over cores that
+            # the other conversations, the action server and the logger are using (measured:
+            # bench/README.md, "Where the Rasa server's time goes").
+            "encoder_threads": 1,
         }
 
     def __init__(
@@ -292,8 +297,9 @@ class SvmIntentClassifier(GraphComponent, IntentClassifier):
         **kwargs: Any,
     ) -> SvmIntentClassifier:
         try:
+            threads = int({**cls.get_default_config(), **config}["encoder_threads"])
             with model_storage.read_from(resource) as directory:
-                model = Model.load(directory)
+                model = Model.load(directory, threads)
         except (ValueError, FileNotFoundError):
             logger.debug(f"{cls.__name__}: no trained model in resource '{resource.name}'.")
             model = None

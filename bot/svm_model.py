@@ -172,7 +172,7 @@ class Model:
         (directory / "model.json").write_text(json.dumps(meta), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path) -> Model | None:
+    def load(cls, directory: Path, encoder_threads: int = 0) -> Model | None:
         """The model saved in `directory`; None if it holds an untrained component's marker.
 
         Refuses (EncoderUnavailable) a model whose encoder weights differ from the installed
@@ -189,7 +189,7 @@ class Model:
             vectorizers.append(vectorizer)
         encoder = None
         if meta["encoder"] is not None:
-            encoder = load_encoder(meta["encoder"]["name"])
+            encoder = load_encoder(meta["encoder"]["name"], encoder_threads)
             if encoder.weights_sha256 != meta["encoder"]["weights_sha256"]:
                 raise EncoderUnavailable(
                     f"This model was trained with other weights of {encoder.name} than the "

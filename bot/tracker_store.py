@@ -20,6 +20,7 @@ Set in endpoints.yml as `type: bot.tracker_store.KefuSQLTrackerStore`, with the 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -101,9 +103,19 @@ class KefuSQLTrackerStore(SQLTrackerStore):
         return await super().retrieve(sender_id)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(tracker)
+        """Rasa's save (new events appended, streamed to the broker if one is set), keeping
+        the id of the last row it wrote so that the cache costs no query of its own."""
+        await self.stream_events(tracker)
+        last: int | None = None
         with self.session_scope() as session:
-            last = self._last_event_id(session, tracker.sender_id)
+            rows = [
+                self._row(tracker.sender_id, event)
+                for event in self._additional_events(session, tracker)
+            ]
+            session.add_all(rows)
+            session.flush()
+            last = rows[-1].id if rows else self._last_event_id(session, tracker.sender_id)
+            session.commit()
         if last is None:
             return
         events = latest_session(list(tracker.events))
@@ -111,3 +123,15 @@ class KefuSQLTrackerStore(SQLTrackerStore):
         self._cache.move_to_end(tracker.sender_id)
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
+
+    def _row(self, sender_id: str, event: Event) -> Any:
+        """One `events` row, exactly as Rasa's SQLTrackerStore.save writes it."""
+        data = event.as_dict()
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
+            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )

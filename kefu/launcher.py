@@ -2,8 +2,9 @@
 
 Order matters: the databases are checked first (Rasa's SQL tracker store would otherwise retry
 forever, every 5 s, without saying why), then the CRM is migrated and seeded once, the model is
-trained only if its inputs changed, the action server and the Rasa server load side by side,
-and the exchange logger follows the tracker store until the very end.
+trained only if its inputs changed, the action server and the Rasa server load side by side
+(while this process loads the NLP models), and the exchange logger follows the tracker store
+until the very end.
 """
 
 from __future__ import annotations
@@ -155,6 +156,7 @@ class System:
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     model: TrainedModel | None = None
     children: list[ManagedProcess] = field(default_factory=list)
+    later_groups: list[list[ManagedProcess]] = field(default_factory=list)
     workers: list[Worker] = field(default_factory=list)
     worker_tasks: list[asyncio.Task[None]] = field(default_factory=list)
     exchange_logger: ExchangeLogger | BrokerLogger | None = None
@@ -179,8 +181,10 @@ class System:
             ("Checking the databases…", self.check),
             ("Migrating the CRM and loading demo data (first run only)…", self.prepare_crm),
             ("Checking the Rasa model (trains only when data or config changed)…", self.train),
-            ("Loading the NLP models (trained on the CRM on the first run)…", self.load_nlp),
             ("Starting the action server, the Rasa server and the console…", self.start_servers),
+            # While the servers load (cold start), this process loads what its workers need.
+            ("Loading the NLP models (trained on the CRM on the first run)…", self.load_nlp),
+            ("Waiting for the servers to answer…", self.await_servers),
             ("Starting the exchange logger and the conversation scorer…", self.start_workers),
         ]
 
@@ -260,11 +264,22 @@ class System:
         ]
 
     async def start_servers(self) -> None:
-        for group in self.server_groups():
-            for child in group:
-                say(f"  the {child.name} (log: {child.log_path.relative_to(REPO_ROOT)})")
-                child.start()
-                self.children.append(child)
+        self.later_groups = self.server_groups()
+        self.start_group(self.later_groups.pop(0))
+
+    def start_group(self, group: list[ManagedProcess]) -> None:
+        for child in group:
+            say(f"  the {child.name} (log: {child.log_path.relative_to(REPO_ROOT)})")
+            child.start()
+            self.children.append(child)
+
+    async def await_servers(self) -> None:
+        # The first group loaded while this process loaded the NLP models (cold start); a later
+        # group (the production profile's load balancer) starts once the one before answers.
+        for child in list(self.children):
+            await self.until_ready(child)
+        for group in self.later_groups:
+            self.start_group(group)
             for child in group:
                 await self.until_ready(child)
 

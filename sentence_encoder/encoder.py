@@ -115,6 +115,11 @@ def _sha256(path: Path) -> str:
 
 
 @cache
-def load_encoder(name: str) -> SentenceEncoder:
-    """One encoder per process: the classifier's training and serving share the weights."""
-    return SentenceEncoder(name, model_directory(name))
+def load_encoder(name: str, threads: int = 0) -> SentenceEncoder:
+    """One encoder per process (and thread count): training and serving share the weights.
+
+    `threads` is onnxruntime's intra-op thread count, 0 for one per core: right for encoding
+    a training set, while a server encoding one message at a time under load does better on
+    its own thread (bench/README.md, "Where the Rasa server's time goes").
+    """
+    return SentenceEncoder(name, model_directory(name), threads=threads)

@@ -119,3 +119,22 @@ def test_latest_session_matches_the_session_query(starts: list[float], kept: int
     events.sort(key=lambda e: e.timestamp)
     chosen = latest_session(events)
     assert len([e for e in chosen if isinstance(e, BotUttered)]) == kept
+
+
+async def test_the_rows_written_are_rasas(tmp_path: Path) -> None:
+    kefu, rasa = stores(tmp_path)
+    await kefu.save(conversation("same"))
+    await rasa.save(conversation("same-too"))
+
+    def rows(sender: str) -> list[tuple]:
+        with rasa.engine.connect() as connection:
+            return [
+                tuple(row)
+                for row in connection.exec_driver_sql(
+                    "SELECT type_name, timestamp, intent_name, action_name, data FROM events "
+                    "WHERE sender_id = ? ORDER BY id",
+                    (sender,),
+                )
+            ]
+
+    assert rows("same") == rows("same-too") and len(rows("same")) == 6
