@@ -76,3 +76,8 @@ run-prod: envs
 	KEFU_DATABASE_URL=$${KEFU_DATABASE_URL:-$(PROD_DB)/kefu} \
 	KEFU_TRACKER_DATABASE_URL=$${KEFU_TRACKER_DATABASE_URL:-$(PROD_DB)/kefu_tracker} \
 	.venv/bin/python -m kefu run
+
+# One Rasa server against two at 50 conversations in the production profile, on this machine's
+# PostgreSQL, Redis and RabbitMQ (own databases and queue, dropped after): bench/README.md.
+bench-scale-out: envs
+	.venv/bin/python -m bench.scale_out --write
