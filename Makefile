@@ -94,3 +94,8 @@ run-prod: envs
 # on 127.0.0.1:5432 (dropped afterwards); figures in bench/README.md.
 bench-console: .venv/.installed
 	.venv/bin/python -m bench.console
+
+# One Rasa server against two at 50 conversations in the production profile, on this machine's
+# PostgreSQL, Redis and RabbitMQ (own databases and queue, dropped after): bench/README.md.
+bench-scale-out: envs
+	.venv/bin/python -m bench.scale_out --write

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import socket
@@ -59,7 +60,9 @@ class ManagedProcess:
                 with urllib.request.urlopen(self.ready_url, timeout=2) as reply:
                     if reply.status == 200:
                         return time.monotonic() - started
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            except (urllib.error.URLError, OSError, http.client.HTTPException):
+                # HTTPException: while nothing listens yet, a connection to a port in the
+                # ephemeral range can meet itself (TCP self-connect) and read back its request.
                 pass
             time.sleep(0.5)
         raise StartupError(

@@ -43,10 +43,11 @@ DEFAULT_REDIS_KEY_PREFIX = "kefu"
 DEFAULT_NGINX = "/usr/sbin/nginx"
 # One Rasa process per core: more threads per process fight the other instances (bench/README).
 DEFAULT_RASA_THREADS = 1
-# How long a conversation's lock ticket lives (Rasa's default is 60 s). A Rasa server that dies
+# How long a conversation's lock ticket lives (Rasa's default, 60 s). A Rasa server that dies
 # mid-turn never gives its ticket back, and that conversation waits until the ticket expires;
-# a turn takes a few seconds at most (the guard answers after KEFU_REPLY_TIMEOUT_SECONDS).
-DEFAULT_LOCK_LIFETIME = 20
+# shorter would free it sooner, but an overloaded server's queued turns (measured: 40 s at 50
+# conversations on one starved server) would lose their tickets and be dropped (LockError).
+DEFAULT_LOCK_LIFETIME = 60
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ broker, endpoints.production.yml). This worker takes them in batches, ingests th
 same idempotent code as the polling logger (`ingest_events`, one record per message keyed by
 its event), and acknowledges a batch only once its transaction is committed: a crash, a
 database outage or a broker outage redelivers the batch, and the keys make a second delivery
-add nothing. Whenever it (re)connects it also replays the tracker store from where its last
-replay stopped, for events a Rasa server could not publish (it keeps unpublished events in
-memory only, and a killed server loses them; the tracker store has them).
+add nothing. Whenever it (re)connects, and every `replay_seconds` besides, it also replays the
+tracker store from where its last replay stopped, for events a Rasa server could not publish (it
+publishes in the background after saving the turn and keeps unpublished events in memory only:
+a server killed just after answering loses them; the tracker store has them).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import time
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
@@ -33,6 +35,9 @@ from kefu.workers.tracker_events import (
 logger = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_SECONDS = 5.0
+# The sweep over the tracker store re-reads each event once more (ingesting it adds nothing
+# when the broker delivered it): a small cost for never waiting on `reconcile`.
+DEFAULT_REPLAY_SECONDS = 10.0
 
 
 def broker_event(body: bytes) -> TrackerEvent | None:
@@ -72,8 +77,11 @@ class BrokerLogger(Worker):
         batch_size: int = 200,
         poll_interval: float = 0.2,
         score_sentiment: SentimentScorer | None = None,
+        replay_seconds: float = DEFAULT_REPLAY_SECONDS,
     ) -> None:
         super().__init__(poll_interval=poll_interval, max_backoff=5.0)
+        self.replay_seconds = replay_seconds
+        self.next_replay = 0.0
         self.broker_url = broker_url
         self.queue_name = queue_name
         self.tracker_engine = tracker_engine
@@ -121,9 +129,10 @@ class BrokerLogger(Worker):
         except Exception:
             await self.close()
             raise
-        if self.must_replay:
+        if self.must_replay or time.monotonic() >= self.next_replay:
             self.records_added += await self.replay_tracker_store()
             self.must_replay = False
+            self.next_replay = time.monotonic() + self.replay_seconds
         messages: list[AbstractIncomingMessage] = []
         try:
             while len(messages) < self.batch_size:

@@ -58,6 +58,8 @@ def test_production_overrides() -> None:
     assert env["KEFU_RABBITMQ_HOST"] == "mq"
     assert env["KEFU_RABBITMQ_PASSWORD"] == "s3cret"
     assert env["KEFU_RABBITMQ_QUEUE"] == "kefu_test-1"
+    # Rasa reads its lock tickets' lifetime from TICKET_LOCK_LIFETIME (60 s unless set).
+    assert env["TICKET_LOCK_LIFETIME"] == "60"
     assert rasa_ports(settings) == [5006, 5007, 5008]
     assert action_ports(settings) == [5056, 5057]
 

@@ -72,15 +72,32 @@ async def test_broker_stopped_and_started(cluster: Cluster) -> None:
     assert await exchange_log_problems(cluster, result) == []
 
 
+async def _ticketed(cluster: Cluster, sender: str, turn: asyncio.Task[object]) -> None:
+    """Until the Rasa server running `turn` holds a lock ticket for `sender` (or is done)."""
+    prefix = cluster.settings.production.redis.key_prefix
+    key = f"{prefix}:lock:{sender}".encode()
+    reader, writer = await asyncio.open_connection("127.0.0.1", 6379)
+    try:
+        writer.write(b"*2\r\n$6\r\nSELECT\r\n$1\r\n1\r\n")
+        await reader.readline()
+        for _ in range(3000):
+            writer.write(b"*2\r\n$6\r\nEXISTS\r\n$%d\r\n%s\r\n" % (len(key), key))
+            if (await reader.readline()).strip() == b":1" or turn.done():
+                return
+            await asyncio.sleep(0.01)
+    finally:
+        writer.close()
+
+
 async def test_two_instances_take_one_conversations_messages_in_order(cluster: Cluster) -> None:
-    """Each conversation's first message goes to one Rasa server and its second, a moment
-    later, to the other: the lock store makes the second wait for the first."""
+    """Each conversation's first message goes to one Rasa server and, once that server took a
+    lock ticket for it, its second goes to the other: the second waits for the first."""
     senders = [f"inorder-{uuid.uuid4().hex[:8]}-{i}" for i in range(6)]
     first, second = "hi there", "where is my order?"
 
     async def pair(http: aiohttp.ClientSession, sender: str) -> None:
         one = asyncio.create_task(send(http, cluster.instance(0), sender, first))
-        await asyncio.sleep(0.1)
+        await _ticketed(cluster, sender, one)
         two = asyncio.create_task(send(http, cluster.instance(1), sender, second))
         assert all(await asyncio.gather(one, two)), "a message got no reply"
 

@@ -1,0 +1,121 @@
+"""The RabbitMQ exchange logger: each event once, nothing lost when the CRM fails, and the
+tracker store's events a Rasa server never published.
+
+Against the machine's RabbitMQ on 127.0.0.1:5672, on a queue of the test's own that is deleted
+afterwards; skipped when it is not running.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aio_pika
+import pytest
+import pytest_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from kefu.workers.broker_logger import BrokerLogger
+from tests.kefu.workers.test_exchange_logger import FailingSessions, add_turn, count_records
+
+BROKER = "amqp://guest:guest@127.0.0.1:5672/"
+
+
+def _rabbit_running() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5672), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+pytestmark = pytest.mark.skipif(not _rabbit_running(), reason="no RabbitMQ on 127.0.0.1:5672")
+
+
+@pytest_asyncio.fixture
+async def queue() -> AsyncIterator[str]:
+    name = f"kefu_test_{uuid.uuid4().hex[:10]}"
+    yield name
+    connection = await aio_pika.connect(BROKER)
+    async with connection:
+        channel = await connection.channel()
+        await channel.queue_delete(name)
+
+
+async def publish(queue: str, events: list[dict[str, Any]]) -> None:
+    """As Rasa's pika broker does: the event's dict plus its sender, as JSON."""
+    connection = await aio_pika.connect(BROKER)
+    async with connection:
+        channel = await connection.channel()
+        await channel.declare_queue(queue, durable=True)
+        for event in events:
+            message = aio_pika.Message(json.dumps(event).encode())
+            await channel.default_exchange.publish(message, routing_key=queue)
+
+
+def turn(sender: str, start: float, user: str, bot: str) -> list[dict[str, Any]]:
+    return [
+        {"sender_id": sender, "event": "session_started", "timestamp": start},
+        {
+            "sender_id": sender,
+            "event": "user",
+            "timestamp": start + 1,
+            "text": user,
+            "input_channel": "rest",
+            "parse_data": {"intent": {"name": "greet", "confidence": 0.9}, "entities": []},
+        },
+        {"sender_id": sender, "event": "bot", "timestamp": start + 2, "text": bot, "data": {}},
+    ]
+
+
+async def test_each_published_event_is_logged_once(
+    queue: str, tracker: AsyncEngine, crm: async_sessionmaker[AsyncSession]
+) -> None:
+    logger = BrokerLogger(BROKER, queue, tracker, crm)
+    try:
+        events = turn("alice", 1000.0, "hello", "Hi!")
+        await publish(queue, events)
+        assert await logger.catch_up() == 2
+        # Delivered again (a redelivery after a crash): nothing new.
+        await publish(queue, [*events, {"not": "an event"}])
+        assert await logger.catch_up() == 0
+        assert await count_records(crm) == 2
+    finally:
+        await logger.close()
+
+
+async def test_a_batch_the_crm_refuses_is_delivered_again(
+    queue: str, tracker: AsyncEngine, crm: async_sessionmaker[AsyncSession]
+) -> None:
+    await publish(queue, turn("bob", 2000.0, "hi", "Hello!"))
+    failing = BrokerLogger(BROKER, queue, tracker, FailingSessions())  # type: ignore[arg-type]
+    failing.must_replay = False
+    failing.next_replay = float("inf")
+    with pytest.raises(ConnectionRefusedError):
+        await failing.consume()
+    await failing.close()
+    logger = BrokerLogger(BROKER, queue, tracker, crm)
+    try:
+        assert await logger.catch_up() == 2
+    finally:
+        await logger.close()
+
+
+async def test_events_never_published_come_from_the_tracker_store(
+    queue: str, tracker: AsyncEngine, crm: async_sessionmaker[AsyncSession]
+) -> None:
+    """A Rasa server killed right after saving a turn never publishes it."""
+    await add_turn(tracker, "carol", 3000.0, "hey", "Hi Carol!")
+    logger = BrokerLogger(BROKER, queue, tracker, crm)
+    try:
+        assert await logger.catch_up() == 2
+        await add_turn(tracker, "dave", 4000.0, "hello", "Hi Dave!")
+        assert await logger.catch_up() == 0  # the next sweep is not due yet
+        logger.next_replay = 0.0
+        assert await logger.catch_up() == 2
+        assert await count_records(crm) == 4
+    finally:
+        await logger.close()
