@@ -28,10 +28,14 @@ def _png(draw: Callable[[Axes], None], title: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _line(points: dict[str, float] | dict[str, int]) -> Callable[[Axes], None]:
+def _line(
+    points: dict[str, float] | dict[str, int], from_zero: bool = False
+) -> Callable[[Axes], None]:
     def draw(axes: Axes) -> None:
         labels = list(points)
         axes.plot(range(len(labels)), list(points.values()), marker="o", color=BLUE)
+        if from_zero:  # counts: a flat day-to-day line should not look like a swing
+            axes.set_ylim(bottom=0, top=max(points.values(), default=0) * 1.15 + 1)
         step = max(1, len(labels) // 8)
         axes.set_xticks(range(0, len(labels), step), labels[::step], rotation=30, fontsize=7)
 
@@ -74,7 +78,12 @@ def _scatter(pairs: list[tuple[float, int]]) -> Callable[[Axes], None]:
 def dashboard_charts(board: Dashboard) -> dict[str, str]:
     """The charts that have something to show, by name, as data URIs."""
     wanted: list[tuple[str, bool, Callable[[Axes], None], str]] = [
-        ("per_day", bool(board.per_day), _line(board.per_day), "Conversations per day"),
+        (
+            "per_day",
+            bool(board.per_day),
+            _line(board.per_day, from_zero=True),
+            "Conversations per day",
+        ),
         ("channels", bool(board.channels), _bars(list(board.channels.items())), "Channel mix"),
         ("intents", bool(board.top_intents), _bars(board.top_intents), "Top intents"),
         ("topics", bool(board.topics_by_week), _topics(board.topics_by_week), "Topics by week"),

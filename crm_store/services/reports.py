@@ -176,6 +176,7 @@ class _Tally:
     handoffs: int = 0
     ended: int = 0
     contained: int = 0
+    rated_ended: int = 0
     ratings: list[int] = field(default_factory=list)
 
     def add(self, row: ReportRow, board: Dashboard) -> None:
@@ -185,6 +186,7 @@ class _Tally:
         if row.status == "resolved" or row.ended:
             self.ended += 1
             self.contained += not row.handoff
+            self.rated_ended += row.csat is not None
         if row.topic:
             self.topics[row.start.strftime("%G-W%V")][row.topic] += 1
         if row.csat is not None:
@@ -238,8 +240,8 @@ async def _nps(session: AsyncSession, selected: Any) -> float | None:
 async def dashboard(session: AsyncSession, filters: ConversationFilters) -> Dashboard:
     """Every figure of the dashboard for the conversations the filters select.
 
-    Containment counts ended conversations without a handoff; the response rate is ratings
-    per ended conversation (every ended conversation is offered the survey).
+    Containment counts ended conversations without a handoff; the response rate is the share
+    of ended conversations that were rated (every ended conversation is offered the survey).
     """
     board = Dashboard()
     tally = _Tally()
@@ -256,7 +258,7 @@ async def dashboard(session: AsyncSession, filters: ConversationFilters) -> Dash
     board.handoff_rate = _share(tally.handoffs, total)
     board.fallback_rate = _share(fallbacks, total)
     board.csat_score = _share(sum(1 for r in tally.ratings if r >= 4), len(tally.ratings))
-    board.response_rate = _share(len(tally.ratings), tally.ended)
+    board.response_rate = _share(tally.rated_ended, tally.ended)
     board.nps = await _nps(session, selected)
     board.topics_by_week = {week: dict(c) for week, c in sorted(tally.topics.items())}
     return board

@@ -48,6 +48,7 @@ async def test_dashboard_figures(seeded: Sessions) -> None:
     assert board.fallback_rate == 1 / 3
     assert board.containment == 1.0  # one ended conversation, no handoff
     assert board.csat_score == 0.5
+    assert board.response_rate == 1.0  # the one ended conversation was rated
     assert board.nps == 0.0  # one promoter (9), one detractor (3)
     assert dict(board.top_intents)["nlu_fallback"] == 1
     assert sorted(board.predicted_vs_given) == [(1.8, 2), (4.2, 5)]
