@@ -57,6 +57,9 @@ class ActionValueInContext(KefuAction):
         verified = verified_customer_id(tracker) is not None
         step = next_step(request, verified)
         events: list = [SlotSet(slots.QUEUED_ORDER, str(numbers[0]) if numbers else None)]
+        if len(named) > 1:
+            # "where is KF-500002 and then I need a human": the second comes after the first.
+            events.append(SlotSet(slots.PENDING_REQUEST, named[1]))
         direct = find_action(step) if step else None
         if direct is None:
             return [*events, FollowupAction(str(step))]

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from crm_store.enums import OrderStatus
 from crm_store.models import Conversation, Customer, Order, Ticket
+from crm_store.numbering import order_number_for
 from tests.integration.support import Databases, Stack
 
 
@@ -85,6 +87,8 @@ async def fresh_customer(databases: Databases, status: str) -> Facts:
             query = query.where(Order.delivered_at > recent)
             query = query.where(~select(Ticket.id).where(Ticket.order_id == Order.id).exists())
         row = (await session.execute(query.limit(1))).first()
+    if row is None and status == "cancellable":
+        row = await _new_paid_order(databases)
     assert row is not None, f"no unused customer with a {status} order in the demo CRM"
     customer, order = row
     _USED.add(customer.id)
@@ -92,6 +96,32 @@ async def fresh_customer(databases: Databases, status: str) -> Facts:
         customer.email, customer.postcode or "", customer.first_name, order.order_number,
         customer.id,
     )  # fmt: skip
+
+
+async def _new_paid_order(databases: Databases) -> tuple[Customer, Order] | None:
+    """A paid order for an unused customer: the seeded CRM has only a few still cancellable."""
+    async with databases.crm() as session, session.begin():
+        customer = await session.scalar(
+            select(Customer)
+            .where(Customer.postcode.is_not(None), Customer.erased_at.is_(None))
+            .where(Customer.id.not_in(_USED | _RESERVED))
+            .order_by(Customer.id)
+            .limit(1)
+        )
+        if customer is None:
+            return None
+        next_id = (await session.scalar(select(func.max(Order.id)))) + 1
+        order = Order(
+            id=next_id,
+            order_number=order_number_for(next_id),
+            customer_id=customer.id,
+            status=OrderStatus.paid,
+            placed_at=datetime.now(timezone.utc) - timedelta(hours=5),
+            total=Decimal("19.90"),
+            currency="EUR",
+        )
+        session.add(order)
+    return customer, order
 
 
 def play(stack: Stack, sender: str, scenario: Scenario, facts: Facts) -> list[str]:
@@ -114,6 +144,17 @@ def play(stack: Stack, sender: str, scenario: Scenario, facts: Facts) -> list[st
 
 
 # --- CRM checks -------------------------------------------------------------------------
+
+
+def order_is_not(status: str) -> Check:
+    async def check(databases: Databases, facts: Facts, sender: str) -> None:
+        async with databases.crm() as session:
+            value = await session.scalar(
+                select(Order.status).where(Order.order_number == facts.order)
+            )
+        assert str(getattr(value, "value", value)) != status, (facts.order, value)
+
+    return check
 
 
 def order_is(status: str) -> Check:
