@@ -15,6 +15,8 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.similar_cases import warm_ticket_index
+
 OPEN_PATHS = frozenset({"/health"})
 
 
@@ -37,5 +39,11 @@ def create_app(token: str) -> Sanic:
                 status=401,
             )
         return None
+
+    @app.after_server_start
+    async def warm_up(app: Sanic) -> None:
+        # The first ticket would otherwise wait for the index (and the sentence encoder) to load,
+        # longer than the Rasa server's reply timeout on a busy machine.
+        app.add_task(warm_ticket_index())
 
     return app

@@ -1,8 +1,10 @@
 """Similar past tickets for the bot: a new request's likely category and how long it may take.
 
 The index holds the CRM's tickets (subject and description, labelled with the category agents
-gave them). It is built on first use, in a thread so the action server keeps answering, and
-grows with every ticket the bot opens. Other customers' tickets only ever vote on a category:
+gave them). It is built when the action server starts (or on first use), and grows with every
+ticket the bot opens. Every use of it runs on one worker thread: encoding a text with the
+sentence encoder takes milliseconds the event loop must not wait for, and one thread means an
+`add` never races a query. Other customers' tickets only ever vote on a category:
 and to a typical resolution time: nothing of their text reaches the customer.
 """
 
@@ -11,7 +13,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import statistics
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from actions.crm import CrmUnavailable, run_unit_of_work
 from actions.extraction import guess_ticket_category
@@ -19,12 +24,19 @@ from crm_store.services.snapshots import ticket_snapshots
 from nlp.similarity import SimilarityIndex
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Share of the similarity-weighted vote the winning category needs; below it, ask.
 MIN_VOTE_SHARE = 0.6
 # A typical resolution time needs this many similar resolved tickets among the nearest.
 MIN_RESOLVED_NEIGHBOURS = 3
 NEIGHBOURS_FOR_RESOLUTION = 10
+
+_INDEX_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ticket-index")
+
+
+async def _on_index_thread(function: Callable[..., T], *args: Any) -> T:
+    return await asyncio.get_running_loop().run_in_executor(_INDEX_THREAD, function, *args)
 
 
 @dataclass
@@ -57,7 +69,7 @@ async def ticket_index() -> SimilarityIndex | None:
                 snapshots = await run_unit_of_work(ticket_snapshots)
             except CrmUnavailable:
                 return None
-            _state.index = await asyncio.to_thread(_build, snapshots)
+            _state.index = await _on_index_thread(_build, snapshots)
             _state.resolution_hours = {
                 ticket["id"]: ticket["resolution_hours"]
                 for ticket in snapshots
@@ -75,7 +87,7 @@ async def suggest_ticket_category(text: str) -> str | None:
     index = await ticket_index()
     if index is None or not len(index):
         return None
-    suggestion = index.suggest_category(text)
+    suggestion = await _on_index_thread(index.suggest_category, text)
     return suggestion.category if suggestion.confidence >= MIN_VOTE_SHARE else None
 
 
@@ -84,18 +96,27 @@ async def typical_resolution_hours(text: str) -> float | None:
     index = await ticket_index()
     if index is None:
         return None
+    neighbours = await _on_index_thread(index.query, text, NEIGHBOURS_FOR_RESOLUTION)
     hours = [
         _state.resolution_hours[neighbour.id]
-        for neighbour in index.query(text, k=NEIGHBOURS_FOR_RESOLUTION)
+        for neighbour in neighbours
         if neighbour.id in _state.resolution_hours
     ]
     return statistics.median(hours) if len(hours) >= MIN_RESOLVED_NEIGHBOURS else None
 
 
-def remember_ticket(ticket_number: str, text: str, category: str) -> None:
+async def remember_ticket(ticket_number: str, text: str, category: str) -> None:
     """Add a ticket the bot just opened, so the next similar request finds it."""
     if _state.index is not None:
-        _state.index.add([ticket_number], [text], [category])
+        await _on_index_thread(_state.index.add, [ticket_number], [text], [category])
+
+
+async def warm_ticket_index() -> None:
+    """Build the index before the first customer needs it (the action server's start-up task)."""
+    try:
+        await ticket_index()
+    except Exception:  # a warm-up must never stop the server: first use builds it again
+        logger.exception("could not build the ticket similarity index at start-up")
 
 
 def forget_index() -> None:

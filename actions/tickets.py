@@ -115,7 +115,7 @@ class ActionOpenTicket(CustomerSubmitAction):
             tracker, open_ticket, customer_id, (category, description), (category, description)
         )
         typical_hours = await typical_resolution_hours(description)
-        remember_ticket(ticket.ticket_number, f"{ticket.subject}\n{description}", category)
+        await remember_ticket(ticket.ticket_number, f"{ticket.subject}\n{description}", category)
         dispatcher.utter_message(text=replies.ticket_opened(ticket, typical_hours))
         return []
 

@@ -68,7 +68,7 @@ async def test_the_index_grows_with_each_new_ticket(many_tickets: DatabaseSettin
     before = len(index)
     assert await suggest_ticket_category("my parrot ate the manual") is None
     for number in ("T-90001", "T-90002", "T-90003"):
-        remember_ticket(number, "my parrot ate the manual", "product")
+        await remember_ticket(number, "my parrot ate the manual", "product")
     assert len(index) == before + 3
     assert await suggest_ticket_category("the parrot ate the manual again") == "product"
 
@@ -96,3 +96,22 @@ async def test_similar_resolved_tickets_give_a_typical_resolution_time(
 )
 def test_durations_are_said_as_people_say_them(hours: float, said: str) -> None:
     assert duration(hours) == said
+
+
+async def test_the_action_server_builds_the_index_at_start_up(
+    many_tickets: DatabaseSettings,
+) -> None:
+    assert similar_cases._state.index is None
+    await similar_cases.warm_ticket_index()
+    assert similar_cases._state.index is not None and len(similar_cases._state.index) >= 300
+
+
+async def test_a_failed_warm_up_leaves_the_index_to_first_use(
+    many_tickets: DatabaseSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(snapshots: list[dict[str, str]]) -> None:
+        raise RuntimeError("encoder missing")
+
+    monkeypatch.setattr(similar_cases, "_build", broken)
+    await similar_cases.warm_ticket_index()  # logs, does not raise
+    assert similar_cases._state.index is None
