@@ -32,7 +32,7 @@ import psycopg2
 from psycopg2 import sql
 
 from bench.load import Target, run_load, warm_up
-from bench.load_check import check_exchange_log
+from bench.load_check import check_exchange_log, logged_messages
 from bench.load_scripts import SCRIPTS
 from kefu.paths import REPO_ROOT, VAR_DIR
 from kefu.shell import send
@@ -141,11 +141,33 @@ async def _delete_queue(name: str) -> None:
         await channel.queue_delete(name)
 
 
+async def settle(
+    url: str, senders: list[str], quiet_s: float = 10.0, limit_s: float = 240.0
+) -> float:
+    """Until the delivered log of these senders stops changing for `quiet_s`: past saturation
+    turns queue behind their conversations' locks long after the load stops, and a slow turn's
+    replies are marked undelivered only when it ends. Returns the seconds it took."""
+    started = time.monotonic()
+    last, since = None, time.monotonic()
+    while time.monotonic() - started < limit_s:
+        found = await logged_messages(url, senders)
+        size = sum(len(messages) for messages in found.values())
+        if size != last:
+            last, since = size, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            break
+        await asyncio.sleep(1.0)
+    return time.monotonic() - started
+
+
 async def measure(environ: dict[str, str], conversations: int, seconds: float) -> dict[str, Any]:
     target = Target(f"http://127.0.0.1:{environ['KEFU_RASA_PORT']}", environ["KEFU_REST_TOKEN"])
     await warm_up(target, SCRIPTS["kefu"])
     result = await run_load(target, SCRIPTS["kefu"], conversations, seconds)
     summary = result.summary()
+    summary["settle_s"] = round(
+        await settle(environ["KEFU_DATABASE_URL"], sorted(result.transcripts)), 1
+    )
     check = await check_exchange_log(environ["KEFU_DATABASE_URL"], result.transcripts)
     summary["exchange_log"] = check.as_dict()
     return summary

@@ -36,6 +36,12 @@ def kill(child: ManagedProcess) -> None:
     child.process.wait(30)
 
 
+def pause(child: ManagedProcess, paused: bool) -> None:
+    """SIGSTOP (a server that hangs) or SIGCONT."""
+    assert child.process is not None
+    os.killpg(child.process.pid, signal.SIGSTOP if paused else signal.SIGCONT)
+
+
 async def load_with_fault(
     cluster: Cluster,
     fault: Callable[[], None] | None,

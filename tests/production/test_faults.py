@@ -20,7 +20,7 @@ from bench.load import send
 from crm_store.db import create_engine
 from kefu.workers.tracker_events import read_tracker_events
 from tests.production.cluster import Cluster
-from tests.production.support import exchange_log_problems, kill, load_with_fault
+from tests.production.support import exchange_log_problems, kill, load_with_fault, pause
 
 pytestmark = pytest.mark.production
 OUTAGE_SECONDS = 5.0
@@ -72,15 +72,18 @@ async def test_broker_stopped_and_started(cluster: Cluster) -> None:
     assert await exchange_log_problems(cluster, result) == []
 
 
-async def _ticketed(cluster: Cluster, sender: str, turn: asyncio.Task[object]) -> None:
-    """Until the Rasa server running `turn` holds a lock ticket for `sender` (or is done)."""
+async def _ticketed(
+    cluster: Cluster, sender: str, turn: asyncio.Task[object], limit_s: float
+) -> None:
+    """Until the Rasa server running `turn` holds a lock ticket for `sender` (or is done, or
+    `limit_s` passed: without a Redis lock store there is never a ticket)."""
     prefix = cluster.settings.production.redis.key_prefix
     key = f"{prefix}:lock:{sender}".encode()
     reader, writer = await asyncio.open_connection("127.0.0.1", 6379)
     try:
         writer.write(b"*2\r\n$6\r\nSELECT\r\n$1\r\n1\r\n")
         await reader.readline()
-        for _ in range(3000):
+        for _ in range(int(limit_s / 0.01)):
             writer.write(b"*2\r\n$6\r\nEXISTS\r\n$%d\r\n%s\r\n" % (len(key), key))
             if (await reader.readline()).strip() == b":1" or turn.done():
                 return
@@ -90,19 +93,26 @@ async def _ticketed(cluster: Cluster, sender: str, turn: asyncio.Task[object]) -
 
 
 async def test_two_instances_take_one_conversations_messages_in_order(cluster: Cluster) -> None:
-    """Each conversation's first message goes to one Rasa server and, once that server took a
-    lock ticket for it, its second goes to the other: the second waits for the first."""
-    senders = [f"inorder-{uuid.uuid4().hex[:8]}-{i}" for i in range(6)]
-    first, second = "hi there", "where is my order?"
-
-    async def pair(http: aiohttp.ClientSession, sender: str) -> None:
-        one = asyncio.create_task(send(http, cluster.instance(0), sender, first))
-        await _ticketed(cluster, sender, one)
-        two = asyncio.create_task(send(http, cluster.instance(1), sender, second))
-        assert all(await asyncio.gather(one, two)), "a message got no reply"
-
+    """A conversation's first message goes to one Rasa server and calls an action (the action
+    servers are paused, so that turn is still running); its second goes to the other server
+    meanwhile. The lock store makes the second wait for the first: without it the second,
+    which calls no action, would finish first and the turns would interleave."""
+    senders = [f"inorder-{uuid.uuid4().hex[:8]}-{i}" for i in range(3)]
+    first, second = "where is my order?", "hi there"
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
-        await asyncio.gather(*(pair(http, sender) for sender in senders))
+        for sender in senders:
+            for child in cluster.servers.actions:
+                pause(child, True)
+            try:
+                one = asyncio.create_task(send(http, cluster.instance(0), sender, first))
+                await _ticketed(cluster, sender, one, limit_s=1.5)
+                two = asyncio.create_task(send(http, cluster.instance(1), sender, second))
+                await asyncio.sleep(0.5)
+                assert not one.done(), "the first turn did not wait for the action server"
+            finally:
+                for child in cluster.servers.actions:
+                    pause(child, False)
+            assert all(await asyncio.gather(one, two)), "a message got no reply"
     tracker = create_engine(cluster.settings.tracker_database_url)
     try:
         events = await read_tracker_events(tracker, limit=1_000_000)
