@@ -96,6 +96,7 @@ def kefu_environment(workdir: Path) -> dict[str, str]:
         "KEFU_TRACKER_DATABASE_URL": f"sqlite:///{workdir / 'tracker.db'}",
         "KEFU_RASA_PORT": str(free_port()),
         "KEFU_ACTION_PORT": str(free_port()),
+        "KEFU_CONSOLE_PORT": str(free_port()),
         "KEFU_DEMO_DATA": "on",
         # The NLP models are trained on the demo CRM once and kept, like the Rasa model.
         "KEFU_MODELS_DIR": str(CACHE_DIR / "nlp-models"),

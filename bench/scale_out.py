@@ -82,6 +82,7 @@ def environment(instances: int, run_id: str) -> dict[str, str]:
         "KEFU_TRACKER_DATABASE_URL": f"{PG}/kefu_scale_{run_id}_tracker",
         "KEFU_RASA_PORT": str(rasa_base),
         "KEFU_ACTION_PORT": str(action_base),
+        "KEFU_CONSOLE_PORT": str(free_run(1)),
         "KEFU_RABBITMQ_QUEUE": f"kefu_scale_{run_id}",
         "KEFU_REDIS_KEY_PREFIX": f"kefuscale{run_id}",
         "KEFU_DEMO_DATA": "on",

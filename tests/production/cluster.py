@@ -35,6 +35,7 @@ def production_environ(postgres: PrivatePostgres, rabbit: PrivateRabbit) -> dict
         "KEFU_TRACKER_DATABASE_URL": postgres.url("kefu_tracker"),
         "KEFU_RASA_PORT": str(rasa_base),
         "KEFU_ACTION_PORT": str(action_base),
+        "KEFU_CONSOLE_PORT": str(free_ports(1)),
         "KEFU_RABBITMQ_URL": rabbit.url,
         "KEFU_REDIS_KEY_PREFIX": f"kefutest{uuid.uuid4().hex[:8]}",
         "KEFU_DEMO_DATA": "on",
