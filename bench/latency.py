@@ -10,12 +10,12 @@ Prints p50/p95/max in milliseconds and writes them as JSON with --json.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
 import uuid
 
+from bench.report import print_report
 from kefu.private_files import client_rest_token
 from kefu.settings import load_settings
 from kefu.shell import send
@@ -58,10 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     if token is None:
         raise SystemExit("no REST token: start Kefu with `make run` first")
     result = measure(args.rasa_url, token, args.turns, args.per_customer)
-    print(json.dumps(result, indent=2))
-    if args.json_path:
-        with open(args.json_path, "w") as out:
-            json.dump(result, out, indent=2)
+    print_report(result, args.json_path)
     return 0
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import time
 import uuid
@@ -28,6 +27,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from bench.load_scripts import SCRIPTS, Turn
+from bench.report import print_report
 
 SLOW_MARKER = "taking longer than it should"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -238,10 +238,7 @@ async def _main(args: argparse.Namespace) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     report = asyncio.run(_main(args))
-    print(json.dumps(report, indent=2))
-    if args.json_path:
-        with open(args.json_path, "w") as out:
-            json.dump(report, out, indent=2)
+    print_report(report, args.json_path)
     return 0
 
 

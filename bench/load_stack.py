@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kefu.paths import RASA_BIN, REPO_ROOT, VAR_DIR, rasa_environment
-from kefu.processes import free_port
+from kefu.processes import free_port, stop_group
 from kefu.shell import send
 
 CACHE_DIR = VAR_DIR / "bench-load"
@@ -44,14 +44,7 @@ class RunningBot:
 
     def stop(self, grace: float = 60.0) -> None:
         """Ctrl-C, as a person stops it (the launcher then stops its children in order)."""
-        if self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGINT)
-        try:
-            self.process.wait(grace)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        stop_group(self.process, signal.SIGINT, grace)
 
     def log_tail(self, lines: int = 30) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -132,6 +125,11 @@ def start_kefu(environ: dict[str, str], log_path: Path) -> RunningBot:
         process=process,
         log_path=log_path,
     )
+    return _answered(bot, started)
+
+
+def _answered(bot: RunningBot, started: float) -> RunningBot:
+    """`bot` once it has answered (cold start measured from `started`); stopped if it never does."""
     try:
         bot.cold_start_s = wait_first_reply(bot, started)
     except BaseException:
@@ -183,9 +181,4 @@ def start_plain(log_path: Path, project: Path = PLAIN_DIR) -> RunningBot:
     started = time.monotonic()
     process = _spawn(command, project, env, log_path)
     bot = RunningBot("plain", f"http://127.0.0.1:{port}", None, None, process, log_path)
-    try:
-        bot.cold_start_s = wait_first_reply(bot, started)
-    except BaseException:
-        bot.stop()
-        raise
-    return bot
+    return _answered(bot, started)

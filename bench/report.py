@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import subprocess
@@ -9,6 +10,14 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 README = REPO_ROOT / "bench" / "README.md"
+
+
+def print_report(report: object, json_path: str | None) -> None:
+    """The report as JSON on stdout, and into `json_path` too when one is given."""
+    print(json.dumps(report, indent=2))
+    if json_path:
+        with open(json_path, "w") as out:
+            json.dump(report, out, indent=2)
 
 
 def cpu_model() -> str:

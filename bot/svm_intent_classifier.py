@@ -6,10 +6,10 @@ import json
 import logging
 import random
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -21,6 +21,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from bot.script_views import ngram_share, unreadable_by_encoder
+from bot.svm_component import StoredComponent
 from bot.svm_model import (
     Model,
     View,
@@ -44,7 +45,7 @@ EMBEDDING_WEIGHT = 3.0
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class SvmIntentClassifier(GraphComponent, IntentClassifier):
+class SvmIntentClassifier(StoredComponent, IntentClassifier):
     """One linear SVM per view of the message text, decision scores averaged by weight.
 
     Views: word 1-2 grams, char_wb 2-5 and plain char 2-6 TF-IDF (C=2 each), and the
@@ -105,25 +106,13 @@ class SvmIntentClassifier(GraphComponent, IntentClassifier):
         resource: Resource,
         model: Model | None = None,
     ) -> None:
-        self.component_config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
+        super().__init__(config, model_storage, resource)
         self.model = model
         self.scale = float(self.component_config["scale"] if model is None else model.scale)
 
     @property
     def reject(self) -> float | None:
         return None if self.model is None else self.model.reject
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SvmIntentClassifier:
-        return cls(config, model_storage, resource)
 
     @staticmethod
     def required_packages() -> list[str]:
@@ -288,19 +277,5 @@ class SvmIntentClassifier(GraphComponent, IntentClassifier):
                 self.model.save(directory)
 
     @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> SvmIntentClassifier:
-        try:
-            threads = int({**cls.get_default_config(), **config}["encoder_threads"])
-            with model_storage.read_from(resource) as directory:
-                model = Model.load(directory, threads)
-        except (ValueError, FileNotFoundError):
-            logger.debug(f"{cls.__name__}: no trained model in resource '{resource.name}'.")
-            model = None
-        return cls(config, model_storage, resource, model)
+    def read_trained(cls, directory: Path, config: dict[str, Any]) -> dict[str, Any]:
+        return {"model": Model.load(directory, int(config["encoder_threads"]))}

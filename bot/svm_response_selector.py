@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -40,13 +40,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.svm import LinearSVC
 
+from bot.svm_component import StoredComponent
 from bot.svm_model import Model, confidences, new_vectorizer, normalise, two_rows
 
 logger = logging.getLogger(__name__)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class SvmResponseSelector(GraphComponent, IntentClassifier):
+class SvmResponseSelector(StoredComponent, IntentClassifier):
     """One TF-IDF linear-SVM model per retrieval intent, picking its response key."""
 
     @staticmethod
@@ -76,24 +77,12 @@ class SvmResponseSelector(GraphComponent, IntentClassifier):
         retrieval_intents: list[str] | None = None,
         single: dict[str, str] | None = None,
     ) -> None:
-        self.component_config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
+        super().__init__(config, model_storage, resource)
         self.models = models or {}
         self.responses = responses or {}
         self.all_retrieval_intents = retrieval_intents or []
         # Retrieval intents with one response key: that key, no model.
         self.single = single or {}
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SvmResponseSelector:
-        return cls(config, model_storage, resource)
 
     @staticmethod
     def required_packages() -> list[str]:
@@ -217,31 +206,16 @@ class SvmResponseSelector(GraphComponent, IntentClassifier):
                 self.models[intent].save(sub)
 
     @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> SvmResponseSelector:
-        try:
-            with model_storage.read_from(resource) as directory:
-                meta = json.loads((directory / "selector.json").read_text(encoding="utf-8"))
-                models = {}
-                for n, intent in enumerate(meta["models"]):
-                    model = Model.load(directory / f"model_{n}")
-                    if model is not None:
-                        models[intent] = model
-        except (ValueError, FileNotFoundError):
-            logger.debug(f"{cls.__name__}: no trained model in resource '{resource.name}'.")
-            return cls(config, model_storage, resource)
-        return cls(
-            config,
-            model_storage,
-            resource,
-            models,
-            meta["responses"],
-            meta["retrieval_intents"],
-            meta.get("single", {}),
-        )
+    def read_trained(cls, directory: Path, config: dict[str, Any]) -> dict[str, Any]:
+        meta = json.loads((directory / "selector.json").read_text(encoding="utf-8"))
+        models = {}
+        for n, intent in enumerate(meta["models"]):
+            model = Model.load(directory / f"model_{n}")
+            if model is not None:
+                models[intent] = model
+        return {
+            "models": models,
+            "responses": meta["responses"],
+            "retrieval_intents": meta["retrieval_intents"],
+            "single": meta.get("single", {}),
+        }

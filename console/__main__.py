@@ -21,7 +21,7 @@ from crm_store.db import create_engine, create_sessionmaker
 from crm_store.errors import CrmError
 from crm_store.services.agents import create_agent
 from kefu.private_files import stored_secret
-from kefu.settings import Settings, SettingsError, load_settings
+from kefu.settings import Settings, settings_or_say
 
 
 def config_from(settings: Settings) -> ConsoleConfig:
@@ -63,10 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("username")
     create.add_argument("--role", choices=["agent", "admin"], default="agent")
     args = parser.parse_args(argv)
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(f"python -m console: {error}", file=sys.stderr)
+    settings = settings_or_say("python -m console")
+    if settings is None:
         return 2
     if args.command == "create-user":
         try:

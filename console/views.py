@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 from collections.abc import Callable
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
-
-def plain(value: Any) -> Any:
-    """Dataclasses, datetimes and decimals as JSON-ready values, all the way down."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, enum.Enum):
-        return value.value
-    return value
+from crm_store.views import plain
 
 
 def json_of(value: Any, status: int = 200) -> web.Response:

@@ -5,10 +5,8 @@ Like the services, these work inside the caller's transaction (see crm_store.ser
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, inspect, or_, select, update
@@ -32,6 +30,7 @@ from crm_store.models import (
 )
 from crm_store.normalize import normalize_customer_number
 from crm_store.services.messages import REDACTED
+from crm_store.views import plain
 
 ERASED_NAME = "[erased]"
 
@@ -78,20 +77,10 @@ async def resolve_customer(session: AsyncSession, reference: str) -> Customer:
     return customer
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, enum.Enum):
-        return value.value
-    return value
-
-
 def as_dict(row: Base, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """The row's columns as JSON-ready values (ISO datetimes, decimal strings, enum values)."""
     return {
-        attribute.key: _plain(getattr(row, attribute.key))
+        attribute.key: plain(getattr(row, attribute.key))
         for attribute in inspect(row).mapper.column_attrs
         if attribute.key not in exclude
     }
@@ -120,7 +109,7 @@ async def _orders_of(session: AsyncSession, customer_id: int) -> list[dict[str, 
                     "sku": item.product.sku,
                     "name": item.product.name,
                     "quantity": item.quantity,
-                    "unit_price": _plain(item.unit_price),
+                    "unit_price": plain(item.unit_price),
                 }
                 for item in order.items
             ],

@@ -9,7 +9,7 @@ import logging
 import sys
 
 from kefu.processes import StartupError
-from kefu.settings import Settings, SettingsError, load_settings
+from kefu.settings import Settings, settings_or_say
 
 
 def _days(value: str) -> float:
@@ -89,10 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(f"kefu: {error}", file=sys.stderr)
+    settings = settings_or_say("kefu")
+    if settings is None:
         return 2
     if args.command == "shell":
         from kefu.private_files import client_rest_token

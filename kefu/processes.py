@@ -71,14 +71,8 @@ class ManagedProcess:
         )
 
     def stop(self, grace: float = 15.0) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(grace)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        if self.process is not None:
+            stop_group(self.process, signal.SIGTERM, grace)
 
     @property
     def running(self) -> bool:
@@ -102,6 +96,18 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
+def stop_group(process: subprocess.Popen[bytes], first: signal.Signals, grace: float) -> None:
+    """`first` to the process's group; SIGKILL if it has not ended within `grace` seconds."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, first)
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -112,24 +118,30 @@ def action_server(
     port: int, env: Mapping[str, str], log_path: Path, python: str = sys.executable
 ) -> ManagedProcess:
     """The action server (app environment): rasa-sdk behind its token (`python -m actions`)."""
-    child_env = {**os.environ, **env, "KEFU_ACTION_PORT": str(port), "PYTHONUNBUFFERED": "1"}
-    return ManagedProcess(
-        name="action server",
-        command=[python, "-m", "actions"],
-        env=child_env,
-        ready_url=f"http://127.0.0.1:{port}/health",
-        log_path=log_path,
-    )
+    return _app_server("action server", "actions", "KEFU_ACTION_PORT", port, env, log_path, python)
 
 
 def console_server(
     port: int, env: Mapping[str, str], log_path: Path, python: str = sys.executable
 ) -> ManagedProcess:
     """The console (app environment): `python -m console`, ready when /health answers."""
-    child_env = {**os.environ, **env, "KEFU_CONSOLE_PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    return _app_server("console", "console", "KEFU_CONSOLE_PORT", port, env, log_path, python)
+
+
+def _app_server(
+    name: str,
+    module: str,
+    port_variable: str,
+    port: int,
+    env: Mapping[str, str],
+    log_path: Path,
+    python: str,
+) -> ManagedProcess:
+    """`python -m module` of the app environment, told its port, ready when /health answers."""
+    child_env = {**os.environ, **env, port_variable: str(port), "PYTHONUNBUFFERED": "1"}
     return ManagedProcess(
-        name="console",
-        command=[python, "-m", "console"],
+        name=name,
+        command=[python, "-m", module],
         env=child_env,
         ready_url=f"http://127.0.0.1:{port}/health",
         log_path=log_path,

@@ -8,6 +8,7 @@ server and the Rasa server as environment variables, the guard through `credenti
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,3 +218,12 @@ def loads_demo_data(settings: Settings) -> bool:
     if settings.demo_data is not None:
         return settings.demo_data
     return settings.database.url == DEFAULT_DATABASE_URL
+
+
+def settings_or_say(program: str) -> Settings | None:
+    """The settings; None once `program: what is wrong` is on stderr (the caller exits 2)."""
+    try:
+        return load_settings()
+    except SettingsError as error:
+        print(f"{program}: {error}", file=sys.stderr)
+        return None

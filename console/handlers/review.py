@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import NoReturn
+
 from aiohttp import web
 
 from console.handlers._common import back, body, form, user, writing
@@ -15,41 +18,39 @@ def _checked(value: object) -> bool:
     return value is True or value in ("on", "yes", "true", "1")
 
 
+async def _change_then_back(
+    request: web.Request, change: Callable[..., Awaitable[object]], *args: object
+) -> NoReturn:
+    """What every conversation form does: `change(session, conversation_id, *args)`, go back."""
+    conversation_id = path_id(request)
+    async with writing(request) as session:
+        await change(session, conversation_id, *args)
+    raise back(request, f"/conversations/{conversation_id}")
+
+
 @requires("agent")
 async def tag_form(request: web.Request) -> web.StreamResponse:
-    conversation_id = path_id(request)
     fields = await form(request)
-    async with writing(request) as session:
-        await review.add_tag(session, conversation_id, fields.get("tag", ""), user(request).id)
-    raise back(request, f"/conversations/{conversation_id}")
+    await _change_then_back(request, review.add_tag, fields.get("tag", ""), user(request).id)
 
 
 @requires("agent")
 async def untag_form(request: web.Request) -> web.StreamResponse:
-    conversation_id = path_id(request)
     fields = await form(request)
-    async with writing(request) as session:
-        await review.remove_tag(session, conversation_id, fields.get("tag", ""))
-    raise back(request, f"/conversations/{conversation_id}")
+    await _change_then_back(request, review.remove_tag, fields.get("tag", ""))
 
 
 @requires("agent")
 async def note_form(request: web.Request) -> web.StreamResponse:
-    conversation_id = path_id(request)
     fields = await form(request)
-    async with writing(request) as session:
-        await review.add_note(session, conversation_id, fields.get("body", ""), user(request).id)
-    raise back(request, f"/conversations/{conversation_id}")
+    await _change_then_back(request, review.add_note, fields.get("body", ""), user(request).id)
 
 
 @requires("agent")
 async def review_form(request: web.Request) -> web.StreamResponse:
-    conversation_id = path_id(request)
     fields = await form(request)
     reviewed = _checked(fields.get("reviewed"))
-    async with writing(request) as session:
-        await review.set_reviewed(session, conversation_id, reviewed, user(request).id)
-    raise back(request, f"/conversations/{conversation_id}")
+    await _change_then_back(request, review.set_reviewed, reviewed, user(request).id)
 
 
 @requires("agent")

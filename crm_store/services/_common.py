@@ -1,17 +1,39 @@
-"""Helpers the services share: ORM rows to views, and the dialect's INSERT … ON CONFLICT."""
+"""Helpers the services share: rows by id, ORM rows to views, the dialect's INSERT … ON CONFLICT."""
 
 from __future__ import annotations
 
 from dataclasses import fields
 from typing import Any, TypeVar
 
+from sqlalchemy import Select, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm_store.models import Customer, Order, Ticket
+from crm_store.errors import NotFound
+from crm_store.models import CommunicationRecord, Customer, Order, Ticket
 from crm_store.views import CustomerView, OrderView, TicketView
 
 V = TypeVar("V")
+R = TypeVar("R")
+
+
+async def row_or_not_found(session: AsyncSession, model: type[R], key: int, what: str) -> R:
+    """The `model` row with primary key `key`; NotFound ("No {what} {key}.") if there is none."""
+    row = await session.get(model, key)
+    if row is None:
+        raise NotFound(f"No {what} {key}.")
+    return row
+
+
+def records_of(ids: list[int], *columns: Any) -> Select[Any]:
+    """The conversation id and `columns` of the conversations' records, each in the order sent."""
+    return (
+        select(CommunicationRecord.conversation_id, *columns)
+        .where(CommunicationRecord.conversation_id.in_(ids))
+        .order_by(
+            CommunicationRecord.conversation_id, CommunicationRecord.sent_at, CommunicationRecord.id
+        )
+    )
 
 
 def insert_ignoring_conflicts(session: AsyncSession, table: Any) -> Any:

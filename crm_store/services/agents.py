@@ -12,10 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_store.console_models import LoginAttempt
-from crm_store.errors import CrmError, InvalidValue, NotFound
+from crm_store.errors import CrmError, InvalidValue
 from crm_store.models import AgentRole, AgentUser, utcnow
 from crm_store.passwords import hash_password, verify_password
-from crm_store.services._common import value_of
+from crm_store.services._common import row_or_not_found, value_of
 
 MIN_PASSWORD_CHARS = 12
 # Failed logins allowed per username, and per client address, inside the window.
@@ -158,10 +158,7 @@ async def list_agents(session: AsyncSession) -> list[AgentView]:
 
 
 async def _user(session: AsyncSession, agent_id: int) -> AgentUser:
-    user = await session.get(AgentUser, agent_id)
-    if user is None:
-        raise NotFound(f"No user {agent_id}.")
-    return user
+    return await row_or_not_found(session, AgentUser, agent_id, "user")
 
 
 async def _other_active_admins(session: AsyncSession, agent_id: int) -> int:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_store.models import CommunicationRecord, Conversation, Customer, Feedback
-from crm_store.services._common import value_of
+from crm_store.services._common import records_of, value_of
 from crm_store.services.conversation_list import FALLBACK_INTENT, ConversationFilters, filtered
 
 BATCH = 500
@@ -68,14 +68,12 @@ class _Timeline:
 
 async def _timelines(session: AsyncSession, ids: list[int]) -> dict[int, _Timeline]:
     rows = await session.execute(
-        select(
-            CommunicationRecord.conversation_id,
+        records_of(
+            ids,
             CommunicationRecord.direction,
             CommunicationRecord.sent_at,
             CommunicationRecord.sentiment,
         )
-        .where(CommunicationRecord.conversation_id.in_(ids))
-        .order_by(CommunicationRecord.conversation_id, CommunicationRecord.sent_at)
     )
     found: dict[int, _Timeline] = defaultdict(_Timeline)
     for conversation_id, direction, sent_at, sentiment in rows.all():

@@ -19,7 +19,7 @@ from crm_store.console_models import (
 )
 from crm_store.errors import InvalidValue, NotFound
 from crm_store.models import AgentUser, CommunicationRecord, Conversation, Feedback, Note, utcnow
-from crm_store.services._common import insert_ignoring_conflicts, value_of
+from crm_store.services._common import insert_ignoring_conflicts, row_or_not_found, value_of
 
 MAX_TAG_CHARS = 50
 MAX_NOTE_CHARS = 5000
@@ -82,10 +82,7 @@ class CorrectionView:
 
 
 async def _conversation(session: AsyncSession, conversation_id: int) -> Conversation:
-    found = await session.get(Conversation, conversation_id)
-    if found is None:
-        raise NotFound(f"No conversation {conversation_id}.")
-    return found
+    return await row_or_not_found(session, Conversation, conversation_id, "conversation")
 
 
 async def get_transcript(session: AsyncSession, conversation_id: int) -> TranscriptView:
@@ -289,9 +286,7 @@ async def list_corrections(
 async def decide_correction(
     session: AsyncSession, correction_id: int, accept: bool, reviewer_id: int
 ) -> None:
-    correction = await session.get(IntentCorrection, correction_id)
-    if correction is None:
-        raise NotFound(f"No correction {correction_id}.")
+    correction = await row_or_not_found(session, IntentCorrection, correction_id, "correction")
     correction.status = CorrectionStatus.accepted if accept else CorrectionStatus.rejected
     correction.reviewer_id = reviewer_id
     correction.reviewed_at = utcnow()

@@ -26,6 +26,7 @@ from crm_store.models import (
     OrderItem,
     Ticket,
 )
+from crm_store.services._common import records_of
 
 SPEAKER_OF = {Direction.user: "customer", Direction.bot: "assistant", Direction.agent: "agent"}
 
@@ -69,15 +70,13 @@ async def _turns(
 ) -> dict[int, _Turns]:
     found: dict[int, _Turns] = defaultdict(_Turns)
     records = await session.execute(
-        select(
-            CommunicationRecord.conversation_id,
+        records_of(
+            ids,
             CommunicationRecord.direction,
             CommunicationRecord.text,
             CommunicationRecord.intent,
             CommunicationRecord.confidence,
         )
-        .where(CommunicationRecord.conversation_id.in_(ids))
-        .order_by(CommunicationRecord.sent_at, CommunicationRecord.id)
     )
     for row in records:
         turns = found[row.conversation_id]

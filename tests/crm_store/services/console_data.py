@@ -3,38 +3,20 @@ customer message full of HTML that must come back as text everywhere."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_store.models import (
-    CommunicationRecord,
     Conversation,
     ConversationStatus,
     Direction,
     Feedback,
 )
+from tests.crm_store.services.logged import record
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 HOSTILE = '<script>alert("x")</script><b>bold</b> & my parcel'
-
-
-def _record(
-    conversation: Conversation, direction: Direction, text: str, minute: int, **fields: object
-) -> CommunicationRecord:
-    key = hashlib.sha256(f"{conversation.sender_id}{minute}{text}".encode()).hexdigest()
-    return CommunicationRecord(
-        conversation=conversation,
-        direction=direction,
-        text=text,
-        sent_at=conversation.started_at + timedelta(minutes=minute),
-        channel=conversation.channel,
-        entities=fields.pop("entities", []),
-        extra={},
-        source_key=key,
-        **fields,
-    )
 
 
 def _conversations() -> tuple[Conversation, Conversation, Conversation]:
@@ -76,8 +58,8 @@ async def add_console_conversations(session: AsyncSession) -> dict[str, int]:
     session.add_all([parcel, refund, hostile])
     session.add_all(
         [
-            _record(parcel, Direction.bot, "Hello! How can I help?", 0),
-            _record(
+            record(parcel, Direction.bot, "Hello! How can I help?", 0),
+            record(
                 parcel,
                 Direction.user,
                 "where is my parcel, the courier is late",
@@ -87,9 +69,9 @@ async def add_console_conversations(session: AsyncSession) -> dict[str, int]:
                 sentiment=-0.1,
                 entities=[{"entity": "order", "value": "KF-1"}],
             ),
-            _record(parcel, Direction.bot, "It arrives tomorrow.", 2),
-            _record(parcel, Direction.user, "great thanks", 3, intent="thank", sentiment=0.8),
-            _record(
+            record(parcel, Direction.bot, "It arrives tomorrow.", 2),
+            record(parcel, Direction.user, "great thanks", 3, intent="thank", sentiment=0.8),
+            record(
                 refund,
                 Direction.user,
                 "I want my money back for the broken kettle",
@@ -98,9 +80,9 @@ async def add_console_conversations(session: AsyncSession) -> dict[str, int]:
                 confidence=0.41,
                 sentiment=-0.7,
             ),
-            _record(refund, Direction.bot, "Let me get a colleague.", 1),
-            _record(refund, Direction.user, "blorp", 2, intent="nlu_fallback", confidence=0.2),
-            _record(hostile, Direction.user, HOSTILE, 0, intent="greet", confidence=0.7),
+            record(refund, Direction.bot, "Let me get a colleague.", 1),
+            record(refund, Direction.user, "blorp", 2, intent="nlu_fallback", confidence=0.2),
+            record(hostile, Direction.user, HOSTILE, 0, intent="greet", confidence=0.7),
         ]
     )
     session.add(Feedback(conversation=parcel, customer_id=1, csat=5, nps=9))

@@ -24,14 +24,15 @@ SIGNALS = ConversationSignals(frozenset({"nlu_fallback"}), ("goodbye", "thank"))
 def record(
     conversation: Conversation, direction: Direction, text: str, minute: int, **fields: object
 ) -> CommunicationRecord:
+    """A message `minute` minutes into `conversation`, on its channel; `fields` set the rest."""
     key = hashlib.sha256(f"{conversation.sender_id}{minute}{text}".encode()).hexdigest()
     return CommunicationRecord(
         conversation=conversation,
         direction=direction,
         text=text,
-        sent_at=NOW + timedelta(minutes=minute),
-        channel="rest",
-        entities=[],
+        sent_at=conversation.started_at + timedelta(minutes=minute),
+        channel=conversation.channel,
+        entities=fields.pop("entities", []),
         extra=fields.pop("extra", {}),
         source_key=key,
         **fields,
