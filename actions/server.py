@@ -41,7 +41,7 @@ def create_app(token: str) -> Sanic:
         return None
 
     @app.after_server_start
-    async def warm_up(app: Sanic) -> None:
+    async def warm_up(app: Sanic, _loop: object) -> None:
         # The first ticket would otherwise wait for the index (and the sentence encoder) to load,
         # longer than the Rasa server's reply timeout on a busy machine.
         app.add_task(warm_ticket_index())
