@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from crm_store.db import create_engine, create_sessionmaker, describe_error, display_url
 from crm_store.services.customer_analytics import CustomerAnalytics, store_customer_analytics
 from nlp import analytics
@@ -83,12 +85,17 @@ def compute(records: RecordSet, as_of: datetime | None = None) -> CustomerAnalyt
     return CustomerAnalyticsRun(rows, source, now)
 
 
-async def store(url: str, run: CustomerAnalyticsRun) -> int:
+async def store_with(sessions: async_sessionmaker[AsyncSession], run: CustomerAnalyticsRun) -> int:
     """Write the run's rows onto the CRM's customers in one transaction; returns how many."""
+    async with sessions() as session, session.begin():
+        return await store_customer_analytics(session, run.rows, at=run.as_of)
+
+
+async def store(url: str, run: CustomerAnalyticsRun) -> int:
+    """`store_with` on the CRM at `url`, failures told as CrmUnwritable."""
     engine = create_engine(url)
     try:
-        async with create_sessionmaker(engine)() as session, session.begin():
-            return await store_customer_analytics(session, run.rows, at=run.as_of)
+        return await store_with(create_sessionmaker(engine), run)
     except Exception as error:
         raise CrmUnwritable(
             f"cannot store customer analytics in the CRM at {display_url(url)}: "
