@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,7 +49,7 @@ async def store_customer_analytics(
             "id": row.customer_id,
             "segment": row.segment[:MAX_SEGMENT_CHARS],
             "churn_risk": row.churn_risk,
-            "lifetime_value": row.lifetime_value.quantize(Decimal("0.01")),
+            "lifetime_value": row.lifetime_value.quantize(Decimal("0.01"), ROUND_HALF_UP),
             "analytics_at": stamp,
         }
         for row in rows

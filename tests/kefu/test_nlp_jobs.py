@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,7 @@ from sqlalchemy import select
 from crm_store.db import create_engine, create_sessionmaker
 from crm_store.models import Base, Customer
 from crm_store.seed import seed_database
-from kefu import customer_analytics
 from kefu.nlp_jobs import main
-from nlp.records import Customer as Customer_
-from nlp.records import Order as Order_
-from nlp.records import RecordSet
 
 
 async def _seed(url: str) -> None:
@@ -114,18 +109,3 @@ def test_report_also_stores_the_customer_analytics(
     assert '"customers": 60' in captured.err
     stored = asyncio.run(_stored(f"sqlite:///{demo_crm / 'kefu.db'}"))
     assert all(row[4] is not None for row in stored)
-
-
-def test_too_few_buyers_for_the_churn_model_fall_back_on_the_stand_in() -> None:
-    now = datetime(2026, 12, 1, tzinfo=timezone.utc)
-    customers = [Customer_(str(i), now - timedelta(days=400)) for i in (1, 2, 3, 4)]
-    orders = [
-        Order_(f"o{n}", str(1 + n % 3), now - timedelta(days=30 * n), 20.0 + n) for n in range(9)
-    ]
-    run = customer_analytics.compute(RecordSet(customers=customers, orders=orders), now)
-    assert run.churn_source == "stand-in"
-    by_id = {row.customer_id: row for row in run.rows}
-    assert set(by_id) == {1, 2, 3, 4}
-    assert by_id[4].churn_risk == 1.0 and by_id[4].lifetime_value == 0  # never bought
-    assert by_id[1].churn_risk < 1.0 and by_id[1].lifetime_value > 0
-    assert all(not row.segment.isdigit() for row in run.rows)

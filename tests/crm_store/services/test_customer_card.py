@@ -79,14 +79,6 @@ async def test_erasing_a_customer_drops_their_analytics(seeded: Sessions) -> Non
     assert card.erased and card.estimated and card.churn_probability is None
 
 
-async def test_a_churn_risk_outside_zero_to_one_is_refused(seeded: Sessions) -> None:
-    async with seeded() as session:
-        with pytest.raises(ValueError, match="churn risk"):
-            await store_customer_analytics(
-                session, [CustomerAnalytics(1, "loyal regulars", 1.5, Decimal(1))]
-            )
-
-
 def test_churn_probability_bands() -> None:
     assert [churn_band(p) for p in (0.0, 0.29, 0.3, 0.59, 0.6, 1.0)] == [
         "low", "low", "medium", "medium", "high", "high",
