@@ -192,6 +192,8 @@ def _anonymise(customer: Customer) -> None:
     customer.email = f"erased-{customer.id}@erased.invalid"
     customer.phone = customer.street = customer.postcode = customer.city = None
     customer.external_id = None
+    # The analytics job's profile of them (churn risk, lifetime value) goes with the rest.
+    customer.churn_risk = customer.lifetime_value = customer.analytics_at = None
     customer.erased_at = utcnow()
 
 

@@ -66,10 +66,14 @@ class Customer(Base):
     postcode: Mapped[str | None] = mapped_column(String(10))
     city: Mapped[str | None] = mapped_column(String(100))
     country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
-    segment: Mapped[str | None] = mapped_column(String(32))
+    segment: Mapped[str | None] = mapped_column(String(64))
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     erased_at: Mapped[datetime | None]
+    # Written by the analytics job (`python -m kefu nlp customers`); None until it has run.
+    churn_risk: Mapped[float | None]
+    lifetime_value: Mapped[Decimal | None]
+    analytics_at: Mapped[datetime | None]
 
     orders: Mapped[list[Order]] = relationship(back_populates="customer", lazy="raise_on_sql")
     tickets: Mapped[list[Ticket]] = relationship(back_populates="customer", lazy="raise_on_sql")

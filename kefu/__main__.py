@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         "retention", help="redact (CRM) and delete (tracker) conversations older than N days"
     )
     retention.add_argument("--days", type=_days, required=True, help="keep this many days")
-    commands.add_parser("nlp", help="NLP jobs over the CRM: train | score | report (see --help)")
+    commands.add_parser("nlp", help="NLP jobs over the CRM: train | score | report | customers")
     args, rest = parser.parse_known_args(argv)
     if args.command == "nlp":
         from kefu.nlp_jobs import main as nlp_main

@@ -304,6 +304,23 @@ def train_churn(
     return ChurnModel(final, churn_days, info)
 
 
+def _months_active(features: dict[str, float]) -> float:
+    return max(1.0, features["tenure_days"] / 30.4)
+
+
+def _stand_in_risk(features: dict[str, float]) -> float:
+    return 1.0 - min(1.0, features["frequency"] / _months_active(features))
+
+
+def stand_in_churn_risk(
+    customers: Sequence[Customer], orders: Sequence[Order], as_of: datetime | None = None
+) -> dict[str, float]:
+    """The crude churn risk customer_clv falls back on without a churn model: 1 - min(1,
+    orders per month active). For when train_churn cannot train (too few past buyers)."""
+    feats = customer_features(customers, orders, _now(as_of))
+    return {cid: _stand_in_risk(f) for cid, f in feats.items()}
+
+
 def customer_clv(
     customers: Sequence[Customer],
     orders: Sequence[Order],
@@ -323,12 +340,12 @@ def customer_clv(
     d = metrics.monthly_rate(annual_discount)
     out = {}
     for cid, f in feats.items():
-        months = max(1.0, f["tenure_days"] / 30.4)
+        months = _months_active(f)
         per_month = f["monetary"] / months
         if churn_risk is not None and cid in churn_risk:
             risk = churn_risk[cid]
         else:
-            risk = 1.0 - min(1.0, f["frequency"] / months)
+            risk = _stand_in_risk(f)
         retention = (1.0 - risk) ** (30.0 / CHURN_DAYS)
         out[cid] = metrics.clv(per_month, retention, horizon_months, d)
     return out

@@ -1,11 +1,18 @@
 """The customer card beside a transcript: profile, orders, tickets, feedback, past conversations,
-segment, lifetime value and a churn-risk band."""
+segment, lifetime value and churn risk.
+
+Segment, churn risk and lifetime value come from the analytics job (`python -m kefu nlp
+customers`, crm_store.services.customer_analytics) "as of" the time it ran. Until it has run for
+a customer, the card shows rule-based estimates instead, and says so (`estimated`): the stored
+segment label, a churn band from the days since the last order, and the spend so far.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +26,8 @@ from crm_store.views import CustomerView, OrderView, TicketView
 VOID_ORDER_STATUSES = (OrderStatus.cancelled, OrderStatus.returned)
 # Churn risk by days since the last valid order (no orders at all: by days since sign-up).
 CHURN_BANDS = ((180, "high"), (90, "medium"))
+# The same bands for the job's probability of no purchase in the churn window.
+CHURN_PROBABILITY_BANDS = ((0.6, "high"), (0.3, "medium"))
 
 
 @dataclass(frozen=True)
@@ -50,9 +59,22 @@ class CustomerCard:
     lifetime_value: Decimal
     last_order_at: datetime | None
     churn_risk: str
+    # True: segment, churn risk and lifetime value are the rules' estimates (the job has not
+    # run for this customer); False: the job's figures, as of analytics_at.
+    estimated: bool
+    churn_probability: float | None  # the job's P(no purchase in the churn window)
+    analytics_at: datetime | None
+    spent: Decimal  # valid orders' total so far (the estimate's lifetime value)
     tickets: list[TicketView]
     feedback: list[FeedbackView]
     conversations: list[PastConversation]
+
+
+def churn_band(probability: float) -> str:
+    for threshold, band in CHURN_PROBABILITY_BANDS:
+        if probability >= threshold:
+            return band
+    return "low"
 
 
 def churn_risk(last_activity: datetime, now: datetime) -> str:
@@ -61,6 +83,31 @@ def churn_risk(last_activity: datetime, now: datetime) -> str:
         if idle_days >= days:
             return band
     return "low"
+
+
+def _figures(
+    customer: Customer, spent: Decimal, last_order: datetime | None, now: datetime
+) -> dict[str, Any]:
+    """Segment, lifetime value and churn risk: the job's stored ones, else the rules' estimates."""
+    if customer.analytics_at is None or customer.churn_risk is None:
+        return {
+            "segment": customer.segment or "unassigned",
+            "lifetime_value": spent,
+            "churn_risk": churn_risk(last_order or customer.created_at, now),
+            "estimated": True,
+            "churn_probability": None,
+            "analytics_at": None,
+            "spent": spent,
+        }
+    return {
+        "segment": customer.segment or "unassigned",
+        "lifetime_value": spent if customer.lifetime_value is None else customer.lifetime_value,
+        "churn_risk": churn_band(customer.churn_risk),
+        "estimated": False,
+        "churn_probability": customer.churn_risk,
+        "analytics_at": customer.analytics_at,
+        "spent": spent,
+    }
 
 
 async def customer_card(
@@ -99,16 +146,17 @@ async def customer_card(
     last_order = (
         last if last is None or last.tzinfo else last.replace(tzinfo=customer.created_at.tzinfo)
     )
+    figures = _figures(
+        customer, Decimal(value).quantize(Decimal("0.01")), last_order, now or utcnow()
+    )
     return CustomerCard(
         customer=customer_view(customer),
-        segment=customer.segment or "unassigned",
         created_at=customer.created_at,
         erased=customer.erased_at is not None,
         orders=await recent_orders(session, customer_id, limit),
         order_count=int(count),
-        lifetime_value=Decimal(value).quantize(Decimal("0.01")),
         last_order_at=last_order,
-        churn_risk=churn_risk(last_order or customer.created_at, now or utcnow()),
+        **figures,
         tickets=[ticket_view(t) for t in tickets],
         feedback=[
             FeedbackView(f.conversation_id, f.csat, f.nps, f.comment, f.created_at)

@@ -26,6 +26,7 @@ from crm_store.services.scoring import (
     save_sentiments,
 )
 from crm_store.services.snapshots import all_snapshots, conversation_snapshots
+from kefu import customer_analytics
 from kefu.rasa_project import BOT_SIGNALS, CLOSING_RESPONSES
 from kefu.workers.base import Worker
 from nlp import jobs, topics
@@ -62,7 +63,8 @@ def _latest(loader: Any, models_dir: Path, what: str) -> Any:
 async def ensure_nlp_models(
     crm_sessions: async_sessionmaker[AsyncSession], models_dir: Path
 ) -> dict[str, str] | None:
-    """Train the NLP models on the CRM once, when there is no topic model yet.
+    """Train the NLP models on the CRM once, when there is no topic model yet, and store the
+    customers' analytics (kefu.customer_analytics) from the same records.
 
     The demo CRM's tickets are enough for topics and the ticket index; sentiment and
     satisfaction fall back to the lexicon and the heuristic until enough feedback exists, and
@@ -75,7 +77,12 @@ async def ensure_nlp_models(
         pass
     async with crm_sessions() as session:
         records = records_from(await all_snapshots(session, BOT_SIGNALS))
-    return await asyncio.to_thread(jobs.train, records, models_dir)
+    trained = await asyncio.to_thread(jobs.train, records, models_dir)
+    # The customer card's segment, churn risk and CLV from the first run on, not only after
+    # someone runs `python -m kefu nlp customers`: one more small forest over the orders.
+    run = await asyncio.to_thread(customer_analytics.compute, records)
+    stored = await customer_analytics.store_with(crm_sessions, run)
+    return {**trained, "customers": f"{stored} stored (churn risk from the {run.churn_source})"}
 
 
 def load_nlp_models(models_dir: Path) -> NlpModels:

@@ -98,6 +98,17 @@ def test_clv_orders_customers_sensibly() -> None:
     )
 
 
+def test_the_stand_in_churn_risk_is_what_clv_falls_back_on() -> None:
+    customers, orders = _crm()
+    risk = analytics.stand_in_churn_risk(customers, orders, NOW)
+    assert set(risk) == {c.id for c in customers}
+    assert all(0.0 <= r <= 1.0 for r in risk.values())
+    assert risk["lapsed0"] > risk["loyal0"]
+    assert analytics.customer_clv(customers, orders, risk, NOW) == analytics.customer_clv(
+        customers, orders, as_of=NOW
+    )
+
+
 def test_kpis() -> None:
     customers, orders = _crm()
     feedback = [Feedback("1", "loyal0", nps=10, csat=5), Feedback("2", "lapsed0", nps=3, csat=2)]

@@ -172,5 +172,6 @@ async def test_the_first_run_trains_topics_on_the_crm_once(crm: Sessions, tmp_pa
     await seed_database(crm, 7, customers=30, orders=90, tickets=80)
     trained = await ensure_nlp_models(crm, tmp_path)
     assert trained is not None and "skipped" not in trained["topics"]
+    assert trained["customers"].startswith("30 stored")  # the card's analytics too
     assert load_nlp_models(tmp_path).topics is not None
     assert await ensure_nlp_models(crm, tmp_path) is None  # already there: nothing retrained
