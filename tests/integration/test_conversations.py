@@ -148,6 +148,13 @@ async def test_update_email_rejects_malformed_then_saves(
             select(Customer.email).where(Customer.customer_number == "C10002")
         )
     assert email == "ben.new@example.org"
+    # The stack is shared: the conversation suite identifies Ben by his demo email.
+    async with databases.crm() as session, session.begin():
+        customer = await session.scalar(
+            select(Customer).where(Customer.customer_number == "C10002")
+        )
+        assert customer is not None
+        customer.email = "ben.okafor@example.com"
 
 
 async def test_faq_small_talk_and_handoff(stack: Stack, databases: Databases) -> None:
