@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.lock_store import LockError
 from rasa.shared.core.events import BotUttered
 from sanic import Blueprint, Sanic
 
@@ -87,15 +88,36 @@ class AppHolder:
         return set(domain.intents) if domain is not None else None
 
 
+# Rasa drops a turn whose lock ticket expired while it queued (LockError, before anything ran):
+# behind a dead server's ticket, or on a saturated server. The customer's message would be lost
+# from the tracker and so from the exchange log; it queues again with a fresh ticket instead.
+LOCK_ATTEMPTS = 4
+
+
+async def _despite_expired_tickets(step: Callable[[], Awaitable[Any]], sender_id: str) -> Any:
+    for attempt in range(1, LOCK_ATTEMPTS + 1):
+        try:
+            return await step()
+        except LockError:
+            if attempt == LOCK_ATTEMPTS:
+                raise
+            logger.warning("Lock ticket for %s expired while queued; queuing again.", sender_id)
+    return None
+
+
 async def _record_guard_reply(agent: Any, sender_id: str, text: str, guard: dict[str, Any]) -> None:
     """Append a reply the guard sent to the tracker, so the exchange log has it too."""
     if agent is None:
         return
-    try:
+
+    async def record() -> None:
         async with agent.lock_store.lock(sender_id):
             tracker = await agent.tracker_store.get_or_create_tracker(sender_id)
             tracker.update(BotUttered(text, metadata={GUARD_KEY: guard}))
             await agent.tracker_store.save(tracker)
+
+    try:
+        await _despite_expired_tickets(record, sender_id)
     except Exception:
         logger.exception(
             "Could not record the guard's reply for %s in the tracker store.", sender_id
@@ -109,7 +131,9 @@ async def run_guarded_turn(
     screen(message, limits, apps.known_intents)
     output = _CountingOutput(message.output_channel)
     message.output_channel = output
-    turn = asyncio.ensure_future(on_new_message(message))
+    turn = asyncio.ensure_future(
+        _despite_expired_tickets(lambda: on_new_message(message), message.sender_id)
+    )
     try:
         await asyncio.wait_for(asyncio.shield(turn), limits.reply_timeout_seconds)
     except asyncio.TimeoutError:

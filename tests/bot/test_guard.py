@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.core.lock_store import InMemoryLockStore
+from rasa.core.lock_store import InMemoryLockStore, LockError
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 
-from bot.guard import SILENCE_REPLY, SLOW_REPLY, AppHolder, run_guarded_turn
+from bot.guard import LOCK_ATTEMPTS, SILENCE_REPLY, SLOW_REPLY, AppHolder, run_guarded_turn
 from bot.screening import GuardLimits
 
 LIMITS = GuardLimits(max_message_chars=50, reply_timeout_seconds=0.3)
@@ -81,3 +81,35 @@ async def test_a_slow_turn_gets_the_slow_reply_in_time() -> None:
             break
         await asyncio.sleep(0.02)
     assert await _bot_texts(agent) == [SLOW_REPLY]
+
+
+async def test_a_turn_whose_lock_ticket_expired_queues_again() -> None:
+    """Rasa raises LockError before running a turn whose ticket expired while it waited (the
+    conversation was behind a dead server's ticket): the message must still be handled."""
+    attempts: list[int] = []
+
+    async def behind_a_dead_ticket(incoming: UserMessage) -> None:
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise LockError("Could not acquire lock for conversation_id 'guard-test'.")
+        await incoming.output_channel.send_response(incoming.sender_id, {"text": "Hello!"})
+
+    incoming, agent = message("hi"), _Agent()
+    collector = incoming.output_channel
+    await run_guarded_turn(behind_a_dead_ticket, incoming, LIMITS, _apps(agent))
+    assert len(attempts) == 3
+    assert [m["text"] for m in collector.messages] == ["Hello!"]  # type: ignore[attr-defined]
+
+
+async def test_a_lock_that_never_comes_ends_in_the_fallback_reply() -> None:
+    attempts: list[int] = []
+
+    async def never(incoming: UserMessage) -> None:
+        attempts.append(1)
+        raise LockError("Could not acquire lock for conversation_id 'guard-test'.")
+
+    incoming, agent = message("hi"), _Agent()
+    collector = incoming.output_channel
+    await run_guarded_turn(never, incoming, LIMITS, _apps(agent))
+    assert len(attempts) == LOCK_ATTEMPTS
+    assert [m["text"] for m in collector.messages] == [SILENCE_REPLY]  # type: ignore[attr-defined]
