@@ -92,6 +92,8 @@ class AppHolder:
 # behind a dead server's ticket, or on a saturated server. The customer's message would be lost
 # from the tracker and so from the exchange log; it queues again with a fresh ticket instead.
 LOCK_ATTEMPTS = 4
+# Guard replies being recorded behind a slow turn (a task needs a reference until it ends).
+_BACKGROUND: set[asyncio.Future[None]] = set()
 
 
 async def _despite_expired_tickets(step: Callable[[], Awaitable[Any]], sender_id: str) -> Any:
@@ -105,15 +107,21 @@ async def _despite_expired_tickets(step: Callable[[], Awaitable[Any]], sender_id
     return None
 
 
-async def _record_guard_reply(agent: Any, sender_id: str, text: str, guard: dict[str, Any]) -> None:
-    """Append a reply the guard sent to the tracker, so the exchange log has it too."""
+async def _record_guard_reply(
+    agent: Any, sender_id: str, text: str, guard: Callable[[], dict[str, Any]]
+) -> None:
+    """Append a reply the guard sent to the tracker, so the exchange log has it too.
+
+    `guard` gives the event's metadata once the conversation's lock is held, that is once the
+    turn before it has ended (a slow turn's undelivered replies are known only then).
+    """
     if agent is None:
         return
 
     async def record() -> None:
         async with agent.lock_store.lock(sender_id):
             tracker = await agent.tracker_store.get_or_create_tracker(sender_id)
-            tracker.update(BotUttered(text, metadata={GUARD_KEY: guard}))
+            tracker.update(BotUttered(text, metadata={GUARD_KEY: guard()}))
             await agent.tracker_store.save(tracker)
 
     try:
@@ -138,26 +146,28 @@ async def run_guarded_turn(
         await asyncio.wait_for(asyncio.shield(turn), limits.reply_timeout_seconds)
     except asyncio.TimeoutError:
         logger.warning("Turn for %s exceeded %ss.", message.sender_id, limits.reply_timeout_seconds)
-        await output.send_response(message.sender_id, {"text": SLOW_REPLY})
-        output.timed_out = True
-        agent = apps.agent
-        # The turn still holds the conversation lock; record the reply once it lets go, with
-        # what the turn said that the customer will not see.
-        turn.add_done_callback(
-            lambda _: asyncio.ensure_future(
-                _record_guard_reply(
-                    agent,
-                    message.sender_id,
-                    SLOW_REPLY,
-                    {"reason": "slow", "undelivered": output.undelivered},
-                )
+        # The slow turn still holds the conversation lock. Take the next ticket before the
+        # customer can answer the slow reply: the reply is then recorded right after the turn
+        # ends and before the customer's next message, with what the turn said that the
+        # customer will not see.
+        recording = asyncio.ensure_future(
+            _record_guard_reply(
+                apps.agent,
+                message.sender_id,
+                SLOW_REPLY,
+                lambda: {"reason": "slow", "undelivered": list(output.undelivered)},
             )
         )
+        _BACKGROUND.add(recording)
+        recording.add_done_callback(_BACKGROUND.discard)
+        await asyncio.sleep(0)  # the recording takes its ticket now
+        await output.send_response(message.sender_id, {"text": SLOW_REPLY})
+        output.timed_out = True
         return
     except Exception:
         logger.exception("Turn for %s failed.", message.sender_id)
     if output.sent == 0:
         await output.send_response(message.sender_id, {"text": SILENCE_REPLY})
         await _record_guard_reply(
-            apps.agent, message.sender_id, SILENCE_REPLY, {"reason": "silence"}
+            apps.agent, message.sender_id, SILENCE_REPLY, lambda: {"reason": "silence"}
         )

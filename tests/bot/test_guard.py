@@ -10,8 +10,16 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.lock_store import InMemoryLockStore, LockError
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered
 
-from bot.guard import LOCK_ATTEMPTS, SILENCE_REPLY, SLOW_REPLY, AppHolder, run_guarded_turn
+from bot.guard import (
+    LOCK_ATTEMPTS,
+    SILENCE_REPLY,
+    SLOW_REPLY,
+    AppHolder,
+    OnNewMessage,
+    run_guarded_turn,
+)
 from bot.screening import GuardLimits
 
 LIMITS = GuardLimits(max_message_chars=50, reply_timeout_seconds=0.3)
@@ -113,3 +121,30 @@ async def test_a_lock_that_never_comes_ends_in_the_fallback_reply() -> None:
     await run_guarded_turn(never, incoming, LIMITS, _apps(agent))
     assert len(attempts) == LOCK_ATTEMPTS
     assert [m["text"] for m in collector.messages] == [SILENCE_REPLY]  # type: ignore[attr-defined]
+
+
+async def test_the_slow_reply_is_recorded_before_the_customers_next_message() -> None:
+    """The customer answers the slow reply while the slow turn still runs; the log must read
+    turn, slow reply, next message (the guard queues its record before the customer can write)."""
+    agent = _Agent()
+
+    async def turn_saying(text: str, seconds: float) -> OnNewMessage:
+        async def turn(incoming: UserMessage) -> None:
+            async with agent.lock_store.lock(incoming.sender_id):
+                await asyncio.sleep(seconds)
+                tracker = await agent.tracker_store.get_or_create_tracker(incoming.sender_id)
+                tracker.update(BotUttered(text))
+                await agent.tracker_store.save(tracker)
+                await incoming.output_channel.send_response(incoming.sender_id, {"text": text})
+
+        return turn
+
+    slow = await turn_saying("the slow answer", LIMITS.reply_timeout_seconds * 3)
+    await run_guarded_turn(slow, message("hi"), LIMITS, _apps(agent))
+    quick = await turn_saying("the next answer", 0)
+    await run_guarded_turn(quick, message("and now?"), LIMITS, _apps(agent))
+    for _ in range(100):
+        if len(await _bot_texts(agent)) == 3:
+            break
+        await asyncio.sleep(0.02)
+    assert await _bot_texts(agent) == ["the slow answer", SLOW_REPLY, "the next answer"]
