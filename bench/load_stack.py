@@ -51,7 +51,10 @@ class RunningBot:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def _spawn(command: list[str], cwd: Path, env: dict[str, str], log_path: Path) -> subprocess.Popen:
+def spawn_logged(
+    command: list[str], cwd: Path, env: dict[str, str], log_path: Path
+) -> subprocess.Popen:
+    """`command` in its own process group, its output appended to `log_path`."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
         return subprocess.Popen(
@@ -116,7 +119,7 @@ def start_kefu(environ: dict[str, str], log_path: Path) -> RunningBot:
     """`python -m kefu run` with `environ` (from prepare_kefu); returns once it has answered."""
     env = {**os.environ, **environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONUNBUFFERED": "1"}
     started = time.monotonic()
-    process = _spawn([sys.executable, "-m", "kefu", "run"], REPO_ROOT, env, log_path)
+    process = spawn_logged([sys.executable, "-m", "kefu", "run"], REPO_ROOT, env, log_path)
     bot = RunningBot(
         name="kefu",
         rasa_url=f"http://127.0.0.1:{environ['KEFU_RASA_PORT']}",
@@ -179,6 +182,6 @@ def start_plain(log_path: Path, project: Path = PLAIN_DIR) -> RunningBot:
     env = rasa_environment()
     env.pop("PYTHONPATH", None)  # nothing of Kefu's in the plain bot
     started = time.monotonic()
-    process = _spawn(command, project, env, log_path)
+    process = spawn_logged(command, project, env, log_path)
     bot = RunningBot("plain", f"http://127.0.0.1:{port}", None, None, process, log_path)
     return _answered(bot, started)

@@ -17,10 +17,8 @@ import argparse
 import asyncio
 import json
 import os
-import random
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -34,32 +32,15 @@ from psycopg2 import sql
 from bench.load import Target, run_load, warm_up
 from bench.load_check import check_exchange_log, logged_messages
 from bench.load_scripts import SCRIPTS
+from bench.load_stack import spawn_logged
 from kefu.paths import REPO_ROOT, VAR_DIR
+from kefu.processes import free_port_run
 from kefu.shell import send
 
 PG = "postgresql://postgres@127.0.0.1:5432"
 RESULTS = REPO_ROOT / "bench" / "results" / "load.json"
 README = REPO_ROOT / "bench" / "README.md"
 WORKDIR = VAR_DIR / "bench-scale-out"
-
-
-def free_run(count: int) -> int:
-    """The first of `count` consecutive free loopback ports."""
-    # Below Linux's ephemeral range (32768+): a client socket never takes these ports meanwhile.
-    for _ in range(500):
-        base = random.randrange(20000, 32000 - count)
-        if all(_free(base + i) for i in range(count)):
-            return base
-    raise RuntimeError("no run of free ports")
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def _admin(statement: sql.Composable) -> None:
@@ -73,7 +54,7 @@ def _admin(statement: sql.Composable) -> None:
 
 
 def environment(instances: int, run_id: str) -> dict[str, str]:
-    rasa_base, action_base = free_run(instances + 1), free_run(instances + 1)
+    rasa_base, action_base = free_port_run(instances + 1), free_port_run(instances + 1)
     return {
         "KEFU_PROFILE": "production",
         "KEFU_RASA_INSTANCES": str(instances),
@@ -82,7 +63,7 @@ def environment(instances: int, run_id: str) -> dict[str, str]:
         "KEFU_TRACKER_DATABASE_URL": f"{PG}/kefu_scale_{run_id}_tracker",
         "KEFU_RASA_PORT": str(rasa_base),
         "KEFU_ACTION_PORT": str(action_base),
-        "KEFU_CONSOLE_PORT": str(free_run(1)),
+        "KEFU_CONSOLE_PORT": str(free_port_run(1)),
         "KEFU_RABBITMQ_QUEUE": f"kefu_scale_{run_id}",
         "KEFU_REDIS_KEY_PREFIX": f"kefuscale{run_id}",
         "KEFU_DEMO_DATA": "on",
@@ -95,19 +76,9 @@ def environment(instances: int, run_id: str) -> dict[str, str]:
 
 def start(environ: dict[str, str], log_path: Path) -> tuple[subprocess.Popen[bytes], float]:
     """`python -m kefu run` in the production profile; returns once nginx passes a reply."""
-    log_path.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONUNBUFFERED": "1"}
     started = time.monotonic()
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kefu", "run"],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+    process = spawn_logged([sys.executable, "-m", "kefu", "run"], REPO_ROOT, env, log_path)
     url = f"http://127.0.0.1:{environ['KEFU_RASA_PORT']}"
     while time.monotonic() - started < 900:
         if process.poll() is not None:

@@ -17,25 +17,25 @@ from pathlib import Path
 from bench.load import Target
 from crm_store.db import create_engine, create_sessionmaker
 from kefu.launcher import action_side_environment, rasa_side_environment
-from kefu.processes import ManagedProcess, action_server
+from kefu.processes import ManagedProcess, action_server, free_port_run
 from kefu.servers import ProductionServers, action_ports, production_servers, rasa_ports
 from kefu.settings import Secrets, Settings
 from kefu.workers.broker_logger import BrokerLogger
 from kefu.workers.tracker_events import reconcile
 from nlp.sentiment import SentimentModel
-from tests.production.services import PrivatePostgres, PrivateRabbit, free_ports
+from tests.production.services import PrivatePostgres, PrivateRabbit
 
 
 def production_environ(postgres: PrivatePostgres, rabbit: PrivateRabbit) -> dict[str, str]:
     """KEFU_* for a production profile on the private services and free loopback ports."""
-    rasa_base, action_base = free_ports(3), free_ports(3)
+    rasa_base, action_base = free_port_run(3), free_port_run(3)
     return {
         "KEFU_PROFILE": "production",
         "KEFU_DATABASE_URL": postgres.url("kefu"),
         "KEFU_TRACKER_DATABASE_URL": postgres.url("kefu_tracker"),
         "KEFU_RASA_PORT": str(rasa_base),
         "KEFU_ACTION_PORT": str(action_base),
-        "KEFU_CONSOLE_PORT": str(free_ports(1)),
+        "KEFU_CONSOLE_PORT": str(free_port_run(1)),
         "KEFU_RABBITMQ_URL": rabbit.url,
         "KEFU_REDIS_KEY_PREFIX": f"kefutest{uuid.uuid4().hex[:8]}",
         "KEFU_DEMO_DATA": "on",

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import pwd
-import random
 import shutil
 import socket
 import subprocess
@@ -24,28 +23,11 @@ from pathlib import Path
 
 import psycopg2
 
+from kefu.processes import free_port_run
+
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 RABBIT_BIN = Path("/usr/lib/rabbitmq/bin")
 REDIS = ("127.0.0.1", 6379)
-
-
-def free_ports(count: int) -> int:
-    """The first of `count` consecutive free loopback ports."""
-    # Below Linux's ephemeral range (32768+): a client socket never takes these ports meanwhile.
-    for _ in range(500):
-        base = random.randrange(20000, 32000 - count)
-        if all(_free(base + i) for i in range(count)):
-            return base
-    raise RuntimeError("no run of free ports")
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def listening(host: str, port: int) -> bool:
@@ -88,7 +70,7 @@ def _user_exists(name: str) -> bool:
 class PrivatePostgres:
     """A PostgreSQL cluster in a temporary folder, on a loopback port of its own."""
 
-    port: int = field(default_factory=lambda: free_ports(1))
+    port: int = field(default_factory=lambda: free_port_run(1))
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="kefu-pg-")))
 
     def _as_owner(self, *command: str) -> subprocess.CompletedProcess[str]:
@@ -147,7 +129,7 @@ class PrivatePostgres:
 class PrivateRabbit:
     """A RabbitMQ node of its own (name, ports, data), loopback only."""
 
-    port: int = field(default_factory=lambda: free_ports(2))
+    port: int = field(default_factory=lambda: free_port_run(2))
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="kefu-mq-")))
     node: str = field(default_factory=lambda: f"kefu_test_{uuid.uuid4().hex[:8]}@localhost")
 
