@@ -19,7 +19,7 @@ from console.security import Handler, csrf_middleware, headers_middleware, is_ap
 from console.similar import SimilarConversations
 from console.views import template_filters
 from crm_store.db import create_engine, create_sessionmaker
-from crm_store.errors import CrmError, InvalidValue, NotFound
+from crm_store.errors import Conflict, CrmError, InvalidValue, NotFound
 
 HERE = Path(__file__).resolve().parent
 
@@ -42,13 +42,15 @@ def _error(request: web.Request, status: int, message: str) -> web.Response:
 
 @web.middleware
 async def errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """A service's refusal becomes 400 or 404 with its message; nothing is half-done."""
+    """A service's refusal becomes 400, 404 or 409 with its message; nothing is half-done."""
     try:
         return await handler(request)
     except NotFound as error:
         return _error(request, 404, str(error))
     except InvalidValue as error:
         return _error(request, 400, error.message)
+    except Conflict as error:  # e.g. another agent took the conversation first
+        return _error(request, 409, str(error))
     except CrmError as error:
         return _error(request, 400, str(error))
     except json.JSONDecodeError:

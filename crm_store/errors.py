@@ -49,5 +49,9 @@ class AlreadyRated(CrmError):
     """The conversation already has its feedback (one per conversation)."""
 
 
+class Conflict(CrmError):
+    """The record changed under the caller: e.g. another agent took the conversation first."""
+
+
 class DatabaseUnavailable(CrmError):
     """The database cannot be reached; the message says which one and why, without a password."""

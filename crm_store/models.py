@@ -172,6 +172,14 @@ class Conversation(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_message_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
+    # The live handoff (migration 0006): the agent who took it, and when each step happened;
+    # the handoff metrics (crm_store/services/reports.py) are differences of these times.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("agent_users.id"), index=True)
+    handoff_at: Mapped[datetime | None] = mapped_column(index=True)
+    taken_at: Mapped[datetime | None]
+    first_agent_reply_at: Mapped[datetime | None]
+    handed_back_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
 
     customer: Mapped[Customer | None] = relationship(
         back_populates="conversations", lazy="raise_on_sql"

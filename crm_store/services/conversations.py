@@ -108,10 +108,22 @@ async def conversation_id_for(session: AsyncSession, key: ConversationKey) -> in
 async def mark_handoff(session: AsyncSession, key: ConversationKey, reason: str) -> None:
     """Hand the conversation to the agents (status "handoff") and say why."""
     conversation_id = await conversation_id_for(session, key)
+    # A conversation already with an agent stays theirs; one handed back or resolved before
+    # queues again, from now, without its last agent.
     await session.execute(
         update(Conversation)
-        .where(Conversation.id == conversation_id)
-        .values(status=ConversationStatus.handoff, handoff_reason=(reason or "").strip() or None)
+        .where(
+            Conversation.id == conversation_id,
+            Conversation.status.in_((ConversationStatus.bot, ConversationStatus.resolved)),
+        )
+        .values(
+            status=ConversationStatus.handoff,
+            handoff_reason=(reason or "").strip() or None,
+            handoff_at=utcnow(),
+            assignee_id=None,
+            taken_at=None,
+            first_agent_reply_at=None,
+        )
     )
 
 
