@@ -130,6 +130,23 @@ class GuardedRestInput(RestInput):
         return self.apps.attach(webhook)
 
 
+# An agent's reply (appended by the console through Rasa's HTTP API) carries the agent's name
+# in its metadata under this key; the chat page shows it as a person's message.
+AGENT_NAME_KEY = "kefu_agent_name"
+
+
+class KefuSocketIOOutput(SocketIOOutput):
+    """Rasa's socket.io output, except that an agent's reply goes out whole and marked as a
+    person's: `{"text": ..., "metadata": {"agent": name}}` (Rasa's drops the metadata)."""
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        agent = kwargs.get(AGENT_NAME_KEY)
+        if not isinstance(agent, str) or not agent:
+            await super().send_text_message(recipient_id, text, **kwargs)
+            return
+        await self._send_message(recipient_id, {"text": text, "metadata": {"agent": agent}})
+
+
 class GuardedSocketIOInput(SocketIOInput):
     """Rasa's socket.io channel behind the guard, with server-issued session tokens.
 
@@ -156,6 +173,12 @@ class GuardedSocketIOInput(SocketIOInput):
     @classmethod
     def name(cls) -> str:
         return "socketio"
+
+    def get_output_channel(self) -> KefuSocketIOOutput | None:
+        """What Rasa's HTTP API sends through (`?output_channel=socketio`): agents' replies."""
+        if getattr(self, "sio", None) is None:
+            return None
+        return KefuSocketIOOutput(self.sio, self.bot_message_evt)
 
     def session_of(self, token: Any) -> str | None:
         """The session a token was issued for, or None for a missing, forged or expired one."""
@@ -218,7 +241,7 @@ class GuardedSocketIOInput(SocketIOInput):
             text = data.get("message")
             message = UserMessage(
                 text if isinstance(text, str) else "",
-                SocketIOOutput(sio, self.bot_message_evt),
+                KefuSocketIOOutput(sio, self.bot_message_evt),
                 session,
                 input_channel=self.name(),
                 metadata=metadata,

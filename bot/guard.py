@@ -4,7 +4,9 @@ Rasa 3.6 has no input-length limit (a 100,000-character message runs DIET out of
 stalls every conversation) and answers a failed turn with HTTP 200 and `[]`. Around each turn:
 
 - the message is screened first (`bot/screening.py`): what Rasa chokes on never reaches NLU;
-- a turn that produces no reply (action server down, an exception) gets a fallback reply, and
+- a turn that produces no reply (action server down, an exception) gets a fallback reply —
+  unless the conversation is paused because an agent has taken it (the message is still
+  logged; the person answers) — and
   one slower than the reply timeout a "taking longer" reply; either is written to the tracker
   store so the exchange log sees every message the customer saw. A slow turn still finishes:
   what it says afterwards reaches a socket.io client, but not a REST caller, who has had its
@@ -132,6 +134,19 @@ async def _record_guard_reply(
         )
 
 
+async def _paused(agent: Any, sender_id: str) -> bool:
+    """Whether an agent has the conversation (Rasa's `pause` event): the bot is silent on
+    purpose then, and the customer's message waits for the person, not for a fallback."""
+    if agent is None:
+        return False
+    try:
+        tracker = await agent.tracker_store.retrieve(sender_id)
+    except Exception:
+        logger.exception("Could not read the tracker of %s to see if it is paused.", sender_id)
+        return False
+    return tracker is not None and tracker.is_paused()
+
+
 async def run_guarded_turn(
     on_new_message: OnNewMessage, message: UserMessage, limits: GuardLimits, apps: AppHolder
 ) -> None:
@@ -166,7 +181,7 @@ async def run_guarded_turn(
         return
     except Exception:
         logger.exception("Turn for %s failed.", message.sender_id)
-    if output.sent == 0:
+    if output.sent == 0 and not await _paused(apps.agent, message.sender_id):
         await output.send_response(message.sender_id, {"text": SILENCE_REPLY})
         await _record_guard_reply(
             apps.agent, message.sender_id, SILENCE_REPLY, lambda: {"reason": "silence"}

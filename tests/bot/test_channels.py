@@ -23,7 +23,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.run import create_http_input_channels
 from sanic import Sanic
 
-from bot.channels import GuardedRestInput, GuardedSocketIOInput
+from bot.channels import AGENT_NAME_KEY, GuardedRestInput, GuardedSocketIOInput
 from bot.screening import GuardLimits
 
 CREDENTIALS = Path(__file__).resolve().parents[2] / "credentials.yml"
@@ -191,3 +191,28 @@ async def test_a_second_client_cannot_join_or_hear_someone_elses_session(
     assert {"session": "intruder-session"} in intruder_heard
     assert [m.get("text") for m in victim_heard] == ["echo secret"]
     assert all("secret" not in str(m) for m in intruder_heard)
+
+
+async def test_an_agents_reply_from_the_http_api_reaches_the_session_marked_as_a_person() -> None:
+    """Rasa's HTTP API sends through `get_output_channel()` (?output_channel=socketio)."""
+    channel = GuardedSocketIOInput("user_uttered", "bot_uttered", None, True)
+    channel.limits, channel.session_secret, channel.cors_origins = LIMITS, CHAT_SECRET, []
+    async for url in serve(channel, Echo(), "/"):
+        client, heard = await connected(url, session_token("waiting-customer"))
+        try:
+            output = channel.get_output_channel()
+            assert output is not None
+            # What BotUttered.message() gives for the console's event: metadata merged in.
+            reply = {"text": "Hi, Ann here.\n\nLet me look.", "timestamp": 1.0}
+            await output.send_response("waiting-customer", {**reply, AGENT_NAME_KEY: "Ann"})
+            await output.send_response("waiting-customer", {"text": "bot says", "timestamp": 2.0})
+            for _ in range(100):
+                if len(heard) >= 2:
+                    break
+                await asyncio.sleep(0.1)
+        finally:
+            await client.eio.disconnect(abort=True)
+        assert heard == [
+            {"text": "Hi, Ann here.\n\nLet me look.", "metadata": {"agent": "Ann"}},
+            {"text": "bot says"},
+        ]

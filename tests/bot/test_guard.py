@@ -10,7 +10,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.lock_store import InMemoryLockStore, LockError
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered
+from rasa.shared.core.events import BotUttered, ConversationPaused
 
 from bot.guard import (
     LOCK_ATTEMPTS,
@@ -148,3 +148,18 @@ async def test_the_slow_reply_is_recorded_before_the_customers_next_message() ->
             break
         await asyncio.sleep(0.02)
     assert await _bot_texts(agent) == ["the slow answer", SLOW_REPLY, "the next answer"]
+
+
+async def test_a_paused_conversation_gets_no_fallback_reply() -> None:
+    """An agent has taken it: Rasa logs the message and predicts nothing, on purpose."""
+
+    async def paused_turn(incoming: UserMessage) -> None:
+        tracker = await agent.tracker_store.get_or_create_tracker(incoming.sender_id)
+        tracker.update(ConversationPaused())
+        await agent.tracker_store.save(tracker)
+
+    incoming, agent = message("are you there?"), _Agent()
+    collector = incoming.output_channel
+    await run_guarded_turn(paused_turn, incoming, LIMITS, _apps(agent))
+    assert collector.messages == []  # type: ignore[attr-defined]
+    assert await _bot_texts(agent) == []
