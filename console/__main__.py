@@ -32,6 +32,9 @@ def config_from(settings: Settings) -> ConsoleConfig:
         database_url=settings.database.url,
         secret=secret,
         secure_cookies=settings.console_secure_cookies,
+        # The live handoff needs Rasa's HTTP API, on the Rasa server of this machine.
+        rasa_api_url=f"http://127.0.0.1:{settings.rasa_port}" if settings.rasa_api else None,
+        rasa_jwt_secret=settings.secrets.rasa_jwt_secret or stored_secret("rasa_jwt_secret"),
     )
 
 

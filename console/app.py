@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import aiohttp_jinja2
 import aiohttp_session
 import jinja2
@@ -13,7 +15,8 @@ from aiohttp import web
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from console.config import SESSION_COOKIE, ConsoleConfig
-from console.keys import CONFIG, SESSIONS, SIMILAR
+from console.keys import CLOSING, CONFIG, RASA, SESSIONS, SIMILAR
+from console.rasa_api import RasaApi
 from console.routes import add_routes
 from console.security import Handler, csrf_middleware, headers_middleware, is_api
 from console.similar import SimilarConversations
@@ -30,6 +33,23 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     app[SESSIONS] = create_sessionmaker(engine)
     yield
     await engine.dispose()
+
+
+async def _rasa_api(app: web.Application) -> AsyncIterator[None]:
+    """One HTTP client to the Rasa server for the app's life (None without the API)."""
+    config = app[CONFIG]
+    app[CLOSING] = asyncio.Event()
+    if not (config.rasa_api_url and config.rasa_jwt_secret):
+        app[RASA] = None
+        yield
+        return
+    async with aiohttp.ClientSession() as client:
+        app[RASA] = RasaApi(config.rasa_api_url, config.rasa_jwt_secret, client)
+        yield
+
+
+async def _closing(app: web.Application) -> None:
+    app[CLOSING].set()
 
 
 def _error(request: web.Request, status: int, message: str) -> web.Response:
@@ -82,5 +102,7 @@ def create_app(config: ConsoleConfig) -> web.Application:
     )
     environment.filters.update(template_filters())
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_rasa_api)
+    app.on_shutdown.append(_closing)
     add_routes(app, HERE / "static")
     return app

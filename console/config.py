@@ -19,6 +19,12 @@ class ConsoleConfig:
     # How many recent conversations the similar-conversation index holds, and how long it lives.
     similar_pool: int = 5000
     similar_max_age_seconds: float = 600.0
+    # The live handoff talks to Rasa's HTTP API (pause, agent replies, resume): its URL and the
+    # JWT secret the Rasa server checks. None: taking conversations is refused with a clear 503.
+    rasa_api_url: str | None = None
+    rasa_jwt_secret: str | None = None
+    # How often the queue's event stream looks for changes made by other processes.
+    queue_poll_seconds: float = 1.0
 
     def cookie_key(self) -> bytes:
         """32 bytes for the encrypted cookie storage (Fernet), whatever the secret's form."""

@@ -15,6 +15,7 @@ from console.handlers import (
     dashboard,
     docs,
     exports,
+    handoff,
     review,
 )
 
@@ -34,6 +35,19 @@ def add_routes(app: web.Application, static: Path) -> None:
     r.add_get("/api/conversations/{id}", conversations.transcript_api)
     r.add_get("/api/conversations/{id}/similar", conversations.similar_api)
     r.add_get("/api/customers/{id}", customers.card_api)
+    # Agents: the live handoff queue (server-sent events), take, reply, hand back, resolve.
+    r.add_get("/queue", handoff.queue_page)
+    r.add_get("/api/queue", handoff.queue_api)
+    r.add_get("/api/queue/events", handoff.queue_stream)
+    r.add_get("/api/conversations/{id}/suggestion", handoff.suggestion_api)
+    r.add_post("/conversations/{id}/take", handoff.take_form)
+    r.add_post("/conversations/{id}/reply", handoff.reply_form)
+    r.add_post("/conversations/{id}/handback", handoff.handback_form)
+    r.add_post("/conversations/{id}/resolve", handoff.resolve_form)
+    r.add_post("/api/conversations/{id}/take", handoff.take_api)
+    r.add_post("/api/conversations/{id}/reply", handoff.reply_api)
+    r.add_post("/api/conversations/{id}/handback", handoff.handback_api)
+    r.add_post("/api/conversations/{id}/resolve", handoff.resolve_api)
     # Agents: tags, notes, the reviewed flag, intent corrections (forms and API).
     r.add_post("/conversations/{id}/tags", review.tag_form)
     r.add_post("/conversations/{id}/tags/remove", review.untag_form)

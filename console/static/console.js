@@ -49,3 +49,82 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// The handoff queue: the server pushes the whole queue (server-sent events) whenever it
+// changes; rows are rebuilt with textContent only, never HTML from the data.
+function queueRow(item, csrf) {
+  const row = document.createElement("tr");
+  row.className = "queue-item " + item.status;
+  row.dataset.id = item.id;
+  const cell = (text) => {
+    const td = document.createElement("td");
+    td.textContent = text;
+    row.appendChild(td);
+    return td;
+  };
+  const link = document.createElement("a");
+  link.href = "/conversations/" + item.id;
+  link.textContent = "#" + item.id;
+  cell("").appendChild(link);
+  cell(item.customer || "not identified");
+  cell(item.channel);
+  cell(item.reason || "–").className = "reason";
+  cell(item.handoff_at ? item.handoff_at.replace("T", " ").slice(0, 16) : "–");
+  cell(item.status === "agent" ? "with " + item.assignee : "waiting").className = "status";
+  const actions = cell("");
+  if (item.status === "handoff") {
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = "/conversations/" + item.id + "/take";
+    form.className = "inline take";
+    const token = document.createElement("input");
+    token.type = "hidden";
+    token.name = "csrf_token";
+    token.value = csrf;
+    const button = document.createElement("button");
+    button.type = "submit";
+    button.textContent = "Take";
+    form.append(token, button);
+    actions.appendChild(form);
+  }
+  return row;
+}
+
+function followQueue(table) {
+  const rows = document.getElementById("queue-rows");
+  const empty = document.getElementById("queue-empty");
+  const live = document.getElementById("queue-live");
+  const source = new EventSource("/api/queue/events");
+  source.addEventListener("open", () => { live.textContent = "(live)"; });
+  source.addEventListener("error", () => { live.textContent = "(reconnecting…)"; });
+  source.addEventListener("queue", (event) => {
+    const queue = JSON.parse(event.data);
+    rows.replaceChildren(...queue.map((item) => queueRow(item, table.dataset.csrf)));
+    empty.hidden = queue.length > 0;
+  });
+}
+
+// The reply box offers the reply of the most similar resolved conversation.
+function offerSuggestion(section) {
+  const box = document.getElementById("suggestion");
+  const use = document.getElementById("use-suggestion");
+  if (!box || !use) return;
+  fetch("/api/conversations/" + section.dataset.id + "/suggestion", { credentials: "same-origin" })
+    .then((response) => (response.ok ? response.json() : { suggestion: null }))
+    .then(({ suggestion }) => {
+      if (!suggestion) return;
+      box.textContent = "Suggested (from #" + suggestion.conversation_id + "): " + suggestion.text;
+      box.hidden = false;
+      use.hidden = false;
+      use.addEventListener("click", () => {
+        document.getElementById("reply-text").value = suggestion.text;
+      });
+    });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const queue = document.getElementById("queue");
+  if (queue) followQueue(queue);
+  const handoff = document.getElementById("handoff");
+  if (handoff) offerSuggestion(handoff);
+});

@@ -22,7 +22,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from crm_store.errors import Conflict, InvalidValue, NotFound
-from crm_store.models import AgentUser, Conversation, ConversationStatus, Customer, utcnow
+from crm_store.models import (
+    AgentUser,
+    CommunicationRecord,
+    Conversation,
+    ConversationStatus,
+    Customer,
+    Direction,
+    utcnow,
+)
 from crm_store.services._common import value_of
 
 # The queue lists what waits and what agents hold; resolved and handed back ones leave it.
@@ -141,6 +149,20 @@ async def take(session: AsyncSession, conversation_id: int, agent_id: int) -> Ha
     return state
 
 
+async def requeue(session: AsyncSession, conversation_id: int, agent_id: int) -> None:
+    """Undo a take the bot could not be paused for: back in the queue, in its old place."""
+    await session.execute(
+        update(Conversation)
+        .where(
+            Conversation.id == conversation_id,
+            Conversation.status == ConversationStatus.agent,
+            Conversation.assignee_id == agent_id,
+        )
+        .values(status=ConversationStatus.handoff, assignee_id=None, taken_at=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def held_by(session: AsyncSession, conversation_id: int, agent_id: int) -> HandoffState:
     """The conversation, if this agent holds it; Conflict otherwise (nobody, or someone else)."""
     state = await handoff_state(session, conversation_id)
@@ -210,3 +232,42 @@ async def resolve(session: AsyncSession, conversation_id: int, agent_id: int) ->
         resolved_at=now,
         ended_at=now,
     )
+
+
+@dataclass(frozen=True)
+class SuggestedReply:
+    conversation_id: int
+    text: str
+
+
+async def suggested_reply(session: AsyncSession, similar_ids: list[int]) -> SuggestedReply | None:
+    """A reply for the agent to start from: from the most similar resolved conversation, what
+    its agent first answered (or, resolved without an agent, the bot's last answer)."""
+    if not similar_ids:
+        return None
+    resolved = set(
+        await session.scalars(
+            select(Conversation.id).where(
+                Conversation.id.in_(similar_ids),
+                Conversation.status == ConversationStatus.resolved,
+            )
+        )
+    )
+    for conversation_id in similar_ids:
+        if conversation_id not in resolved:
+            continue
+        rows = (
+            await session.execute(
+                select(CommunicationRecord.direction, CommunicationRecord.text)
+                .where(
+                    CommunicationRecord.conversation_id == conversation_id,
+                    CommunicationRecord.direction.in_((Direction.agent, Direction.bot)),
+                )
+                .order_by(CommunicationRecord.sent_at, CommunicationRecord.id)
+            )
+        ).all()
+        agent = [text for direction, text in rows if value_of(direction) == "agent" and text]
+        bot = [text for direction, text in rows if value_of(direction) == "bot" and text]
+        if agent or bot:
+            return SuggestedReply(conversation_id, agent[0] if agent else bot[-1])
+    return None

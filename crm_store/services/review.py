@@ -38,6 +38,8 @@ class MessageView:
     entities: list[Any]
     sentiment: float | None
     corrected_intent: str | None
+    # The agent who wrote it, for an agent's message (None for the customer's and the bot's).
+    agent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class TranscriptView:
     reviewed: bool
     notes: list[NoteView]
     messages: list[MessageView]
+    # The live handoff: the agent holding (or who last held) the conversation.
+    assignee_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,7 @@ async def _conversation(session: AsyncSession, conversation_id: int) -> Conversa
 
 
 async def get_transcript(session: AsyncSession, conversation_id: int) -> TranscriptView:
-    """Everything the transcript page shows, in four queries."""
+    """Everything the transcript page shows, in a few queries."""
     conversation = await _conversation(session, conversation_id)
     feedback = await session.scalar(
         select(Feedback).where(Feedback.conversation_id == conversation_id)
@@ -101,8 +105,9 @@ async def get_transcript(session: AsyncSession, conversation_id: int) -> Transcr
         ).all()
     )
     records = (
-        await session.scalars(
-            select(CommunicationRecord)
+        await session.execute(
+            select(CommunicationRecord, AgentUser.display_name)
+            .outerjoin(AgentUser, AgentUser.id == CommunicationRecord.agent_id)
             .where(CommunicationRecord.conversation_id == conversation_id)
             .order_by(CommunicationRecord.sent_at, CommunicationRecord.id)
         )
@@ -118,8 +123,9 @@ async def get_transcript(session: AsyncSession, conversation_id: int) -> Transcr
             list(r.entities or []),
             r.sentiment,
             corrected.get(r.id),
+            agent,
         )
-        for r in records
+        for r, agent in records
     ]
     return TranscriptView(
         id=conversation.id,
@@ -138,6 +144,7 @@ async def get_transcript(session: AsyncSession, conversation_id: int) -> Transcr
         reviewed=await is_reviewed(session, conversation_id),
         notes=await conversation_notes(session, conversation_id),
         messages=messages,
+        assignee_id=conversation.assignee_id,
     )
 
 
