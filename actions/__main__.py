@@ -7,8 +7,9 @@ import logging
 import sys
 from datetime import timedelta
 
-from actions import identification
+from actions import handoff, identification
 from actions.server import create_app
+from crm_store.opening_hours import parse_opening_hours
 from kefu.settings import SettingsError, load_settings
 
 
@@ -32,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     identification.configure(fresh_proof=timedelta(minutes=settings.reverify_minutes))
+    handoff.configure(parse_opening_hours(settings.opening_hours, settings.opening_timezone))
     app = create_app(token)
     app.run(host=args.host, port=settings.action_port, workers=1, access_log=False)
     return 0

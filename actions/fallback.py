@@ -1,4 +1,5 @@
-"""The clarifying fallback: the two likeliest requests, and a person after two misses in a row."""
+"""The clarifying fallback: the two likeliest requests, and a handoff to a person after two
+misses in a row."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from rasa_sdk.events import SlotSet
 from actions import replies, slots
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import consecutive_fallbacks
-from actions.feelings import acknowledge, is_upset
+from actions.feelings import acknowledge_or_hand_off, is_upset
+from actions.handoff import NOT_UNDERSTOOD_REASON, perform_handoff
 
 # Buttons offered besides "Something else".
 OPTIONS_OFFERED = 2
-# From this many unclear messages in a row on, the bot offers a person instead of guessing.
+# From this many unclear messages in a row on, the bot hands off to a person instead of guessing.
 FALLBACKS_BEFORE_HUMAN = 2
 
 
@@ -40,14 +42,14 @@ class ActionClarify(KefuAction):
     async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         if is_upset(tracker):
             # "Useless", "Waste of time": no request to guess, a feeling to answer.
-            return acknowledge(dispatcher, tracker)
+            return await acknowledge_or_hand_off(dispatcher, tracker)
         # Counted from the tracker's own events, so a clear message in between resets it
         # without every other action having to touch the slot.
         misses = max(consecutive_fallbacks(tracker), 1)
         if misses >= FALLBACKS_BEFORE_HUMAN:
-            dispatcher.utter_message(
-                text=replies.offer_human(), buttons=replies.OFFER_HUMAN_BUTTONS
-            )
+            # Two misses in a row: a third guess helps nobody; a person takes over.
+            await perform_handoff(dispatcher, tracker, NOT_UNDERSTOOD_REASON)
+            return [SlotSet(slots.FALLBACK_COUNT, 0.0)]
         else:
             options = likely_requests(tracker.latest_message)
             dispatcher.utter_message(

@@ -14,6 +14,7 @@ from rasa_sdk.events import SlotSet
 from actions import localized, slots
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import is_button_payload, latest_intent, latest_text
+from actions.handoff import UPSET_REASON, perform_handoff
 from nlp.sentiment import sentiment_score
 
 COMPLAIN_INTENT = "complain"
@@ -79,10 +80,19 @@ def acknowledge(dispatcher: Dispatcher, tracker: Tracker) -> Events:
     return [SlotSet(slots.COMPLAINT, complaint)]
 
 
+async def acknowledge_or_hand_off(dispatcher: Dispatcher, tracker: Tracker) -> Events:
+    """The first time: apologise and offer a ticket or a person. Upset again after that offer
+    (the complaint slot holds the earlier words): a person takes over, no second offer."""
+    if not tracker.get_slot(slots.COMPLAINT):
+        return acknowledge(dispatcher, tracker)
+    await perform_handoff(dispatcher, tracker, f"{UPSET_REASON}: upset again after an apology")
+    return [SlotSet(slots.COMPLAINT, complaint_text(tracker) or latest_text(tracker))]
+
+
 class ActionAcknowledgeFeelings(KefuAction):
     """Runs for `complain` (rules_feelings.yml) and for upset messages NLU could not place."""
 
     action_name = "action_acknowledge_feelings"
 
     async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
-        return acknowledge(dispatcher, tracker)
+        return await acknowledge_or_hand_off(dispatcher, tracker)

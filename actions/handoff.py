@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import slots
+from actions import localized, slots
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     consecutive_fallbacks,
@@ -15,19 +17,42 @@ from actions.conversation import (
     verified_customer_id,
 )
 from actions.crm import CrmUnavailable, run_unit_of_work
+from crm_store.opening_hours import (
+    DEFAULT_OPENING_HOURS,
+    DEFAULT_TIMEZONE,
+    OpeningHours,
+    parse_opening_hours,
+)
 from crm_store.services.conversations import mark_handoff
 
 # Enough of the customer's words for the agent to see what it is about.
 _REASON_QUOTE_CHARS = 300
 
 
-def handoff_reason(tracker: Tracker) -> str:
+# When the agents are there; the action server's entry point configures it from
+# KEFU_OPENING_HOURS and KEFU_OPENING_TIMEZONE.
+OPENING_HOURS = {"hours": parse_opening_hours(DEFAULT_OPENING_HOURS, DEFAULT_TIMEZONE)}
+
+UPSET_REASON = "upset customer"
+NOT_UNDERSTOOD_REASON = "the bot did not understand the customer"
+
+
+def configure(hours: OpeningHours) -> None:
+    OPENING_HOURS["hours"] = hours
+
+
+def handoff_reason(tracker: Tracker, cause: str | None = None) -> str:
     """Why the bot gives up, in the words an agent reads first in the console."""
     attempts = int(tracker.get_slot(slots.IDENTIFICATION_ATTEMPTS) or 0)
-    if verified_customer_id(tracker) is None and attempts >= slots.MAX_IDENTIFICATION_ATTEMPTS:
+    if cause:
+        reason = cause
+    elif verified_customer_id(tracker) is None and attempts >= slots.MAX_IDENTIFICATION_ATTEMPTS:
         reason = "identification failed"
     elif consecutive_fallbacks(tracker, skip_latest=True) or consecutive_fallbacks(tracker):
-        reason = "the bot did not understand the customer"
+        reason = NOT_UNDERSTOOD_REASON
+    elif tracker.get_slot(slots.COMPLAINT):
+        # The apology to an upset customer offered a person, and they took the offer.
+        reason = f"{UPSET_REASON}, asked for a human"
     else:
         reason = "customer asked for a human"
     text = last_typed_text(tracker)
@@ -36,16 +61,33 @@ def handoff_reason(tracker: Tracker) -> str:
     return reason
 
 
-async def perform_handoff(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    """Mark the conversation for an agent and say what happens next (or apologise)."""
+async def perform_handoff(
+    dispatcher: CollectingDispatcher, tracker: Tracker, cause: str | None = None
+) -> None:
+    """Mark the conversation for an agent and say what happens next (or apologise): right away
+    in opening hours, else when the team is back."""
     key = conversation_key(tracker)
-    reason = handoff_reason(tracker)
+    reason = handoff_reason(tracker, cause)
     try:
         await run_unit_of_work(lambda session: mark_handoff(session, key, reason))
     except CrmUnavailable:
         dispatcher.utter_message(response="utter_technical_problem")
         return
-    dispatcher.utter_message(response="utter_handoff")
+    hours = OPENING_HOURS["hours"]
+    now = datetime.now(timezone.utc)
+    if hours.is_open(now):
+        dispatcher.utter_message(response="utter_handoff")
+        return
+    opens = hours.next_opening(now)
+    dispatcher.utter_message(
+        text=localized.text(
+            "handoff_closed",
+            localized.language_of(tracker),
+            hours=hours.text,
+            zone=str(hours.zone),
+            opens=opens.strftime("%a %d %b, %H:%M"),
+        )
+    )
 
 
 class ActionHandoff(KefuAction):

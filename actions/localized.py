@@ -106,6 +106,20 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "zh": "很抱歉给您带来麻烦，我们马上处理。（如果您想找人工客服，请直接说“人工”。）",
     },
+    "handoff_closed": {
+        "en": (
+            "I've passed your conversation to our team. They're not in right now (we're here "
+            "{hours}, {zone} time); a colleague will reply right here from {opens}."
+        ),
+        "de": (
+            "Ich habe Ihr Anliegen an unser Team weitergegeben. Gerade ist niemand da (wir sind "
+            "{hours} für Sie da, Zeitzone {zone}); ein Kollege antwortet hier ab {opens}."
+        ),
+        "zh": (
+            "我已将您的对话转给我们的团队。现在不在工作时间（工作时间：{hours}，{zone} 时间），"
+            "同事会从 {opens} 起在这里回复您。"
+        ),
+    },
     "which_order_request": {
         "en": "Thanks! Is {order} about its status, a cancellation or a return?",
         "de": "Danke! Geht es bei {order} um den Status, eine Stornierung oder eine Rücksendung?",

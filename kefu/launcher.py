@@ -80,6 +80,8 @@ def action_side_environment(settings: Settings, secrets: Secrets) -> dict[str, s
         "KEFU_DB_TIMEOUT_SECONDS": str(settings.database.timeout_seconds),
         "KEFU_ACTION_SERVER_TOKEN": str(secrets.action_server_token),
         "KEFU_REVERIFY_MINUTES": str(settings.reverify_minutes),
+        "KEFU_OPENING_HOURS": settings.opening_hours,
+        "KEFU_OPENING_TIMEZONE": settings.opening_timezone,
     }
 
 
@@ -90,6 +92,18 @@ def console_side_environment(settings: Settings, secrets: Secrets) -> dict[str, 
         "KEFU_CONSOLE_HOST": settings.console_host,
         "KEFU_CONSOLE_SECRET": str(secrets.console_secret),
         "KEFU_CONSOLE_SECURE_COOKIES": "on" if settings.console_secure_cookies else "off",
+        **_console_rasa_api(settings, secrets),
+    }
+
+
+def _console_rasa_api(settings: Settings, secrets: Secrets) -> dict[str, str]:
+    """The live handoff's way to the Rasa server: its port and the JWT secret it checks."""
+    if not settings.rasa_api:
+        return {"KEFU_RASA_API": "off"}
+    return {
+        "KEFU_RASA_API": "on",
+        "KEFU_RASA_PORT": str(settings.rasa_port),
+        "KEFU_RASA_JWT_SECRET": str(secrets.rasa_jwt_secret),
     }
 
 

@@ -13,6 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crm_store.opening_hours import (
+    DEFAULT_OPENING_HOURS,
+    DEFAULT_TIMEZONE,
+    parse_opening_hours,
+)
 from crm_store.settings import (
     DEFAULT_DATABASE_URL,
     URL_HINT,
@@ -55,6 +60,8 @@ ENV_CONSOLE_HOST = "KEFU_CONSOLE_HOST"
 ENV_CONSOLE_PORT = "KEFU_CONSOLE_PORT"
 ENV_CONSOLE_SECRET = "KEFU_CONSOLE_SECRET"
 ENV_CONSOLE_SECURE_COOKIES = "KEFU_CONSOLE_SECURE_COOKIES"
+ENV_OPENING_HOURS = "KEFU_OPENING_HOURS"
+ENV_OPENING_TIMEZONE = "KEFU_OPENING_TIMEZONE"
 
 DEFAULT_TRACKER_DATABASE_URL = f"sqlite:///{VAR_DIR / 'tracker.db'}"
 DEFAULT_RASA_PORT = 5005
@@ -87,8 +94,9 @@ class Settings:
     rasa_port: int = DEFAULT_RASA_PORT
     action_port: int = DEFAULT_ACTION_PORT
     secrets: Secrets = field(default_factory=Secrets)
-    # Rasa's own HTTP API: off unless something needs it (then JWT, never a static token).
-    rasa_api: bool = False
+    # Rasa's own HTTP API, JWT-protected (never a static token), on loopback: the console's live
+    # handoff pauses the bot and sends agents' replies through it. Off: no live handoff.
+    rasa_api: bool = True
     # Demo customers and orders: loaded into the embedded SQLite default only, unless asked.
     demo_data: bool | None = None
     max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
@@ -102,6 +110,10 @@ class Settings:
     console_host: str = DEFAULT_CONSOLE_HOST
     console_port: int = DEFAULT_CONSOLE_PORT
     console_secure_cookies: bool = True
+    # When agents answer (crm_store/opening_hours.py): a customer handed off outside these
+    # hours is told when the team is back.
+    opening_hours: str = DEFAULT_OPENING_HOURS
+    opening_timezone: str = DEFAULT_TIMEZONE
     # KEFU_PROFILE: "embedded" (the default) or "production" (kefu/profile.py).
     profile: str = EMBEDDED
     production: ProductionSettings = field(default_factory=ProductionSettings)
@@ -162,6 +174,19 @@ def _console_settings(environ: Mapping[str, str]) -> dict[str, object]:
     }
 
 
+def _opening_settings(environ: Mapping[str, str]) -> dict[str, str]:
+    hours = read_setting(environ, ENV_OPENING_HOURS, DEFAULT_OPENING_HOURS, str, "")
+    zone = read_setting(environ, ENV_OPENING_TIMEZONE, DEFAULT_TIMEZONE, str, "")
+    try:
+        parse_opening_hours(hours, zone)
+    except ValueError as error:
+        raise SettingsError(
+            f"{ENV_OPENING_HOURS} / {ENV_OPENING_TIMEZONE}: {error} "
+            f"(e.g. {DEFAULT_OPENING_HOURS!r} in {DEFAULT_TIMEZONE!r})."
+        ) from None
+    return {"opening_hours": hours, "opening_timezone": zone}
+
+
 def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
     """Read and validate the KEFU_* variables; raise SettingsError naming the bad one."""
     settings = Settings(
@@ -172,7 +197,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         rasa_port=read_setting(environ, ENV_RASA_PORT, DEFAULT_RASA_PORT, _port, "a port"),
         action_port=read_setting(environ, ENV_ACTION_PORT, DEFAULT_ACTION_PORT, _port, "a port"),
         secrets=load_secrets(environ),
-        rasa_api=read_setting(environ, ENV_RASA_API, False, _on_off, "on or off"),
+        rasa_api=read_setting(environ, ENV_RASA_API, True, _on_off, "on or off"),
         demo_data=read_setting(environ, ENV_DEMO_DATA, None, _on_off, "on or off"),
         max_message_chars=read_setting(
             environ,
@@ -194,6 +219,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         models_dir=read_setting(environ, ENV_MODELS_DIR, DEFAULT_MODELS_DIR, Path, "a directory"),
         reverify_minutes=_minutes(environ, ENV_REVERIFY_MINUTES, DEFAULT_REVERIFY_MINUTES),
         **_console_settings(environ),
+        **_opening_settings(environ),
         profile=read_setting(
             environ, ENV_PROFILE, EMBEDDED, profile_name, "embedded or production"
         ),

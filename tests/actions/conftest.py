@@ -18,9 +18,10 @@ import pytest
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from actions import crm, similar_cases
+from actions import crm, handoff, similar_cases
 from crm_store.db import create_engine, create_sessionmaker
 from crm_store.models import Base
+from crm_store.opening_hours import parse_opening_hours
 from crm_store.seed import seed_database
 from crm_store.settings import DatabaseSettings
 from tests.actions.support import SEED, SEEDED_AT, settings_for
@@ -83,3 +84,13 @@ async def crm_db(crm_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]
 def unreachable_crm() -> Iterator[DatabaseSettings]:
     """Settings whose database refuses connections (nothing listens on port 1)."""
     yield settings_for("postgresql://postgres@127.0.0.1:1/none", timeout=1.0)
+
+
+@pytest.fixture(autouse=True)
+def always_open() -> Iterator[None]:
+    """The team is always in, so a handoff's reply does not depend on when the tests run; the
+    closed hours have their own test (test_handoff.py)."""
+    before = handoff.OPENING_HOURS["hours"]
+    handoff.configure(parse_opening_hours("Mon-Sun 00:00-24:00", "UTC"))
+    yield
+    handoff.configure(before)

@@ -1,12 +1,15 @@
-"""The clarifying fallback: two likely requests as buttons, a person after two misses in a row."""
+"""The clarifying fallback: two likely requests as buttons, a handoff after two misses in a row."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Tracker
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.fallback import ActionClarify, likely_requests
+from crm_store.models import Conversation
 from tests.actions.support import make_tracker, run_action, user_event
 
 RANKING = [
@@ -43,11 +46,15 @@ async def test_first_fallback_offers_the_two_likeliest_requests() -> None:
     assert outcome.slots == {"fallback_count": 1.0}
 
 
-async def test_second_fallback_in_a_row_offers_a_person() -> None:
+async def test_second_fallback_in_a_row_hands_off_to_a_person(
+    crm_db: async_sessionmaker[AsyncSession],
+) -> None:
     outcome = await run_action(ActionClarify(), unclear([user_event("huh", "nlu_fallback")]))
-    [message] = outcome.messages
-    assert "/human_handoff" in [b["payload"] for b in message["buttons"]]
-    assert outcome.slots == {"fallback_count": 2.0}
+    assert outcome.responses == ["utter_handoff"]
+    assert outcome.slots == {"fallback_count": 0.0}
+    async with crm_db() as session:
+        reason = await session.scalar(select(Conversation.handoff_reason))
+    assert reason == "the bot did not understand the customer: can I get that thing sorted"
 
 
 async def test_a_clear_message_in_between_starts_counting_again() -> None:

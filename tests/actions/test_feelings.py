@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from rasa_sdk.events import ActionExecuted
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.carry import carried_value
 from actions.fallback import ActionClarify
 from actions.feelings import ActionAcknowledgeFeelings, is_upset
+from actions.handoff import handoff_reason
+from crm_store.models import Conversation
 from tests.actions.support import make_tracker, run_action, user_event
 
 ANGRY = (
@@ -49,3 +53,19 @@ def test_the_complaint_becomes_the_tickets_description_and_category() -> None:
     )
     assert carried_value(tracker, "ticket_description") == ANGRY
     assert carried_value(tracker, "ticket_category") == "delivery"
+
+
+async def test_upset_again_after_the_apology_goes_to_a_person(
+    crm_db: async_sessionmaker[AsyncSession],
+) -> None:
+    tracker = make_tracker("Still nothing. Useless!!!", "complain", slots={"complaint": ANGRY})
+    outcome = await run_action(ActionAcknowledgeFeelings(), tracker)
+    assert outcome.responses == ["utter_handoff"]
+    async with crm_db() as session:
+        reason = await session.scalar(select(Conversation.handoff_reason))
+    assert reason is not None and reason.startswith("upset customer")
+
+
+async def test_taking_the_offered_person_says_the_customer_was_upset() -> None:
+    tracker = make_tracker("/human_handoff", "human_handoff", slots={"complaint": ANGRY})
+    assert handoff_reason(tracker).startswith("upset customer, asked for a human")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from actions import crm
+from actions import crm, handoff
 from actions.handoff import ActionHandoff, handoff_reason
 from crm_store.models import Conversation
+from crm_store.opening_hours import parse_opening_hours
 from crm_store.settings import DatabaseSettings
 from tests.actions.support import (
     SENDER,
@@ -70,3 +74,19 @@ async def test_handoff_with_the_crm_unreachable_apologises(
     await crm.configure(unreachable_crm)
     outcome = await run_action(ActionHandoff(), make_tracker("human", "human_handoff"))
     assert outcome.responses == ["utter_technical_problem"]
+
+
+async def test_outside_opening_hours_the_customer_is_told_when_the_team_is_back(
+    crm_db: async_sessionmaker[AsyncSession],
+) -> None:
+    # Open one hour a week, on a day that is not today: always closed now, whenever this runs.
+    today = datetime.now(ZoneInfo("Europe/Berlin")).strftime("%a")
+    other = next(day for day in ("Mon", "Tue") if day != today)
+    handoff.configure(parse_opening_hours(f"{other} 10:00-11:00", "Europe/Berlin"))
+    outcome = await run_action(ActionHandoff(), make_tracker("human please", "human_handoff"))
+    assert outcome.responses == []
+    assert "not in right now" in outcome.texts
+    assert f"{other} " in outcome.texts and "10:00" in outcome.texts
+    assert "Europe/Berlin" in outcome.texts
+    marked = await conversation(crm_db)
+    assert marked is not None and marked.handoff_at is not None

@@ -19,7 +19,7 @@ def test_defaults() -> None:
         rasa_port=5005,
         action_port=5055,
         secrets=Secrets(),
-        rasa_api=False,
+        rasa_api=True,
         demo_data=None,
         max_message_chars=1000,
         reply_timeout_seconds=2.8,
@@ -36,7 +36,7 @@ def test_overrides() -> None:
             "KEFU_RASA_PORT": "6005",
             "KEFU_ACTION_PORT": "6055",
             "KEFU_REST_TOKEN": "r" * 20,
-            "KEFU_RASA_API": "on",
+            "KEFU_RASA_API": "off",
             "KEFU_DEMO_DATA": "off",
             "KEFU_MAX_MESSAGE_CHARS": "500",
             "KEFU_REPLY_TIMEOUT_SECONDS": "4",
@@ -47,7 +47,7 @@ def test_overrides() -> None:
     assert (settings.database.timeout_seconds, settings.database.seed) == (0.5, 42)
     assert (settings.rasa_port, settings.action_port) == (6005, 6055)
     assert settings.secrets.rest_token == "r" * 20
-    assert (settings.rasa_api, settings.demo_data) == (True, False)
+    assert (settings.rasa_api, settings.demo_data) == (False, False)
     assert (settings.max_message_chars, settings.reply_timeout_seconds) == (500, 4.0)
 
 
