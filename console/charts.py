@@ -94,6 +94,12 @@ def dashboard_charts(board: Dashboard) -> dict[str, str]:
             "Mean sentiment per day",
         ),
         (
+            "first_reply",
+            bool(board.agent_first_reply_by_day),
+            _line(board.agent_first_reply_by_day, from_zero=True),
+            "Time to first agent reply (median s)",
+        ),
+        (
             "satisfaction",
             bool(board.predicted_vs_given),
             _scatter(board.predicted_vs_given),

@@ -27,5 +27,12 @@ def share(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f} %"
 
 
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+
+
 def template_filters() -> dict[str, Callable[..., str]]:
-    return {"when": when, "number": number, "share": share}
+    return {"when": when, "number": number, "share": share, "duration": duration}

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm_store.models import CommunicationRecord, Conversation, Customer, Feedback
+from crm_store.models import AgentUser, CommunicationRecord, Conversation, Customer, Feedback
 from crm_store.services._common import records_of, value_of
 from crm_store.services.conversation_list import FALLBACK_INTENT, ConversationFilters, filtered
 
@@ -32,6 +32,9 @@ REPORT_COLUMNS = (
     "csat",
     "first_response_seconds",
     "resolution_seconds",
+    "agent",
+    "agent_first_reply_seconds",
+    "handling_seconds",
 )
 
 
@@ -51,6 +54,10 @@ class ReportRow:
     csat: int | None
     first_response_seconds: float | None
     resolution_seconds: float | None
+    # The live handoff (see agent_first_reply_seconds and handling_seconds below).
+    agent: str | None = None
+    agent_first_reply_seconds: float | None = None
+    handling_seconds: float | None = None
     ended: bool = False
 
     def as_list(self) -> list[object]:
@@ -93,6 +100,41 @@ def _seconds(start: datetime | None, end: datetime | None) -> float | None:
     return round((end - start).total_seconds(), 1) if start and end else None
 
 
+# The handoff metrics, defined once (the CSV report and the dashboard both read them here):
+# - time to first agent reply: from the handoff (the conversation entered the queue) to the
+#   agent's first reply to the customer;
+# - handling time: from an agent taking the conversation to handing it back or resolving it;
+# - handoff rate: conversations handed off / all conversations;
+# - containment: ended conversations never handed off / ended conversations.
+def agent_first_reply_seconds(c: Conversation) -> float | None:
+    return _seconds(c.handoff_at, c.first_agent_reply_at)
+
+
+def handling_seconds(c: Conversation) -> float | None:
+    if c.taken_at is None:
+        return None
+    # Handed back earlier and taken again: only the end of this agent's turn counts.
+    finished = [t for t in (c.handed_back_at, c.resolved_at) if t is not None and t >= c.taken_at]
+    return _seconds(c.taken_at, min(finished)) if finished else None
+
+
+def was_handed_off(c: Conversation) -> bool:
+    status = value_of(c.status)
+    return (
+        c.handoff_at is not None or c.handoff_reason is not None or status in ("handoff", "agent")
+    )
+
+
+def _median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return round((ordered[middle - 1] + ordered[middle]) / 2, 1)
+
+
 async def report_rows(
     session: AsyncSession, filters: ConversationFilters
 ) -> AsyncIterator[list[ReportRow]]:
@@ -102,8 +144,15 @@ async def report_rows(
     after = 0
     while True:
         query = (
-            select(Conversation, Customer.first_name, Customer.last_name, Feedback.csat)
+            select(
+                Conversation,
+                Customer.first_name,
+                Customer.last_name,
+                Feedback.csat,
+                AgentUser.display_name,
+            )
             .outerjoin(Customer, Customer.id == Conversation.customer_id)
+            .outerjoin(AgentUser, AgentUser.id == Conversation.assignee_id)
             .outerjoin(Feedback, Feedback.conversation_id == Conversation.id)
             .where(Conversation.id.in_(selected), Conversation.id > after)
             .order_by(Conversation.id)
@@ -113,12 +162,20 @@ async def report_rows(
         if not found:
             return
         lines = await _timelines(session, [c.id for c, *_ in found])
-        yield [_report_row(c, first, last, csat, lines[c.id]) for c, first, last, csat in found]
+        yield [
+            _report_row(c, first, last, csat, lines[c.id], agent)
+            for c, first, last, csat, agent in found
+        ]
         after = found[-1][0].id
 
 
 def _report_row(
-    c: Conversation, first: str | None, last: str | None, csat: int | None, line: _Timeline
+    c: Conversation,
+    first: str | None,
+    last: str | None,
+    csat: int | None,
+    line: _Timeline,
+    agent: str | None = None,
 ) -> ReportRow:
     status = value_of(c.status)
     end = c.ended_at or line.last
@@ -130,7 +187,7 @@ def _report_row(
         end=end,
         messages=line.messages,
         status=status,
-        handoff=c.handoff_reason is not None or status in ("handoff", "agent"),
+        handoff=was_handed_off(c),
         topic=c.topic,
         sentiment=(
             round(sum(line.sentiments) / len(line.sentiments), 3) if line.sentiments else None
@@ -139,6 +196,9 @@ def _report_row(
         csat=csat,
         first_response_seconds=_seconds(line.first_user, line.first_reply),
         resolution_seconds=_seconds(c.started_at, c.ended_at) if status == "resolved" else None,
+        agent=agent,
+        agent_first_reply_seconds=agent_first_reply_seconds(c),
+        handling_seconds=handling_seconds(c),
         ended=c.ended_at is not None,
     )
 
@@ -160,6 +220,10 @@ class Dashboard:
     top_intents: list[tuple[str, int]] = field(default_factory=list)
     sentiment_by_day: dict[str, float] = field(default_factory=dict)
     predicted_vs_given: list[tuple[float, int]] = field(default_factory=list)
+    # The live handoff: medians over the conversations agents answered / handled.
+    agent_first_reply_median_seconds: float | None = None
+    handling_median_seconds: float | None = None
+    agent_first_reply_by_day: dict[str, float] = field(default_factory=dict)
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -176,6 +240,8 @@ class _Tally:
     contained: int = 0
     rated_ended: int = 0
     ratings: list[int] = field(default_factory=list)
+    first_replies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    handling: list[float] = field(default_factory=list)
 
     def add(self, row: ReportRow, board: Dashboard) -> None:
         self.per_day[row.start.date().isoformat()] += 1
@@ -185,6 +251,10 @@ class _Tally:
             self.ended += 1
             self.contained += not row.handoff
             self.rated_ended += row.csat is not None
+        if row.agent_first_reply_seconds is not None:
+            self.first_replies[row.start.date().isoformat()].append(row.agent_first_reply_seconds)
+        if row.handling_seconds is not None:
+            self.handling.append(row.handling_seconds)
         if row.topic:
             self.topics[row.start.strftime("%G-W%V")][row.topic] += 1
         if row.csat is not None:
@@ -239,7 +309,8 @@ async def dashboard(session: AsyncSession, filters: ConversationFilters) -> Dash
     """Every figure of the dashboard for the conversations the filters select.
 
     Containment counts ended conversations without a handoff; the response rate is the share
-    of ended conversations that were rated (every ended conversation is offered the survey).
+    of ended conversations that were rated (every ended conversation is offered the survey);
+    the handoff metrics are defined above `agent_first_reply_seconds`.
     """
     board = Dashboard()
     tally = _Tally()
@@ -258,5 +329,14 @@ async def dashboard(session: AsyncSession, filters: ConversationFilters) -> Dash
     board.csat_score = _share(sum(1 for r in tally.ratings if r >= 4), len(tally.ratings))
     board.response_rate = _share(tally.rated_ended, tally.ended)
     board.nps = await _nps(session, selected)
+    board.agent_first_reply_median_seconds = _median(
+        [seconds for day in tally.first_replies.values() for seconds in day]
+    )
+    board.handling_median_seconds = _median(tally.handling)
+    board.agent_first_reply_by_day = {
+        day: value
+        for day, values in sorted(tally.first_replies.items())
+        if (value := _median(values)) is not None
+    }
     board.topics_by_week = {week: dict(c) for week, c in sorted(tally.topics.items())}
     return board
