@@ -62,9 +62,12 @@ events_table = Table(
 
 # Rich parts of a bot message worth keeping next to its text.
 _BOT_PAYLOAD_KEYS = ("buttons", "quick_replies", "image", "attachment", "elements", "custom")
-# Rasa-side metadata worth keeping: the response name and what the input guard did.
-_KEPT_METADATA_KEYS = ("utter_action", "kefu_guard")
-# A bot event with this metadata key was sent by an agent (e.g. injected by the console).
+# Rasa-side metadata worth keeping: the response name, what the input guard did, and the name
+# of the agent who wrote a reply.
+_KEPT_METADATA_KEYS = ("utter_action", "kefu_guard", "kefu_agent_name")
+# A bot event with this metadata key was sent by an agent: the console's live handoff appends
+# the agent's reply through Rasa's HTTP API (console/rasa_api.py), so it is logged like every
+# message, once, in order, as direction "agent" with the agent's id.
 AGENT_METADATA_KEY = "kefu_agent_id"
 
 # Scores a customer message's sentiment in [-1, 1]; the exchange logger passes nlp's scorer

@@ -11,7 +11,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crm_store.db import create_engine
-from crm_store.models import CommunicationRecord, Conversation, QuarantinedEvent
+from crm_store.models import AgentUser, CommunicationRecord, Conversation, QuarantinedEvent
+from crm_store.services._common import value_of
 from kefu.workers.tracker_events import (
     TrackerEvent,
     events_table,
@@ -287,3 +288,44 @@ def test_source_key_is_a_sha256_of_the_event() -> None:
     assert key == source_key("alice", "user", 1.5, "hi")
     assert key != source_key("alice", "bot", 1.5, "hi")
     assert key != source_key("alice", "user", 1.5000001, "hi")
+
+
+def pause(ts: float) -> tuple[str, float, dict]:
+    return "pause", ts, {"event": "pause", "timestamp": ts}
+
+
+async def test_an_agents_reply_is_logged_once_as_the_agents_in_order(
+    crm: Sessions, tracker: AsyncEngine
+) -> None:
+    async with crm() as session, session.begin():
+        agent = AgentUser(
+            username="ann", email="ann@console.invalid", display_name="Ann", password_hash="x"
+        )
+        session.add(agent)
+        await session.flush()
+        agent_id = agent.id
+    await write(
+        tracker,
+        "paused-customer",
+        [
+            *a_conversation(T0)[:6],
+            pause(T0 + 20),
+            user("hello? anyone?", T0 + 21, intent="greet", channel="socketio"),
+            bot("Hi, Ann here. Let me look.", T0 + 30, kefu_agent_id=agent_id,
+                kefu_agent_name="Ann"),
+            user("thanks", T0 + 31, intent="thank", channel="socketio"),
+        ],
+    )  # fmt: skip
+    events = await read_tracker_events(tracker)
+    assert await ingest(crm, events) == 5
+    assert await ingest(crm, events) == 0  # idempotent
+    logged = await records(crm)
+    assert [(value_of(r.direction), r.text) for r in logged] == [
+        ("user", "hi"),
+        ("bot", "Hello! How can I help?"),
+        ("user", "hello? anyone?"),
+        ("agent", "Hi, Ann here. Let me look."),
+        ("user", "thanks"),
+    ]
+    reply = logged[3]
+    assert reply.agent_id == agent_id and reply.extra["kefu_agent_name"] == "Ann"
