@@ -62,12 +62,10 @@ events_table = Table(
 
 # Rich parts of a bot message worth keeping next to its text.
 _BOT_PAYLOAD_KEYS = ("buttons", "quick_replies", "image", "attachment", "elements", "custom")
-# Rasa-side metadata worth keeping: the response name, what the input guard did, and the name
-# of the agent who wrote a reply.
+# Rasa-side metadata worth keeping: the response name, what the guard did, the agent's name.
 _KEPT_METADATA_KEYS = ("utter_action", "kefu_guard", "kefu_agent_name")
-# A bot event with this metadata key was sent by an agent: the console's live handoff appends
-# the agent's reply through Rasa's HTTP API (console/rasa_api.py), so it is logged like every
-# message, once, in order, as direction "agent" with the agent's id.
+# A bot event with this metadata key is an agent's reply, appended by the console's live
+# handoff through Rasa's HTTP API (console/rasa_api.py): logged once, in order, as "agent".
 AGENT_METADATA_KEY = "kefu_agent_id"
 
 # Scores a customer message's sentiment in [-1, 1]; the exchange logger passes nlp's scorer

@@ -83,6 +83,31 @@ async def agent(stack: Stack, databases: Databases) -> AsyncIterator[Client]:
         yield await Client(http).signed_in(AGENT)
 
 
+async def _conversation_id(databases: Databases, sender: str) -> int:
+    async with databases.crm() as session:
+        found = await session.scalar(
+            select(Conversation.id).where(Conversation.sender_id == sender)
+        )
+    assert found is not None
+    return int(found)
+
+
+async def _logged(databases: Databases, conversation_id: int) -> list[tuple[str, str, int | None]]:
+    """The conversation's exchange log once the logger has caught up: (direction, text, agent)."""
+    await databases.logger.catch_up()
+    async with databases.crm() as session:
+        rows = await session.execute(
+            select(
+                CommunicationRecord.direction,
+                CommunicationRecord.text,
+                CommunicationRecord.agent_id,
+            )
+            .where(CommunicationRecord.conversation_id == conversation_id)
+            .order_by(CommunicationRecord.sent_at, CommunicationRecord.id)
+        )
+    return [(value_of(direction), text, agent_id) for direction, text, agent_id in rows.all()]
+
+
 async def test_take_reply_hand_back_with_the_real_rasa_server(
     stack: Stack,
     databases: Databases,
@@ -98,11 +123,7 @@ async def test_take_reply_hand_back_with_the_real_rasa_server(
     handed = stack.say(sender, "I want to talk to a human")
     assert "colleague" in handed.text
 
-    async with databases.crm() as session:
-        conversation_id = await session.scalar(
-            select(Conversation.id).where(Conversation.sender_id == sender)
-        )
-    assert conversation_id is not None
+    conversation_id = await _conversation_id(databases, sender)
     queue = await (await agent.http.get("/api/queue")).json()
     assert conversation_id in [item["id"] for item in queue["queue"]]
     taken = await agent.api("POST", f"/api/conversations/{conversation_id}/take")
@@ -126,24 +147,12 @@ async def test_take_reply_hand_back_with_the_real_rasa_server(
     # The bot knows the customer is still verified: it answers, no identification questions.
     assert "KF-500002" in status.text and "email" not in status.text.lower()
 
-    await databases.logger.catch_up()
-    async with databases.crm() as session:
-        rows = (
-            await session.execute(
-                select(
-                    CommunicationRecord.direction,
-                    CommunicationRecord.text,
-                    CommunicationRecord.agent_id,
-                )
-                .where(CommunicationRecord.conversation_id == conversation_id)
-                .order_by(CommunicationRecord.sent_at, CommunicationRecord.id)
-            )
-        ).all()
-    logged = [(value_of(direction), text) for direction, text, _ in rows]
+    rows = await _logged(databases, conversation_id)
+    logged = [(direction, text) for direction, text, _ in rows]
     asked = logged.index(("user", "hello? is anyone there?"))
     assert logged[asked + 1] == ("agent", "Hi Anna, Nora here.")
     assert logged.count(("agent", "Hi Anna, Nora here.")) == 1
     assert logged.count(("user", "hello? is anyone there?")) == 1
     assert logged[asked + 2] == ("user", "what's the status of order KF-500002?")
-    agent_ids = [agent_id for direction, _, agent_id in rows if value_of(direction) == "agent"]
+    agent_ids = [agent_id for direction, _, agent_id in rows if direction == "agent"]
     assert len(agent_ids) == 1 and agent_ids[0] is not None
