@@ -23,8 +23,10 @@ import jwt
 # (kefu/workers/tracker_events.py), the socket.io channel marks it as a person's (bot/channels.py).
 AGENT_ID_KEY = "kefu_agent_id"
 AGENT_NAME_KEY = "kefu_agent_name"
-# Channels that can carry a reply the customer did not ask for; REST callers got their answer.
-LIVE_CHANNELS = frozenset({"socketio", "telegram", "slack", "facebook"})
+# Rasa sends through the channel the customer last wrote on (rasa/server.py
+# `_get_output_channel`): the web chat's socket, Telegram...; a REST caller has had its answer,
+# so there the reply is only logged.
+LATEST_CHANNEL = "latest"
 TOKEN_SECONDS = 60
 TIMEOUT = aiohttp.ClientTimeout(total=15)
 # The rating form (data/rules.yml), run when an agent resolves: it asks "how would you rate
@@ -72,9 +74,7 @@ class RasaApi:
     async def resume(self, sender_id: str) -> None:
         await self._post(self._events_path(sender_id), {"event": "resume"})
 
-    async def say(
-        self, sender_id: str, channel: str, text: str, agent_id: int, agent_name: str
-    ) -> None:
+    async def say(self, sender_id: str, text: str, agent_id: int, agent_name: str) -> None:
         """The agent's reply: one bot event marked as the agent's, sent through the channel."""
         event = {
             "event": "bot",
@@ -82,15 +82,13 @@ class RasaApi:
             "timestamp": time.time(),
             "metadata": {AGENT_ID_KEY: agent_id, AGENT_NAME_KEY: agent_name},
         }
-        params = {"execute_side_effects": "true"}
-        if channel in LIVE_CHANNELS:
-            params["output_channel"] = channel
+        params = {"execute_side_effects": "true", "output_channel": LATEST_CHANNEL}
         await self._post(self._events_path(sender_id), event, params)
 
-    async def ask_rating(self, sender_id: str, channel: str) -> None:
+    async def ask_rating(self, sender_id: str) -> None:
         """Start the rating form (`/execute`, not `trigger_intent`: that would log an invented
         "EXTERNAL: rate" customer message in the exchange log)."""
-        params = {"output_channel": channel} if channel in LIVE_CHANNELS else None
+        params = {"output_channel": LATEST_CHANNEL}
         await self._post(
             f"/conversations/{quote(sender_id, safe='')}/execute", {"name": RATING_ACTION}, params
         )

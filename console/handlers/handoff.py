@@ -136,7 +136,7 @@ async def _reply(request: web.Request, text: object) -> web.Response:
     async with reading(request) as session:
         state = await handoff.held_by(session, path_id(request), agent.id)
     try:
-        await api.say(state.sender_id, state.channel, message, agent.id, agent.display_name)
+        await api.say(state.sender_id, message, agent.id, agent.display_name)
     except RasaUnavailable as error:
         raise _unavailable(error) from error
     async with writing(request) as session:
@@ -164,7 +164,7 @@ async def _resolve(request: web.Request) -> web.Response:
     try:
         await api.resume(state.sender_id)
         if rated is None:  # CSAT is asked once: never again once the customer has rated
-            await api.ask_rating(state.sender_id, state.channel)
+            await api.ask_rating(state.sender_id)
     except RasaUnavailable as error:
         raise _unavailable(error) from error
     return _answer(request, state, rating_asked=rated is None)

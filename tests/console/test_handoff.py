@@ -123,7 +123,7 @@ async def test_queue_take_reply_and_the_second_agent_gets_409(
     assert "already taken" in (await second.json())["error"]
     assert rasa.calls == [("/conversations/refund/tracker/events", {}, {"event": "pause"})]
 
-    # Only the holder replies; the reply goes out through the customer's channel, as Ann.
+    # Only the holder replies; the reply goes out through the customer's latest channel, as Ann.
     assert (
         await boss.api("POST", f"/api/conversations/{refund}/reply", {"text": "hi"})
     ).status == 409
@@ -132,7 +132,7 @@ async def test_queue_take_reply_and_the_second_agent_gets_409(
     path, query, event = rasa.calls[-1]
     assert (path, query) == (
         "/conversations/refund/tracker/events",
-        {"execute_side_effects": "true", "output_channel": "socketio"},
+        {"execute_side_effects": "true", "output_channel": "latest"},
     )
     assert event["event"] == "bot" and event["text"] == "Hello!"
     assert event["metadata"] == {"kefu_agent_id": data.users["agent"], "kefu_agent_name": "ann"}
@@ -169,7 +169,7 @@ async def test_hand_back_resumes_and_resolve_asks_the_rating(
     assert rasa.calls[-1][2] == {"event": "resume"}
     row = await _row(data, "refund")
     assert row.status == ConversationStatus.resolved and row.resolved_at is not None
-    # An unrated one gets the rating question, through its channel.
+    # An unrated one gets the rating question, through the channel the customer last used.
     hostile = data.ids["hostile"]
     await _hand_off(data, "hostile")
     assert (await ann.api("POST", f"/api/conversations/{hostile}/take")).status == 200
@@ -177,7 +177,7 @@ async def test_hand_back_resumes_and_resolve_asks_the_rating(
     assert (await resolved.json())["rating_asked"] is True
     assert rasa.calls[-2:] == [
         ("/conversations/hostile/tracker/events", {}, {"event": "resume"}),
-        ("/conversations/hostile/execute", {"output_channel": "telegram"}, {"name": "csat_form"}),
+        ("/conversations/hostile/execute", {"output_channel": "latest"}, {"name": "csat_form"}),
     ]
 
 

@@ -22,6 +22,7 @@ from console.config import ConsoleConfig
 from crm_store.models import CommunicationRecord, Conversation
 from crm_store.services._common import value_of
 from crm_store.services.agents import create_agent
+from kefu.workers.tracker_events import read_tracker_events
 from tests.console.conftest import Client
 from tests.integration.support import Databases, Stack
 
@@ -92,6 +93,17 @@ async def _conversation_id(databases: Databases, sender: str) -> int:
     return int(found)
 
 
+async def _in_tracker(databases: Databases, sender: str, text: str, seconds: float = 60) -> None:
+    """Wait until Rasa has stored the customer's message (a socket message is not answered)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        events = await read_tracker_events(databases.tracker_engine, limit=100_000)
+        if any(e.sender_id == sender and e.data.get("text") == text for e in events):
+            return
+        await asyncio.sleep(0.2)  # polling another process's database
+    raise AssertionError(f"{text!r} never reached the tracker store")
+
+
 async def _logged(databases: Databases, conversation_id: int) -> list[tuple[str, str, int | None]]:
     """The conversation's exchange log once the logger has caught up: (direction, text, agent)."""
     await databases.logger.catch_up()
@@ -132,8 +144,10 @@ async def test_take_reply_hand_back_with_the_real_rasa_server(
     # Paused: Rasa logs the message and says nothing, and the guard adds no fallback.
     waiting = stack.say(sender, "hello? is anyone there?")
     assert (waiting.status, waiting.messages) == (200, [])
-
+    # Back in the web chat: the agent's reply goes where the customer wrote last.
     before = len(heard.messages)
+    await client.emit("user_uttered", {"message": "still waiting", "session_id": sender})
+    await _in_tracker(databases, sender, "still waiting")
     replied = await agent.api(
         "POST", f"/api/conversations/{conversation_id}/reply", {"text": "Hi Anna, Nora here."}
     )
@@ -150,9 +164,13 @@ async def test_take_reply_hand_back_with_the_real_rasa_server(
     rows = await _logged(databases, conversation_id)
     logged = [(direction, text) for direction, text, _ in rows]
     asked = logged.index(("user", "hello? is anyone there?"))
-    assert logged[asked + 1] == ("agent", "Hi Anna, Nora here.")
+    assert logged[asked : asked + 4] == [
+        ("user", "hello? is anyone there?"),
+        ("user", "still waiting"),
+        ("agent", "Hi Anna, Nora here."),
+        ("user", "what's the status of order KF-500002?"),
+    ]
     assert logged.count(("agent", "Hi Anna, Nora here.")) == 1
     assert logged.count(("user", "hello? is anyone there?")) == 1
-    assert logged[asked + 2] == ("user", "what's the status of order KF-500002?")
     agent_ids = [agent_id for direction, _, agent_id in rows if direction == "agent"]
     assert len(agent_ids) == 1 and agent_ids[0] is not None
