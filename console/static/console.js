@@ -122,9 +122,40 @@ function offerSuggestion(section) {
     });
 }
 
+// While an agent has the conversation, the customer's new messages appear without a reload
+// (read from the exchange log every few seconds; text only, never HTML).
+function followTranscript(section) {
+  const list = document.querySelector("ol.messages");
+  if (!list || !document.getElementById("reply-form")) return;
+  let shown = list.querySelectorAll("li.message").length;
+  setInterval(() => {
+    fetch("/api/conversations/" + section.dataset.id, { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.json() : null))
+      .then((transcript) => {
+        if (!transcript) return;
+        for (const message of transcript.messages.slice(shown)) {
+          const item = document.createElement("li");
+          item.className = "message " + message.direction;
+          const meta = document.createElement("div");
+          meta.className = "meta";
+          meta.textContent = message.direction + (message.agent ? " (" + message.agent + ")" : "");
+          const text = document.createElement("div");
+          text.className = "text";
+          text.textContent = message.text;
+          item.append(meta, text);
+          list.appendChild(item);
+        }
+        shown = Math.max(shown, transcript.messages.length);
+      });
+  }, 3000);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const queue = document.getElementById("queue");
   if (queue) followQueue(queue);
   const handoff = document.getElementById("handoff");
-  if (handoff) offerSuggestion(handoff);
+  if (handoff) {
+    offerSuggestion(handoff);
+    followTranscript(handoff);
+  }
 });
