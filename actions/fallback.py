@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from actions import replies, slots
+from actions import localized, replies, slots
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import consecutive_fallbacks
 from actions.feelings import acknowledge, is_upset
@@ -44,14 +44,15 @@ class ActionClarify(KefuAction):
         # Counted from the tracker's own events, so a clear message in between resets it
         # without every other action having to touch the slot.
         misses = max(consecutive_fallbacks(tracker), 1)
+        language = localized.language_of(tracker)
         if misses >= FALLBACKS_BEFORE_HUMAN:
             dispatcher.utter_message(
-                text=replies.offer_human(), buttons=replies.OFFER_HUMAN_BUTTONS
+                text=replies.offer_human(language), buttons=replies.offer_human_buttons(language)
             )
         else:
             options = likely_requests(tracker.latest_message)
             dispatcher.utter_message(
-                text=replies.clarify_question(bool(options)),
-                buttons=replies.clarify_buttons(options),
+                text=replies.clarify_question(bool(options), language),
+                buttons=replies.clarify_buttons(options, language),
             )
         return [SlotSet(slots.FALLBACK_COUNT, float(misses))]

@@ -13,54 +13,174 @@ from typing import Any
 
 from crm_store.views import CustomerView, OrderView, TicketView
 
-# Payloads of the yes/no buttons under every confirmation question.
-YES_NO_BUTTONS: list[dict[str, Any]] = [
-    {"title": "Yes", "payload": "/affirm"},
-    {"title": "No", "payload": "/deny"},
-]
+# Every text below comes in the three languages of actions/localized.py: the English one is
+# the default, so a customer whose language is unknown reads what the tests have always read.
+EN, DE, ZH = "en", "de", "zh"
 
-# Intents the clarifying fallback may offer, with the label shown on the button.
-INTENT_LABELS: dict[str, str] = {
-    "order_status": "Where is my order?",
-    "recent_orders": "Show my recent orders",
-    "cancel_order": "Cancel an order",
-    "return_order": "Return an order or get a refund",
-    "update_email": "Change my email address",
-    "update_phone": "Change my phone number",
-    "update_address": "Change my address",
-    "open_ticket": "Report a problem",
-    "ticket_status": "Check a support ticket",
-    "identify": "Log in",
-    "human_handoff": "Talk to a person",
-    "rate": "Rate this conversation",
-    "what_can_you_do": "What can you do?",
-}
-SOMETHING_ELSE_BUTTON = {"title": "Something else", "payload": "/what_can_you_do"}
-OFFER_HUMAN_BUTTONS: list[dict[str, Any]] = [
-    {"title": "Yes, connect me with a person", "payload": "/human_handoff"},
-    {"title": "No, I'll rephrase", "payload": "/what_can_you_do"},
-]
 
-_RETURN_REFUSALS = {
-    "not_delivered": "Order {number} hasn't been delivered yet, so it can't be returned. "
-    "Once it arrives you have 30 days to return it.",
-    "return_window_closed": "Order {number} was delivered more than 30 days ago, so the "
-    "return period has ended. If something is wrong with it, I can open a support ticket.",
-    "already_returned": "Order {number} has already been returned.",
-    "return_already_requested": "There is already a return request for order {number}; "
-    "our team will be in touch about it.",
+def _in(language: str, en: str, de: str, zh: str) -> str:
+    """The variant of a text for `language` (English for anything else)."""
+    return {DE: de, ZH: zh}.get(language, en)
+
+
+def yes_no_buttons(language: str = EN) -> list[dict[str, Any]]:
+    """The yes/no buttons under every confirmation question; the payloads carry no language."""
+    return [
+        {"title": _in(language, "Yes", "Ja", "是"), "payload": "/affirm"},
+        {"title": _in(language, "No", "Nein", "否"), "payload": "/deny"},
+    ]
+
+
+YES_NO_BUTTONS: list[dict[str, Any]] = yes_no_buttons(EN)
+
+# Intents the clarifying fallback may offer, with the label shown on the button (en, de, zh).
+_INTENT_LABELS: dict[str, tuple[str, str, str]] = {
+    "order_status": ("Where is my order?", "Wo ist meine Bestellung?", "我的订单到哪了？"),
+    "recent_orders": ("Show my recent orders", "Meine letzten Bestellungen", "查看最近的订单"),
+    "cancel_order": ("Cancel an order", "Bestellung stornieren", "取消订单"),
+    "return_order": (
+        "Return an order or get a refund",
+        "Rücksendung oder Erstattung",
+        "退货或退款",
+    ),
+    "update_email": ("Change my email address", "E-Mail-Adresse ändern", "修改邮箱"),
+    "update_phone": ("Change my phone number", "Telefonnummer ändern", "修改电话号码"),
+    "update_address": ("Change my address", "Adresse ändern", "修改地址"),
+    "open_ticket": ("Report a problem", "Ein Problem melden", "报告问题"),
+    "ticket_status": ("Check a support ticket", "Ein Ticket prüfen", "查询工单"),
+    "identify": ("Log in", "Anmelden", "验证身份"),
+    "human_handoff": ("Talk to a person", "Mit einem Menschen sprechen", "转人工客服"),
+    "rate": ("Rate this conversation", "Gespräch bewerten", "评价本次对话"),
+    "what_can_you_do": ("What can you do?", "Was können Sie?", "你能做什么？"),
 }
+INTENT_LABELS: dict[str, str] = {name: labels[0] for name, labels in _INTENT_LABELS.items()}
+
+
+def intent_label(intent: str, language: str = EN) -> str:
+    return _in(language, *_INTENT_LABELS[intent])
+
+
+def something_else_button(language: str = EN) -> dict[str, str]:
+    title = _in(language, "Something else", "Etwas anderes", "其他问题")
+    return {"title": title, "payload": "/what_can_you_do"}
+
+
+def offer_human_buttons(language: str = EN) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": _in(
+                language,
+                "Yes, connect me with a person",
+                "Ja, mit einem Menschen verbinden",
+                "好的，转人工客服",
+            ),
+            "payload": "/human_handoff",
+        },
+        {
+            "title": _in(
+                language, "No, I'll rephrase", "Nein, ich formuliere es anders", "不用，我换个说法"
+            ),
+            "payload": "/what_can_you_do",
+        },
+    ]
+
+
+SOMETHING_ELSE_BUTTON = something_else_button(EN)
+OFFER_HUMAN_BUTTONS: list[dict[str, Any]] = offer_human_buttons(EN)
+
+# Why an order cannot be returned, as crm_store's OrderNotReturnable names it (en, de, zh).
+_RETURN_REFUSALS: dict[str, tuple[str, str, str]] = {
+    "not_delivered": (
+        "Order {number} hasn't been delivered yet, so it can't be returned. "
+        "Once it arrives you have 30 days to return it.",
+        "Die Bestellung {number} ist noch nicht zugestellt und kann daher nicht zurückgeschickt "
+        "werden. Nach der Lieferung haben Sie 30 Tage Zeit für die Rücksendung.",
+        "订单 {number} 尚未送达，因此还不能退货。收到货后，您有30天的退货期。",
+    ),
+    "return_window_closed": (
+        "Order {number} was delivered more than 30 days ago, so the "
+        "return period has ended. If something is wrong with it, I can open a support ticket.",
+        "Die Bestellung {number} wurde vor mehr als 30 Tagen zugestellt, die Rückgabefrist ist "
+        "abgelaufen. Wenn etwas nicht in Ordnung ist, kann ich ein Support-Ticket eröffnen.",
+        "订单 {number} 送达已超过30天，退货期已过。如果商品有问题，我可以为您创建工单。",
+    ),
+    "already_returned": (
+        "Order {number} has already been returned.",
+        "Die Bestellung {number} wurde bereits zurückgeschickt.",
+        "订单 {number} 已经退货了。",
+    ),
+    "return_already_requested": (
+        "There is already a return request for order {number}; our team will be in touch about it.",
+        "Für die Bestellung {number} gibt es bereits eine Rücksendeanfrage; unser Team meldet "
+        "sich dazu bei Ihnen.",
+        "订单 {number} 已有退货申请，我们的团队会就此与您联系。",
+    ),
+}
+_RETURN_REFUSED_OTHERWISE = (
+    "I'm afraid order {number} can't be returned. Our team can help if you ask.",
+    "Die Bestellung {number} kann leider nicht zurückgeschickt werden. Unser Team hilft Ihnen "
+    "gern weiter, wenn Sie danach fragen.",
+    "很抱歉，订单 {number} 无法退货。如有需要，我们的团队可以帮您。",
+)
+
+# Record states as the German and Chinese texts name them (English uses the value itself).
+_STATUS_NAMES: dict[str, tuple[str, str]] = {
+    "placed": ("eingegangen", "已下单"),
+    "paid": ("bezahlt", "已付款"),
+    "shipped": ("versandt", "已发货"),
+    "delivered": ("zugestellt", "已送达"),
+    "cancelled": ("storniert", "已取消"),
+    "returned": ("zurückgeschickt", "已退货"),
+    # tickets
+    "new": ("neu", "新建"),
+    "open": ("offen", "处理中"),
+    "pending": ("wartend", "等待中"),
+    "resolved": ("gelöst", "已解决"),
+    "closed": ("geschlossen", "已关闭"),
+}
+_CATEGORY_NAMES: dict[str, tuple[str, str]] = {
+    "delivery": ("Lieferung", "配送"),
+    "payment": ("Zahlung", "付款"),
+    "product": ("Produkt", "商品"),
+    "account": ("Konto", "账户"),
+    "other": ("Sonstiges", "其他"),
+}
+_GERMAN_MONTHS = (
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+)  # fmt: skip
 
 # The longest piece of the customer's own text quoted back in a confirmation question.
 _QUOTE_CHARS = 200
 
 
-def date(value: datetime) -> str:
-    return f"{value.day} {value:%B %Y}"
+def _named(table: dict[str, tuple[str, str]], value: str, language: str) -> str:
+    names = table.get(value.lower())
+    if names is None or language not in (DE, ZH):
+        return value
+    return names[0] if language == DE else names[1]
 
 
-def money(total: Decimal, currency: str) -> str:
-    return f"{total:.2f} {currency}"
+def status_name(status: str, language: str = EN) -> str:
+    return _named(_STATUS_NAMES, status, language)
+
+
+def category_name(category: str, language: str = EN) -> str:
+    return _named(_CATEGORY_NAMES, category, language)
+
+
+def date(value: datetime, language: str = EN) -> str:
+    return _in(
+        language,
+        f"{value.day} {value:%B %Y}",
+        f"{value.day}. {_GERMAN_MONTHS[value.month - 1]} {value.year}",
+        f"{value.year}年{value.month}月{value.day}日",
+    )
+
+
+def money(total: Decimal, currency: str, language: str = EN) -> str:
+    amount = f"{total:.2f}"
+    return f"{amount.replace('.', ',') if language == DE else amount} {currency}"
 
 
 def quote(text: str) -> str:
@@ -68,7 +188,9 @@ def quote(text: str) -> str:
     return text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1] + "…"
 
 
-def order_status(order: OrderView) -> str:
+def order_status(order: OrderView, language: str = EN) -> str:
+    if language in (DE, ZH):
+        return _order_status_translated(order, language)
     head = f"Order {order.order_number} ({order.item_summary}), placed on {date(order.placed_at)}"
     status = order.status.lower()
     if status == "shipped":
@@ -94,108 +216,220 @@ def order_status(order: OrderView) -> str:
     return f"{head}, has the status “{order.status}”."
 
 
+# What the German and Chinese status lines add after the status name.
+_STATUS_DETAIL: dict[str, tuple[str, str]] = {
+    "placed": (", wartet auf Zahlung", "，等待付款"),
+    "paid": (", wird für den Versand vorbereitet", "，正在备货"),
+}
+
+
+def _order_status_translated(order: OrderView, language: str) -> str:
+    status = order.status.lower()
+    detail = _STATUS_DETAIL.get(status)
+    name = status_name(status, language) + (detail[language == ZH] if detail else "")
+    placed = date(order.placed_at, language)
+    when = {
+        "shipped": order.shipped_at,
+        "delivered": order.delivered_at,
+        "cancelled": order.cancelled_at,
+    }.get(status)
+    if language == DE:
+        line = f"Bestellung {order.order_number} ({order.item_summary}) vom {placed}: Status {name}"
+        line += f" am {date(when, DE)}." if when else "."
+        if status == "shipped" and order.carrier:
+            line += f" Versand mit {order.carrier}."
+        if status == "shipped" and order.tracking_number:
+            line += f" Sendungsnummer: {order.tracking_number}."
+        return line
+    line = f"订单 {order.order_number}（{order.item_summary}），下单日期 {placed}，状态：{name}"
+    line += f"（{date(when, ZH)}）。" if when else "。"
+    if status == "shipped" and order.carrier:
+        line += f"承运商：{order.carrier}。"
+    if status == "shipped" and order.tracking_number:
+        line += f"运单号：{order.tracking_number}。"
+    return line
+
+
 def _listing(heading: str, lines: list[str], when_empty: str) -> str:
     return "\n".join([heading, *(f"• {line}" for line in lines)]) if lines else when_empty
 
 
-def recent_orders(orders: Sequence[OrderView]) -> str:
+def recent_orders(orders: Sequence[OrderView], language: str = EN) -> str:
+    placed = _in(language, "placed", "bestellt am", "下单于")
     return _listing(
-        "Your recent orders:",
+        _in(language, "Your recent orders:", "Ihre letzten Bestellungen:", "您最近的订单："),
         [
-            f"{o.order_number} — {o.status} — {o.item_summary} — placed {date(o.placed_at)}, "
-            f"{money(o.total, o.currency)}"
+            f"{o.order_number} — {status_name(o.status, language)} — {o.item_summary} — "
+            f"{placed} {date(o.placed_at, language)}, {money(o.total, o.currency, language)}"
             for o in orders
         ],
-        "I can't see any orders on your account yet.",
+        _in(
+            language,
+            "I can't see any orders on your account yet.",
+            "In Ihrem Konto sehe ich noch keine Bestellungen.",
+            "您的账户中还没有订单。",
+        ),
     )
 
 
-def cancel_question(order_number: str, order: OrderView | None = None) -> str:
+def cancel_question(order_number: str, order: OrderView | None = None, language: str = EN) -> str:
     if order is None:
-        return f"Shall I cancel order {order_number}?"
-    return (
-        f"Shall I cancel order {order.order_number} ({order.item_summary}, "
-        f"{money(order.total, order.currency)}, placed on {date(order.placed_at)})?"
+        return _in(
+            language,
+            f"Shall I cancel order {order_number}?",
+            f"Soll ich die Bestellung {order_number} stornieren?",
+            f"要取消订单 {order_number} 吗？",
+        )
+    details = (
+        f"{order.item_summary}, {money(order.total, order.currency, language)}, "
+        f"{_in(language, 'placed on', 'bestellt am', '下单于')} {date(order.placed_at, language)}"
+    )
+    return _in(
+        language,
+        f"Shall I cancel order {order.order_number} ({details})?",
+        f"Soll ich die Bestellung {order.order_number} ({details}) stornieren?",
+        f"要取消订单 {order.order_number}（{details}）吗？",
     )
 
 
-def order_cancelled(order: OrderView) -> str:
-    return (
-        f"Done — order {order.order_number} is cancelled. "
-        "If you have already paid, the money will be refunded within a few days."
+def order_cancelled(order: OrderView, language: str = EN) -> str:
+    number = order.order_number
+    return _in(
+        language,
+        f"Done — order {number} is cancelled. "
+        "If you have already paid, the money will be refunded within a few days.",
+        f"Erledigt — die Bestellung {number} ist storniert. Falls Sie schon bezahlt haben, "
+        "wird das Geld in wenigen Tagen erstattet.",
+        f"已完成——订单 {number} 已取消。如果您已付款，款项将在几天内退回。",
     )
 
 
-def order_not_cancellable(order_number: str, status: str) -> str:
+def order_not_cancellable(order_number: str, status: str, language: str = EN) -> str:
     status = status.lower()
+    n = order_number
     if status == "shipped":
-        return (
-            f"Order {order_number} has already shipped, so it can't be cancelled any more. "
-            "Once it arrives you can return it within 30 days."
+        return _in(
+            language,
+            f"Order {n} has already shipped, so it can't be cancelled any more. "
+            "Once it arrives you can return it within 30 days.",
+            f"Die Bestellung {n} ist bereits versandt und kann nicht mehr storniert werden. "
+            "Nach der Lieferung können Sie sie innerhalb von 30 Tagen zurückschicken.",
+            f"订单 {n} 已经发货，无法再取消。收到后30天内可以退货。",
         )
     if status == "delivered":
-        return (
-            f"Order {order_number} has already been delivered, so it can't be cancelled. "
-            "You can return it within 30 days of delivery instead."
+        return _in(
+            language,
+            f"Order {n} has already been delivered, so it can't be cancelled. "
+            "You can return it within 30 days of delivery instead.",
+            f"Die Bestellung {n} ist bereits zugestellt und kann nicht storniert werden. "
+            "Sie können sie stattdessen innerhalb von 30 Tagen zurückschicken.",
+            f"订单 {n} 已经送达，无法取消。您可以在送达后30天内办理退货。",
         )
     if status == "cancelled":
-        return f"Order {order_number} is already cancelled."
-    return f"Order {order_number} is {status} and can no longer be cancelled."
-
-
-def return_refused(order_number: str, reason: str) -> str:
-    template = _RETURN_REFUSALS.get(
-        reason, "I'm afraid order {number} can't be returned. Our team can help if you ask."
-    )
-    return template.format(number=order_number)
-
-
-def return_requested(ticket: TicketView, order_number: str) -> str:
-    return (
-        f"I've registered your return request for order {order_number} as {ticket.ticket_number}. "
-        "Our team will email you the return label and instructions."
+        return _in(
+            language,
+            f"Order {n} is already cancelled.",
+            f"Die Bestellung {n} ist bereits storniert.",
+            f"订单 {n} 已经取消了。",
+        )
+    name = status_name(status, language)
+    return _in(
+        language,
+        f"Order {n} is {status} and can no longer be cancelled.",
+        f"Die Bestellung {n} ist {name} und kann nicht mehr storniert werden.",
+        f"订单 {n} 的状态为{name}，无法再取消。",
     )
 
 
-def ticket_question(category: str, description: str) -> str:
-    return (
-        f"I'll open a {category} ticket with this description: “{quote(description)}”. "
-        "Shall I go ahead?"
+def return_refused(order_number: str, reason: str, language: str = EN) -> str:
+    templates = _RETURN_REFUSALS.get(reason, _RETURN_REFUSED_OTHERWISE)
+    return _in(language, *templates).format(number=order_number)
+
+
+def return_requested(ticket: TicketView, order_number: str, language: str = EN) -> str:
+    t = ticket.ticket_number
+    return _in(
+        language,
+        f"I've registered your return request for order {order_number} as {t}. "
+        "Our team will email you the return label and instructions.",
+        f"Ich habe Ihre Rücksendung für die Bestellung {order_number} als {t} erfasst. "
+        "Unser Team schickt Ihnen das Rücksendeetikett und die Anleitung per E-Mail.",
+        f"已为订单 {order_number} 登记退货申请，编号 {t}。"
+        "我们的团队会通过邮件把退货标签和说明发给您。",
     )
 
 
-def ticket_opened(ticket: TicketView, typical_hours: float | None = None) -> str:
-    text = (
-        f"I've opened ticket {ticket.ticket_number} ({ticket.category}). "
-        "Our team will get back to you; you can ask me about its status any time."
+def ticket_question(category: str, description: str, language: str = EN) -> str:
+    name = category_name(category, language)
+    said = quote(description)
+    return _in(
+        language,
+        f"I'll open a {category} ticket with this description: “{said}”. Shall I go ahead?",
+        f"Ich eröffne ein Ticket ({name}) mit dieser Beschreibung: „{said}“. Soll ich das tun?",
+        f"我将创建一个{name}类工单，描述为：“{said}”。要继续吗？",
+    )
+
+
+def ticket_opened(
+    ticket: TicketView, typical_hours: float | None = None, language: str = EN
+) -> str:
+    t, name = ticket.ticket_number, category_name(ticket.category, language)
+    text = _in(
+        language,
+        f"I've opened ticket {t} ({ticket.category}). "
+        "Our team will get back to you; you can ask me about its status any time.",
+        f"Ich habe das Ticket {t} ({name}) eröffnet. Unser Team meldet sich bei Ihnen; "
+        "Sie können mich jederzeit nach dem Stand fragen.",
+        f"已创建工单 {t}（{name}）。我们的团队会联系您，您随时可以问我处理进度。",
     )
     if typical_hours is not None:
-        text += f" Similar requests were usually resolved within {duration(typical_hours)}."
+        usual = duration(typical_hours, language)
+        text += _in(
+            language,
+            f" Similar requests were usually resolved within {usual}.",
+            f" Ähnliche Anfragen waren meist innerhalb von {usual} gelöst.",
+            f"类似的问题通常在{usual}内解决。",
+        )
     return text
 
 
-def duration(hours: float) -> str:
+def duration(hours: float, language: str = EN) -> str:
     """Round hours to what a customer wants to hear: "about 2 days", not "52.7 h"."""
     if hours < 1.5:
-        return "an hour"
+        return _in(language, "an hour", "einer Stunde", "一小时")
     if hours < 36:
-        return f"about {round(hours)} hours"
-    return f"about {round(hours / 24)} days"
+        n = round(hours)
+        return _in(language, f"about {n} hours", f"etwa {n} Stunden", f"大约{n}小时")
+    n = round(hours / 24)
+    return _in(language, f"about {n} days", f"etwa {n} Tagen", f"大约{n}天")
 
 
-def ticket_status(ticket: TicketView) -> str:
-    return (
-        f"Ticket {ticket.ticket_number} “{ticket.subject}” ({ticket.category}) is {ticket.status}; "
-        f"last updated on {date(ticket.updated_at)}."
+def ticket_status(ticket: TicketView, language: str = EN) -> str:
+    t, subject = ticket.ticket_number, ticket.subject
+    name, status = category_name(ticket.category, language), status_name(ticket.status, language)
+    updated = date(ticket.updated_at, language)
+    return _in(
+        language,
+        f"Ticket {t} “{subject}” ({ticket.category}) is {ticket.status}; "
+        f"last updated on {updated}.",
+        f"Ticket {t} „{subject}“ ({name}) ist {status}; zuletzt aktualisiert am {updated}.",
+        f"工单 {t}“{subject}”（{name}）状态：{status}，最后更新于{updated}。",
     )
 
 
-def open_tickets(tickets: Sequence[TicketView]) -> str:
+def open_tickets(tickets: Sequence[TicketView], language: str = EN) -> str:
+    updated = _in(language, "updated", "aktualisiert am", "更新于")
     return _listing(
-        "Your open tickets:",
-        [f"{t.ticket_number} — {t.status} — {t.subject} (updated {date(t.updated_at)})"
+        _in(language, "Your open tickets:", "Ihre offenen Tickets:", "您未关闭的工单："),
+        [f"{t.ticket_number} — {status_name(t.status, language)} — {t.subject} "
+         f"({updated} {date(t.updated_at, language)})"
          for t in tickets],
-        "You have no open support tickets at the moment.",
+        _in(
+            language,
+            "You have no open support tickets at the moment.",
+            "Sie haben zurzeit keine offenen Support-Tickets.",
+            "您目前没有未关闭的工单。",
+        ),
     )  # fmt: skip
 
 
@@ -212,32 +446,65 @@ def masked_phone(phone: str) -> str:
     return f"{country} ••• {digits[-3:]}" if len(digits) > 5 else "•••"
 
 
-def email_updated(customer: CustomerView) -> str:
-    return f"Done — your email address is now {masked_email(customer.email)}."
-
-
-def phone_updated(customer: CustomerView) -> str:
-    return f"Done — your phone number is now {masked_phone(customer.phone or '')}."
-
-
-def address_updated(customer: CustomerView) -> str:
-    # The city alone: the street and postcode are not repeated to whoever reads the chat.
-    return f"Done — your address is updated (in {customer.city or 'the new city'})."
-
-
-def clarify_question(has_options: bool) -> str:
-    if has_options:
-        return "Sorry, I'm not sure I understood. Did you mean one of these?"
-    return "Sorry, I'm not sure I understood. Could you say it in other words?"
-
-
-def offer_human() -> str:
-    return (
-        "I'm sorry, I still don't understand. "
-        "Would you like me to pass the conversation to a colleague from our team?"
+def email_updated(customer: CustomerView, language: str = EN) -> str:
+    masked = masked_email(customer.email)
+    return _in(
+        language,
+        f"Done — your email address is now {masked}.",
+        f"Erledigt — Ihre E-Mail-Adresse lautet jetzt {masked}.",
+        f"已完成——您的邮箱已改为 {masked}。",
     )
 
 
-def clarify_buttons(intents: Sequence[str]) -> list[dict[str, Any]]:
-    buttons = [{"title": INTENT_LABELS[name], "payload": f"/{name}"} for name in intents]
-    return [*buttons, SOMETHING_ELSE_BUTTON]
+def phone_updated(customer: CustomerView, language: str = EN) -> str:
+    masked = masked_phone(customer.phone or "")
+    return _in(
+        language,
+        f"Done — your phone number is now {masked}.",
+        f"Erledigt — Ihre Telefonnummer lautet jetzt {masked}.",
+        f"已完成——您的电话号码已改为 {masked}。",
+    )
+
+
+def address_updated(customer: CustomerView, language: str = EN) -> str:
+    # The city alone: the street and postcode are not repeated to whoever reads the chat.
+    return _in(
+        language,
+        f"Done — your address is updated (in {customer.city or 'the new city'}).",
+        f"Erledigt — Ihre Adresse ist aktualisiert ({customer.city or 'neuer Ort'}).",
+        f"已完成——您的地址已更新（{customer.city or '新城市'}）。",
+    )
+
+
+def clarify_question(has_options: bool, language: str = EN) -> str:
+    if has_options:
+        return _in(
+            language,
+            "Sorry, I'm not sure I understood. Did you mean one of these?",
+            "Entschuldigung, ich bin nicht sicher, ob ich Sie verstanden habe. Meinten Sie eines "
+            "davon?",
+            "抱歉，我不确定是否理解了您的意思。您是指下面的哪一项吗？",
+        )
+    return _in(
+        language,
+        "Sorry, I'm not sure I understood. Could you say it in other words?",
+        "Entschuldigung, ich bin nicht sicher, ob ich Sie verstanden habe. Können Sie es anders "
+        "formulieren?",
+        "抱歉，我不确定是否理解了您的意思。您能换个说法吗？",
+    )
+
+
+def offer_human(language: str = EN) -> str:
+    return _in(
+        language,
+        "I'm sorry, I still don't understand. "
+        "Would you like me to pass the conversation to a colleague from our team?",
+        "Es tut mir leid, ich verstehe es immer noch nicht. Soll ich das Gespräch an einen "
+        "Kollegen aus unserem Team weitergeben?",
+        "抱歉，我还是没有理解。需要我为您转接我们团队的同事吗？",
+    )
+
+
+def clarify_buttons(intents: Sequence[str], language: str = EN) -> list[dict[str, Any]]:
+    buttons = [{"title": intent_label(name, language), "payload": f"/{name}"} for name in intents]
+    return [*buttons, something_else_button(language)]

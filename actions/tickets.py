@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import replies, slots
+from actions import localized, replies, slots
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     entities_of_last_request,
@@ -84,12 +84,14 @@ class ActionAskConfirmTicket(KefuAction):
     action_name = "action_ask_confirm_ticket"
 
     async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
+        language = localized.language_of(tracker)
         dispatcher.utter_message(
             text=replies.ticket_question(
                 str(tracker.get_slot(slots.TICKET_CATEGORY) or "other"),
                 str(tracker.get_slot(slots.TICKET_DESCRIPTION) or ""),
+                language,
             ),
-            buttons=replies.YES_NO_BUTTONS,
+            buttons=replies.yes_no_buttons(language),
         )
         return []
 
@@ -116,7 +118,8 @@ class ActionOpenTicket(CustomerSubmitAction):
         )
         typical_hours = await typical_resolution_hours(description)
         await remember_ticket(ticket.ticket_number, f"{ticket.subject}\n{description}", category)
-        dispatcher.utter_message(text=replies.ticket_opened(ticket, typical_hours))
+        language = localized.language_of(tracker)
+        dispatcher.utter_message(text=replies.ticket_opened(ticket, typical_hours, language))
         return []
 
 
@@ -135,10 +138,11 @@ class ActionTicketStatus(CustomerSubmitAction):
         if not named and tracker.get_slot(slots.TICKET_NUMBER):
             named = [tracker.get_slot(slots.TICKET_NUMBER)]
         number = normalize_ticket_number(str(named[0])) if named else None
+        language = localized.language_of(tracker)
         if number is None:
             tickets = await run_unit_of_work(lambda session: open_tickets(session, customer_id))
-            dispatcher.utter_message(text=replies.open_tickets(tickets))
+            dispatcher.utter_message(text=replies.open_tickets(tickets, language))
             return []
         ticket = await run_unit_of_work(lambda session: get_ticket(session, customer_id, number))
-        dispatcher.utter_message(text=replies.ticket_status(ticket))
+        dispatcher.utter_message(text=replies.ticket_status(ticket, language))
         return []
