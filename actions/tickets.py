@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -39,6 +40,15 @@ from crm_store.services.tickets import TICKET_CATEGORIES, get_ticket, open_ticke
 MIN_DESCRIPTION_CHARS = 3
 # A typed answer to "what is it about?" this long is already the description.
 MIN_DESCRIPTION_WORDS = 4
+# Chinese has no spaces between words: about two characters make a word.
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CHARACTERS_PER_CHINESE_WORD = 2
+
+
+def word_count(text: str) -> float:
+    """Words in `text`, whatever its script ("我的发票上的地址写错了" has about five)."""
+    han = len(_HAN.findall(text))
+    return len(_HAN.sub(" ", text).split()) + han / _CHARACTERS_PER_CHINESE_WORD
 
 
 class ValidateTicketStatusForm(IdentificationFormValidator):
@@ -58,7 +68,7 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
             typed = value.strip()
             # Typed rather than clicked: "my parcel never came" is about delivery.
             value = await suggest_ticket_category(typed) or "other"
-            if len(typed.split()) >= MIN_DESCRIPTION_WORDS:
+            if word_count(typed) >= MIN_DESCRIPTION_WORDS:
                 # The customer already described the problem: don't ask for it again.
                 return {slots.TICKET_CATEGORY: value, slots.TICKET_DESCRIPTION: typed}
         if (
