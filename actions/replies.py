@@ -280,9 +280,15 @@ def cancel_question(order_number: str, order: OrderView | None = None, language:
             f"Soll ich die Bestellung {order_number} stornieren?",
             f"要取消订单 {order_number} 吗？",
         )
-    details = (
-        f"{order.item_summary}, {money(order.total, order.currency, language)}, "
-        f"{_in(language, 'placed on', 'bestellt am', '下单于')} {date(order.placed_at, language)}"
+    placed = _in(language, "placed on", "bestellt am", "下单于")
+    details = ", ".join(
+        part
+        for part in (
+            order.item_summary,
+            money(order.total, order.currency, language),
+            f"{placed} {date(order.placed_at, language)}",
+        )
+        if part  # an order without items has no summary
     )
     return _in(
         language,

@@ -79,3 +79,10 @@ def test_clarify_buttons_have_labels_and_payloads() -> None:
     buttons = replies.clarify_buttons(["order_status"])
     assert buttons[0] == {"title": "Where is my order?", "payload": "/order_status"}
     assert buttons[-1] == replies.SOMETHING_ELSE_BUTTON
+
+
+def test_cancel_question_of_an_order_without_items_leaves_no_empty_detail() -> None:
+    for language in ("en", "de", "zh"):
+        text = replies.cancel_question("KF-500002", order("paid", item_summary=""), language)
+        assert "(," not in text and "（," not in text, text
+        assert "74" in text

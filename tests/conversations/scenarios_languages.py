@@ -43,7 +43,7 @@ CHINESE = [
         [
             ("请取消订单 {order}", [ZH_ASK_CONTACT]),
             ("{email}", [ZH_ASK_FACT]),
-            ("{postcode}", ["要取消订单 {order} 吗"]),
+            ("{postcode}", ["要取消订单 {order}", "吗？"]),
             ("是的", ["已取消"]),
         ],
         needs="cancellable",
@@ -83,7 +83,7 @@ GERMAN = [
         [
             ("Bitte storniere {order}", [DE_ASK_CONTACT]),
             ("{email}", [DE_ASK_FACT]),
-            ("{postcode}", ["Soll ich die Bestellung {order} stornieren"]),
+            ("{postcode}", ["Soll ich die Bestellung {order}", "stornieren?"]),
             ("Ja", ["storniert"]),
         ],
         needs="cancellable",
