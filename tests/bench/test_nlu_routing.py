@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from ruamel.yaml import YAML
 
 from bench.nlu import routing
+from bench.nlu.crossval import LANGUAGE_FILES, examples_of
 from bench.nlu.routing import FLOWS, Message, load, report, routed_right, score
 from kefu.paths import REPO_ROOT
 
@@ -43,3 +46,16 @@ def test_the_report_counts_per_language_and_lists_the_misses() -> None:
     assert "| **all** | 50 % (1/2) | 0 % (0/1) |" in table
     assert len(misses) == 2
     assert routing.DATA.exists()
+
+
+def test_no_message_is_a_training_example() -> None:
+    """The bench measures wording the bot has not seen: a message copied into the NLU data
+    (any language, punctuation and case aside) would only measure memory."""
+
+    def key(text: str) -> str:
+        return re.sub(r"\W+", " ", text.lower()).strip()
+
+    trained = {key(e.text) for files in LANGUAGE_FILES.values() for e in examples_of(files)}
+    assert len(trained) > 1000
+    copied = [m.text for m in load() if key(m.text) in trained]
+    assert not copied, copied
