@@ -181,6 +181,15 @@ SWITCHING = [
         ],
     ),
     Scenario(
+        # The input guard answers it before NLU, from the language it reads in the message.
+        "an over-long German message is refused in German, then English again",
+        "language switch",
+        [
+            ("Hallo, meine Bestellung ist immer noch nicht angekommen. " * 25, ["zu lang"]),
+            ("sorry, where is my order?", [ASK_CONTACT]),
+        ],
+    ),
+    Scenario(
         "switch de -> en",
         "language switch",
         [
