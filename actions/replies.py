@@ -1,4 +1,4 @@
-"""Record details composed into the customer's language (orders, tickets, profile changes, buttons).
+"""Record details composed into the customer's language: orders, returns, contact details.
 
 Fixed sentences live in domain.yml as responses; only text that carries record details is built
 here. Values the customer typed are quoted back as plain text: the channels render text, not HTML.
@@ -18,7 +18,7 @@ from crm_store.views import CustomerView, OrderView, TicketView
 EN, DE, ZH = "en", "de", "zh"
 
 
-def _in(language: str, en: str, de: str, zh: str) -> str:
+def pick(language: str, en: str, de: str, zh: str) -> str:
     """The variant of a text for `language` (English for anything else)."""
     return {DE: de, ZH: zh}.get(language, en)
 
@@ -26,67 +26,12 @@ def _in(language: str, en: str, de: str, zh: str) -> str:
 def yes_no_buttons(language: str = EN) -> list[dict[str, Any]]:
     """The yes/no buttons under every confirmation question; the payloads carry no language."""
     return [
-        {"title": _in(language, "Yes", "Ja", "是"), "payload": "/affirm"},
-        {"title": _in(language, "No", "Nein", "否"), "payload": "/deny"},
+        {"title": pick(language, "Yes", "Ja", "是"), "payload": "/affirm"},
+        {"title": pick(language, "No", "Nein", "否"), "payload": "/deny"},
     ]
 
 
 YES_NO_BUTTONS: list[dict[str, Any]] = yes_no_buttons(EN)
-
-# Intents the clarifying fallback may offer, with the label shown on the button (en, de, zh).
-_INTENT_LABELS: dict[str, tuple[str, str, str]] = {
-    "order_status": ("Where is my order?", "Wo ist meine Bestellung?", "我的订单到哪了？"),
-    "recent_orders": ("Show my recent orders", "Meine letzten Bestellungen", "查看最近的订单"),
-    "cancel_order": ("Cancel an order", "Bestellung stornieren", "取消订单"),
-    "return_order": (
-        "Return an order or get a refund",
-        "Rücksendung oder Erstattung",
-        "退货或退款",
-    ),
-    "update_email": ("Change my email address", "E-Mail-Adresse ändern", "修改邮箱"),
-    "update_phone": ("Change my phone number", "Telefonnummer ändern", "修改电话号码"),
-    "update_address": ("Change my address", "Adresse ändern", "修改地址"),
-    "open_ticket": ("Report a problem", "Ein Problem melden", "报告问题"),
-    "ticket_status": ("Check a support ticket", "Ein Ticket prüfen", "查询工单"),
-    "identify": ("Log in", "Anmelden", "验证身份"),
-    "human_handoff": ("Talk to a person", "Mit einem Menschen sprechen", "转人工客服"),
-    "rate": ("Rate this conversation", "Gespräch bewerten", "评价本次对话"),
-    "what_can_you_do": ("What can you do?", "Was können Sie?", "你能做什么？"),
-}
-INTENT_LABELS: dict[str, str] = {name: labels[0] for name, labels in _INTENT_LABELS.items()}
-
-
-def intent_label(intent: str, language: str = EN) -> str:
-    return _in(language, *_INTENT_LABELS[intent])
-
-
-def something_else_button(language: str = EN) -> dict[str, str]:
-    title = _in(language, "Something else", "Etwas anderes", "其他问题")
-    return {"title": title, "payload": "/what_can_you_do"}
-
-
-def offer_human_buttons(language: str = EN) -> list[dict[str, Any]]:
-    return [
-        {
-            "title": _in(
-                language,
-                "Yes, connect me with a person",
-                "Ja, mit einem Menschen verbinden",
-                "好的，转人工客服",
-            ),
-            "payload": "/human_handoff",
-        },
-        {
-            "title": _in(
-                language, "No, I'll rephrase", "Nein, ich formuliere es anders", "不用，我换个说法"
-            ),
-            "payload": "/what_can_you_do",
-        },
-    ]
-
-
-SOMETHING_ELSE_BUTTON = something_else_button(EN)
-OFFER_HUMAN_BUTTONS: list[dict[str, Any]] = offer_human_buttons(EN)
 
 # Why an order cannot be returned, as crm_store's OrderNotReturnable names it (en, de, zh).
 _RETURN_REFUSALS: dict[str, tuple[str, str, str]] = {
@@ -138,13 +83,6 @@ _STATUS_NAMES: dict[str, tuple[str, str]] = {
     "resolved": ("gelöst", "已解决"),
     "closed": ("geschlossen", "已关闭"),
 }
-_CATEGORY_NAMES: dict[str, tuple[str, str]] = {
-    "delivery": ("Lieferung", "配送"),
-    "payment": ("Zahlung", "付款"),
-    "product": ("Produkt", "商品"),
-    "account": ("Konto", "账户"),
-    "other": ("Sonstiges", "其他"),
-}
 _GERMAN_MONTHS = (
     "Januar", "Februar", "März", "April", "Mai", "Juni",
     "Juli", "August", "September", "Oktober", "November", "Dezember",
@@ -154,7 +92,7 @@ _GERMAN_MONTHS = (
 _QUOTE_CHARS = 200
 
 
-def _named(table: dict[str, tuple[str, str]], value: str, language: str) -> str:
+def named(table: dict[str, tuple[str, str]], value: str, language: str) -> str:
     names = table.get(value.lower())
     if names is None or language not in (DE, ZH):
         return value
@@ -162,15 +100,11 @@ def _named(table: dict[str, tuple[str, str]], value: str, language: str) -> str:
 
 
 def status_name(status: str, language: str = EN) -> str:
-    return _named(_STATUS_NAMES, status, language)
-
-
-def category_name(category: str, language: str = EN) -> str:
-    return _named(_CATEGORY_NAMES, category, language)
+    return named(_STATUS_NAMES, status, language)
 
 
 def date(value: datetime, language: str = EN) -> str:
-    return _in(
+    return pick(
         language,
         f"{value.day} {value:%B %Y}",
         f"{value.day}. {_GERMAN_MONTHS[value.month - 1]} {value.year}",
@@ -250,20 +184,20 @@ def _order_status_translated(order: OrderView, language: str) -> str:
     return line
 
 
-def _listing(heading: str, lines: list[str], when_empty: str) -> str:
+def listing(heading: str, lines: list[str], when_empty: str) -> str:
     return "\n".join([heading, *(f"• {line}" for line in lines)]) if lines else when_empty
 
 
 def recent_orders(orders: Sequence[OrderView], language: str = EN) -> str:
-    placed = _in(language, "placed", "bestellt am", "下单于")
-    return _listing(
-        _in(language, "Your recent orders:", "Ihre letzten Bestellungen:", "您最近的订单："),
+    placed = pick(language, "placed", "bestellt am", "下单于")
+    return listing(
+        pick(language, "Your recent orders:", "Ihre letzten Bestellungen:", "您最近的订单："),
         [
             f"{o.order_number} — {status_name(o.status, language)} — {o.item_summary} — "
             f"{placed} {date(o.placed_at, language)}, {money(o.total, o.currency, language)}"
             for o in orders
         ],
-        _in(
+        pick(
             language,
             "I can't see any orders on your account yet.",
             "In Ihrem Konto sehe ich noch keine Bestellungen.",
@@ -274,13 +208,13 @@ def recent_orders(orders: Sequence[OrderView], language: str = EN) -> str:
 
 def cancel_question(order_number: str, order: OrderView | None = None, language: str = EN) -> str:
     if order is None:
-        return _in(
+        return pick(
             language,
             f"Shall I cancel order {order_number}?",
             f"Soll ich die Bestellung {order_number} stornieren?",
             f"要取消订单 {order_number} 吗？",
         )
-    placed = _in(language, "placed on", "bestellt am", "下单于")
+    placed = pick(language, "placed on", "bestellt am", "下单于")
     details = ", ".join(
         part
         for part in (
@@ -290,7 +224,7 @@ def cancel_question(order_number: str, order: OrderView | None = None, language:
         )
         if part  # an order without items has no summary
     )
-    return _in(
+    return pick(
         language,
         f"Shall I cancel order {order.order_number} ({details})?",
         f"Soll ich die Bestellung {order.order_number} ({details}) stornieren?",
@@ -300,7 +234,7 @@ def cancel_question(order_number: str, order: OrderView | None = None, language:
 
 def order_cancelled(order: OrderView, language: str = EN) -> str:
     number = order.order_number
-    return _in(
+    return pick(
         language,
         f"Done — order {number} is cancelled. "
         "If you have already paid, the money will be refunded within a few days.",
@@ -314,7 +248,7 @@ def order_not_cancellable(order_number: str, status: str, language: str = EN) ->
     status = status.lower()
     n = order_number
     if status == "shipped":
-        return _in(
+        return pick(
             language,
             f"Order {n} has already shipped, so it can't be cancelled any more. "
             "Once it arrives you can return it within 30 days.",
@@ -323,7 +257,7 @@ def order_not_cancellable(order_number: str, status: str, language: str = EN) ->
             f"订单 {n} 已经发货，无法再取消。收到后30天内可以退货。",
         )
     if status == "delivered":
-        return _in(
+        return pick(
             language,
             f"Order {n} has already been delivered, so it can't be cancelled. "
             "You can return it within 30 days of delivery instead.",
@@ -332,14 +266,14 @@ def order_not_cancellable(order_number: str, status: str, language: str = EN) ->
             f"订单 {n} 已经送达，无法取消。您可以在送达后30天内办理退货。",
         )
     if status == "cancelled":
-        return _in(
+        return pick(
             language,
             f"Order {n} is already cancelled.",
             f"Die Bestellung {n} ist bereits storniert.",
             f"订单 {n} 已经取消了。",
         )
     name = status_name(status, language)
-    return _in(
+    return pick(
         language,
         f"Order {n} is {status} and can no longer be cancelled.",
         f"Die Bestellung {n} ist {name} und kann nicht mehr storniert werden.",
@@ -349,12 +283,12 @@ def order_not_cancellable(order_number: str, status: str, language: str = EN) ->
 
 def return_refused(order_number: str, reason: str, language: str = EN) -> str:
     templates = _RETURN_REFUSALS.get(reason, _RETURN_REFUSED_OTHERWISE)
-    return _in(language, *templates).format(number=order_number)
+    return pick(language, *templates).format(number=order_number)
 
 
 def return_requested(ticket: TicketView, order_number: str, language: str = EN) -> str:
     t = ticket.ticket_number
-    return _in(
+    return pick(
         language,
         f"I've registered your return request for order {order_number} as {t}. "
         "Our team will email you the return label and instructions.",
@@ -363,80 +297,6 @@ def return_requested(ticket: TicketView, order_number: str, language: str = EN) 
         f"已为订单 {order_number} 登记退货申请，编号 {t}。"
         "我们的团队会通过邮件把退货标签和说明发给您。",
     )
-
-
-def ticket_question(category: str, description: str, language: str = EN) -> str:
-    name = category_name(category, language)
-    said = quote(description)
-    return _in(
-        language,
-        f"I'll open a {category} ticket with this description: “{said}”. Shall I go ahead?",
-        f"Ich eröffne ein Ticket ({name}) mit dieser Beschreibung: „{said}“. Soll ich das tun?",
-        f"我将创建一个{name}类工单，描述为：“{said}”。要继续吗？",
-    )
-
-
-def ticket_opened(
-    ticket: TicketView, typical_hours: float | None = None, language: str = EN
-) -> str:
-    t, name = ticket.ticket_number, category_name(ticket.category, language)
-    text = _in(
-        language,
-        f"I've opened ticket {t} ({ticket.category}). "
-        "Our team will get back to you; you can ask me about its status any time.",
-        f"Ich habe das Ticket {t} ({name}) eröffnet. Unser Team meldet sich bei Ihnen; "
-        "Sie können mich jederzeit nach dem Stand fragen.",
-        f"已创建工单 {t}（{name}）。我们的团队会联系您，您随时可以问我处理进度。",
-    )
-    if typical_hours is not None:
-        usual = duration(typical_hours, language)
-        text += _in(
-            language,
-            f" Similar requests were usually resolved within {usual}.",
-            f" Ähnliche Anfragen waren meist innerhalb von {usual} gelöst.",
-            f"类似的问题通常在{usual}内解决。",
-        )
-    return text
-
-
-def duration(hours: float, language: str = EN) -> str:
-    """Round hours to what a customer wants to hear: "about 2 days", not "52.7 h"."""
-    if hours < 1.5:
-        return _in(language, "an hour", "einer Stunde", "一小时")
-    if hours < 36:
-        n = round(hours)
-        return _in(language, f"about {n} hours", f"etwa {n} Stunden", f"大约{n}小时")
-    n = round(hours / 24)
-    return _in(language, f"about {n} days", f"etwa {n} Tagen", f"大约{n}天")
-
-
-def ticket_status(ticket: TicketView, language: str = EN) -> str:
-    t, subject = ticket.ticket_number, ticket.subject
-    name, status = category_name(ticket.category, language), status_name(ticket.status, language)
-    updated = date(ticket.updated_at, language)
-    return _in(
-        language,
-        f"Ticket {t} “{subject}” ({ticket.category}) is {ticket.status}; "
-        f"last updated on {updated}.",
-        f"Ticket {t} „{subject}“ ({name}) ist {status}; zuletzt aktualisiert am {updated}.",
-        f"工单 {t}“{subject}”（{name}）状态：{status}，最后更新于{updated}。",
-    )
-
-
-def open_tickets(tickets: Sequence[TicketView], language: str = EN) -> str:
-    updated = _in(language, "updated", "aktualisiert am", "更新于")
-    return _listing(
-        _in(language, "Your open tickets:", "Ihre offenen Tickets:", "您未关闭的工单："),
-        [f"{t.ticket_number} — {status_name(t.status, language)} — {t.subject} "
-         f"({updated} {date(t.updated_at, language)})"
-         for t in tickets],
-        _in(
-            language,
-            "You have no open support tickets at the moment.",
-            "Sie haben zurzeit keine offenen Support-Tickets.",
-            "您目前没有未关闭的工单。",
-        ),
-    )  # fmt: skip
 
 
 def masked_email(email: str) -> str:
@@ -454,7 +314,7 @@ def masked_phone(phone: str) -> str:
 
 def email_updated(customer: CustomerView, language: str = EN) -> str:
     masked = masked_email(customer.email)
-    return _in(
+    return pick(
         language,
         f"Done — your email address is now {masked}.",
         f"Erledigt — Ihre E-Mail-Adresse lautet jetzt {masked}.",
@@ -464,7 +324,7 @@ def email_updated(customer: CustomerView, language: str = EN) -> str:
 
 def phone_updated(customer: CustomerView, language: str = EN) -> str:
     masked = masked_phone(customer.phone or "")
-    return _in(
+    return pick(
         language,
         f"Done — your phone number is now {masked}.",
         f"Erledigt — Ihre Telefonnummer lautet jetzt {masked}.",
@@ -474,43 +334,9 @@ def phone_updated(customer: CustomerView, language: str = EN) -> str:
 
 def address_updated(customer: CustomerView, language: str = EN) -> str:
     # The city alone: the street and postcode are not repeated to whoever reads the chat.
-    return _in(
+    return pick(
         language,
         f"Done — your address is updated (in {customer.city or 'the new city'}).",
         f"Erledigt — Ihre Adresse ist aktualisiert ({customer.city or 'neuer Ort'}).",
         f"已完成——您的地址已更新（{customer.city or '新城市'}）。",
     )
-
-
-def clarify_question(has_options: bool, language: str = EN) -> str:
-    if has_options:
-        return _in(
-            language,
-            "Sorry, I'm not sure I understood. Did you mean one of these?",
-            "Entschuldigung, ich bin nicht sicher, ob ich Sie verstanden habe. Meinten Sie eines "
-            "davon?",
-            "抱歉，我不确定是否理解了您的意思。您是指下面的哪一项吗？",
-        )
-    return _in(
-        language,
-        "Sorry, I'm not sure I understood. Could you say it in other words?",
-        "Entschuldigung, ich bin nicht sicher, ob ich Sie verstanden habe. Können Sie es anders "
-        "formulieren?",
-        "抱歉，我不确定是否理解了您的意思。您能换个说法吗？",
-    )
-
-
-def offer_human(language: str = EN) -> str:
-    return _in(
-        language,
-        "I'm sorry, I still don't understand. "
-        "Would you like me to pass the conversation to a colleague from our team?",
-        "Es tut mir leid, ich verstehe es immer noch nicht. Soll ich das Gespräch an einen "
-        "Kollegen aus unserem Team weitergeben?",
-        "抱歉，我还是没有理解。需要我为您转接我们团队的同事吗？",
-    )
-
-
-def clarify_buttons(intents: Sequence[str], language: str = EN) -> list[dict[str, Any]]:
-    buttons = [{"title": intent_label(name, language), "payload": f"/{name}"} for name in intents]
-    return [*buttons, something_else_button(language)]

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import localized, replies, slots
+from actions import localized, replies, slots, ticket_replies
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     entities_of_last_request,
@@ -96,7 +96,7 @@ class ActionAskConfirmTicket(KefuAction):
     async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         language = localized.language_of(tracker)
         dispatcher.utter_message(
-            text=replies.ticket_question(
+            text=ticket_replies.ticket_question(
                 str(tracker.get_slot(slots.TICKET_CATEGORY) or "other"),
                 str(tracker.get_slot(slots.TICKET_DESCRIPTION) or ""),
                 language,
@@ -129,7 +129,7 @@ class ActionOpenTicket(CustomerSubmitAction):
         typical_hours = await typical_resolution_hours(description)
         await remember_ticket(ticket.ticket_number, f"{ticket.subject}\n{description}", category)
         language = localized.language_of(tracker)
-        dispatcher.utter_message(text=replies.ticket_opened(ticket, typical_hours, language))
+        dispatcher.utter_message(text=ticket_replies.ticket_opened(ticket, typical_hours, language))
         return []
 
 
@@ -151,8 +151,8 @@ class ActionTicketStatus(CustomerSubmitAction):
         language = localized.language_of(tracker)
         if number is None:
             tickets = await run_unit_of_work(lambda session: open_tickets(session, customer_id))
-            dispatcher.utter_message(text=replies.open_tickets(tickets, language))
+            dispatcher.utter_message(text=ticket_replies.open_tickets(tickets, language))
             return []
         ticket = await run_unit_of_work(lambda session: get_ticket(session, customer_id, number))
-        dispatcher.utter_message(text=replies.ticket_status(ticket, language))
+        dispatcher.utter_message(text=ticket_replies.ticket_status(ticket, language))
         return []

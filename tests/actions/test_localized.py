@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from actions import localized, replies
+from actions import fallback, localized, replies, ticket_replies
 from actions.digression import REQUEST_INTENTS
 from crm_store.views import CustomerView, OrderView, TicketView
 
@@ -92,23 +92,23 @@ def every_sentence(language: str) -> dict[str, str]:
             for r in (*replies._RETURN_REFUSALS, "something new")
         },
         "return_requested": replies.return_requested(TICKET, "KF-500002", language),
-        "ticket_question": replies.ticket_question("delivery", "late", language),
-        "ticket_opened": replies.ticket_opened(TICKET, 30.0, language),
-        "ticket_status": replies.ticket_status(TICKET, language),
-        "open_tickets": replies.open_tickets([TICKET], language),
-        "open_tickets/none": replies.open_tickets([], language),
+        "ticket_question": ticket_replies.ticket_question("delivery", "late", language),
+        "ticket_opened": ticket_replies.ticket_opened(TICKET, 30.0, language),
+        "ticket_status": ticket_replies.ticket_status(TICKET, language),
+        "open_tickets": ticket_replies.open_tickets([TICKET], language),
+        "open_tickets/none": ticket_replies.open_tickets([], language),
         "email_updated": replies.email_updated(CUSTOMER, language),
         "phone_updated": replies.phone_updated(CUSTOMER, language),
         "address_updated": replies.address_updated(CUSTOMER, language),
-        "clarify": replies.clarify_question(True, language),
-        "clarify/none": replies.clarify_question(False, language),
-        "offer_human": replies.offer_human(language),
+        "clarify": fallback.clarify_question(True, language),
+        "clarify/none": fallback.clarify_question(False, language),
+        "offer_human": fallback.offer_human(language),
         **{
             f"button/{b['payload']}": b["title"]
             for b in [
                 *replies.yes_no_buttons(language),
-                *replies.offer_human_buttons(language),
-                *replies.clarify_buttons(list(replies.INTENT_LABELS), language),
+                *fallback.offer_human_buttons(language),
+                *fallback.clarify_buttons(list(fallback.INTENT_LABELS), language),
             ]
         },
     }
@@ -127,7 +127,7 @@ def test_the_record_details_survive_the_translation() -> None:
     for language in localized.LANGUAGES:
         shipped = replies.order_status(order("shipped"), language)
         assert all(value in shipped for value in ("KF-500002", "DHL", "0034", "2 × Desk lamp"))
-        assert "T-10001" in replies.ticket_status(TICKET, language)
+        assert "T-10001" in ticket_replies.ticket_status(TICKET, language)
     assert "74,80 EUR" in replies.recent_orders([order("paid")], "de")
     assert "4. März 2025" in replies.order_status(order("delivered"), "de")
     assert "2025年3月4日" in replies.order_status(order("delivered"), "zh")
