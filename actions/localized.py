@@ -112,7 +112,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "de": (
             "Ich habe Ihr Anliegen an unser Team weitergegeben. Gerade ist niemand da (wir sind "
-            "{hours} für Sie da, Zeitzone {zone}); ein Kollege antwortet hier ab {opens}."
+            "{hours} für Sie da, Zeitzone {zone}); einer unserer Kollegen antwortet hier ab "
+            "{opens}."
         ),
         "zh": (
             "我已将您的对话转给我们的团队。现在不在工作时间（工作时间：{hours}，{zone} 时间），"
