@@ -32,6 +32,10 @@ def config_from(settings: Settings) -> ConsoleConfig:
         database_url=settings.database.url,
         secret=secret,
         secure_cookies=settings.console_secure_cookies,
+        # The same key the Rasa server checks: from KEFU_CHAT_SECRET, else var/chat-secret.
+        chat_secret=settings.secrets.chat_secret or stored_secret("chat_secret"),
+        chat_socket_url=settings.chat_url,
+        chat_embed_origins=settings.chat_origins,
     )
 
 

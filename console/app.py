@@ -13,11 +13,12 @@ from aiohttp import web
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from console.config import SESSION_COOKIE, ConsoleConfig
-from console.keys import CONFIG, SESSIONS, SIMILAR
+from console.keys import CHAT_LIMITER, CONFIG, SESSIONS, SIMILAR
 from console.routes import add_routes
 from console.security import Handler, csrf_middleware, headers_middleware, is_api
 from console.similar import SimilarConversations
 from console.views import template_filters
+from console.webchat import RateLimiter
 from crm_store.db import create_engine, create_sessionmaker
 from crm_store.errors import CrmError, InvalidValue, NotFound
 
@@ -59,6 +60,7 @@ def create_app(config: ConsoleConfig) -> web.Application:
     app = web.Application(client_max_size=256 * 1024)
     app[CONFIG] = config
     app[SIMILAR] = SimilarConversations(config.similar_pool, config.similar_max_age_seconds)
+    app[CHAT_LIMITER] = RateLimiter(config.chat_sessions_per_minute)
     storage = EncryptedCookieStorage(
         config.cookie_key(),
         cookie_name=SESSION_COOKIE,

@@ -7,7 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from console.config import ConsoleConfig
 from console.similar import SimilarConversations
+from console.webchat import RateLimiter
 
 CONFIG = web.AppKey("config", ConsoleConfig)
 SESSIONS = web.AppKey("sessions", async_sessionmaker[AsyncSession])
 SIMILAR = web.AppKey("similar", SimilarConversations)
+CHAT_LIMITER = web.AppKey("chat_limiter", RateLimiter)

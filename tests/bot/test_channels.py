@@ -38,6 +38,7 @@ def launcher_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KEFU_REPLY_TIMEOUT_SECONDS", "4.5")
     monkeypatch.setenv("KEFU_REST_TOKEN", REST_TOKEN)
     monkeypatch.setenv("KEFU_CHAT_SECRET", CHAT_SECRET)
+    monkeypatch.setenv("KEFU_CHAT_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
 
 
 @pytest.mark.usefixtures("launcher_environment")
@@ -49,6 +50,7 @@ def test_the_project_credentials_create_both_guarded_channels() -> None:
     assert isinstance(rest, GuardedRestInput) and isinstance(socket, GuardedSocketIOInput)
     assert rest.limits == socket.limits == GuardLimits(1234, 4.5)
     assert socket.session_secret == CHAT_SECRET
+    assert socket.cors_origins == ["http://127.0.0.1:8000", "http://localhost:8000"]
 
 
 @pytest.mark.parametrize("missing", ["KEFU_MAX_MESSAGE_CHARS", "KEFU_REST_TOKEN"])
