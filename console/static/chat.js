@@ -146,7 +146,7 @@
     body.textContent = text || "";
     item.append(body);
     log.append(item);
-    item.scrollIntoView({ block: "end" });
+    scrollDown();
     return item;
   }
 
@@ -167,6 +167,11 @@
       group.append(element);
     });
     item.append(group);
+    scrollDown();
+  }
+
+  function scrollDown() {
+    log.scrollTop = log.scrollHeight;
   }
 
   function retireButtons() {
@@ -177,7 +182,7 @@
 
   function showTyping() {
     typing.hidden = false;
-    typing.scrollIntoView({ block: "end" });
+    scrollDown();
     clearTimeout(typingTimer);
     typingTimer = setTimeout(hideTyping, TYPING_MAX_MS);
   }
@@ -187,10 +192,11 @@
     typing.hidden = true;
   }
 
+  /* The notice under the header; `data-state` on #chat says the same to tests and styles. */
   function showStatus(text) {
     statusLine.textContent = text;
     statusLine.hidden = !text;
-    root.classList.toggle("offline", Boolean(text));
+    root.dataset.state = connected ? "connected" : text ? "offline" : "connecting";
   }
 
   // ---- sending: each message goes out once ----
@@ -295,7 +301,7 @@
   }
 
   function onConnected() {
-    connected = true;
+    connected = true; // before showStatus: the state it shows
     attempt = 0;
     showStatus("");
     flush();
