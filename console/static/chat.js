@@ -42,6 +42,7 @@
   let pingWindowMs = 45000;
   let typingTimer = null;
   let retryTimer = null;
+  let everConnected = false;
 
   // ---- storage: the token survives a reload (memory only if the browser refuses storage) ----
 
@@ -106,7 +107,9 @@
     }
   }
 
-  async function showHistory() {
+  /* The conversation so far, from the exchange log. With `keepLonger`, what the page shows is
+   * kept when the log has fewer messages (it is written a moment after each turn). */
+  async function showHistory(keepLonger) {
     const response = await fetch(root.dataset.historyUrl, {
       headers: { Authorization: "Bearer " + session.token },
       credentials: "same-origin",
@@ -114,9 +117,11 @@
     if (!response.ok) {
       return;
     }
-    const history = await response.json();
+    const messages = (await response.json()).messages || [];
+    if (keepLonger && messages.length < log.querySelectorAll(".message:not(.pending)").length) {
+      return;
+    }
     clearLog();
-    const messages = history.messages || [];
     messages.forEach(function (message, index) {
       const item = addMessage(message.sender, message.text);
       // Only the last message's buttons can still be answered.
@@ -124,6 +129,10 @@
         addButtons(item, message.buttons);
       }
     });
+    outbox.forEach(function (message) {
+      log.append(message.item); // typed while offline: still to be sent
+    });
+    scrollDown();
   }
 
   // ---- the page ----
@@ -293,11 +302,29 @@
       const body = packet.slice(1).replace(/^\d+/, ""); // an ack id, if any
       const [event, payload] = JSON.parse(body);
       if (event === "session_confirm") {
-        onConnected();
+        onConfirmed();
       } else if (event === "bot_uttered") {
         onReply(payload || {});
       }
     }
+  }
+
+  /* After a reconnection, first what was said while the page was away (an agent's reply, say),
+   * then what the customer typed meanwhile. */
+  async function onConfirmed() {
+    const confirmed = socket;
+    if (everConnected) {
+      try {
+        await showHistory(true);
+      } catch (error) {
+        /* the console is away: the live messages go on regardless */
+      }
+      if (socket !== confirmed) {
+        return; // dropped meanwhile: the next connection catches up
+      }
+    }
+    everConnected = true;
+    onConnected();
   }
 
   function onConnected() {

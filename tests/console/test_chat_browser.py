@@ -17,7 +17,13 @@ import pytest_asyncio
 
 from kefu.processes import stop_group
 from tests.console.test_browser import CHROMIUM, assert_not_blank, playwright_api
-from tests.console.webchat_support import REPLY_TIMEOUT_MS, ChatPage, chat_console, logged
+from tests.console.webchat_support import (
+    REPLY_TIMEOUT_MS,
+    ChatPage,
+    chat_console,
+    logged,
+    shop_site,
+)
 from tests.integration.support import Databases, Stack
 
 __all__ = ["chat_console"]  # a fixture, used by name
@@ -124,3 +130,22 @@ async def test_a_conversation_survives_a_reload_and_a_server_restart(
     lines = await logged(databases, session_id, thanks[:20])
     said = [line.text for line in lines if line.sender == "user"]
     assert said == ["hi", "where is my order?", CHLOE[0], CHLOE[1], "ok bye", "5"]
+
+
+async def test_a_shop_embeds_the_chat_with_one_script_tag(customer: Any, chat_console: str) -> None:
+    """The README's snippet on a shop's page (another origin, listed in KEFU_CHAT_ORIGINS)."""
+    snippet = f'<script src="{chat_console}/static/chat-embed.js" defer></script>'
+    async with shop_site(f"<!doctype html><title>Shop</title><h1>Hoses</h1>{snippet}") as shop:
+        await customer.goto(shop)
+        await embedded_chat_answers(customer)
+
+
+async def embedded_chat_answers(customer: Any) -> None:
+    assert await customer.locator("#kefu-chat-panel").is_hidden()
+    await customer.click("#kefu-chat-launcher")
+    frame = customer.frame_locator("#kefu-chat-panel")
+    await frame.locator('#chat[data-state="connected"]').wait_for()
+    await frame.locator("#chat-input").fill("hi")
+    await frame.locator("#chat-send").click()
+    await frame.locator("#chat-log .message.bot").first.wait_for()
+    assert await customer.locator("#chat-log").count() == 0  # the shop's page sees none of it

@@ -10,6 +10,7 @@ Browser tests of other features (the agents' handoff) import both.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -19,10 +20,34 @@ from aiohttp import web
 from console.app import create_app
 from console.config import ConsoleConfig
 from crm_store.services.chat_history import ChatLine, chat_history
+from kefu.processes import free_port
 from tests.integration.support import Databases, Stack
 
 # Rasa answers within seconds, but a cold start on a busy machine takes minutes.
 REPLY_TIMEOUT_MS = 60_000
+
+
+# A shop's site that embeds the chat: another origin than the console's, on loopback too
+# (browsers refuse a public page's requests to loopback, so it is served for real).
+SHOP_ORIGIN = f"http://127.0.0.1:{free_port()}"
+
+
+@contextlib.asynccontextmanager
+async def shop_site(page_html: str) -> AsyncIterator[str]:
+    """A shop's home page at SHOP_ORIGIN; yields its URL."""
+
+    async def home(_request: web.Request) -> web.Response:
+        return web.Response(text=page_html, content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/", home)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", int(SHOP_ORIGIN.rsplit(":", 1)[1])).start()
+    try:
+        yield SHOP_ORIGIN + "/"
+    finally:
+        await runner.cleanup()
 
 
 @pytest_asyncio.fixture
@@ -34,6 +59,8 @@ async def chat_console(stack: Stack, databases: Databases) -> AsyncIterator[str]
         secure_cookies=False,
         chat_secret=stack.secrets.chat_secret,
         chat_socket_url=stack.rasa_url,
+        # A shop's page that embeds the chat (test_chat_browser fakes one at this origin).
+        chat_embed_origins=(SHOP_ORIGIN,),
     )
     runner = web.AppRunner(create_app(config))
     await runner.setup()
