@@ -117,13 +117,24 @@
     if (!response.ok) {
       return;
     }
-    const messages = (await response.json()).messages || [];
-    if (keepLonger && messages.length < log.querySelectorAll(".message:not(.pending)").length) {
+    const messages = ((await response.json()).messages || []).filter(function (m) {
+      return String(m.text || "").trim() || (m.buttons && m.buttons.length);
+    });
+    const count = messages.reduce(
+      (sum, m) => sum + (m.sender === "user" ? 1 : paragraphs(m.text).length),
+      0,
+    );
+    if (keepLonger && count < log.querySelectorAll(".message:not(.pending)").length) {
       return;
     }
     clearLog();
     messages.forEach(function (message, index) {
-      const item = addMessage(message.sender, message.text);
+      // Shown as it was live: Rasa's socket.io channel sends each paragraph of a reply apart.
+      const parts = message.sender === "user" ? [message.text] : paragraphs(message.text);
+      let item = null;
+      parts.forEach(function (part) {
+        item = addMessage(message.sender, part);
+      });
       // Only the last message's buttons can still be answered.
       if (index === messages.length - 1 && message.buttons && message.buttons.length) {
         addButtons(item, message.buttons);
@@ -136,6 +147,10 @@
   }
 
   // ---- the page ----
+
+  function paragraphs(text) {
+    return String(text || "").trim().split("\n\n");
+  }
 
   function clearLog() {
     log.replaceChildren();
@@ -334,22 +349,33 @@
     flush();
   }
 
+  /* Who of our team wrote a reply, if a person did: the handoff marks an agent's message with
+   * its name or id (at the top level, in `metadata`, or as the exchange log's kefu_agent_*). */
   function agentOf(message) {
     const metadata = message.metadata || {};
-    return message.agent || metadata.agent || metadata.kefu_agent || metadata.kefu_agent_id;
+    const marks = [message, metadata];
+    for (const source of marks) {
+      const agent = source.agent || source.kefu_agent_name || source.kefu_agent_id;
+      if (agent) {
+        return typeof agent === "string" ? agent : source.agent_name || source.kefu_agent_name || true;
+      }
+    }
+    return message.sender === "agent" ? message.agent_name || true : null;
   }
 
   function onReply(message) {
     hideTyping();
-    const agent = agentOf(message);
-    const label = typeof agent === "string" ? agent : message.agent_name || metadataName(message);
-    const item = addMessage(agent ? "agent" : "bot", message.text, label);
     const buttons = message.quick_replies || message.buttons || [];
+    if (!String(message.text || "").trim() && !buttons.length && !message.attachment) {
+      return; // a payload for another kind of client (Rasa's `custom`), nothing to show here
+    }
+    const agent = agentOf(message);
+    const item = addMessage(agent ? "agent" : "bot", message.text, agent === true ? "" : agent);
     if (buttons.length) {
       addButtons(item, buttons);
     }
     const attachment = message.attachment && message.attachment.payload;
-    if (attachment && attachment.src) {
+    if (attachment && /^https?:\/\//i.test(String(attachment.src))) {
       const link = document.createElement("a");
       link.href = attachment.src;
       link.rel = "noopener noreferrer";
@@ -357,11 +383,6 @@
       link.textContent = "Open the attachment";
       item.append(link);
     }
-  }
-
-  function metadataName(message) {
-    const metadata = message.metadata || {};
-    return typeof metadata.agent_name === "string" ? metadata.agent_name : "";
   }
 
   /* The connection is gone (closed, refused, or silent): say so and try again later. */
