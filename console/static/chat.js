@@ -42,7 +42,6 @@
   let pingWindowMs = 45000;
   let typingTimer = null;
   let retryTimer = null;
-  let everConnected = false;
 
   // ---- storage: the token survives a reload (memory only if the browser refuses storage) ----
 
@@ -324,22 +323,19 @@
     }
   }
 
-  /* After a reconnection, first what was said while the page was away (an agent's reply, say),
-   * then what the customer typed meanwhile. */
+  /* Once connected, first what was said while the page was away (an agent's reply during an
+   * outage, or the last turn before a reload that the exchange log had not yet written when
+   * the page loaded), then what the customer typed meanwhile. */
   async function onConfirmed() {
     const confirmed = socket;
-    if (everConnected) {
-      try {
-        await showHistory(true);
-      } catch (error) {
-        /* the console is away: the live messages go on regardless */
-      }
-      if (socket !== confirmed) {
-        return; // dropped meanwhile: the next connection catches up
-      }
+    try {
+      await showHistory(true);
+    } catch (error) {
+      /* the console is away: the live messages go on regardless */
     }
-    everConnected = true;
-    onConnected();
+    if (socket === confirmed) {
+      onConnected(); // else dropped meanwhile: the next connection catches up
+    }
   }
 
   function onConnected() {
@@ -424,9 +420,15 @@
     }
     const opened = new WebSocket(socketUrl());
     socket = opened;
+    expectPing(); // a server that never answers the handshake counts as gone too
     opened.onmessage = function (event) {
-      if (socket === opened && typeof event.data === "string") {
+      if (socket !== opened || typeof event.data !== "string") {
+        return;
+      }
+      try {
         onEngineIO(event.data);
+      } catch (error) {
+        drop(); // a packet this page cannot read: start afresh rather than half-connected
       }
     };
     opened.onclose = function () {

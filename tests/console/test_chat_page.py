@@ -8,6 +8,8 @@ is in test_chat_browser.py.
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -17,7 +19,7 @@ import socketio
 from aiohttp import web
 
 from console.app import create_app
-from console.webchat import session_of
+from console.webchat import issue, session_of
 from kefu.processes import free_port
 from tests.console.conftest import Data
 from tests.console.test_browser import CHROMIUM, playwright_api
@@ -127,3 +129,26 @@ async def test_replies_quick_replies_and_an_agents_messages_render(
         (session, '/inform{"c":"d"}'),
         (session, "human"),
     ]
+
+
+async def test_an_expired_token_in_the_browser_starts_a_new_conversation(
+    page: tuple[Any, StandIn],
+) -> None:
+    chat, stand_in = page
+    old = issue(CHAT_SECRET, 60, now=time.time() - 3600)
+    stored = {
+        "token": old.token,
+        "session_id": old.session_id,
+        "socket_url": "http://127.0.0.1:1",
+        "expires_at": old.expires_at.isoformat(),
+    }
+    await chat.add_init_script(
+        f"localStorage.setItem('kefu-chat-session', {json.dumps(json.dumps(stored))})"
+    )
+    await chat.goto("/chat")
+    await chat.wait_for_selector('#chat[data-state="connected"]')
+    await send(chat, "hi", 1)
+    session = stand_in.received[0][0]
+    assert session.startswith("web-") and session != old.session_id
+    kept = json.loads(await chat.evaluate("localStorage.getItem('kefu-chat-session')"))
+    assert kept["session_id"] == session and kept["socket_url"] != stored["socket_url"]
