@@ -8,7 +8,7 @@ export RASA_TELEMETRY_ENABLED = false
 export PYTHONDONTWRITEBYTECODE = 1
 
 .PHONY: run test train lint format lock shell clean browser
-.PHONY: bench-nlp bench-nlu bench-nlu-quick bench-load bench-console bench-scale-out run-prod
+.PHONY: bench-nlp bench-nlu bench-nlu-quick bench-routing bench-load bench-console bench-scale-out run-prod
 .DEFAULT_GOAL := run
 
 run: envs
@@ -75,6 +75,11 @@ bench-nlu: envs
 # The same harness on a few hundred examples of Banking77 (under a minute; what CI runs).
 bench-nlu-quick: envs
 	.venv/bin/python -m bench.nlu.suite --quick
+
+# Routing on real wording: bench/nlu/real_wording.yml through the trained bot; the table in
+# bench/README.md (~2 minutes, trains first if the model is out of date).
+bench-routing: envs
+	.venv/bin/python -m bench.nlu.routing --write-readme
 
 # Load: Kefu against a plain `rasa init` bot at 1, 10 and 50 concurrent REST conversations,
 # 20 s a step; writes bench/results/load.json and the table in bench/README.md (~6 minutes).

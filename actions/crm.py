@@ -30,8 +30,9 @@ class CrmUnavailable(Exception):
     """The CRM did not answer (in time); the action apologises with utter_technical_problem."""
 
 
-# How a flow answers one of the CRM's business errors (OrderNotFound, InvalidValue, ...).
-Refusal = Callable[[CollectingDispatcher, Exception], None]
+# How a flow answers one of the CRM's business errors (OrderNotFound, InvalidValue, ...), in
+# the customer's language (actions/localized.py).
+Refusal = Callable[[CollectingDispatcher, Exception, str], None]
 # The errors a flow answers, each with its answer; the first that matches is said.
 Refusals = tuple[tuple[type[Exception], Refusal], ...]
 
@@ -49,15 +50,19 @@ async def answer_with(
 
 def respond(response: str) -> Refusal:
     """Answer the error with one of the domain's responses."""
-    return lambda dispatcher, _error: dispatcher.utter_message(response=response)
+    # The domain's responses pick their language themselves (the `language` slot).
+    return lambda dispatcher, _error, _language: dispatcher.utter_message(response=response)
 
 
-def explain(reply: Callable[[Any], str]) -> Refusal:
-    """Answer the error with a text made from it (e.g. which status keeps an order)."""
-    return lambda dispatcher, error: dispatcher.utter_message(text=reply(error))
+def explain(reply: Callable[[Any, str], str]) -> Refusal:
+    """Answer the error with a text made from it and the language (e.g. which status keeps an
+    order)."""
+    return lambda dispatcher, error, language: dispatcher.utter_message(text=reply(error, language))
 
 
-def answer_refusal(dispatcher: CollectingDispatcher, error: Exception, refusals: Refusals) -> bool:
+def answer_refusal(
+    dispatcher: CollectingDispatcher, error: Exception, refusals: Refusals, language: str = "en"
+) -> bool:
     """Say what `refusals` says for `error` (the technical apology for CrmUnavailable); False
     if neither knows it."""
     if isinstance(error, CrmUnavailable):
@@ -65,7 +70,7 @@ def answer_refusal(dispatcher: CollectingDispatcher, error: Exception, refusals:
         return True
     for kind, refusal in refusals:
         if isinstance(error, kind):
-            refusal(dispatcher, error)
+            refusal(dispatcher, error, language)
             return True
     return False
 

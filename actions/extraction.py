@@ -40,9 +40,30 @@ _CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
     "account": ("account", "login", "log in", "password", "sign in", "email", "address", "profile"),
     "other": ("other", "something else"),
 }  # fmt: skip
+# The same in German (typed instead of pressing a button), matched at the start of a word too.
+_CATEGORY_KEYWORDS_DE: dict[str, tuple[str, ...]] = {
+    "delivery": ("liefer", "paket", "versand", "sendung", "zustell", "angekommen", "verspät"),
+    "payment": ("zahl", "bezahl", "rechnung", "abbuchung", "karte", "erstatt", "geld", "preis"),
+    "product": ("produkt", "artikel", "kaputt", "beschädigt", "defekt", "funktioniert nicht"),
+    "account": ("konto", "passwort", "anmeld", "login", "e-mail", "adresse", "profil"),
+    "other": ("sonstig", "etwas anderes", "anderes"),
+}  # fmt: skip
+# And in Chinese, where words have no boundary: matched anywhere in the text.
+_CATEGORY_KEYWORDS_ZH: dict[str, tuple[str, ...]] = {
+    "delivery": ("配送", "快递", "物流", "包裹", "送货", "发货", "没收到", "没到"),
+    "payment": ("付款", "支付", "扣款", "发票", "退款", "价格", "钱"),
+    "product": ("商品", "产品", "坏", "破损", "质量", "尺寸"),
+    "account": ("账户", "账号", "密码", "登录", "邮箱", "地址"),
+    "other": ("其他", "别的"),
+}  # fmt: skip
 # Keywords match at the start of a word, so "deliver" finds "delivered" but "late" not "plate".
 _CATEGORY_PATTERNS = {
-    category: re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keywords) + ")")
+    category: re.compile(
+        r"\b(?:"
+        + "|".join(re.escape(k) for k in (*keywords, *_CATEGORY_KEYWORDS_DE[category]))
+        + ")|"
+        + "|".join(re.escape(k) for k in _CATEGORY_KEYWORDS_ZH[category])
+    )
     for category, keywords in _CATEGORY_KEYWORDS.items()
 }
 

@@ -2,15 +2,72 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from actions import replies, slots
+from actions import localized, slots
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import consecutive_fallbacks
 from actions.feelings import acknowledge, is_upset
+from actions.replies import EN, pick
+
+# Intents the clarifying fallback may offer, with the label shown on the button (en, de, zh).
+_INTENT_LABELS: dict[str, tuple[str, str, str]] = {
+    "order_status": ("Where is my order?", "Wo ist meine Bestellung?", "我的订单到哪了？"),
+    "recent_orders": ("Show my recent orders", "Meine letzten Bestellungen", "查看最近的订单"),
+    "cancel_order": ("Cancel an order", "Bestellung stornieren", "取消订单"),
+    "return_order": (
+        "Return an order or get a refund",
+        "Rücksendung oder Erstattung",
+        "退货或退款",
+    ),
+    "update_email": ("Change my email address", "E-Mail-Adresse ändern", "修改邮箱"),
+    "update_phone": ("Change my phone number", "Telefonnummer ändern", "修改电话号码"),
+    "update_address": ("Change my address", "Adresse ändern", "修改地址"),
+    "open_ticket": ("Report a problem", "Ein Problem melden", "报告问题"),
+    "ticket_status": ("Check a support ticket", "Ein Ticket prüfen", "查询工单"),
+    "identify": ("Log in", "Anmelden", "验证身份"),
+    "human_handoff": ("Talk to a person", "Mit einem Menschen sprechen", "转人工客服"),
+    "rate": ("Rate this conversation", "Gespräch bewerten", "评价本次对话"),
+    "what_can_you_do": ("What can you do?", "Was können Sie?", "你能做什么？"),
+}
+INTENT_LABELS: dict[str, str] = {name: labels[0] for name, labels in _INTENT_LABELS.items()}
+
+
+def intent_label(intent: str, language: str = EN) -> str:
+    return pick(language, *_INTENT_LABELS[intent])
+
+
+def something_else_button(language: str = EN) -> dict[str, str]:
+    title = pick(language, "Something else", "Etwas anderes", "其他问题")
+    return {"title": title, "payload": "/what_can_you_do"}
+
+
+def offer_human_buttons(language: str = EN) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": pick(
+                language,
+                "Yes, connect me with a person",
+                "Ja, mit einem Menschen verbinden",
+                "好的，转人工客服",
+            ),
+            "payload": "/human_handoff",
+        },
+        {
+            "title": pick(
+                language, "No, I'll rephrase", "Nein, ich formuliere es anders", "不用，我换个说法"
+            ),
+            "payload": "/what_can_you_do",
+        },
+    ]
+
+
+SOMETHING_ELSE_BUTTON = something_else_button(EN)
+OFFER_HUMAN_BUTTONS: list[dict[str, Any]] = offer_human_buttons(EN)
 
 # Buttons offered besides "Something else".
 OPTIONS_OFFERED = 2
@@ -25,7 +82,7 @@ def likely_requests(latest_message: dict[str, Any], limit: int = OPTIONS_OFFERED
     names: list[str] = []
     for item in ranked:
         name = item.get("name")
-        if name in replies.INTENT_LABELS and name not in names:
+        if name in INTENT_LABELS and name not in names:
             names.append(name)
         if len(names) == limit:
             break
@@ -44,14 +101,49 @@ class ActionClarify(KefuAction):
         # Counted from the tracker's own events, so a clear message in between resets it
         # without every other action having to touch the slot.
         misses = max(consecutive_fallbacks(tracker), 1)
+        language = localized.language_of(tracker)
         if misses >= FALLBACKS_BEFORE_HUMAN:
             dispatcher.utter_message(
-                text=replies.offer_human(), buttons=replies.OFFER_HUMAN_BUTTONS
+                text=offer_human(language), buttons=offer_human_buttons(language)
             )
         else:
             options = likely_requests(tracker.latest_message)
             dispatcher.utter_message(
-                text=replies.clarify_question(bool(options)),
-                buttons=replies.clarify_buttons(options),
+                text=clarify_question(bool(options), language),
+                buttons=clarify_buttons(options, language),
             )
         return [SlotSet(slots.FALLBACK_COUNT, float(misses))]
+
+
+def clarify_question(has_options: bool, language: str = EN) -> str:
+    if has_options:
+        return pick(
+            language,
+            "Sorry, I'm not sure I understood. Did you mean one of these?",
+            "Entschuldigung, ich bin nicht sicher, ob ich Sie verstanden habe. Meinten Sie eines "
+            "davon?",
+            "抱歉，我不确定是否理解了您的意思。您是指下面的哪一项吗？",
+        )
+    return pick(
+        language,
+        "Sorry, I'm not sure I understood. Could you say it in other words?",
+        "Entschuldigung, ich bin nicht sicher, ob ich Sie verstanden habe. Können Sie es anders "
+        "formulieren?",
+        "抱歉，我不确定是否理解了您的意思。您能换个说法吗？",
+    )
+
+
+def offer_human(language: str = EN) -> str:
+    return pick(
+        language,
+        "I'm sorry, I still don't understand. "
+        "Would you like me to pass the conversation to a colleague from our team?",
+        "Es tut mir leid, ich verstehe es immer noch nicht. Soll ich das Gespräch an einen "
+        "Kollegen aus unserem Team weitergeben?",
+        "抱歉，我还是没有理解。需要我为您转接我们团队的同事吗？",
+    )
+
+
+def clarify_buttons(intents: Sequence[str], language: str = EN) -> list[dict[str, Any]]:
+    buttons = [{"title": intent_label(name, language), "payload": f"/{name}"} for name in intents]
+    return [*buttons, something_else_button(language)]

@@ -249,7 +249,8 @@ class FlowSubmitAction(KefuAction, ABC):
             try:
                 events = await self.finish(dispatcher, tracker)
             except Exception as error:
-                if not answer_refusal(dispatcher, error, self.refusals):
+                language = localized.language_of(tracker)
+                if not answer_refusal(dispatcher, error, self.refusals, language):
                     raise
                 events = []
         return events + self.reset_events(tracker) + await self.pending(dispatcher, tracker)

@@ -1,14 +1,13 @@
 """Texts the actions compose themselves, in the customer's language (the `language` slot).
 
 The bot's fixed responses are translated in domain.yml by a response condition on the
-`language` slot; the sentences built here are the ones no response covers.
+`language` slot; the sentences about records (orders, tickets, contact details) are composed in
+actions/replies.py; the ones kept here are the flow's own words.
 """
 
 from __future__ import annotations
 
 from rasa_sdk import Tracker
-
-from crm_store.views import OrderView
 
 LANGUAGES = ("en", "de", "zh")
 DEFAULT_LANGUAGE = "en"
@@ -141,52 +140,3 @@ def text(key: str, language: str, **values: str) -> str:
 
 def buttons(choices: list[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"title": title, "payload": payload} for title, payload in choices]
-
-
-# Order statuses as the German and Chinese replies name them.
-_STATUS_NAMES: dict[str, tuple[str, str]] = {
-    "placed": ("eingegangen, wartet auf Zahlung", "已下单，等待付款"),
-    "paid": ("bezahlt, wird für den Versand vorbereitet", "已付款，正在备货"),
-    "shipped": ("versandt", "已发货"),
-    "delivered": ("zugestellt", "已送达"),
-    "cancelled": ("storniert", "已取消"),
-    "returned": ("zurückgeschickt", "已退货"),
-}
-
-
-def order_status(order: OrderView, language: str) -> str | None:
-    """The status of `order` in German or Chinese; None for English (actions/replies.py has it)."""
-    if language not in ("de", "zh"):
-        return None
-    de, zh = _STATUS_NAMES.get(order.status.lower(), (order.status, order.status))
-    placed = order.placed_at.strftime("%d.%m.%Y" if language == "de" else "%Y-%m-%d")
-    if language == "de":
-        line = f"Bestellung {order.order_number} ({order.item_summary}) vom {placed}: Status {de}."
-        if order.status.lower() == "shipped" and order.carrier:
-            line += f" Versand mit {order.carrier}."
-        if order.status.lower() == "shipped" and order.tracking_number:
-            line += f" Sendungsnummer: {order.tracking_number}."
-        return line
-    line = f"订单 {order.order_number}（{order.item_summary}），下单日期 {placed}，状态：{zh}。"
-    if order.status.lower() == "shipped" and order.carrier:
-        line += f"承运商：{order.carrier}。"
-    if order.status.lower() == "shipped" and order.tracking_number:
-        line += f"运单号：{order.tracking_number}。"
-    return line
-
-
-def cancel_question(order_number: str, language: str) -> str | None:
-    return {
-        "de": f"Soll ich die Bestellung {order_number} stornieren?",
-        "zh": f"要取消订单 {order_number} 吗？",
-    }.get(language)
-
-
-def order_cancelled(order: OrderView, language: str) -> str | None:
-    return {
-        "de": (
-            f"Erledigt — die Bestellung {order.order_number} ist storniert. Falls Sie schon "
-            "bezahlt haben, wird das Geld in wenigen Tagen erstattet."
-        ),
-        "zh": f"已完成——订单 {order.order_number} 已取消。如果您已付款，款项将在几天内退回。",
-    }.get(language)

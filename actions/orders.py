@@ -81,9 +81,11 @@ class OrderFormValidator(IdentificationFormValidator, ABC):
             # Also someone else's order: the same words, so nothing is learnt by guessing.
             dispatcher.utter_message(response="utter_order_not_found")
             return {slots.ORDER_NUMBER: None}
-        return self.check_order(order, dispatcher)
+        return self.check_order(order, dispatcher, localized.language_of(tracker))
 
-    def check_order(self, order: OrderView, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    def check_order(
+        self, order: OrderView, dispatcher: CollectingDispatcher, language: str
+    ) -> dict[str, Any]:
         """The order exists and is the customer's; a flow may still refuse it here."""
         return {slots.ORDER_NUMBER: order.order_number}
 
@@ -92,11 +94,13 @@ class ValidateCancelOrderForm(OrderFormValidator):
     action_name = "validate_cancel_order_form"
     confirmation_slot = slots.CONFIRM_CANCEL
 
-    def check_order(self, order: OrderView, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    def check_order(
+        self, order: OrderView, dispatcher: CollectingDispatcher, language: str
+    ) -> dict[str, Any]:
         # Say so at once rather than after "are you sure?"; cancel_order checks again anyway.
         if order.status not in CANCELLABLE_STATUSES:
             dispatcher.utter_message(
-                text=replies.order_not_cancellable(order.order_number, order.status)
+                text=replies.order_not_cancellable(order.order_number, order.status, language)
             )
             return {slots.ORDER_NUMBER: None, slots.FLOW_ABORTED: True}
         return {slots.ORDER_NUMBER: order.order_number}
@@ -123,10 +127,10 @@ class ActionAskConfirmCancel(KefuAction):
                 )
             except (OrderNotFound, CrmUnavailable):
                 order = None  # the question still makes sense with the number alone
-        question = localized.cancel_question(number, localized.language_of(tracker))
+        language = localized.language_of(tracker)
         dispatcher.utter_message(
-            text=question or replies.cancel_question(number, order),
-            buttons=replies.YES_NO_BUTTONS,
+            text=replies.cancel_question(number, order, language),
+            buttons=replies.yes_no_buttons(language),
         )
         return []
 
@@ -155,12 +159,11 @@ class ActionOrderStatus(CustomerSubmitAction):
             )
         else:
             order = await run_unit_of_work(lambda session: latest_order(session, customer_id))
+        language = localized.language_of(tracker)
         if order is None:
-            dispatcher.utter_message(text=replies.recent_orders([]))
+            dispatcher.utter_message(text=replies.recent_orders([], language))
         else:
-            language = localized.language_of(tracker)
-            text = localized.order_status(order, language) or replies.order_status(order)
-            dispatcher.utter_message(text=text)
+            dispatcher.utter_message(text=replies.order_status(order, language))
         return []
 
 
@@ -172,7 +175,7 @@ class ActionRecentOrders(CustomerSubmitAction):
         return await answer_with(
             dispatcher,
             lambda session: recent_orders(session, customer_id, limit=RECENT_ORDERS_SHOWN),
-            replies.recent_orders,
+            lambda orders: replies.recent_orders(orders, localized.language_of(tracker)),
         )
 
 
@@ -182,7 +185,9 @@ class ActionCancelOrder(CustomerSubmitAction):
         (
             OrderNotCancellable,
             explain(
-                lambda refusal: replies.order_not_cancellable(refusal.order_number, refusal.status)
+                lambda refusal, language: replies.order_not_cancellable(
+                    refusal.order_number, refusal.status, language
+                )
             ),
         ),
         *ORDER_NOT_FOUND,
@@ -201,9 +206,7 @@ class ActionCancelOrder(CustomerSubmitAction):
             lambda session: cancel_order(
                 session, customer_id, str(number), request_key(tracker, self.action_name, number)
             ),
-            lambda order: (
-                localized.order_cancelled(order, language) or replies.order_cancelled(order)
-            ),
+            lambda order: replies.order_cancelled(order, language),
         )
 
 
@@ -212,7 +215,11 @@ class ActionRequestReturn(CustomerSubmitAction):
     refusals = (
         (
             OrderNotReturnable,
-            explain(lambda refusal: replies.return_refused(refusal.order_number, refusal.reason)),
+            explain(
+                lambda refusal, language: replies.return_refused(
+                    refusal.order_number, refusal.reason, language
+                )
+            ),
         ),
         *ORDER_NOT_FOUND,
         (InvalidValue, respond("utter_please_rephrase")),
@@ -226,5 +233,6 @@ class ActionRequestReturn(CustomerSubmitAction):
         ticket = await self.file_ticket(
             tracker, request_return, customer_id, (number, reason), (number,)
         )
-        dispatcher.utter_message(text=replies.return_requested(ticket, number))
+        language = localized.language_of(tracker)
+        dispatcher.utter_message(text=replies.return_requested(ticket, number, language))
         return []

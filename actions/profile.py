@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from actions import replies, slots
+from actions import localized, replies, slots
 from actions.base import Dispatcher, Events
 from actions.crm import answer_with, respond
 from actions.extraction import flow_candidate
@@ -104,7 +104,7 @@ class DetailUpdate:
 
     slot: str
     save: Callable[[AsyncSession, int, str], Awaitable[CustomerView]]
-    confirmation: Callable[[CustomerView], str]
+    confirmation: Callable[[CustomerView, str], str]  # the customer, the language
     invalid: str  # the response when the CRM refuses the value
 
 
@@ -122,10 +122,11 @@ class _UpdateContactDetail(CustomerSubmitAction, ABC):
     async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
         update = self.update
         value = str(tracker.get_slot(update.slot) or "")
+        language = localized.language_of(tracker)
         return await answer_with(
             dispatcher,
             lambda session: update.save(session, customer_id, value),
-            update.confirmation,
+            lambda customer: update.confirmation(customer, language),
         )
 
 

@@ -1,4 +1,4 @@
-"""Record details composed into the customer's language (orders, tickets, profile changes, buttons).
+"""Record details composed into the customer's language: orders, returns, contact details.
 
 Fixed sentences live in domain.yml as responses; only text that carries record details is built
 here. Values the customer typed are quoted back as plain text: the channels render text, not HTML.
@@ -13,54 +13,108 @@ from typing import Any
 
 from crm_store.views import CustomerView, OrderView, TicketView
 
-# Payloads of the yes/no buttons under every confirmation question.
-YES_NO_BUTTONS: list[dict[str, Any]] = [
-    {"title": "Yes", "payload": "/affirm"},
-    {"title": "No", "payload": "/deny"},
-]
+# Every text below comes in the three languages of actions/localized.py: the English one is
+# the default, so a customer whose language is unknown reads what the tests have always read.
+EN, DE, ZH = "en", "de", "zh"
 
-# Intents the clarifying fallback may offer, with the label shown on the button.
-INTENT_LABELS: dict[str, str] = {
-    "order_status": "Where is my order?",
-    "recent_orders": "Show my recent orders",
-    "cancel_order": "Cancel an order",
-    "return_order": "Return an order or get a refund",
-    "update_email": "Change my email address",
-    "update_phone": "Change my phone number",
-    "update_address": "Change my address",
-    "open_ticket": "Report a problem",
-    "ticket_status": "Check a support ticket",
-    "identify": "Log in",
-    "human_handoff": "Talk to a person",
-    "rate": "Rate this conversation",
-    "what_can_you_do": "What can you do?",
-}
-SOMETHING_ELSE_BUTTON = {"title": "Something else", "payload": "/what_can_you_do"}
-OFFER_HUMAN_BUTTONS: list[dict[str, Any]] = [
-    {"title": "Yes, connect me with a person", "payload": "/human_handoff"},
-    {"title": "No, I'll rephrase", "payload": "/what_can_you_do"},
-]
 
-_RETURN_REFUSALS = {
-    "not_delivered": "Order {number} hasn't been delivered yet, so it can't be returned. "
-    "Once it arrives you have 30 days to return it.",
-    "return_window_closed": "Order {number} was delivered more than 30 days ago, so the "
-    "return period has ended. If something is wrong with it, I can open a support ticket.",
-    "already_returned": "Order {number} has already been returned.",
-    "return_already_requested": "There is already a return request for order {number}; "
-    "our team will be in touch about it.",
+def pick(language: str, en: str, de: str, zh: str) -> str:
+    """The variant of a text for `language` (English for anything else)."""
+    return {DE: de, ZH: zh}.get(language, en)
+
+
+def yes_no_buttons(language: str = EN) -> list[dict[str, Any]]:
+    """The yes/no buttons under every confirmation question; the payloads carry no language."""
+    return [
+        {"title": pick(language, "Yes", "Ja", "是"), "payload": "/affirm"},
+        {"title": pick(language, "No", "Nein", "否"), "payload": "/deny"},
+    ]
+
+
+YES_NO_BUTTONS: list[dict[str, Any]] = yes_no_buttons(EN)
+
+# Why an order cannot be returned, as crm_store's OrderNotReturnable names it (en, de, zh).
+_RETURN_REFUSALS: dict[str, tuple[str, str, str]] = {
+    "not_delivered": (
+        "Order {number} hasn't been delivered yet, so it can't be returned. "
+        "Once it arrives you have 30 days to return it.",
+        "Die Bestellung {number} ist noch nicht zugestellt und kann daher nicht zurückgeschickt "
+        "werden. Nach der Lieferung haben Sie 30 Tage Zeit für die Rücksendung.",
+        "订单 {number} 尚未送达，因此还不能退货。收到货后，您有30天的退货期。",
+    ),
+    "return_window_closed": (
+        "Order {number} was delivered more than 30 days ago, so the "
+        "return period has ended. If something is wrong with it, I can open a support ticket.",
+        "Die Bestellung {number} wurde vor mehr als 30 Tagen zugestellt, die Rückgabefrist ist "
+        "abgelaufen. Wenn etwas nicht in Ordnung ist, kann ich ein Support-Ticket eröffnen.",
+        "订单 {number} 送达已超过30天，退货期已过。如果商品有问题，我可以为您创建工单。",
+    ),
+    "already_returned": (
+        "Order {number} has already been returned.",
+        "Die Bestellung {number} wurde bereits zurückgeschickt.",
+        "订单 {number} 已经退货了。",
+    ),
+    "return_already_requested": (
+        "There is already a return request for order {number}; our team will be in touch about it.",
+        "Für die Bestellung {number} gibt es bereits eine Rücksendeanfrage; unser Team meldet "
+        "sich dazu bei Ihnen.",
+        "订单 {number} 已有退货申请，我们的团队会就此与您联系。",
+    ),
 }
+_RETURN_REFUSED_OTHERWISE = (
+    "I'm afraid order {number} can't be returned. Our team can help if you ask.",
+    "Die Bestellung {number} kann leider nicht zurückgeschickt werden. Unser Team hilft Ihnen "
+    "gern weiter, wenn Sie danach fragen.",
+    "很抱歉，订单 {number} 无法退货。如有需要，我们的团队可以帮您。",
+)
+
+# Record states as the German and Chinese texts name them (English uses the value itself).
+_STATUS_NAMES: dict[str, tuple[str, str]] = {
+    "placed": ("eingegangen", "已下单"),
+    "paid": ("bezahlt", "已付款"),
+    "shipped": ("versandt", "已发货"),
+    "delivered": ("zugestellt", "已送达"),
+    "cancelled": ("storniert", "已取消"),
+    "returned": ("zurückgeschickt", "已退货"),
+    # tickets
+    "new": ("neu", "新建"),
+    "open": ("offen", "处理中"),
+    "pending": ("wartend", "等待中"),
+    "resolved": ("gelöst", "已解决"),
+    "closed": ("geschlossen", "已关闭"),
+}
+_GERMAN_MONTHS = (
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+)  # fmt: skip
 
 # The longest piece of the customer's own text quoted back in a confirmation question.
 _QUOTE_CHARS = 200
 
 
-def date(value: datetime) -> str:
-    return f"{value.day} {value:%B %Y}"
+def named(table: dict[str, tuple[str, str]], value: str, language: str) -> str:
+    names = table.get(value.lower())
+    if names is None or language not in (DE, ZH):
+        return value
+    return names[0] if language == DE else names[1]
 
 
-def money(total: Decimal, currency: str) -> str:
-    return f"{total:.2f} {currency}"
+def status_name(status: str, language: str = EN) -> str:
+    return named(_STATUS_NAMES, status, language)
+
+
+def date(value: datetime, language: str = EN) -> str:
+    return pick(
+        language,
+        f"{value.day} {value:%B %Y}",
+        f"{value.day}. {_GERMAN_MONTHS[value.month - 1]} {value.year}",
+        f"{value.year}年{value.month}月{value.day}日",
+    )
+
+
+def money(total: Decimal, currency: str, language: str = EN) -> str:
+    amount = f"{total:.2f}"
+    return f"{amount.replace('.', ',') if language == DE else amount} {currency}"
 
 
 def quote(text: str) -> str:
@@ -68,7 +122,9 @@ def quote(text: str) -> str:
     return text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1] + "…"
 
 
-def order_status(order: OrderView) -> str:
+def order_status(order: OrderView, language: str = EN) -> str:
+    if language in (DE, ZH):
+        return _order_status_translated(order, language)
     head = f"Order {order.order_number} ({order.item_summary}), placed on {date(order.placed_at)}"
     status = order.status.lower()
     if status == "shipped":
@@ -94,109 +150,153 @@ def order_status(order: OrderView) -> str:
     return f"{head}, has the status “{order.status}”."
 
 
-def _listing(heading: str, lines: list[str], when_empty: str) -> str:
+# What the German and Chinese status lines add after the status name.
+_STATUS_DETAIL: dict[str, tuple[str, str]] = {
+    "placed": (", wartet auf Zahlung", "，等待付款"),
+    "paid": (", wird für den Versand vorbereitet", "，正在备货"),
+}
+
+
+def _order_status_translated(order: OrderView, language: str) -> str:
+    status = order.status.lower()
+    detail = _STATUS_DETAIL.get(status)
+    name = status_name(status, language) + (detail[language == ZH] if detail else "")
+    placed = date(order.placed_at, language)
+    when = {
+        "shipped": order.shipped_at,
+        "delivered": order.delivered_at,
+        "cancelled": order.cancelled_at,
+    }.get(status)
+    if language == DE:
+        line = f"Bestellung {order.order_number} ({order.item_summary}) vom {placed}: Status {name}"
+        line += f" am {date(when, DE)}." if when else "."
+        if status == "shipped" and order.carrier:
+            line += f" Versand mit {order.carrier}."
+        if status == "shipped" and order.tracking_number:
+            line += f" Sendungsnummer: {order.tracking_number}."
+        return line
+    line = f"订单 {order.order_number}（{order.item_summary}），下单日期 {placed}，状态：{name}"
+    line += f"（{date(when, ZH)}）。" if when else "。"
+    if status == "shipped" and order.carrier:
+        line += f"承运商：{order.carrier}。"
+    if status == "shipped" and order.tracking_number:
+        line += f"运单号：{order.tracking_number}。"
+    return line
+
+
+def listing(heading: str, lines: list[str], when_empty: str) -> str:
     return "\n".join([heading, *(f"• {line}" for line in lines)]) if lines else when_empty
 
 
-def recent_orders(orders: Sequence[OrderView]) -> str:
-    return _listing(
-        "Your recent orders:",
+def recent_orders(orders: Sequence[OrderView], language: str = EN) -> str:
+    placed = pick(language, "placed", "bestellt am", "下单于")
+    return listing(
+        pick(language, "Your recent orders:", "Ihre letzten Bestellungen:", "您最近的订单："),
         [
-            f"{o.order_number} — {o.status} — {o.item_summary} — placed {date(o.placed_at)}, "
-            f"{money(o.total, o.currency)}"
+            f"{o.order_number} — {status_name(o.status, language)} — {o.item_summary} — "
+            f"{placed} {date(o.placed_at, language)}, {money(o.total, o.currency, language)}"
             for o in orders
         ],
-        "I can't see any orders on your account yet.",
+        pick(
+            language,
+            "I can't see any orders on your account yet.",
+            "In Ihrem Konto sehe ich noch keine Bestellungen.",
+            "您的账户中还没有订单。",
+        ),
     )
 
 
-def cancel_question(order_number: str, order: OrderView | None = None) -> str:
+def cancel_question(order_number: str, order: OrderView | None = None, language: str = EN) -> str:
     if order is None:
-        return f"Shall I cancel order {order_number}?"
-    return (
-        f"Shall I cancel order {order.order_number} ({order.item_summary}, "
-        f"{money(order.total, order.currency)}, placed on {date(order.placed_at)})?"
+        return pick(
+            language,
+            f"Shall I cancel order {order_number}?",
+            f"Soll ich die Bestellung {order_number} stornieren?",
+            f"要取消订单 {order_number} 吗？",
+        )
+    placed = pick(language, "placed on", "bestellt am", "下单于")
+    details = ", ".join(
+        part
+        for part in (
+            order.item_summary,
+            money(order.total, order.currency, language),
+            f"{placed} {date(order.placed_at, language)}",
+        )
+        if part  # an order without items has no summary
+    )
+    return pick(
+        language,
+        f"Shall I cancel order {order.order_number} ({details})?",
+        f"Soll ich die Bestellung {order.order_number} ({details}) stornieren?",
+        f"要取消订单 {order.order_number}（{details}）吗？",
     )
 
 
-def order_cancelled(order: OrderView) -> str:
-    return (
-        f"Done — order {order.order_number} is cancelled. "
-        "If you have already paid, the money will be refunded within a few days."
+def order_cancelled(order: OrderView, language: str = EN) -> str:
+    number = order.order_number
+    return pick(
+        language,
+        f"Done — order {number} is cancelled. "
+        "If you have already paid, the money will be refunded within a few days.",
+        f"Erledigt — die Bestellung {number} ist storniert. Falls Sie schon bezahlt haben, "
+        "wird das Geld in wenigen Tagen erstattet.",
+        f"已完成——订单 {number} 已取消。如果您已付款，款项将在几天内退回。",
     )
 
 
-def order_not_cancellable(order_number: str, status: str) -> str:
+def order_not_cancellable(order_number: str, status: str, language: str = EN) -> str:
     status = status.lower()
+    n = order_number
     if status == "shipped":
-        return (
-            f"Order {order_number} has already shipped, so it can't be cancelled any more. "
-            "Once it arrives you can return it within 30 days."
+        return pick(
+            language,
+            f"Order {n} has already shipped, so it can't be cancelled any more. "
+            "Once it arrives you can return it within 30 days.",
+            f"Die Bestellung {n} ist bereits versandt und kann nicht mehr storniert werden. "
+            "Nach der Lieferung können Sie sie innerhalb von 30 Tagen zurückschicken.",
+            f"订单 {n} 已经发货，无法再取消。收到后30天内可以退货。",
         )
     if status == "delivered":
-        return (
-            f"Order {order_number} has already been delivered, so it can't be cancelled. "
-            "You can return it within 30 days of delivery instead."
+        return pick(
+            language,
+            f"Order {n} has already been delivered, so it can't be cancelled. "
+            "You can return it within 30 days of delivery instead.",
+            f"Die Bestellung {n} ist bereits zugestellt und kann nicht storniert werden. "
+            "Sie können sie stattdessen innerhalb von 30 Tagen zurückschicken.",
+            f"订单 {n} 已经送达，无法取消。您可以在送达后30天内办理退货。",
         )
     if status == "cancelled":
-        return f"Order {order_number} is already cancelled."
-    return f"Order {order_number} is {status} and can no longer be cancelled."
-
-
-def return_refused(order_number: str, reason: str) -> str:
-    template = _RETURN_REFUSALS.get(
-        reason, "I'm afraid order {number} can't be returned. Our team can help if you ask."
-    )
-    return template.format(number=order_number)
-
-
-def return_requested(ticket: TicketView, order_number: str) -> str:
-    return (
-        f"I've registered your return request for order {order_number} as {ticket.ticket_number}. "
-        "Our team will email you the return label and instructions."
+        return pick(
+            language,
+            f"Order {n} is already cancelled.",
+            f"Die Bestellung {n} ist bereits storniert.",
+            f"订单 {n} 已经取消了。",
+        )
+    name = status_name(status, language)
+    return pick(
+        language,
+        f"Order {n} is {status} and can no longer be cancelled.",
+        f"Die Bestellung {n} ist {name} und kann nicht mehr storniert werden.",
+        f"订单 {n} 的状态为{name}，无法再取消。",
     )
 
 
-def ticket_question(category: str, description: str) -> str:
-    return (
-        f"I'll open a {category} ticket with this description: “{quote(description)}”. "
-        "Shall I go ahead?"
+def return_refused(order_number: str, reason: str, language: str = EN) -> str:
+    templates = _RETURN_REFUSALS.get(reason, _RETURN_REFUSED_OTHERWISE)
+    return pick(language, *templates).format(number=order_number)
+
+
+def return_requested(ticket: TicketView, order_number: str, language: str = EN) -> str:
+    t = ticket.ticket_number
+    return pick(
+        language,
+        f"I've registered your return request for order {order_number} as {t}. "
+        "Our team will email you the return label and instructions.",
+        f"Ich habe Ihre Rücksendung für die Bestellung {order_number} als {t} erfasst. "
+        "Unser Team schickt Ihnen das Rücksendeetikett und die Anleitung per E-Mail.",
+        f"已为订单 {order_number} 登记退货申请，编号 {t}。"
+        "我们的团队会通过邮件把退货标签和说明发给您。",
     )
-
-
-def ticket_opened(ticket: TicketView, typical_hours: float | None = None) -> str:
-    text = (
-        f"I've opened ticket {ticket.ticket_number} ({ticket.category}). "
-        "Our team will get back to you; you can ask me about its status any time."
-    )
-    if typical_hours is not None:
-        text += f" Similar requests were usually resolved within {duration(typical_hours)}."
-    return text
-
-
-def duration(hours: float) -> str:
-    """Round hours to what a customer wants to hear: "about 2 days", not "52.7 h"."""
-    if hours < 1.5:
-        return "an hour"
-    if hours < 36:
-        return f"about {round(hours)} hours"
-    return f"about {round(hours / 24)} days"
-
-
-def ticket_status(ticket: TicketView) -> str:
-    return (
-        f"Ticket {ticket.ticket_number} “{ticket.subject}” ({ticket.category}) is {ticket.status}; "
-        f"last updated on {date(ticket.updated_at)}."
-    )
-
-
-def open_tickets(tickets: Sequence[TicketView]) -> str:
-    return _listing(
-        "Your open tickets:",
-        [f"{t.ticket_number} — {t.status} — {t.subject} (updated {date(t.updated_at)})"
-         for t in tickets],
-        "You have no open support tickets at the moment.",
-    )  # fmt: skip
 
 
 def masked_email(email: str) -> str:
@@ -212,32 +312,31 @@ def masked_phone(phone: str) -> str:
     return f"{country} ••• {digits[-3:]}" if len(digits) > 5 else "•••"
 
 
-def email_updated(customer: CustomerView) -> str:
-    return f"Done — your email address is now {masked_email(customer.email)}."
-
-
-def phone_updated(customer: CustomerView) -> str:
-    return f"Done — your phone number is now {masked_phone(customer.phone or '')}."
-
-
-def address_updated(customer: CustomerView) -> str:
-    # The city alone: the street and postcode are not repeated to whoever reads the chat.
-    return f"Done — your address is updated (in {customer.city or 'the new city'})."
-
-
-def clarify_question(has_options: bool) -> str:
-    if has_options:
-        return "Sorry, I'm not sure I understood. Did you mean one of these?"
-    return "Sorry, I'm not sure I understood. Could you say it in other words?"
-
-
-def offer_human() -> str:
-    return (
-        "I'm sorry, I still don't understand. "
-        "Would you like me to pass the conversation to a colleague from our team?"
+def email_updated(customer: CustomerView, language: str = EN) -> str:
+    masked = masked_email(customer.email)
+    return pick(
+        language,
+        f"Done — your email address is now {masked}.",
+        f"Erledigt — Ihre E-Mail-Adresse lautet jetzt {masked}.",
+        f"已完成——您的邮箱已改为 {masked}。",
     )
 
 
-def clarify_buttons(intents: Sequence[str]) -> list[dict[str, Any]]:
-    buttons = [{"title": INTENT_LABELS[name], "payload": f"/{name}"} for name in intents]
-    return [*buttons, SOMETHING_ELSE_BUTTON]
+def phone_updated(customer: CustomerView, language: str = EN) -> str:
+    masked = masked_phone(customer.phone or "")
+    return pick(
+        language,
+        f"Done — your phone number is now {masked}.",
+        f"Erledigt — Ihre Telefonnummer lautet jetzt {masked}.",
+        f"已完成——您的电话号码已改为 {masked}。",
+    )
+
+
+def address_updated(customer: CustomerView, language: str = EN) -> str:
+    # The city alone: the street and postcode are not repeated to whoever reads the chat.
+    return pick(
+        language,
+        f"Done — your address is updated (in {customer.city or 'the new city'}).",
+        f"Erledigt — Ihre Adresse ist aktualisiert ({customer.city or 'neuer Ort'}).",
+        f"已完成——您的地址已更新（{customer.city or '新城市'}）。",
+    )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import replies, slots
+from actions import localized, replies, slots, ticket_replies
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     entities_of_last_request,
@@ -39,6 +40,15 @@ from crm_store.services.tickets import TICKET_CATEGORIES, get_ticket, open_ticke
 MIN_DESCRIPTION_CHARS = 3
 # A typed answer to "what is it about?" this long is already the description.
 MIN_DESCRIPTION_WORDS = 4
+# Chinese has no spaces between words: about two characters make a word.
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CHARACTERS_PER_CHINESE_WORD = 2
+
+
+def word_count(text: str) -> float:
+    """Words in `text`, whatever its script ("我的发票上的地址写错了" has about five)."""
+    han = len(_HAN.findall(text))
+    return len(_HAN.sub(" ", text).split()) + han / _CHARACTERS_PER_CHINESE_WORD
 
 
 class ValidateTicketStatusForm(IdentificationFormValidator):
@@ -58,7 +68,7 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
             typed = value.strip()
             # Typed rather than clicked: "my parcel never came" is about delivery.
             value = await suggest_ticket_category(typed) or "other"
-            if len(typed.split()) >= MIN_DESCRIPTION_WORDS:
+            if word_count(typed) >= MIN_DESCRIPTION_WORDS:
                 # The customer already described the problem: don't ask for it again.
                 return {slots.TICKET_CATEGORY: value, slots.TICKET_DESCRIPTION: typed}
         if (
@@ -84,12 +94,14 @@ class ActionAskConfirmTicket(KefuAction):
     action_name = "action_ask_confirm_ticket"
 
     async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
+        language = localized.language_of(tracker)
         dispatcher.utter_message(
-            text=replies.ticket_question(
+            text=ticket_replies.ticket_question(
                 str(tracker.get_slot(slots.TICKET_CATEGORY) or "other"),
                 str(tracker.get_slot(slots.TICKET_DESCRIPTION) or ""),
+                language,
             ),
-            buttons=replies.YES_NO_BUTTONS,
+            buttons=replies.yes_no_buttons(language),
         )
         return []
 
@@ -116,7 +128,8 @@ class ActionOpenTicket(CustomerSubmitAction):
         )
         typical_hours = await typical_resolution_hours(description)
         await remember_ticket(ticket.ticket_number, f"{ticket.subject}\n{description}", category)
-        dispatcher.utter_message(text=replies.ticket_opened(ticket, typical_hours))
+        language = localized.language_of(tracker)
+        dispatcher.utter_message(text=ticket_replies.ticket_opened(ticket, typical_hours, language))
         return []
 
 
@@ -135,10 +148,11 @@ class ActionTicketStatus(CustomerSubmitAction):
         if not named and tracker.get_slot(slots.TICKET_NUMBER):
             named = [tracker.get_slot(slots.TICKET_NUMBER)]
         number = normalize_ticket_number(str(named[0])) if named else None
+        language = localized.language_of(tracker)
         if number is None:
             tickets = await run_unit_of_work(lambda session: open_tickets(session, customer_id))
-            dispatcher.utter_message(text=replies.open_tickets(tickets))
+            dispatcher.utter_message(text=ticket_replies.open_tickets(tickets, language))
             return []
         ticket = await run_unit_of_work(lambda session: get_ticket(session, customer_id, number))
-        dispatcher.utter_message(text=replies.ticket_status(ticket))
+        dispatcher.utter_message(text=ticket_replies.ticket_status(ticket, language))
         return []

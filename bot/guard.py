@@ -28,18 +28,43 @@ from rasa.core.lock_store import LockError
 from rasa.shared.core.events import BotUttered
 from sanic import Blueprint, Sanic
 
-from bot.screening import GUARD_KEY, GuardLimits, screen
+from bot.language import detect
+from bot.screening import GUARD_KEY, LANGUAGE_SAMPLE_CHARS, GuardLimits, screen
 
 logger = logging.getLogger(__name__)
 
-SILENCE_REPLY = (
-    "Sorry, something went wrong on our side and I couldn't finish that. Please try again in a "
-    'moment, or type "human" to reach our team.'
-)
-SLOW_REPLY = (
-    "Sorry, this is taking longer than it should. Please try again in a moment, or type "
-    '"human" to reach our team.'
-)
+# The guard's own replies, in the language of the message they answer (bot/language.py); a
+# message that shows no language gets the English one.
+SILENCE_REPLIES = {
+    "en": (
+        "Sorry, something went wrong on our side and I couldn't finish that. Please try again "
+        'in a moment, or type "human" to reach our team.'
+    ),
+    "de": (
+        "Entschuldigung, bei uns ist etwas schiefgegangen und ich konnte das nicht abschließen. "
+        'Bitte versuchen Sie es gleich noch einmal oder schreiben Sie "Mitarbeiter".'
+    ),
+    "zh": "抱歉，我们这边出了点问题，没能完成您的请求。请稍后再试，或者输入“人工”联系我们的团队。",
+}
+SLOW_REPLIES = {
+    "en": (
+        "Sorry, this is taking longer than it should. Please try again in a moment, or type "
+        '"human" to reach our team.'
+    ),
+    "de": (
+        "Entschuldigung, das dauert länger als es sollte. Bitte versuchen Sie es gleich noch "
+        'einmal oder schreiben Sie "Mitarbeiter".'
+    ),
+    "zh": "抱歉，处理时间比预期长。请稍后再试，或者输入“人工”联系我们的团队。",
+}
+SILENCE_REPLY = SILENCE_REPLIES["en"]
+SLOW_REPLY = SLOW_REPLIES["en"]
+
+
+def _in_language_of(message: UserMessage, replies: dict[str, str]) -> str:
+    text = message.text if isinstance(message.text, str) else ""
+    return replies.get(detect(text[:LANGUAGE_SAMPLE_CHARS]) or "en", replies["en"])
+
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -137,6 +162,7 @@ async def run_guarded_turn(
 ) -> None:
     """Run one customer turn through Rasa with the guard's checks and fallbacks around it."""
     screen(message, limits, apps.known_intents)
+    slow_reply = _in_language_of(message, SLOW_REPLIES)
     output = _CountingOutput(message.output_channel)
     message.output_channel = output
     turn = asyncio.ensure_future(
@@ -154,20 +180,21 @@ async def run_guarded_turn(
             _record_guard_reply(
                 apps.agent,
                 message.sender_id,
-                SLOW_REPLY,
+                slow_reply,
                 lambda: {"reason": "slow", "undelivered": list(output.undelivered)},
             )
         )
         _BACKGROUND.add(recording)
         recording.add_done_callback(_BACKGROUND.discard)
         await asyncio.sleep(0)  # the recording takes its ticket now
-        await output.send_response(message.sender_id, {"text": SLOW_REPLY})
+        await output.send_response(message.sender_id, {"text": slow_reply})
         output.timed_out = True
         return
     except Exception:
         logger.exception("Turn for %s failed.", message.sender_id)
     if output.sent == 0:
-        await output.send_response(message.sender_id, {"text": SILENCE_REPLY})
+        silence_reply = _in_language_of(message, SILENCE_REPLIES)
+        await output.send_response(message.sender_id, {"text": silence_reply})
         await _record_guard_reply(
-            apps.agent, message.sender_id, SILENCE_REPLY, lambda: {"reason": "silence"}
+            apps.agent, message.sender_id, silence_reply, lambda: {"reason": "silence"}
         )

@@ -18,7 +18,11 @@ from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 
+from bot.language import detect
+
 PREVIEW_CHARS = 200
+# How much of a refused message is read for its language: enough to tell, bounded in cost.
+LANGUAGE_SAMPLE_CHARS = 2000
 TOO_LONG_INTENT = "message_too_long"
 EMPTY_INTENT = "empty_message"
 UNREADABLE_INTENT = "unreadable_message"
@@ -143,7 +147,7 @@ def screen(
         "text": preview,
         "intent": {"name": intent, "confidence": 1.0},
         "intent_ranking": [{"name": intent, "confidence": 1.0}],
-        "entities": [],
+        "entities": _language_entity(safe[:LANGUAGE_SAMPLE_CHARS]),
     }
     metadata[GUARD_KEY] = {
         "reason": intent,
@@ -151,6 +155,15 @@ def screen(
         "limit": limits.max_message_chars,
     }
     message.metadata = metadata
+
+
+def _language_entity(text: str) -> list[dict[str, Any]]:
+    """The `language` entity NLU would have added (bot/language_detector.py): the guard's reply
+    to an over-long German message is then German too."""
+    language = detect(text)
+    if language is None:
+        return []
+    return [{"entity": "language", "value": language, "start": 0, "end": len(text)}]
 
 
 def client_metadata(given: Any) -> dict[str, Any]:

@@ -88,6 +88,15 @@ def test_is_decline(text: str, intent: str | None, expected: bool) -> None:
         ("OTHER", "other"),
         ("a plate is missing", "delivery"),
         ("translate this", None),
+        # typed in German or Chinese instead of pressing a button
+        ("Lieferung", "delivery"),
+        ("Mein Paket ist nicht angekommen", "delivery"),
+        ("Die Rechnung stimmt nicht", "payment"),
+        ("Sonstiges", "other"),
+        ("Anzahl", None),
+        ("我的包裹还没到", "delivery"),
+        ("商品坏了", "product"),
+        ("其他", "other"),
     ],
 )
 def test_guess_ticket_category(text: str, expected: str | None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from actions import replies
+from actions import fallback, replies, ticket_replies
 from crm_store.views import OrderView, TicketView
 
 WHEN = datetime(2025, 3, 4, 10, 0, tzinfo=timezone.utc)
@@ -59,9 +59,11 @@ def test_ticket_texts() -> None:
     ticket = TicketView(
         "T-10001", "open", "normal", "delivery", "problem", "Delivery: late", WHEN, WHEN
     )
-    assert replies.ticket_status(ticket).startswith("Ticket T-10001 “Delivery: late” (delivery)")
-    assert "T-10001" in replies.open_tickets([ticket])
-    assert "no open support tickets" in replies.open_tickets([])
+    assert ticket_replies.ticket_status(ticket).startswith(
+        "Ticket T-10001 “Delivery: late” (delivery)"
+    )
+    assert "T-10001" in ticket_replies.open_tickets([ticket])
+    assert "no open support tickets" in ticket_replies.open_tickets([])
 
 
 def test_refusals_name_the_reason() -> None:
@@ -76,6 +78,13 @@ def test_quotes_are_shortened_and_on_one_line() -> None:
 
 
 def test_clarify_buttons_have_labels_and_payloads() -> None:
-    buttons = replies.clarify_buttons(["order_status"])
+    buttons = fallback.clarify_buttons(["order_status"])
     assert buttons[0] == {"title": "Where is my order?", "payload": "/order_status"}
-    assert buttons[-1] == replies.SOMETHING_ELSE_BUTTON
+    assert buttons[-1] == fallback.SOMETHING_ELSE_BUTTON
+
+
+def test_cancel_question_of_an_order_without_items_leaves_no_empty_detail() -> None:
+    for language in ("en", "de", "zh"):
+        text = replies.cancel_question("KF-500002", order("paid", item_summary=""), language)
+        assert "(," not in text and "（," not in text, text
+        assert "74" in text

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from actions import crm, similar_cases
-from actions.replies import duration
 from actions.similar_cases import (
     remember_ticket,
     suggest_ticket_category,
     ticket_index,
     typical_resolution_hours,
 )
+from actions.ticket_replies import duration
 from crm_store.db import create_engine, create_sessionmaker
 from crm_store.models import Base
 from crm_store.seed import seed_database

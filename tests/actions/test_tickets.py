@@ -63,18 +63,26 @@ async def test_extract_ticket_category_from_typed_text(text: str, category: str)
     assert outcome.slots["ticket_category"] == category
 
 
-async def test_a_typed_description_instead_of_a_category_fills_both() -> None:
-    tracker = ticket_answer("my invoice shows the wrong address", "ticket_category")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my invoice shows the wrong address",
+        "Auf meiner Rechnung steht die falsche Adresse",
+        # No spaces between Chinese words: counted by characters.
+        "我的发票上的地址写错了",
+    ],
+)
+async def test_a_typed_description_instead_of_a_category_fills_both(text: str) -> None:
+    tracker = ticket_answer(text, "ticket_category")
     outcome = await run_action(ValidateOpenTicketForm(), tracker)
     assert outcome.slots["ticket_category"] == "payment"
-    assert outcome.slots["ticket_description"] == "my invoice shows the wrong address"
+    assert outcome.slots["ticket_description"] == text
     assert outcome.slots["requested_slot"] == "confirm_ticket"
 
 
-async def test_a_short_typed_category_still_asks_for_the_description() -> None:
-    outcome = await run_action(
-        ValidateOpenTicketForm(), ticket_answer("parcel late", "ticket_category")
-    )
+@pytest.mark.parametrize("text", ["parcel late", "快递太慢"])
+async def test_a_short_typed_category_still_asks_for_the_description(text: str) -> None:
+    outcome = await run_action(ValidateOpenTicketForm(), ticket_answer(text, "ticket_category"))
     assert "ticket_description" not in outcome.slots or not outcome.slots["ticket_description"]
     assert outcome.slots["requested_slot"] == "ticket_description"
 

@@ -14,7 +14,9 @@ from rasa.shared.core.events import BotUttered
 
 from bot.guard import (
     LOCK_ATTEMPTS,
+    SILENCE_REPLIES,
     SILENCE_REPLY,
+    SLOW_REPLIES,
     SLOW_REPLY,
     AppHolder,
     OnNewMessage,
@@ -70,6 +72,24 @@ async def test_a_silent_or_failing_turn_gets_the_fallback_reply_recorded(failure
     await run_guarded_turn(broken, incoming, LIMITS, _apps(agent))
     assert [m["text"] for m in collector.messages] == [SILENCE_REPLY]  # type: ignore[attr-defined]
     assert await _bot_texts(agent) == [SILENCE_REPLY]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"), [("Hallo, wo ist mein Paket?", "de"), ("你好", "zh")]
+)
+async def test_the_fallback_reply_is_in_the_language_of_the_message(
+    text: str, language: str
+) -> None:
+    async def silent(incoming: UserMessage) -> None:
+        return None
+
+    incoming, agent = message(text), _Agent()
+    collector = incoming.output_channel
+    await run_guarded_turn(silent, incoming, LIMITS, _apps(agent))
+    expected = SILENCE_REPLIES[language]
+    assert [m["text"] for m in collector.messages] == [expected]  # type: ignore[attr-defined]
+    assert await _bot_texts(agent) == [expected]
+    assert set(SLOW_REPLIES) == set(SILENCE_REPLIES) == {"en", "de", "zh"}
 
 
 async def test_a_slow_turn_gets_the_slow_reply_in_time() -> None:

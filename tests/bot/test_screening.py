@@ -48,6 +48,24 @@ def test_an_over_long_message_becomes_the_guard_intent_with_a_preview() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Bitte helfen Sie mir, meine Bestellung ist nicht angekommen " * 5, "de"),
+        ("我的订单到现在还没有到，请帮我查一下" * 5, "zh"),
+        ("where is my parcel, it has not arrived yet " * 5, "en"),
+        ("x" * 500, None),
+    ],
+)
+def test_a_refused_message_keeps_its_language_for_the_reply(text: str, language: str) -> None:
+    """The guard's intent skips NLU, so it adds the `language` entity NLU would have added."""
+    incoming = message(text)
+    screen(incoming, LIMITS)
+    assert incoming.parse_data is not None
+    found = [e["value"] for e in incoming.parse_data["entities"] if e["entity"] == "language"]
+    assert found == ([language] if language else [])
+
+
 @pytest.mark.parametrize("blank", ["", "   ", "\x00\x01", None])
 def test_an_empty_message_becomes_the_empty_intent(blank: Any) -> None:
     incoming = message(blank)

@@ -10,7 +10,7 @@ from tests.conversations.scenarios_en import (
     BEN,
     BEN_POSTCODE,
 )
-from tests.conversations.support import Scenario, handed_off, order_is
+from tests.conversations.support import Scenario, all_of, handed_off, order_is, ticket_with
 
 ZH_ASK_CONTACT = "确认您的身份"
 ZH_ASK_FACT = "邮编"
@@ -43,7 +43,7 @@ CHINESE = [
         [
             ("请取消订单 {order}", [ZH_ASK_CONTACT]),
             ("{email}", [ZH_ASK_FACT]),
-            ("{postcode}", ["要取消订单 {order} 吗"]),
+            ("{postcode}", ["要取消订单 {order}", "吗？"]),
             ("是的", ["已取消"]),
         ],
         needs="cancellable",
@@ -83,7 +83,7 @@ GERMAN = [
         [
             ("Bitte storniere {order}", [DE_ASK_CONTACT]),
             ("{email}", [DE_ASK_FACT]),
-            ("{postcode}", ["Soll ich die Bestellung {order} stornieren"]),
+            ("{postcode}", ["Soll ich die Bestellung {order}", "stornieren?"]),
             ("Ja", ["storniert"]),
         ],
         needs="cancellable",
@@ -110,6 +110,54 @@ GERMAN = [
     ),
 ]
 
+# The README's demo conversation ("Chat with it") in Chinese and in German. The README shows it
+# played by the demo customers (Anna in Chinese, Ben in German); here a fresh customer plays it,
+# and tests/conversations/test_readme.py checks that the README quotes these very messages and
+# replies, so the README cannot drift from what the bot answers.
+DEMO_ZH: list[tuple[str, list[str]]] = [
+    ("你好，我的订单到哪里了？", [ZH_ASK_CONTACT]),
+    ("{email}", [ZH_ASK_FACT]),
+    ("{postcode}", ["身份已确认", "状态："]),
+    ("请取消订单 {order}", ["要取消订单 {order}"]),
+    ("是的", ["订单 {order} 已取消"]),
+    ("我想开一个工单", ["您的问题属于哪一类？"]),
+    ("我的发票上的地址写错了", ["付款类工单", "要继续吗？"]),
+    ("是的", ["已创建工单"]),
+    ("再见", ["请为本次对话评分"]),
+    ("5", ["您还有什么想告诉我们的吗？"]),
+    ("不用了", ["感谢您的反馈"]),
+]
+DEMO_DE: list[tuple[str, list[str]]] = [
+    ("Hallo, wo ist meine Bestellung?", [DE_ASK_CONTACT]),
+    ("{email}", [DE_ASK_FACT]),
+    ("{postcode}", ["Sie sind bestätigt", ": Status"]),
+    ("Bitte storniere die Bestellung {order}", ["Soll ich die Bestellung {order}"]),
+    ("Ja", ["die Bestellung {order} ist storniert"]),
+    ("Ich möchte ein Ticket eröffnen", ["Worum geht es bei Ihrem Anliegen?"]),
+    ("Auf meiner Rechnung steht die falsche Adresse", ["Ticket (Zahlung)", "Soll ich das tun?"]),
+    ("Ja", ["Ich habe das Ticket"]),
+    ("Tschüss", ["Wie bewerten Sie dieses Gespräch"]),
+    ("5", ["Möchten Sie uns noch etwas sagen?"]),
+    ("Nein", ["Danke für Ihr Feedback"]),
+]
+
+DEMO = [
+    Scenario(
+        "zh: the README demo conversation",
+        "chinese",
+        DEMO_ZH,
+        needs="cancellable",
+        check=all_of(order_is("cancelled"), ticket_with("发票", kind="problem")),
+    ),
+    Scenario(
+        "de: the README demo conversation",
+        "german",
+        DEMO_DE,
+        needs="cancellable",
+        check=all_of(order_is("cancelled"), ticket_with("Rechnung", kind="problem")),
+    ),
+]
+
 SWITCHING = [
     Scenario(
         "switch en -> de -> zh",
@@ -118,6 +166,27 @@ SWITCHING = [
             ("hi", ["I'm Kefu"]),
             ("Hallo, was kannst du?", ["Ich kann Ihnen helfen"]),
             ("你好", ["您好"]),
+        ],
+    ),
+    Scenario(
+        "switch en -> de -> zh inside the identification questions",
+        "language switch",
+        [
+            ("where is my order?", [ASK_CONTACT]),
+            ("Wo ist meine Bestellung?", [DE_ASK_CONTACT, "!make sure"]),
+            ("我的订单呢？", [ZH_ASK_CONTACT, "!Sie"]),
+            (ANNA, [ZH_ASK_FACT]),
+            (ANNA_POSTCODE, ["订单 KF-500001"]),
+            ("thanks a lot", ["welcome", "!不客气"]),
+        ],
+    ),
+    Scenario(
+        # The input guard answers it before NLU, from the language it reads in the message.
+        "an over-long German message is refused in German, then English again",
+        "language switch",
+        [
+            ("Hallo, meine Bestellung ist immer noch nicht angekommen. " * 25, ["zu lang"]),
+            ("sorry, where is my order?", [ASK_CONTACT]),
         ],
     ),
     Scenario(
@@ -149,4 +218,4 @@ SWITCHING = [
     ),
 ]
 
-SCENARIOS = CHINESE + GERMAN + SWITCHING
+SCENARIOS = CHINESE + GERMAN + DEMO + SWITCHING

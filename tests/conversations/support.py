@@ -198,6 +198,14 @@ def email_is(address: str) -> Check:
     return check
 
 
+def all_of(*checks: Check) -> Check:
+    async def check(databases: Databases, facts: Facts, sender: str) -> None:
+        for each in checks:
+            await each(databases, facts, sender)
+
+    return check
+
+
 def handed_off() -> Check:
     async def check(databases: Databases, facts: Facts, sender: str) -> None:
         async with databases.crm() as session:

@@ -1,0 +1,126 @@
+"""Routing on real wording: do customers' own messages reach the right flow of the trained bot?
+
+    python -m bench.nlu.routing [--write-readme]
+
+Parses every message of bench/nlu/real_wording.yml with the bot's trained model (the one `make
+run` trains, FallbackClassifier included) over Rasa's HTTP API and reports, per language:
+- in-scope routing accuracy: the final intent is one of the message's `flows`;
+- out-of-scope rejection: the final intent starts none of the bot's flows (FLOWS) — a
+  clarifying question, the out-of-scope reply or small talk keep the customer out of them.
+This is the bot's own measurement of issue 11's "61 % in-scope, 90 % out-of-scope rejected";
+the messages are never training data, and the bot's data is not tuned to them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from bench.nlu.data import Example
+from bench.nlu.rasa_run import parse_all, serve
+from bench.report import replace_section
+from kefu.model_cache import ensure_model
+
+DATA = Path(__file__).with_name("real_wording.yml")
+BEGIN, END = "<!-- routing:start -->", "<!-- routing:end -->"
+# Intents that start one of the bot's flows (a form or a CRM action) or answer a shop question:
+# an out-of-scope message that reaches one of them was routed wrongly.
+FLOWS = frozenset(
+    {
+        "order_status", "recent_orders", "cancel_order", "return_order", "update_email",
+        "update_phone", "update_address", "open_ticket", "ticket_status", "human_handoff",
+        "identify", "rate", "faq",
+    }
+)  # fmt: skip
+OUT_OF_SCOPE = "<out of scope>"
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    language: str
+    flows: tuple[str, ...]  # empty: out of scope
+
+    @property
+    def in_scope(self) -> bool:
+        return bool(self.flows)
+
+
+def load(path: Path = DATA) -> list[Message]:
+    document = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    messages = [
+        Message(str(m["text"]), str(m["language"]), tuple(m["flows"])) for m in document["in_scope"]
+    ]
+    messages += [Message(str(m["text"]), str(m["language"]), ()) for m in document["out_of_scope"]]
+    return messages
+
+
+def routed_right(message: Message, intent: str) -> bool:
+    return intent in message.flows if message.in_scope else intent not in FLOWS
+
+
+def score(messages: list[Message], intents: list[str]) -> dict[str, dict[str, tuple[int, int]]]:
+    """(right, total) per language (and "all"), for in-scope and out-of-scope messages."""
+    table: dict[str, dict[str, list[int]]] = defaultdict(
+        lambda: {"in": [0, 0], "out": [0, 0]}
+    )  # fmt: skip
+    for message, intent in zip(messages, intents, strict=True):
+        kind = "in" if message.in_scope else "out"
+        for key in (message.language, "all"):
+            table[key][kind][0] += routed_right(message, intent)
+            table[key][kind][1] += 1
+    return {key: {k: (v[0], v[1]) for k, v in row.items()} for key, row in table.items()}
+
+
+def percent(pair: tuple[int, int]) -> str:
+    right, total = pair
+    return f"{100 * right / total:.0f} % ({right}/{total})" if total else "–"
+
+
+def report(messages: list[Message], intents: list[str], model_name: str) -> tuple[str, list[str]]:
+    scores = score(messages, intents)
+    lines = [
+        f"Model `{model_name}`, {len(messages)} messages of `bench/nlu/real_wording.yml`:",
+        "",
+        "| language | in-scope routed to the right flow | out-of-scope kept out of every flow |",
+        "|---|---|---|",
+    ]
+    for key in [*sorted(k for k in scores if k != "all"), "all"]:
+        name = "**all**" if key == "all" else key
+        lines.append(f"| {name} | {percent(scores[key]['in'])} | {percent(scores[key]['out'])} |")
+    misses = [
+        f"{m.language} {m.text!r}: {intent} (wanted {'/'.join(m.flows) or 'no flow'})"
+        for m, intent in zip(messages, intents, strict=True)
+        if not routed_right(m, intent)
+    ]
+    return "\n".join(lines), misses
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.nlu.routing", description=__doc__)
+    parser.add_argument("--write-readme", action="store_true", help="update bench/README.md")
+    args = parser.parse_args(argv)
+    messages = load()
+    model = ensure_model()
+    examples = [Example(m.text, m.flows[0] if m.flows else OUT_OF_SCOPE) for m in messages]
+    with (
+        tempfile.TemporaryDirectory(prefix="kefu-routing-") as tmp,
+        serve(model.path, Path(tmp)) as url,
+    ):
+        predictions = parse_all(url, examples)
+    table, misses = report(messages, [p.intent for p in predictions], model.path.name)
+    print(table)
+    print("\nMissed:", *misses, sep="\n  ", file=sys.stderr)
+    if args.write_readme:
+        replace_section(BEGIN, END, table)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
