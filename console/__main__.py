@@ -35,6 +35,10 @@ def config_from(settings: Settings) -> ConsoleConfig:
         # The live handoff needs Rasa's HTTP API, on the Rasa server of this machine.
         rasa_api_url=f"http://127.0.0.1:{settings.rasa_port}" if settings.rasa_api else None,
         rasa_jwt_secret=settings.secrets.rasa_jwt_secret or stored_secret("rasa_jwt_secret"),
+        # The same key the Rasa server checks: from KEFU_CHAT_SECRET, else var/chat-secret.
+        chat_secret=settings.secrets.chat_secret or stored_secret("chat_secret"),
+        chat_socket_url=settings.chat_url,
+        chat_embed_origins=settings.chat_origins,
     )
 
 

@@ -15,12 +15,13 @@ from aiohttp import web
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from console.config import SESSION_COOKIE, ConsoleConfig
-from console.keys import CLOSING, CONFIG, RASA, SESSIONS, SIMILAR
+from console.keys import CHAT_LIMITER, CLOSING, CONFIG, RASA, SESSIONS, SIMILAR
 from console.rasa_api import RasaApi
 from console.routes import add_routes
 from console.security import Handler, csrf_middleware, headers_middleware, is_api
 from console.similar import SimilarConversations
 from console.views import template_filters
+from console.webchat import RateLimiter
 from crm_store.db import create_engine, create_sessionmaker
 from crm_store.errors import Conflict, CrmError, InvalidValue, NotFound
 
@@ -81,6 +82,7 @@ def create_app(config: ConsoleConfig) -> web.Application:
     app = web.Application(client_max_size=256 * 1024)
     app[CONFIG] = config
     app[SIMILAR] = SimilarConversations(config.similar_pool, config.similar_max_age_seconds)
+    app[CHAT_LIMITER] = RateLimiter(config.chat_sessions_per_minute)
     storage = EncryptedCookieStorage(
         config.cookie_key(),
         cookie_name=SESSION_COOKIE,

@@ -25,6 +25,15 @@ class ConsoleConfig:
     rasa_jwt_secret: str | None = None
     # How often the queue's event stream looks for changes made by other processes.
     queue_poll_seconds: float = 1.0
+    # The customer web chat (GET /chat): the key that signs its session tokens (None: no chat),
+    # the Rasa server's URL as browsers reach it, and the sites allowed to embed the page.
+    chat_secret: str | None = None
+    chat_socket_url: str = "http://127.0.0.1:5005"
+    chat_embed_origins: tuple[str, ...] = ()
+    # A token lives this long; the page renews it while the conversation goes on.
+    chat_token_seconds: int = 24 * 3600
+    # New or renewed tokens per client address and minute (POST /chat/session).
+    chat_sessions_per_minute: int = 20
 
     def cookie_key(self) -> bytes:
         """32 bytes for the encrypted cookie storage (Fernet), whatever the secret's form."""

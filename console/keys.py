@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from console.config import ConsoleConfig
 from console.rasa_api import RasaApi
 from console.similar import SimilarConversations
+from console.webchat import RateLimiter
 
 CONFIG = web.AppKey("config", ConsoleConfig)
 SESSIONS = web.AppKey("sessions", async_sessionmaker[AsyncSession])
@@ -18,3 +19,4 @@ SIMILAR = web.AppKey("similar", SimilarConversations)
 RASA = web.AppKey("rasa", RasaApi | None)
 # Set at shutdown: the queue's event streams end instead of holding the server open.
 CLOSING = web.AppKey("closing", asyncio.Event)
+CHAT_LIMITER = web.AppKey("chat_limiter", RateLimiter)

@@ -9,6 +9,7 @@ from aiohttp import web
 from console.handlers import (
     admin_users,
     auth,
+    chat,
     conversations,
     corrections,
     customers,
@@ -27,6 +28,10 @@ def add_routes(app: web.Application, static: Path) -> None:
     r.add_post("/login", auth.login)
     r.add_post("/logout", auth.logout)
     r.add_get("/", conversations.home)
+    # Customers: the web chat page, its session tokens, its earlier messages (no login).
+    r.add_get("/chat", chat.page)
+    r.add_post("/chat/session", chat.session)
+    r.add_get("/chat/history", chat.history)
     # Agents: the list, the transcript, the customer card, similar conversations.
     r.add_get("/conversations", conversations.list_page)
     r.add_get("/conversations/{id}", conversations.transcript_page)

@@ -3,7 +3,8 @@ state-changing request, and the security headers on every response.
 
 An anonymous page request goes to /login, an anonymous API request gets 401, an agent on an
 admin route gets 403. The CSRF token lives in the (encrypted) session and must come back with
-every POST/PUT/PATCH/DELETE, as the `csrf_token` form field or the `X-CSRF-Token` header.
+every POST/PUT/PATCH/DELETE, as the `csrf_token` form field or the `X-CSRF-Token` header; the
+customers' chat has no session cookie, so its POST is checked for coming from our own origin.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import hmac
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 from aiohttp_session import Session, get_session, new_session
@@ -105,6 +106,23 @@ def requires(role: str) -> Callable[[Handler], Handler]:
     return decorate
 
 
+def same_origin_only(handler: Handler) -> Handler:
+    """A cookie-less POST that needs no CSRF token, only a request from the console's own pages."""
+    handler.same_origin_only = True  # type: ignore[attr-defined] - read by csrf_middleware
+    return handler
+
+
+def from_same_origin(request: web.Request) -> bool:
+    """What the browser says about where the request comes from: its Origin, or Sec-Fetch-Site.
+
+    The host is compared, not the scheme: behind a TLS proxy the console itself sees http.
+    """
+    origin = request.headers.get("Origin")
+    if origin:
+        return origin != "null" and urlsplit(origin).netloc == request.host
+    return request.headers.get("Sec-Fetch-Site") == "same-origin"
+
+
 async def _sent_token(request: web.Request) -> str | None:
     header = request.headers.get(CSRF_HEADER)
     if header:
@@ -118,7 +136,15 @@ async def _sent_token(request: web.Request) -> str | None:
 
 @web.middleware
 async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if request.method in UNSAFE_METHODS:
+    if request.method in UNSAFE_METHODS and getattr(
+        request.match_info.handler, "same_origin_only", False
+    ):
+        if not from_same_origin(request):
+            raise web.HTTPForbidden(
+                text='{"error": "cross_origin", "message": "Only the chat page may ask for this."}',
+                content_type="application/json",
+            )
+    elif request.method in UNSAFE_METHODS:
         session = await get_session(request)
         expected = session.get(CSRF_FIELD)
         sent = await _sent_token(request)

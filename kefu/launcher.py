@@ -66,6 +66,8 @@ def rasa_side_environment(settings: Settings, secrets: Secrets) -> dict[str, str
         "KEFU_REPLY_TIMEOUT_SECONDS": str(settings.reply_timeout_seconds),
         "KEFU_REST_TOKEN": str(secrets.rest_token),
         "KEFU_CHAT_SECRET": str(secrets.chat_secret),
+        # The web chat's pages (the console's /chat, embedding shops) may open the socket.
+        "KEFU_CHAT_ORIGINS": ",".join(chat_origins(settings)),
         "SANIC_REQUEST_MAX_SIZE": str(MAX_REQUEST_BYTES),
     }
     if settings.rasa_api:
@@ -85,13 +87,22 @@ def action_side_environment(settings: Settings, secrets: Secrets) -> dict[str, s
     }
 
 
+def chat_origins(settings: Settings) -> list[str]:
+    """The origins whose pages may open the socket.io channel: the console's, then the shops'."""
+    return list(dict.fromkeys([*settings.console_origins, *settings.chat_origins]))
+
+
 def console_side_environment(settings: Settings, secrets: Secrets) -> dict[str, str]:
-    """What `python -m console` reads: the CRM, where to listen, its cookie secret."""
+    """What `python -m console` reads: the CRM, where to listen, its cookie secret, and what
+    the web chat page needs (the key that signs its session tokens, where its socket is)."""
     return {
         "KEFU_DATABASE_URL": settings.database.url,
         "KEFU_CONSOLE_HOST": settings.console_host,
         "KEFU_CONSOLE_SECRET": str(secrets.console_secret),
         "KEFU_CONSOLE_SECURE_COOKIES": "on" if settings.console_secure_cookies else "off",
+        "KEFU_CHAT_SECRET": str(secrets.chat_secret),
+        "KEFU_CHAT_SOCKET_URL": settings.chat_url,
+        "KEFU_CHAT_ORIGINS": ",".join(settings.chat_origins),
         **_console_rasa_api(settings, secrets),
     }
 
@@ -114,6 +125,7 @@ Kefu is up.
   Rasa server   {endpoints.rasa_url}  (REST channel token in {rest_token})
   action server {endpoints.action_url}  (only the Rasa server may call it)
   console       http://127.0.0.1:{endpoints.console_port}/  (agents and admins; see below)
+  web chat      http://127.0.0.1:{endpoints.console_port}/chat  (customers)
   logs          {LOG_DIR.relative_to(REPO_ROOT)}/
 
 Chat in this terminal, like `rasa shell` but through the REST channel (so it is logged):

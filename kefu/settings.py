@@ -12,6 +12,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from crm_store.opening_hours import (
     DEFAULT_OPENING_HOURS,
@@ -62,6 +63,8 @@ ENV_CONSOLE_SECRET = "KEFU_CONSOLE_SECRET"
 ENV_CONSOLE_SECURE_COOKIES = "KEFU_CONSOLE_SECURE_COOKIES"
 ENV_OPENING_HOURS = "KEFU_OPENING_HOURS"
 ENV_OPENING_TIMEZONE = "KEFU_OPENING_TIMEZONE"
+ENV_CHAT_SOCKET_URL = "KEFU_CHAT_SOCKET_URL"
+ENV_CHAT_ORIGINS = "KEFU_CHAT_ORIGINS"
 
 DEFAULT_TRACKER_DATABASE_URL = f"sqlite:///{VAR_DIR / 'tracker.db'}"
 DEFAULT_RASA_PORT = 5005
@@ -114,6 +117,11 @@ class Settings:
     # hours is told when the team is back.
     opening_hours: str = DEFAULT_OPENING_HOURS
     opening_timezone: str = DEFAULT_TIMEZONE
+    # The web chat (GET /chat on the console): the Rasa server's URL as browsers reach it (None:
+    # http://127.0.0.1:<KEFU_RASA_PORT>), and the other sites that may embed the chat and open
+    # its socket (a shop's own site, e.g. https://shop.example), besides the console itself.
+    chat_socket_url: str | None = None
+    chat_origins: tuple[str, ...] = ()
     # KEFU_PROFILE: "embedded" (the default) or "production" (kefu/profile.py).
     profile: str = EMBEDDED
     production: ProductionSettings = field(default_factory=ProductionSettings)
@@ -121,6 +129,20 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.profile == PRODUCTION
+
+    @property
+    def chat_url(self) -> str:
+        """Where browsers open the Rasa server's socket.io channel."""
+        return self.chat_socket_url or f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def console_origins(self) -> tuple[str, ...]:
+        """The console's own origins as a browser on this machine names them."""
+        if self.console_host in ("127.0.0.1", "localhost", "0.0.0.0", "::", "::1"):
+            hosts = ["127.0.0.1", "localhost"]
+        else:
+            hosts = [self.console_host]
+        return tuple(f"http://{host}:{self.console_port}" for host in hosts)
 
 
 def _port(value: str) -> int:
@@ -136,6 +158,18 @@ def _on_off(value: str) -> bool:
     if value.lower() in {"off", "false", "0", "no"}:
         return False
     raise ValueError(value)
+
+
+def _web_origin(value: str) -> str:
+    """`scheme://host[:port]` of an http(s) URL, without a trailing slash or path."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise ValueError(value)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _origins(value: str) -> tuple[str, ...]:
+    return tuple(_web_origin(item) for item in value.replace(",", " ").split())
 
 
 def _secret(value: str) -> str:
@@ -170,6 +204,16 @@ def _console_settings(environ: Mapping[str, str]) -> dict[str, object]:
         ),
         "console_secure_cookies": read_setting(
             environ, ENV_CONSOLE_SECURE_COOKIES, True, _on_off, "on or off"
+        ),
+        "chat_socket_url": read_setting(
+            environ,
+            ENV_CHAT_SOCKET_URL,
+            None,
+            _web_origin,
+            "an http(s) URL such as https://chat.example",
+        ),
+        "chat_origins": read_setting(
+            environ, ENV_CHAT_ORIGINS, (), _origins, "http(s) origins separated by commas"
         ),
     }
 

@@ -34,6 +34,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "KEFU_TRACKER_DATABASE_URL": f"sqlite:///{workdir / 'tracker.db'}",
         "KEFU_RASA_PORT": str(free_port()),
         "KEFU_ACTION_PORT": str(free_port()),
+        # The console a browser test serves here (the socket accepts pages from its origin).
+        "KEFU_CONSOLE_PORT": str(free_port()),
     }
     settings = load_settings(environ)
     # The test's own secrets, generated into its own folder (never the repository's var/).

@@ -19,6 +19,7 @@ import jwt
 import pytest
 import pytest_asyncio
 import socketio
+import websockets
 from rasa.core.channels.channel import UserMessage
 from rasa.core.run import create_http_input_channels
 from sanic import Sanic
@@ -38,6 +39,7 @@ def launcher_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KEFU_REPLY_TIMEOUT_SECONDS", "4.5")
     monkeypatch.setenv("KEFU_REST_TOKEN", REST_TOKEN)
     monkeypatch.setenv("KEFU_CHAT_SECRET", CHAT_SECRET)
+    monkeypatch.setenv("KEFU_CHAT_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
 
 
 @pytest.mark.usefixtures("launcher_environment")
@@ -49,6 +51,7 @@ def test_the_project_credentials_create_both_guarded_channels() -> None:
     assert isinstance(rest, GuardedRestInput) and isinstance(socket, GuardedSocketIOInput)
     assert rest.limits == socket.limits == GuardLimits(1234, 4.5)
     assert socket.session_secret == CHAT_SECRET
+    assert socket.cors_origins == ["http://127.0.0.1:8000", "http://localhost:8000"]
 
 
 @pytest.mark.parametrize("missing", ["KEFU_MAX_MESSAGE_CHARS", "KEFU_REST_TOKEN"])
@@ -191,6 +194,67 @@ async def test_a_second_client_cannot_join_or_hear_someone_elses_session(
     assert {"session": "intruder-session"} in intruder_heard
     assert [m.get("text") for m in victim_heard] == ["echo secret"]
     assert all("secret" not in str(m) for m in intruder_heard)
+
+
+CONSOLE_ORIGIN = "http://127.0.0.1:8000"
+
+
+@pytest_asyncio.fixture
+async def page_socket_url() -> AsyncIterator[tuple[str, Echo]]:
+    """The channel as the launcher configures it: the console's origin may open the socket."""
+    channel = GuardedSocketIOInput("user_uttered", "bot_uttered", None, True)
+    channel.limits, channel.session_secret = LIMITS, CHAT_SECRET
+    channel.cors_origins = [CONSOLE_ORIGIN]
+    echo = Echo()
+    async for url in serve(channel, echo, "/"):
+        yield url, echo
+
+
+async def test_the_chat_pages_websocket_from_the_consoles_origin_is_served(
+    page_socket_url: tuple[str, Echo],
+) -> None:
+    """What console/static/chat.js does: Engine.IO v4 / Socket.IO v5 over a WebSocket only."""
+    url, echo = page_socket_url
+    address = url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    async with websockets.connect(address, origin=CONSOLE_ORIGIN) as socket:
+        opened = await asyncio.wait_for(socket.recv(), 10)
+        assert opened.startswith("0") and "pingInterval" in json.loads(opened[1:])
+        await socket.send("40" + json.dumps({"token": session_token("page-session")}))
+        assert (await asyncio.wait_for(socket.recv(), 10)).startswith("40{")
+        await socket.send('42["session_request",{"session_id":"someone-else"}]')
+        assert json.loads((await asyncio.wait_for(socket.recv(), 10))[2:]) == [
+            "session_confirm",
+            "page-session",
+        ]
+        await socket.send('42["user_uttered",{"message":"hi","session_id":"page-session"}]')
+        reply = json.loads((await asyncio.wait_for(socket.recv(), 10))[2:])
+    assert reply == ["bot_uttered", {"text": "echo hi"}]
+    assert echo.senders == ["page-session"]
+
+
+async def test_a_websocket_from_another_site_is_refused(
+    page_socket_url: tuple[str, Echo],
+) -> None:
+    url, echo = page_socket_url
+    address = url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    with pytest.raises(websockets.exceptions.InvalidStatusCode) as refused:
+        async with websockets.connect(address, origin="https://evil.example"):
+            pass
+    assert refused.value.status_code == 400
+    assert echo.senders == []
+
+
+async def test_a_websocket_without_a_valid_token_gets_a_connect_error(
+    page_socket_url: tuple[str, Echo],
+) -> None:
+    url, echo = page_socket_url
+    address = url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    async with websockets.connect(address, origin=CONSOLE_ORIGIN) as socket:
+        await asyncio.wait_for(socket.recv(), 10)
+        await socket.send("40" + json.dumps({"token": session_token("s", ttl=-60)}))
+        refused = await asyncio.wait_for(socket.recv(), 10)
+    assert refused.startswith("44") and "session token" in json.loads(refused[2:])["message"]
+    assert echo.senders == []
 
 
 async def test_an_agents_reply_from_the_http_api_reaches_the_session_marked_as_a_person() -> None:

@@ -13,6 +13,8 @@ from console.security import CSP
 from tests.console.conftest import ADMIN, AGENT, Client, Data, config
 
 PUBLIC = {"/health", "/login", "/logout", "/", "/static"}
+# The customers' web chat: no login (tests/console/test_chat.py checks its own gate).
+PUBLIC |= {"/chat", "/chat/session", "/chat/history"}
 
 
 def gated_routes() -> list[tuple[str, str, str]]:

@@ -7,8 +7,14 @@ import subprocess
 import sys
 import time
 
-from kefu.launcher import Endpoints, how_to_chat
+from kefu.launcher import (
+    Endpoints,
+    console_side_environment,
+    how_to_chat,
+    rasa_side_environment,
+)
 from kefu.paths import REPO_ROOT
+from kefu.settings import Secrets, load_settings
 
 
 def run_launcher(**env: str) -> tuple[subprocess.CompletedProcess[str], float]:
@@ -44,3 +50,21 @@ def test_how_to_chat_names_a_working_curl_line() -> None:
     assert "curl -s http://127.0.0.1:5005/webhooks/rest/webhook" in text
     assert "Authorization: Bearer $(cat var/rest-token)" in text
     assert "python -m kefu shell" in text
+    assert "http://127.0.0.1:8000/chat" in text  # the customers' web chat
+
+
+def test_the_console_and_the_rasa_server_agree_on_the_web_chat() -> None:
+    settings = load_settings({"KEFU_CHAT_ORIGINS": "https://www.shop.example"})
+    secrets = Secrets(chat_secret="c" * 32, console_secret="k" * 32, rest_token="r" * 32)
+    console = console_side_environment(settings, secrets)
+    rasa = rasa_side_environment(settings, secrets)
+    # One key signs (console) and checks (Rasa) the session tokens.
+    assert console["KEFU_CHAT_SECRET"] == rasa["KEFU_CHAT_SECRET"] == "c" * 32
+    assert console["KEFU_CHAT_SOCKET_URL"] == "http://127.0.0.1:5005"
+    # The socket accepts the console's pages and the shops that embed them, nobody else.
+    assert rasa["KEFU_CHAT_ORIGINS"].split(",") == [
+        "http://127.0.0.1:8000",
+        "http://localhost:8000",
+        "https://www.shop.example",
+    ]
+    assert console["KEFU_CHAT_ORIGINS"] == "https://www.shop.example"

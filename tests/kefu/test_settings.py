@@ -70,6 +70,9 @@ def test_empty_values_mean_default() -> None:
         ("KEFU_REPLY_TIMEOUT_SECONDS", "nan"),
         ("KEFU_REST_TOKEN", "short"),
         ("KEFU_RASA_API", "maybe"),
+        ("KEFU_CHAT_SOCKET_URL", "chat.example"),
+        ("KEFU_CHAT_SOCKET_URL", "https://chat.example/some/path"),
+        ("KEFU_CHAT_ORIGINS", "https://shop.example,ftp://files.example"),
     ],
 )
 def test_bad_values_name_the_variable(variable: str, value: str) -> None:
@@ -88,3 +91,17 @@ def test_demo_data_goes_only_to_the_embedded_default_unless_asked() -> None:
     assert not loads_demo_data(load_settings(elsewhere))
     assert loads_demo_data(load_settings({**elsewhere, "KEFU_DEMO_DATA": "on"}))
     assert not loads_demo_data(load_settings({"KEFU_DEMO_DATA": "off"}))
+
+
+def test_the_web_chat_reaches_the_rasa_server_and_the_listed_shops() -> None:
+    settings = load_settings({"KEFU_RASA_PORT": "6005", "KEFU_CONSOLE_PORT": "8100"})
+    assert settings.chat_url == "http://127.0.0.1:6005"
+    assert settings.console_origins == ("http://127.0.0.1:8100", "http://localhost:8100")
+    given = load_settings(
+        {
+            "KEFU_CHAT_SOCKET_URL": "https://chat.shop.example/",
+            "KEFU_CHAT_ORIGINS": "https://www.shop.example, https://shop.example:8443",
+        }
+    )
+    assert given.chat_url == "https://chat.shop.example"
+    assert given.chat_origins == ("https://www.shop.example", "https://shop.example:8443")
