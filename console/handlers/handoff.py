@@ -1,10 +1,11 @@
 """The live handoff for agents: the queue (a page kept current by server-sent events), taking a
 conversation, replying, handing back to the bot and resolving — as forms and as JSON.
 
-Each action changes the CRM record first, in its own transaction, then tells the Rasa server
-(pause, the reply, resume, the rating question). If the Rasa server refuses, the agent gets a
-clear 503 and the step can be repeated; taking is the exception — two agents racing must not
-both reach Rasa, so the conditional UPDATE decides before anything is sent.
+Taking changes the CRM record first (two agents racing must not both reach Rasa: the
+conditional UPDATE decides) and then pauses the bot, putting the conversation back in the queue
+if Rasa cannot be reached. Replying, handing back and resolving check that the agent holds the
+conversation, tell the Rasa server first and record the step after; if the Rasa server refuses,
+the agent gets a clear 503 and the conversation is still theirs, so the step can be repeated.
 """
 
 from __future__ import annotations
@@ -144,29 +145,36 @@ async def _reply(request: web.Request, text: object) -> web.Response:
     return _answer(request, state, text=message)
 
 
-async def _hand_back(request: web.Request) -> web.Response:
+async def _resume(request: web.Request) -> HandoffState:
+    """Resume the bot for the agent's conversation. Rasa first: if it cannot be reached, the
+    conversation stays the agent's and the step can be repeated."""
     api = _rasa(request)
-    state = await _step(request, handoff.hand_back)
+    async with reading(request) as session:
+        state = await handoff.held_by(session, path_id(request), user(request).id)
     try:
         await api.resume(state.sender_id)
     except RasaUnavailable as error:
         raise _unavailable(error) from error
-    return _answer(request, state)
+    return state
+
+
+async def _hand_back(request: web.Request) -> web.Response:
+    await _resume(request)
+    return _answer(request, await _step(request, handoff.hand_back))
 
 
 async def _resolve(request: web.Request) -> web.Response:
-    api = _rasa(request)
+    await _resume(request)
     state = await _step(request, handoff.resolve)
     async with reading(request) as session:
         rated = await session.scalar(
             select(Feedback.id).where(Feedback.conversation_id == state.id)
         )
-    try:
-        await api.resume(state.sender_id)
-        if rated is None:  # CSAT is asked once: never again once the customer has rated
-            await api.ask_rating(state.sender_id)
-    except RasaUnavailable as error:
-        raise _unavailable(error) from error
+    if rated is None:  # CSAT is asked once: never again once the customer has rated
+        try:
+            await _rasa(request).ask_rating(state.sender_id)
+        except RasaUnavailable as error:
+            raise _unavailable(error) from error
     return _answer(request, state, rating_asked=rated is None)
 
 

@@ -229,3 +229,18 @@ async def test_the_queue_stream_pushes_changes(
         data.ids["refund"]: "asked for a human",
         data.ids["hostile"]: "angry customer",
     }
+
+
+async def test_a_hand_back_the_bot_cannot_take_leaves_the_conversation_with_the_agent(
+    two_agents: tuple[Client, Client], data: Data, rasa: FakeRasa
+) -> None:
+    ann, _ = two_agents
+    refund = data.ids["refund"]
+    assert (await ann.api("POST", f"/api/conversations/{refund}/take")).status == 200
+    rasa.failing = True
+    assert (await ann.api("POST", f"/api/conversations/{refund}/handback")).status == 503
+    row = await _row(data, "refund")
+    assert (row.status, row.assignee_id) == (ConversationStatus.agent, data.users["agent"])
+    rasa.failing = False
+    assert (await ann.api("POST", f"/api/conversations/{refund}/handback")).status == 200
+    assert (await _row(data, "refund")).status == ConversationStatus.bot
