@@ -40,19 +40,7 @@ def add_routes(app: web.Application, static: Path) -> None:
     r.add_get("/api/conversations/{id}", conversations.transcript_api)
     r.add_get("/api/conversations/{id}/similar", conversations.similar_api)
     r.add_get("/api/customers/{id}", customers.card_api)
-    # Agents: the live handoff queue (server-sent events), take, reply, hand back, resolve.
-    r.add_get("/queue", handoff.queue_page)
-    r.add_get("/api/queue", handoff.queue_api)
-    r.add_get("/api/queue/events", handoff.queue_stream)
-    r.add_get("/api/conversations/{id}/suggestion", handoff.suggestion_api)
-    r.add_post("/conversations/{id}/take", handoff.take_form)
-    r.add_post("/conversations/{id}/reply", handoff.reply_form)
-    r.add_post("/conversations/{id}/handback", handoff.handback_form)
-    r.add_post("/conversations/{id}/resolve", handoff.resolve_form)
-    r.add_post("/api/conversations/{id}/take", handoff.take_api)
-    r.add_post("/api/conversations/{id}/reply", handoff.reply_api)
-    r.add_post("/api/conversations/{id}/handback", handoff.handback_api)
-    r.add_post("/api/conversations/{id}/resolve", handoff.resolve_api)
+    _add_handoff_routes(r)
     # Agents: tags, notes, the reviewed flag, intent corrections (forms and API).
     r.add_post("/conversations/{id}/tags", review.tag_form)
     r.add_post("/conversations/{id}/tags/remove", review.untag_form)
@@ -85,3 +73,19 @@ def add_routes(app: web.Application, static: Path) -> None:
     r.add_get("/api/dashboard", dashboard.figures_api)
     r.add_get("/api/openapi.json", docs.openapi)
     r.add_static("/static", static, name="static", append_version=True)
+
+
+def _add_handoff_routes(r: web.UrlDispatcher) -> None:
+    """Agents: the live handoff queue (server-sent events), take, reply, hand back, resolve."""
+    r.add_get("/queue", handoff.queue_page)
+    r.add_get("/api/queue", handoff.queue_api)
+    r.add_get("/api/queue/events", handoff.queue_stream)
+    r.add_get("/api/conversations/{id}/suggestion", handoff.suggestion_api)
+    r.add_post("/conversations/{id}/take", handoff.take_form)
+    r.add_post("/conversations/{id}/reply", handoff.reply_form)
+    r.add_post("/conversations/{id}/handback", handoff.handback_form)
+    r.add_post("/conversations/{id}/resolve", handoff.resolve_form)
+    r.add_post("/api/conversations/{id}/take", handoff.take_api)
+    r.add_post("/api/conversations/{id}/reply", handoff.reply_api)
+    r.add_post("/api/conversations/{id}/handback", handoff.handback_api)
+    r.add_post("/api/conversations/{id}/resolve", handoff.resolve_api)
