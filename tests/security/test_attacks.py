@@ -231,14 +231,41 @@ async def test_5_client_metadata_cannot_fake_the_guard(stack: Stack, databases: 
     assert extras and all("kefu_guard" not in (extra or {}) for extra in extras)
 
 
-def test_6_rasas_http_api_is_off(stack: Stack) -> None:
-    for path in ("/status", "/conversations/demo-1/tracker", "/model"):
-        try:
-            with urllib.request.urlopen(stack.rasa_url + path, timeout=10) as answer:
-                status = answer.status
-        except urllib.error.HTTPError as error:
-            status = error.code
-        assert status == 404, path
+def _api_status(stack: Stack, path: str, token: str | None) -> int:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    request = urllib.request.Request(stack.rasa_url + path, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_6_rasas_http_api_wants_the_consoles_jwt(stack: Stack) -> None:
+    """On for the live handoff, and only for the holder of KEFU_RASA_JWT_SECRET."""
+    expires = int(time.time()) + 60
+    forged = jwt.encode(
+        {"user": {"username": "x", "role": "admin"}, "exp": expires},
+        "a guessed secret of some length, not the server's",
+        algorithm="HS256",
+    )
+    customer = jwt.encode(
+        {"user": {"username": "demo-2", "role": "user"}, "exp": expires},
+        str(stack.secrets.rasa_jwt_secret),
+        algorithm="HS256",
+    )
+    for path in ("/status", "/conversations/demo-1/tracker", "/domain"):
+        assert _api_status(stack, path, None) == 401, path
+        assert _api_status(stack, path, forged) == 401, path
+    # A token for one conversation opens no other, and not the server's state.
+    assert _api_status(stack, "/conversations/demo-1/tracker", customer) == 403
+    assert _api_status(stack, "/status", customer) == 403
+    console = jwt.encode(
+        {"user": {"username": "kefu-console", "role": "admin"}, "exp": expires},
+        str(stack.secrets.rasa_jwt_secret),
+        algorithm="HS256",
+    )
+    assert _api_status(stack, "/status", console) == 200
 
 
 async def test_7_a_timed_out_ticket_is_not_opened_twice_by_the_retry(
