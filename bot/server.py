@@ -3,7 +3,8 @@ command line.
 
 The launcher hands the secret over in KEFU_RASA_JWT_SECRET; it is added to Rasa's own arguments
 inside this process (so `ps` never shows it) and removed from the environment its children see.
-Without the secret, Rasa's HTTP API stays off: nothing of Kefu's needs it by default.
+Without the secret (KEFU_RASA_API=off), Rasa's HTTP API stays off; with it, only the console's
+live handoff uses it (pause, agents' replies, resume).
 Kefu's speed-ups of Rasa's per-message costs (`bot/speedups.py`) are applied here too.
 """
 
