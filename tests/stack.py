@@ -4,6 +4,8 @@ action server and the Rasa server.
 One stack per test session (model loading takes ~45 s here), shared by tests/integration and
 tests/security (tests/conftest.py registers these fixtures). Each test talks to it through the
 REST channel with its own sender ids, and reads the same throw-away CRM and tracker databases.
+The Telegram channel is on too, its Bot API a fake on loopback (tests/telegram_fake.py), which
+must answer before the Rasa server starts: the server registers its webhook there.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pytest_asyncio
 from crm_store.db import create_engine, create_sessionmaker
 from crm_store.setup import prepare_database
 from kefu.launcher import action_side_environment, rasa_side_environment
+from kefu.messaging import credentials_file
 from kefu.model_cache import ensure_model
 from kefu.private_files import resolve_secrets
 from kefu.processes import action_server, free_port, rasa_server
@@ -24,16 +27,29 @@ from kefu.settings import load_settings
 from kefu.workers.exchange_logger import ExchangeLogger
 from nlp.sentiment import SentimentModel
 from tests.integration.support import Databases, Stack
+from tests.telegram_fake import FakeTelegram
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def telegram_api() -> Iterator[FakeTelegram]:
+    """The fake Telegram Bot API the stack's Telegram channel talks to."""
+    with FakeTelegram().running_in_thread() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, telegram_api: FakeTelegram) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("stack")
+    rasa_port = free_port()
     environ = {
         "KEFU_DATABASE_URL": f"sqlite:///{workdir / 'kefu.db'}",
         "KEFU_TRACKER_DATABASE_URL": f"sqlite:///{workdir / 'tracker.db'}",
-        "KEFU_RASA_PORT": str(free_port()),
+        "KEFU_RASA_PORT": str(rasa_port),
         "KEFU_ACTION_PORT": str(free_port()),
+        # Set as an operator would (docs/channels.md); the webhook secret is generated.
+        "KEFU_TELEGRAM_TOKEN": telegram_api.token,
+        "KEFU_TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{rasa_port}/webhooks/telegram/webhook",
+        "KEFU_TELEGRAM_API_URL": telegram_api.url,
     }
     settings = load_settings(environ)
     # The test's own secrets, generated into its own folder (never the repository's var/).
@@ -49,6 +65,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         model.path,
         rasa_side_environment(settings, secrets),
         workdir / "rasa.log",
+        credentials=credentials_file(settings.messaging, workdir),
     )
     stack = Stack(
         settings=settings,
