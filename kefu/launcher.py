@@ -364,6 +364,9 @@ async def run(settings: Settings) -> int:
             await step()
         say(f"Ready in {time.monotonic() - started:.0f} s.")
         print(how_to_chat(system.endpoints), flush=True)
+        if settings.messaging.enabled:
+            on = ", ".join(settings.messaging.enabled)
+            say(f"Messaging channels on: {on} (webhooks under /webhooks/<name>/webhook).")
         await system.serve()
         return 0
     except StopRequested:
