@@ -299,7 +299,9 @@ class GuardedTelegramInput(TelegramInput):
         @webhook.listener("after_server_stop")
         async def close(_app: Sanic, _loop: Any) -> None:
             if self._output is not None:
-                await self._output.close()
+                # The HTTP session only: aiogram's Bot.close is deprecated, as v3 makes it
+                # Telegram's `close` method (which logs the bot out of the API server).
+                await self._output.session.close()
 
         @webhook.route("/", methods=["GET"])
         async def health(_request: Request) -> HTTPResponse:
@@ -344,6 +346,12 @@ class GuardedSlackInput(SlackInput):
         assert isinstance(channel, GuardedSlackInput)
         channel.limits = limits
         return channel
+
+    def get_output_channel(
+        self, channel: str | None = None, thread_id: str | None = None
+    ) -> OutputChannel:
+        # Rasa's API reaches a conversation through this too, by its (prefixed) id.
+        return _PlatformIds(self.name(), super().get_output_channel(channel, thread_id))
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         apps = AppHolder()

@@ -20,7 +20,7 @@ from typing import Any
 import aiohttp
 import pytest
 import pytest_asyncio
-from rasa.core.channels import facebook
+from rasa.core.channels import facebook, slack
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.run import create_http_input_channels
 from sanic import Sanic
@@ -383,3 +383,25 @@ async def test_messenger_checks_the_signature_then_guards_the_message(
 
 def facebook_signature(body: bytes) -> str:
     return "sha1=" + hmac.new(b"app-secret", body, hashlib.sha1).hexdigest()
+
+
+async def test_the_output_channels_address_the_platforms_own_ids(
+    fake_api: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rasa's API reaches a conversation by its id (an agent's reply): the prefix comes off."""
+    telegram = GuardedTelegramInput(
+        BOT_TOKEN, "https://x/hook", WEBHOOK_SECRET, LIMITS, fake_api.url
+    )
+    try:
+        await telegram.get_output_channel().send_response("telegram-31", {"text": "from an agent"})
+    finally:
+        await telegram.get_output_channel().session.close()
+    assert fake_api.sent_to(31) == ["from an agent"]
+
+    monkeypatch.setattr(slack, "SlackBot", lambda *_args: Collecting())
+    slack_channel = GuardedSlackInput.from_credentials(
+        {"slack_token": "xoxb-test", "slack_signing_secret": SIGNING_SECRET, **LIMIT_VALUES}
+    )
+    output = slack_channel.get_output_channel()
+    await output.send_response("slack-U7", {"text": "from an agent"})
+    assert output.inner.messages == [{"recipient_id": "U7", "text": "from an agent"}]  # type: ignore[attr-defined]
