@@ -49,6 +49,7 @@ from bot.screening import CLIENT_KEY, GuardLimits, client_key
 logger = logging.getLogger(__name__)
 
 TELEGRAM_PRODUCTION_API = "https://api.telegram.org"
+SLACK_PRODUCTION_API = "https://slack.com/api/"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as the webhook's secret token.
 _SECRET_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
@@ -338,6 +339,8 @@ class GuardedSlackInput(SlackInput):
     """Rasa's Slack channel (its signing-secret check kept) behind the guard."""
 
     limits: GuardLimits
+    # Slack's Web API; another only for a proxy or the tests' fake.
+    api_url: str = SLACK_PRODUCTION_API
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedSlackInput:
@@ -345,13 +348,18 @@ class GuardedSlackInput(SlackInput):
         channel = super().from_credentials(credentials)
         assert isinstance(channel, GuardedSlackInput)
         channel.limits = limits
+        channel.api_url = str((credentials or {}).get("api_url") or SLACK_PRODUCTION_API)
         return channel
 
     def get_output_channel(
         self, channel: str | None = None, thread_id: str | None = None
     ) -> OutputChannel:
+        bot = super().get_output_channel(channel, thread_id)
+        client = getattr(bot, "client", None)
+        if client is not None:
+            client.base_url = self.api_url
         # Rasa's API reaches a conversation through this too, by its (prefixed) id.
-        return _PlatformIds(self.name(), super().get_output_channel(channel, thread_id))
+        return _PlatformIds(self.name(), bot)
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         apps = AppHolder()

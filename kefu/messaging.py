@@ -26,6 +26,8 @@ EFFECTIVE_CREDENTIALS = "credentials.yml"
 
 TELEGRAM_PRODUCTION_API = "https://api.telegram.org"
 ENV_TELEGRAM_API_URL = "KEFU_TELEGRAM_API_URL"
+SLACK_PRODUCTION_API = "https://slack.com/api/"
+ENV_SLACK_API_URL = "KEFU_SLACK_API_URL"
 ENV_TELEGRAM_WEBHOOK_SECRET = "KEFU_TELEGRAM_WEBHOOK_SECRET"
 
 # Each channel: its entry in credentials.messaging.yml, and the variables that must all be set.
@@ -65,6 +67,18 @@ def _check_url(variable: str, value: str) -> None:
         )
 
 
+def _api_url(environ: Mapping[str, str], variable: str) -> str:
+    """The platform's API (another only for a local API server, a proxy, or the tests' fake)."""
+    default = {
+        ENV_TELEGRAM_API_URL: TELEGRAM_PRODUCTION_API,
+        ENV_SLACK_API_URL: SLACK_PRODUCTION_API,
+    }
+    url = environ.get(variable, "").strip() or default[variable]
+    _check_url(variable, url)
+    # Slack's client joins the method name straight on.
+    return url if variable != ENV_SLACK_API_URL or url.endswith("/") else url + "/"
+
+
 def load_messaging(environ: Mapping[str, str]) -> MessagingSettings:
     """The messaging channels the environment turns on; SettingsError for a half-set one."""
     channels: dict[str, dict[str, str]] = {}
@@ -80,9 +94,9 @@ def load_messaging(environ: Mapping[str, str]) -> MessagingSettings:
             )
         if name == "telegram":
             _check_url("KEFU_TELEGRAM_WEBHOOK_URL", given["KEFU_TELEGRAM_WEBHOOK_URL"])
-            api_url = environ.get(ENV_TELEGRAM_API_URL, "").strip() or TELEGRAM_PRODUCTION_API
-            _check_url(ENV_TELEGRAM_API_URL, api_url)
-            given[ENV_TELEGRAM_API_URL] = api_url
+            given[ENV_TELEGRAM_API_URL] = _api_url(environ, ENV_TELEGRAM_API_URL)
+        if name == "slack":
+            given[ENV_SLACK_API_URL] = _api_url(environ, ENV_SLACK_API_URL)
         channels[name] = given
     return MessagingSettings(channels)
 

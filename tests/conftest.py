@@ -34,7 +34,12 @@ from tests.databases import (  # noqa: E402, F401 - fixtures, registered by bein
     seeded,
     seeded_url,
 )
-from tests.stack import databases, stack, telegram_api  # noqa: E402, F401 - fixtures, as below
+from tests.stack import (  # noqa: E402, F401 - fixtures, as below
+    databases,
+    slack_api,
+    stack,
+    telegram_api,
+)
 
 
 @pytest_asyncio.fixture

@@ -4,8 +4,9 @@ action server and the Rasa server.
 One stack per test session (model loading takes ~45 s here), shared by tests/integration and
 tests/security (tests/conftest.py registers these fixtures). Each test talks to it through the
 REST channel with its own sender ids, and reads the same throw-away CRM and tracker databases.
-The Telegram channel is on too, its Bot API a fake on loopback (tests/telegram_fake.py), which
-must answer before the Rasa server starts: the server registers its webhook there.
+The Telegram and Slack channels are on too, their platforms' APIs fakes on loopback
+(tests/messaging_fakes.py); Telegram's must answer before the Rasa server starts: the server
+registers its webhook there.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from kefu.settings import load_settings
 from kefu.workers.exchange_logger import ExchangeLogger
 from nlp.sentiment import SentimentModel
 from tests.integration.support import Databases, Stack
-from tests.telegram_fake import FakeTelegram
+from tests.messaging_fakes import SLACK_SIGNING_SECRET, FakeSlack, FakeTelegram
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +39,16 @@ def telegram_api() -> Iterator[FakeTelegram]:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory, telegram_api: FakeTelegram) -> Iterator[Stack]:
+def slack_api() -> Iterator[FakeSlack]:
+    """The fake Slack Web API the stack's Slack channel posts its replies to."""
+    with FakeSlack().running_in_thread() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, telegram_api: FakeTelegram, slack_api: FakeSlack
+) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("stack")
     rasa_port = free_port()
     environ = {
@@ -50,6 +60,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory, telegram_api: FakeTelegram) 
         "KEFU_TELEGRAM_TOKEN": telegram_api.token,
         "KEFU_TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{rasa_port}/webhooks/telegram/webhook",
         "KEFU_TELEGRAM_API_URL": telegram_api.url,
+        "KEFU_SLACK_TOKEN": slack_api.token,
+        "KEFU_SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET,
+        "KEFU_SLACK_API_URL": slack_api.api_url,
     }
     settings = load_settings(environ)
     # The test's own secrets, generated into its own folder (never the repository's var/).

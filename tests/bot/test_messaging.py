@@ -2,7 +2,7 @@
 Telegram webhook answers only Telegram.
 
 Each channel runs on a real Sanic server on loopback with a stand-in for Rasa's message handler;
-Telegram's replies go to the fake Bot API (tests/telegram_fake.py), Slack's and Messenger's to a
+Telegram's replies go to the fake Bot API (tests/messaging_fakes.py), Slack's and Messenger's to a
 collecting channel (their clients would reach the internet).
 """
 
@@ -34,13 +34,19 @@ from bot.messaging import (
 )
 from bot.screening import TOO_LONG_INTENT, GuardLimits
 from tests.bot.test_channels import Echo
-from tests.telegram_fake import BOT_TOKEN, FakeTelegram, update
+from tests.messaging_fakes import (
+    BOT_TOKEN,
+    SLACK_SIGNING_SECRET,
+    FakeTelegram,
+    slack_signed,
+    update,
+)
 
 MESSAGING_CREDENTIALS = Path(__file__).resolve().parents[2] / "credentials.messaging.yml"
 LIMITS = GuardLimits(1000, 2.0)
 LIMIT_VALUES = {"max_message_chars": "1000", "reply_timeout_seconds": "2.0"}
 WEBHOOK_SECRET = "telegram-secret-for-the-tests_0123"
-SIGNING_SECRET = "slack-signing-secret-for-the-tests"
+SIGNING_SECRET = SLACK_SIGNING_SECRET
 
 
 async def serve(channel: Any, handler: Echo, prefix: str) -> AsyncIterator[str]:
@@ -74,6 +80,7 @@ def every_channel_set(monkeypatch: pytest.MonkeyPatch) -> None:
         "KEFU_TELEGRAM_API_URL": "https://api.telegram.org",
         "KEFU_SLACK_TOKEN": "xoxb-test",
         "KEFU_SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "KEFU_SLACK_API_URL": "https://slack.com/api/",
         "KEFU_FACEBOOK_VERIFY_TOKEN": "verify-me",
         "KEFU_FACEBOOK_APP_SECRET": "app-secret",
         "KEFU_FACEBOOK_PAGE_TOKEN": "page-token",
@@ -112,28 +119,21 @@ def test_telegram_refuses_a_secret_telegram_would_not_send(secret: str) -> None:
 # --- Telegram ------------------------------------------------------------------------------
 
 
-class Silent(Echo):
-    """A handler that answers nothing (as Rasa does when the action server is down)."""
-
-    async def __call__(self, message: UserMessage) -> None:
-        self.senders.append(message.sender_id)
-        self.messages.append(message)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[UserMessage] = []
-
-
 class Recording(Echo):
-    """Echo that keeps the messages it got, to look at what the guard made of them."""
+    """Echo that keeps the messages it got (to see what the guard made of them); a silent one
+    answers nothing, as Rasa does when the action server is down."""
 
-    def __init__(self) -> None:
+    def __init__(self, silent: bool = False) -> None:
         super().__init__()
         self.messages: list[UserMessage] = []
+        self.silent = silent
 
     async def __call__(self, message: UserMessage) -> None:
         self.messages.append(message)
-        await super().__call__(message)
+        if self.silent:
+            self.senders.append(message.sender_id)
+        else:
+            await super().__call__(message)
 
 
 @pytest_asyncio.fixture
@@ -279,7 +279,7 @@ async def test_a_silent_turn_still_answers_the_chat(fake_api: FakeTelegram) -> N
     channel = GuardedTelegramInput(
         BOT_TOKEN, "https://x/hook", WEBHOOK_SECRET, LIMITS, fake_api.url
     )
-    silent = Silent()
+    silent = Recording(silent=True)
     async for url in serve(channel, silent, "/webhooks/telegram"):
         assert (await send(url, update(16, 99, "hello?")))[0] == 200
     assert silent.senders == ["telegram-99"]
@@ -295,16 +295,6 @@ class Collecting(CollectingOutputChannel):
     @classmethod
     def name(cls) -> str:
         return "collecting"
-
-
-def slack_signed(body: bytes, secret: str = SIGNING_SECRET) -> dict[str, str]:
-    stamp = str(int(time.time()))
-    digest = hmac.new(secret.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256)
-    return {
-        "Content-Type": "application/json",
-        "X-Slack-Request-Timestamp": stamp,
-        "X-Slack-Signature": f"v0={digest.hexdigest()}",
-    }
 
 
 @pytest.mark.parametrize("signed", [True, False])

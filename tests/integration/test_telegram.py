@@ -1,7 +1,7 @@
 """Telegram end to end: an Update posted to the real Rasa server's webhook, the reply arriving at
 the (fake) Bot API for the right chat, and the exchange in the CRM like any other.
 
-The stack's Telegram channel talks to tests/telegram_fake.py on loopback; the Rasa server
+The stack's Telegram channel talks to tests/messaging_fakes.py on loopback; the Rasa server
 registered its webhook there when it started, with the secret the launcher generated.
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy import select, text
 
 from crm_store.models import CommunicationRecord, Conversation, Direction
 from tests.integration.support import Databases, Stack
-from tests.telegram_fake import FakeTelegram, update
+from tests.messaging_fakes import FakeTelegram, update
 
 pytestmark = pytest.mark.integration
 

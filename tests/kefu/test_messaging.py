@@ -113,6 +113,9 @@ def test_the_rasa_server_gets_the_channel_values_and_a_generated_webhook_secret(
     assert env["KEFU_TELEGRAM_TOKEN"] == "123:abc"
     assert env["KEFU_TELEGRAM_API_URL"] == TELEGRAM_PRODUCTION_API
     assert env["KEFU_SLACK_SIGNING_SECRET"] == "signing-secret-42"
+    assert env["KEFU_SLACK_API_URL"] == "https://slack.com/api/"
+    fake = load_messaging({**SLACK, "KEFU_SLACK_API_URL": "http://127.0.0.1:9/api"})
+    assert fake.channels["slack"]["KEFU_SLACK_API_URL"] == "http://127.0.0.1:9/api/"
     generated = env["KEFU_TELEGRAM_WEBHOOK_SECRET"]
     assert len(generated) >= 32
     assert (tmp_path / "telegram-webhook-secret").read_text().strip() == generated
