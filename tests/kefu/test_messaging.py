@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kefu import launcher
 from kefu.launcher import rasa_side_environment
 from kefu.messaging import (
     BASE_CREDENTIALS,
@@ -16,6 +17,7 @@ from kefu.messaging import (
     load_messaging,
     messaging_environment,
 )
+from kefu.model_cache import TrainedModel
 from kefu.private_files import resolve_secrets
 from kefu.settings import SettingsError, load_settings
 
@@ -128,3 +130,29 @@ def test_a_given_webhook_secret_must_be_one_telegram_sends() -> None:
     given = "A_valid-secret_0123456789"
     settings = load_settings({**TELEGRAM, "KEFU_TELEGRAM_WEBHOOK_SECRET": given})
     assert messaging_environment(settings.messaging, given)["KEFU_TELEGRAM_WEBHOOK_SECRET"] == given
+
+
+@pytest.mark.parametrize(("environ", "written"), [({}, False), (TELEGRAM, True)])
+async def test_the_launcher_starts_the_rasa_server_with_that_credentials_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, environ: dict[str, str], written: bool
+) -> None:
+    monkeypatch.setattr(launcher, "VAR_DIR", tmp_path)
+    monkeypatch.setattr(launcher, "LOG_DIR", tmp_path / "log")
+    settings = load_settings(
+        {
+            **environ,
+            "KEFU_DATABASE_URL": f"sqlite:///{tmp_path / 'kefu.db'}",
+            "KEFU_TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
+        }
+    )
+    system = launcher.System(settings)
+    system.secrets = resolve_secrets(settings.secrets, tmp_path)
+    system.model = TrainedModel(tmp_path / "model.tar.gz", "f", False, 0.0)
+    try:
+        (rasa,) = [c for group in system.server_groups() for c in group if "Rasa" in c.name]
+    finally:
+        await system.tracker_engine.dispose()
+        await system.crm_engine.dispose()
+    credentials = Path(rasa.command[rasa.command.index("--credentials") + 1])
+    assert credentials == (tmp_path / "credentials.yml" if written else BASE_CREDENTIALS)
+    assert ("KEFU_TELEGRAM_TOKEN" in rasa.env) is written
