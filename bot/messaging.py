@@ -1,4 +1,5 @@
-"""Telegram, Slack and Facebook Messenger behind the input guard (`bot/guard.py`).
+"""Telegram and Slack behind the input guard (`bot/guard.py`), and what every messaging channel
+shares (Messenger, which needs more of its own, is in `bot/messenger.py`).
 
 Each subclasses Rasa's connector and keeps its name and URL (`/webhooks/<name>/webhook`), so
 the exchange log records the channel as `telegram`, `slack` or `facebook`. What Kefu adds:
@@ -16,8 +17,8 @@ the exchange log records the channel as `telegram`, `slack` or `facebook`. What 
   cannot be pointed at another Bot API server, which the tests' fake needs. Only private
   chats are served (a group would see a customer's order details); edits, channel posts and
   other update kinds are acknowledged and ignored, and a retried update is run once;
-- Slack and Messenger keep Rasa's own signature checks (Slack's signing secret, Messenger's
-  `X-Hub-Signature` with the app secret) and only gain the guard and the prefixed ids.
+- Slack keeps Rasa's own handling and its signing-secret check (with a five-minute replay
+  window) and gains the guard and the prefixed ids.
 
 Which of them runs is the launcher's choice: it writes their entries into the credentials file
 only when their KEFU_* variables are set (`kefu/messaging.py`, docs/channels.md).
@@ -36,7 +37,6 @@ from aiogram.bot.api import TelegramAPIServer
 from aiogram.utils.exceptions import TelegramAPIError
 from aiohttp import ClientError
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-from rasa.core.channels.facebook import FacebookInput
 from rasa.core.channels.slack import SlackInput
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from sanic import Blueprint, Sanic, response
@@ -55,8 +55,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 _SECRET_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 # Only these reach the webhook (setWebhook's allowed_updates): what a customer types or taps.
 ALLOWED_UPDATES = ["message", "callback_query"]
-# Telegram redelivers an update it got no 2xx for; the last ones seen are run only once.
-REMEMBERED_UPDATES = 1024
+# Telegram and Meta redeliver what they got no 2xx for; the last ones seen run only once.
+REMEMBERED_DELIVERIES = 1024
 # A Bot API call that hangs must not hold a customer's turn for long.
 TELEGRAM_TIMEOUT_SECONDS = 10.0
 
@@ -71,7 +71,7 @@ def platform_id(channel: str, recipient_id: str) -> str:
     return recipient_id.removeprefix(f"{channel}-")
 
 
-def _limits_and(credentials: dict[str, Any] | None, *keys: str) -> GuardLimits:
+def limits_and(credentials: dict[str, Any] | None, *keys: str) -> GuardLimits:
     """The guard's limits, once the channel's own required `keys` are there too."""
     given = credentials or {}
     for key in keys:
@@ -81,6 +81,23 @@ def _limits_and(credentials: dict[str, Any] | None, *keys: str) -> GuardLimits:
                 "(the launcher sets it from KEFU_* settings; see docs/channels.md)."
             )
     return GuardLimits.from_credentials(credentials)
+
+
+class Recent:
+    """The last deliveries seen: platforms redeliver what they got no 2xx for, and a customer's
+    message must run once (per Rasa server; a redelivery to another instance runs again)."""
+
+    def __init__(self, size: int = REMEMBERED_DELIVERIES) -> None:
+        self.size = size
+        self.seen: OrderedDict[Any, None] = OrderedDict()
+
+    def first_time(self, key: Any) -> bool:
+        if key in self.seen:
+            return False
+        self.seen[key] = None
+        if len(self.seen) > self.size:
+            self.seen.popitem(last=False)
+        return True
 
 
 class _PlatformIds(OutputChannel):
@@ -206,12 +223,12 @@ class GuardedTelegramInput(TelegramInput):
         self.limits = limits
         self.api_url = api_url
         self.apps = AppHolder()
-        self.seen_updates: OrderedDict[int, None] = OrderedDict()
+        self.recent_updates = Recent()
         self._output: KefuTelegramOutput | None = None
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedTelegramInput:
-        limits = _limits_and(credentials, "access_token", "webhook_url", "webhook_secret")
+        limits = limits_and(credentials, "access_token", "webhook_url", "webhook_secret")
         given = credentials or {}
         return cls(
             str(given["access_token"]),
@@ -251,30 +268,21 @@ class GuardedTelegramInput(TelegramInput):
         logger.info("Telegram webhook registered: %s", self.webhook_url)
         return True
 
-    def first_time(self, update_id: int) -> bool:
-        """Whether this update is new (Telegram redelivers what it got no answer for)."""
-        if update_id in self.seen_updates:
-            return False
-        self.seen_updates[update_id] = None
-        if len(self.seen_updates) > REMEMBERED_UPDATES:
-            self.seen_updates.popitem(last=False)
-        return True
-
     def _message(self, request: Request) -> UserMessage | HTTPResponse | None:
         """The customer message in a webhook call, the 4xx it deserves, or None to ignore it."""
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self.expected_secret):
             logger.info("Telegram webhook call without the secret token refused")
-            return _error(401, "unauthorized", "Not a call from Telegram.")
+            return error(401, "unauthorized", "Not a call from Telegram.")
         try:
             update = json.loads(request.body)
         except ValueError:
-            return _error(400, "malformed_json", "The request body is not valid JSON.")
+            return error(400, "malformed_json", "The request body is not valid JSON.")
         try:
             found = telegram_message(update)
-        except TelegramUpdateError as error:
-            return _error(400, "malformed_update", str(error))
-        if found is None or not self.first_time(update["update_id"]):
+        except TelegramUpdateError as problem:
+            return error(400, "malformed_update", str(problem))
+        if found is None or not self.recent_updates.first_time(update["update_id"]):
             return None
         chat_id, user_id, text, callback_id = found
         metadata: dict[str, Any] = {
@@ -331,8 +339,8 @@ class GuardedTelegramInput(TelegramInput):
             logger.warning("answerCallbackQuery failed: %s", error)
 
 
-def _error(status: int, error: str, message: str) -> HTTPResponse:
-    return response.json({"error": error, "message": message}, status=status)
+def error(status: int, kind: str, message: str) -> HTTPResponse:
+    return response.json({"error": kind, "message": message}, status=status)
 
 
 class GuardedSlackInput(SlackInput):
@@ -344,7 +352,7 @@ class GuardedSlackInput(SlackInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedSlackInput:
-        limits = _limits_and(credentials, "slack_token", "slack_signing_secret")
+        limits = limits_and(credentials, "slack_token", "slack_signing_secret")
         channel = super().from_credentials(credentials)
         assert isinstance(channel, GuardedSlackInput)
         channel.limits = limits
@@ -360,24 +368,6 @@ class GuardedSlackInput(SlackInput):
             client.base_url = self.api_url
         # Rasa's API reaches a conversation through this too, by its (prefixed) id.
         return _PlatformIds(self.name(), bot)
-
-    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        apps = AppHolder()
-        return apps.attach(super().blueprint(_guarded(self, self.limits, apps, on_new_message)))
-
-
-class GuardedFacebookInput(FacebookInput):
-    """Rasa's Messenger channel (its X-Hub-Signature check kept) behind the guard."""
-
-    limits: GuardLimits
-
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedFacebookInput:
-        limits = _limits_and(credentials, "verify", "secret", "page-access-token")
-        channel = super().from_credentials(credentials)
-        assert isinstance(channel, GuardedFacebookInput)
-        channel.limits = limits
-        return channel
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         apps = AppHolder()

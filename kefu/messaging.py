@@ -28,6 +28,8 @@ TELEGRAM_PRODUCTION_API = "https://api.telegram.org"
 ENV_TELEGRAM_API_URL = "KEFU_TELEGRAM_API_URL"
 SLACK_PRODUCTION_API = "https://slack.com/api/"
 ENV_SLACK_API_URL = "KEFU_SLACK_API_URL"
+FACEBOOK_PRODUCTION_API = "https://graph.facebook.com"
+ENV_FACEBOOK_API_URL = "KEFU_FACEBOOK_API_URL"
 ENV_TELEGRAM_WEBHOOK_SECRET = "KEFU_TELEGRAM_WEBHOOK_SECRET"
 
 # Each channel: its entry in credentials.messaging.yml, and the variables that must all be set.
@@ -41,7 +43,7 @@ CHANNELS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("KEFU_SLACK_TOKEN", "KEFU_SLACK_SIGNING_SECRET"),
     ),
     "facebook": (
-        "bot.messaging.GuardedFacebookInput",
+        "bot.messenger.GuardedFacebookInput",
         ("KEFU_FACEBOOK_VERIFY_TOKEN", "KEFU_FACEBOOK_APP_SECRET", "KEFU_FACEBOOK_PAGE_TOKEN"),
     ),
 }
@@ -72,6 +74,7 @@ def _api_url(environ: Mapping[str, str], variable: str) -> str:
     default = {
         ENV_TELEGRAM_API_URL: TELEGRAM_PRODUCTION_API,
         ENV_SLACK_API_URL: SLACK_PRODUCTION_API,
+        ENV_FACEBOOK_API_URL: FACEBOOK_PRODUCTION_API,
     }
     url = environ.get(variable, "").strip() or default[variable]
     _check_url(variable, url)
@@ -97,6 +100,8 @@ def load_messaging(environ: Mapping[str, str]) -> MessagingSettings:
             given[ENV_TELEGRAM_API_URL] = _api_url(environ, ENV_TELEGRAM_API_URL)
         if name == "slack":
             given[ENV_SLACK_API_URL] = _api_url(environ, ENV_SLACK_API_URL)
+        if name == "facebook":
+            given[ENV_FACEBOOK_API_URL] = _api_url(environ, ENV_FACEBOOK_API_URL)
         channels[name] = given
     return MessagingSettings(channels)
 

@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 import hmac
 import itertools
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -206,3 +207,57 @@ def slack_signed(
         "X-Slack-Request-Timestamp": stamp,
         "X-Slack-Signature": f"v0={digest.hexdigest()}",
     }
+
+
+@dataclass
+class FakeGraph(FakePlatform):
+    """Meta's Graph API as Messenger's Send API uses it: /v<version>/me/messages."""
+
+    token: str = "page-token-for-the-tests"
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/{version}/me/messages", self.handle)
+        return app
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        token = request.query.get("access_token", "")
+        kind = "sender_action" if "sender_action" in body else "message"
+        recipient = str(body.get("recipient", {}).get("id"))
+        self.record(token, kind, {"recipient": recipient, "body": json.dumps(body)})
+        if token != self.token:
+            return web.json_response(
+                {"error": {"message": "Invalid OAuth access token"}}, status=400
+            )
+        return web.json_response({"recipient_id": recipient, "message_id": "m.1"})
+
+    def sent_to(self, recipient: str) -> list[str]:
+        """The texts sent to one page-scoped id, in order."""
+        sent = [
+            json.loads(p["body"]) for p in self.called("message") if p["recipient"] == recipient
+        ]
+        return [str(body["message"].get("text", "")) for body in sent]
+
+    def actions_for(self, recipient: str) -> list[str]:
+        calls = [json.loads(p["body"]) for p in self.called("sender_action")]
+        return [c["sender_action"] for c in calls if str(c["recipient"]["id"]) == recipient]
+
+
+def messenger_event(sender: str, text: str, mid: str, **message: Any) -> dict[str, Any]:
+    """A Messenger webhook call carrying one customer message."""
+    event = {"sender": {"id": sender}, "recipient": {"id": "1"}, "timestamp": int(time.time())}
+    return {
+        "object": "page",
+        "entry": [
+            {"id": "1", "messaging": [{**event, "message": {"mid": mid, "text": text, **message}}]}
+        ],
+    }
+
+
+def meta_signed(body: bytes, secret: str, legacy: bool = False) -> dict[str, str]:
+    """The headers Meta signs a webhook call with (SHA-256, or the legacy SHA-1 one)."""
+    digest = hashlib.sha1 if legacy else hashlib.sha256
+    header = "X-Hub-Signature" if legacy else "X-Hub-Signature-256"
+    signature = hmac.new(secret.encode(), body, digest).hexdigest()
+    return {"Content-Type": "application/json", header: f"{digest().name}={signature}"}

@@ -2,15 +2,13 @@
 Telegram webhook answers only Telegram.
 
 Each channel runs on a real Sanic server on loopback with a stand-in for Rasa's message handler;
-Telegram's replies go to the fake Bot API (tests/messaging_fakes.py), Slack's and Messenger's to a
-collecting channel (their clients would reach the internet).
+Telegram's replies go to the fake Bot API (tests/messaging_fakes.py), Slack's to a collecting
+channel. Messenger has its own tests (test_messenger.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import time
 from collections.abc import AsyncIterator
@@ -20,18 +18,14 @@ from typing import Any
 import aiohttp
 import pytest
 import pytest_asyncio
-from rasa.core.channels import facebook, slack
+from rasa.core.channels import slack
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.run import create_http_input_channels
 from sanic import Sanic
 
 from bot.guard import SILENCE_REPLY
-from bot.messaging import (
-    SECRET_HEADER,
-    GuardedFacebookInput,
-    GuardedSlackInput,
-    GuardedTelegramInput,
-)
+from bot.messaging import SECRET_HEADER, GuardedSlackInput, GuardedTelegramInput
+from bot.messenger import GuardedFacebookInput
 from bot.screening import TOO_LONG_INTENT, GuardLimits
 from tests.bot.test_channels import Echo
 from tests.messaging_fakes import (
@@ -81,6 +75,7 @@ def every_channel_set(monkeypatch: pytest.MonkeyPatch) -> None:
         "KEFU_SLACK_TOKEN": "xoxb-test",
         "KEFU_SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "KEFU_SLACK_API_URL": "https://slack.com/api/",
+        "KEFU_FACEBOOK_API_URL": "https://graph.facebook.com",
         "KEFU_FACEBOOK_VERIFY_TOKEN": "verify-me",
         "KEFU_FACEBOOK_APP_SECRET": "app-secret",
         "KEFU_FACEBOOK_PAGE_TOKEN": "page-token",
@@ -286,11 +281,11 @@ async def test_a_silent_turn_still_answers_the_chat(fake_api: FakeTelegram) -> N
     assert fake_api.sent_to(99) == [SILENCE_REPLY]
 
 
-# --- Slack and Messenger: Rasa's own checks, then the guard ----------------------------------
+# --- Slack: Rasa's own checks, then the guard ----------------------------------
 
 
 class Collecting(CollectingOutputChannel):
-    """Slack's and Messenger's clients would reach the internet: collect instead."""
+    """Slack's client would reach the internet: collect instead."""
 
     @classmethod
     def name(cls) -> str:
@@ -330,49 +325,6 @@ async def test_slack_checks_the_signature_then_guards_the_message(
         return
     assert echo.senders == ["slack-U1"]
     assert outputs[0].messages == [{"recipient_id": "U1", "text": "echo hi"}]  # type: ignore[attr-defined]
-
-
-async def test_messenger_checks_the_signature_then_guards_the_message(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    sent: list[tuple[str, Any]] = []
-
-    class Bot(Collecting):
-        def __init__(self, _client: Any) -> None:
-            super().__init__()
-
-        async def send_action(self, recipient_id: str, sender_action: str) -> None:
-            sent.append((recipient_id, sender_action))
-
-        async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-            sent.append((recipient_id, message.get("text")))
-
-    monkeypatch.setattr(facebook, "MessengerBot", Bot)
-    channel = GuardedFacebookInput.from_credentials(
-        {"verify": "verify-me", "secret": "app-secret", "page-access-token": "t", **LIMIT_VALUES}
-    )
-    entry = {"messaging": [{"sender": {"id": "555"}, "message": {"text": "hi", "mid": "m"}}]}
-    body = json.dumps({"object": "page", "entry": [entry]}).encode()
-    echo = Recording()
-    async for url in serve(channel, echo, "/webhooks/facebook"):
-        for forged, signature in ((True, "sha1=" + "0" * 40), (False, facebook_signature(body))):
-            async with (
-                aiohttp.ClientSession() as client,
-                client.post(
-                    f"{url}/webhooks/facebook/webhook",
-                    data=body,
-                    headers={"X-Hub-Signature": signature, "Content-Type": "application/json"},
-                ) as answer,
-            ):
-                assert answer.status == 200
-            if forged:
-                assert echo.senders == []  # Rasa's check refused the forged one
-    assert echo.senders == ["facebook-555"]
-    assert ("555", "echo hi") in sent
-
-
-def facebook_signature(body: bytes) -> str:
-    return "sha1=" + hmac.new(b"app-secret", body, hashlib.sha1).hexdigest()
 
 
 async def test_the_output_channels_address_the_platforms_own_ids(

@@ -36,7 +36,7 @@ ENTRIES = {
     "socketio": "bot.channels.GuardedSocketIOInput",
     "telegram": "bot.messaging.GuardedTelegramInput",
     "slack": "bot.messaging.GuardedSlackInput",
-    "facebook": "bot.messaging.GuardedFacebookInput",
+    "facebook": "bot.messenger.GuardedFacebookInput",
 }
 
 
