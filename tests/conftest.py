@@ -36,6 +36,7 @@ from tests.databases import (  # noqa: E402, F401 - fixtures, registered by bein
 )
 from tests.stack import (  # noqa: E402, F401 - fixtures, as below
     databases,
+    graph_api,
     slack_api,
     stack,
     telegram_api,

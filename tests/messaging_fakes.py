@@ -28,6 +28,8 @@ BOT_ID = 123456789
 BOT_USERNAME = "kefu_test_bot"
 SLACK_TOKEN = "xoxb-kefu-fake-token-for-the-tests"
 SLACK_SIGNING_SECRET = "slack-signing-secret-for-the-tests"
+META_APP_SECRET = "meta-app-secret-for-the-tests"
+META_VERIFY_TOKEN = "meta-verify-token-for-the-tests"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ action server and the Rasa server.
 One stack per test session (model loading takes ~45 s here), shared by tests/integration and
 tests/security (tests/conftest.py registers these fixtures). Each test talks to it through the
 REST channel with its own sender ids, and reads the same throw-away CRM and tracker databases.
-The Telegram and Slack channels are on too, their platforms' APIs fakes on loopback
+The Telegram, Slack and Messenger channels are on too, their platforms' APIs fakes on loopback
 (tests/messaging_fakes.py); Telegram's must answer before the Rasa server starts: the server
 registers its webhook there.
 """
@@ -28,7 +28,14 @@ from kefu.settings import load_settings
 from kefu.workers.exchange_logger import ExchangeLogger
 from nlp.sentiment import SentimentModel
 from tests.integration.support import Databases, Stack
-from tests.messaging_fakes import SLACK_SIGNING_SECRET, FakeSlack, FakeTelegram
+from tests.messaging_fakes import (
+    META_APP_SECRET,
+    META_VERIFY_TOKEN,
+    SLACK_SIGNING_SECRET,
+    FakeGraph,
+    FakeSlack,
+    FakeTelegram,
+)
 
 
 @pytest.fixture(scope="session")
@@ -46,8 +53,18 @@ def slack_api() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture(scope="session")
+def graph_api() -> Iterator[FakeGraph]:
+    """The fake Graph API the stack's Messenger channel sends its replies to."""
+    with FakeGraph().running_in_thread() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
 def stack(
-    tmp_path_factory: pytest.TempPathFactory, telegram_api: FakeTelegram, slack_api: FakeSlack
+    tmp_path_factory: pytest.TempPathFactory,
+    telegram_api: FakeTelegram,
+    slack_api: FakeSlack,
+    graph_api: FakeGraph,
 ) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("stack")
     rasa_port = free_port()
@@ -63,6 +80,10 @@ def stack(
         "KEFU_SLACK_TOKEN": slack_api.token,
         "KEFU_SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET,
         "KEFU_SLACK_API_URL": slack_api.api_url,
+        "KEFU_FACEBOOK_VERIFY_TOKEN": META_VERIFY_TOKEN,
+        "KEFU_FACEBOOK_APP_SECRET": META_APP_SECRET,
+        "KEFU_FACEBOOK_PAGE_TOKEN": graph_api.token,
+        "KEFU_FACEBOOK_API_URL": graph_api.url,
     }
     settings = load_settings(environ)
     # The test's own secrets, generated into its own folder (never the repository's var/).

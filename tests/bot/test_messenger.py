@@ -18,10 +18,15 @@ import pytest_asyncio
 from bot.guard import SILENCE_REPLY
 from bot.messenger import GuardedFacebookInput
 from tests.bot.test_messaging import LIMIT_VALUES, Recording, serve
-from tests.messaging_fakes import FakeGraph, messenger_event, meta_signed
+from tests.messaging_fakes import (
+    META_APP_SECRET,
+    META_VERIFY_TOKEN,
+    FakeGraph,
+    messenger_event,
+    meta_signed,
+)
 
-APP_SECRET = "meta-app-secret-for-the-tests"
-VERIFY_TOKEN = "verify-token-for-the-tests"
+APP_SECRET, VERIFY_TOKEN = META_APP_SECRET, META_VERIFY_TOKEN
 
 
 @pytest_asyncio.fixture
