@@ -13,10 +13,11 @@ the exchange log records the channel as `telegram`, `slack` or `facebook`. What 
 - Telegram: the webhook wants the secret Telegram echoes in `X-Telegram-Bot-Api-Secret-Token`
   (registered with `setWebhook` when the server starts) and refuses anything else before
   parsing it. Rasa's own connector asks Telegram's `getMe` on every update instead and trusts
-  any caller; it also registers the webhook with `asyncio.run` inside the running server and
-  cannot be pointed at another Bot API server, which the tests' fake needs. Only private
-  chats are served (a group would see a customer's order details); edits, channel posts and
-  other update kinds are acknowledged and ignored, and a retried update is run once;
+  any caller; it also registers the webhook with `asyncio.run` whenever its output channel is
+  asked for (which fails inside the running server, where Rasa's API asks for it to reach a
+  conversation) and cannot be pointed at another Bot API server, as the tests' fake needs.
+  Only private chats are served (a group would see a customer's order details); edits, channel
+  posts and other update kinds are acknowledged and ignored, and a retried update runs once;
 - Slack keeps Rasa's own handling and its signing-secret check (with a five-minute replay
   window) and gains the guard and the prefixed ids.
 
