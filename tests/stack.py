@@ -59,6 +59,25 @@ def graph_api() -> Iterator[FakeGraph]:
         yield fake
 
 
+def messaging_environ(
+    rasa_port: int, telegram: FakeTelegram, slack: FakeSlack, graph: FakeGraph
+) -> dict[str, str]:
+    """The messaging channels' variables, set as an operator would (docs/channels.md), each
+    platform's API the fake's; Telegram's webhook secret is generated like the other secrets."""
+    return {
+        "KEFU_TELEGRAM_TOKEN": telegram.token,
+        "KEFU_TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{rasa_port}/webhooks/telegram/webhook",
+        "KEFU_TELEGRAM_API_URL": telegram.url,
+        "KEFU_SLACK_TOKEN": slack.token,
+        "KEFU_SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET,
+        "KEFU_SLACK_API_URL": slack.api_url,
+        "KEFU_FACEBOOK_VERIFY_TOKEN": META_VERIFY_TOKEN,
+        "KEFU_FACEBOOK_APP_SECRET": META_APP_SECRET,
+        "KEFU_FACEBOOK_PAGE_TOKEN": graph.token,
+        "KEFU_FACEBOOK_API_URL": graph.url,
+    }
+
+
 @pytest.fixture(scope="session")
 def stack(
     tmp_path_factory: pytest.TempPathFactory,
@@ -73,17 +92,7 @@ def stack(
         "KEFU_TRACKER_DATABASE_URL": f"sqlite:///{workdir / 'tracker.db'}",
         "KEFU_RASA_PORT": str(rasa_port),
         "KEFU_ACTION_PORT": str(free_port()),
-        # Set as an operator would (docs/channels.md); the webhook secret is generated.
-        "KEFU_TELEGRAM_TOKEN": telegram_api.token,
-        "KEFU_TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{rasa_port}/webhooks/telegram/webhook",
-        "KEFU_TELEGRAM_API_URL": telegram_api.url,
-        "KEFU_SLACK_TOKEN": slack_api.token,
-        "KEFU_SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET,
-        "KEFU_SLACK_API_URL": slack_api.api_url,
-        "KEFU_FACEBOOK_VERIFY_TOKEN": META_VERIFY_TOKEN,
-        "KEFU_FACEBOOK_APP_SECRET": META_APP_SECRET,
-        "KEFU_FACEBOOK_PAGE_TOKEN": graph_api.token,
-        "KEFU_FACEBOOK_API_URL": graph_api.url,
+        **messaging_environ(rasa_port, telegram_api, slack_api, graph_api),
     }
     settings = load_settings(environ)
     # The test's own secrets, generated into its own folder (never the repository's var/).
