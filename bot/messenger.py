@@ -37,6 +37,8 @@ from bot.screening import CLIENT_KEY, GuardLimits, client_key
 logger = logging.getLogger(__name__)
 
 GRAPH_API = "https://graph.facebook.com"
+# Page-scoped ids are 16-17 digits today; Rasa's tracker store keeps sender ids up to 255.
+MAX_PSID_DIGITS = 64
 # fbmessenger's calls have no timeout of their own: a turn waits at most this long for one.
 SEND_TIMEOUT_SECONDS = 10.0
 
@@ -101,13 +103,13 @@ def customer_messages(payload: Any) -> list[tuple[str, str, str | None]]:
         if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
             raise MalformedEvent("An entry's messaging must be a list of objects.")
         for event in events:
-            sender = (
-                (event.get("sender") or {}).get("id")
-                if isinstance(event.get("sender"), dict)
-                else None
-            )
-            if not isinstance(sender, str) or not sender.isdigit():
-                raise MalformedEvent("Every messaging event needs a sender id.")
+            sender = event.get("sender")
+            sender = sender.get("id") if isinstance(sender, dict) else None
+            # Page-scoped ids are decimal numbers; anything else never names a conversation.
+            if not (isinstance(sender, str) and sender.isascii() and sender.isdigit()):
+                raise MalformedEvent("Every messaging event needs a numeric sender id.")
+            if len(sender) > MAX_PSID_DIGITS:
+                raise MalformedEvent("The sender id is too long.")
             message, postback = event.get("message"), event.get("postback")
             if isinstance(message, dict) and not message.get("is_echo"):
                 reply = message.get("quick_reply")

@@ -110,6 +110,8 @@ async def test_an_unsigned_or_forged_call_is_refused_and_runs_nothing(
         {"object": "page", "entry": [{"messaging": "not a list"}]},
         {"object": "page", "entry": [{"messaging": [{"message": {"text": "no sender"}}]}]},
         {"object": "page", "entry": [{"messaging": [{"sender": {"id": "../me"}, "message": {}}]}]},
+        {"object": "page", "entry": [{"messaging": [{"sender": {"id": "٣٣"}, "message": {}}]}]},
+        {"object": "page", "entry": [{"messaging": [{"sender": {"id": "9" * 65}, "message": {}}]}]},
     ],
 )
 async def test_a_malformed_event_gets_400_and_runs_nothing(
