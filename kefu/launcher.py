@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from crm_store.db import check_database, create_engine, create_sessionmaker
 from crm_store.errors import DatabaseUnavailable
 from crm_store.setup import prepare_database
+from kefu.messaging import credentials_file, messaging_environment
 from kefu.model_cache import TrainedModel, ensure_model
 from kefu.paths import LOG_DIR, REPO_ROOT, VAR_DIR
 from kefu.private_files import SECRET_FILES, private_dir, resolve_secrets
@@ -72,6 +73,7 @@ def rasa_side_environment(settings: Settings, secrets: Secrets) -> dict[str, str
     }
     if settings.rasa_api:
         env["KEFU_RASA_JWT_SECRET"] = str(secrets.rasa_jwt_secret)
+    env.update(messaging_environment(settings.messaging, secrets.telegram_webhook_secret))
     return env
 
 
@@ -270,20 +272,32 @@ class System:
             console_side_environment(self.settings, self.secrets),
             LOG_DIR / "console.log",
         )
+        # Credentials: the web channels, plus each messaging channel whose variables are set.
+        credentials = credentials_file(self.settings.messaging, VAR_DIR)
         # Servers of one group load at once (cold start): the Rasa server calls the action
         # server only when a customer writes, and it is ready far later than the action server.
         if self.settings.is_production:
             from kefu.servers import production_servers
 
             servers = production_servers(
-                self.settings, self.model.path, rasa_env, action_env, LOG_DIR, VAR_DIR / "nginx"
+                self.settings,
+                self.model.path,
+                rasa_env,
+                action_env,
+                LOG_DIR,
+                VAR_DIR / "nginx",
+                credentials=credentials,
             )
             return [[*servers.actions, *servers.rasa, console], [servers.balancer]]
         return [
             [
                 action_server(self.settings.action_port, action_env, LOG_DIR / "actions.log"),
                 rasa_server(
-                    self.settings.rasa_port, self.model.path, rasa_env, LOG_DIR / "rasa.log"
+                    self.settings.rasa_port,
+                    self.model.path,
+                    rasa_env,
+                    LOG_DIR / "rasa.log",
+                    credentials=credentials,
                 ),
                 console,
             ]
@@ -376,6 +390,9 @@ async def run(settings: Settings) -> int:
             await step()
         say(f"Ready in {time.monotonic() - started:.0f} s.")
         print(how_to_chat(system.endpoints), flush=True)
+        if settings.messaging.enabled:
+            on = ", ".join(settings.messaging.enabled)
+            say(f"Messaging channels on: {on} (webhooks under /webhooks/<name>/webhook).")
         await system.serve()
         return 0
     except StopRequested:

@@ -20,6 +20,7 @@ SECRET_FILES = {
     "chat_secret": "chat-secret",
     "rasa_jwt_secret": "rasa-jwt-secret",
     "console_secret": "console-secret",
+    "telegram_webhook_secret": "telegram-webhook-secret",
 }
 
 

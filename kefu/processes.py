@@ -175,11 +175,13 @@ def rasa_server(
     log_path: Path,
     cors_origin: str | None = None,
     endpoints: str = "endpoints.yml",
+    credentials: str | Path = "credentials.yml",
 ) -> ManagedProcess:
     """`rasa run` (Rasa environment) with Kefu's guarded channels, on loopback.
 
     Rasa's HTTP API is on only when `env` holds KEFU_RASA_JWT_SECRET (see bot/server.py); its
-    CORS allows `cors_origin` alone, never "*".
+    CORS allows `cors_origin` alone, never "*". `credentials` is the launcher's file when a
+    messaging channel is on (kefu/messaging.py).
     """
     command = [
         str(RASA_PYTHON),
@@ -190,7 +192,7 @@ def rasa_server(
         "--endpoints",
         endpoints,
         "--credentials",
-        "credentials.yml",
+        str(credentials),
         "--port",
         str(port),
         "--interface",

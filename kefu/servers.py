@@ -137,6 +137,7 @@ def production_servers(
     action_env: dict[str, str],
     log_dir: Path,
     nginx_dir: Path,
+    credentials: str | Path = "credentials.yml",
 ) -> ProductionServers:
     """The action servers, the Rasa servers (on endpoints.production.yml) and nginx."""
     rasa_env = {**rasa_env, **production_environment(settings.production)}
@@ -146,7 +147,12 @@ def production_servers(
     ]
     rasa = [
         rasa_server(
-            port, model, rasa_env, log_dir / f"rasa-{port}.log", endpoints=PRODUCTION_ENDPOINTS
+            port,
+            model,
+            rasa_env,
+            log_dir / f"rasa-{port}.log",
+            endpoints=PRODUCTION_ENDPOINTS,
+            credentials=credentials,
         )
         for port in rasa_ports(settings)
     ]

@@ -8,6 +8,7 @@ server and the Rasa server as environment variables, the guard through `credenti
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from crm_store.settings import (
     positive_int,
     read_setting,
 )
+from kefu.messaging import ENV_TELEGRAM_WEBHOOK_SECRET, MessagingSettings, load_messaging
 from kefu.paths import REPO_ROOT, VAR_DIR
 from kefu.profile import (
     EMBEDDED,
@@ -88,6 +90,8 @@ class Secrets:
     rasa_jwt_secret: str | None = None
     # The console's session cookies are encrypted with a key derived from it.
     console_secret: str | None = None
+    # Sent back by Telegram with every webhook call (bot/messaging.py checks it).
+    telegram_webhook_secret: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,8 @@ class Settings:
     # KEFU_PROFILE: "embedded" (the default) or "production" (kefu/profile.py).
     profile: str = EMBEDDED
     production: ProductionSettings = field(default_factory=ProductionSettings)
+    # Telegram, Slack, Messenger: each on when its KEFU_* variables are set (kefu/messaging.py).
+    messaging: MessagingSettings = field(default_factory=lambda: MessagingSettings({}))
 
     @property
     def is_production(self) -> bool:
@@ -178,6 +184,13 @@ def _secret(value: str) -> str:
     return value
 
 
+def _telegram_secret(value: str) -> str:
+    # Telegram accepts only these characters in a webhook's secret token.
+    if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value):
+        raise ValueError(value)
+    return value
+
+
 def load_secrets(environ: Mapping[str, str] = os.environ) -> Secrets:
     """The shared secrets given in the environment (at least 16 characters each)."""
     expected = "a secret of at least 16 characters"
@@ -187,6 +200,13 @@ def load_secrets(environ: Mapping[str, str] = os.environ) -> Secrets:
         chat_secret=read_setting(environ, ENV_CHAT_SECRET, None, _secret, expected),
         rasa_jwt_secret=read_setting(environ, ENV_RASA_JWT_SECRET, None, _secret, expected),
         console_secret=read_setting(environ, ENV_CONSOLE_SECRET, None, _secret, expected),
+        telegram_webhook_secret=read_setting(
+            environ,
+            ENV_TELEGRAM_WEBHOOK_SECRET,
+            None,
+            _telegram_secret,
+            "16-256 characters A-Z, a-z, 0-9, _ or -",
+        ),
     )
 
 
@@ -268,6 +288,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
             environ, ENV_PROFILE, EMBEDDED, profile_name, "embedded or production"
         ),
         production=load_production(environ),
+        messaging=load_messaging(environ),
     )
     if settings.console_port in (settings.rasa_port, settings.action_port):
         raise SettingsError(

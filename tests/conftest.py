@@ -34,7 +34,13 @@ from tests.databases import (  # noqa: E402, F401 - fixtures, registered by bein
     seeded,
     seeded_url,
 )
-from tests.stack import databases, stack  # noqa: E402, F401 - fixtures, as below
+from tests.stack import (  # noqa: E402, F401 - fixtures, as below
+    databases,
+    graph_api,
+    slack_api,
+    stack,
+    telegram_api,
+)
 
 
 @pytest_asyncio.fixture

@@ -72,64 +72,75 @@ async def test_a_conversation_survives_a_reload_and_a_server_restart(
     assert await customer.evaluate("window.typingSeen") is True
     assert await customer.locator("#chat-typing").is_hidden()
     assert await customer.locator(".message.user").last.inner_text() == "hi"
+    session_id = await reload_mid_conversation(chat, databases)
+    await server_restart(chat, stack)
+    thanks = await rate_at_the_end(chat)
+    # The exchange log holds the conversation once, in order: nothing was sent twice.
+    lines = await logged(databases, session_id, thanks[:20])
+    said = [line.text for line in lines if line.sender == "user"]
+    assert said == ["hi", "where is my order?", CHLOE[0], CHLOE[1], "ok bye", "5"]
 
+
+async def reload_mid_conversation(chat: ChatPage, databases: Databases) -> str:
+    """A reload mid-conversation: the same conversation, shown again, and the bot in context."""
     asked = await chat.say("where is my order?")
     assert "email" in asked.lower()
     session_id = await chat.session_id()
     await logged(databases, session_id, asked.split("\n")[0][:20])
-
-    # A reload mid-conversation: the same conversation, its messages shown again.
-    await customer.reload()
+    await chat.page.reload()
     await chat.connected()
     assert await chat.session_id() == session_id
-    log = customer.locator("#chat-log")
+    log = chat.page.locator("#chat-log")
     assert "where is my order?" in await log.inner_text()
     assert asked.split("\n")[0] in await log.inner_text()
     # ... and the bot goes on in context: the next answers are the identification's.
     assert "postcode" in (await chat.say(CHLOE[0])).lower()
     await chat.say(CHLOE[1])
-    await customer.wait_for_selector("#chat-log .message.bot:has-text('Chloé')")  # verified
-    # Rasa saves a turn after sending its replies: the kill below waits until it is stored.
+    await chat.page.wait_for_selector("#chat-log .message.bot:has-text('Chloé')")  # verified
+    # Rasa saves a turn after sending its replies: the kill that follows waits until it is.
     await logged(databases, session_id, "Chloé")
+    return session_id
 
-    # The Rasa server dies: the page says so; a message typed meanwhile waits, sent once later.
+
+async def server_restart(chat: ChatPage, stack: Stack) -> None:
+    """The Rasa server dies: the page says so; a message typed meanwhile is sent once, later."""
+    page = chat.page
     stop_group(stack.rasa.process, signal.SIGKILL, 10)  # type: ignore[arg-type]
     try:
-        await customer.wait_for_selector('#chat[data-state="offline"]')
-        assert "reconnecting" in (await customer.inner_text("#chat-status")).lower()
+        await page.wait_for_selector('#chat[data-state="offline"]')
+        assert "reconnecting" in (await page.inner_text("#chat-status")).lower()
         before = await chat.replies.count()
-        await customer.fill("#chat-input", "ok bye")
-        await customer.click("#chat-send")
-        assert await customer.locator(".message.user.pending").count() == 1
+        await page.fill("#chat-input", "ok bye")
+        await page.click("#chat-send")
+        assert await page.locator(".message.user.pending").count() == 1
     finally:
         await asyncio.to_thread(restart_rasa, stack)
     await chat.connected(timeout_ms=120_000)
-    assert await customer.locator("#chat-status").is_hidden()
-    assert (await chat.reply_after(before)).strip()  # the answer to "bye"
-    assert await customer.locator(".message.user.pending").count() == 0
+    assert await page.locator("#chat-status").is_hidden()
+    assert (await chat.reply_after(before)).strip()  # the answer to "ok bye"
+    assert await page.locator(".message.user.pending").count() == 0
 
-    # The goodbye ends with the rating question, its buttons the CSAT: pressing one answers it.
-    buttons = customer.locator(".quick-replies.csat button.quick-reply")
+
+async def rate_at_the_end(chat: ChatPage) -> str:
+    """The goodbye ends with the rating question, its buttons the CSAT: pressing one answers it."""
+    page = chat.page
+    buttons = page.locator(".quick-replies.csat button.quick-reply")
     await buttons.last.wait_for()
-    question = customer.locator("#chat-log .message.bot", has=buttons.first)
+    question = page.locator("#chat-log .message.bot", has=buttons.first)
     assert "rate" in (await question.inner_text()).lower()
     assert [await b.inner_text() for b in await buttons.all()] == ["1", "2", "3", "4", "5"]
     SCREENSHOT.parent.mkdir(exist_ok=True)
     shot = SCREENSHOT if os.environ.get("KEFU_SCREENSHOTS") or not SCREENSHOT.exists() else None
     target = shot or Path(os.environ.get("TMPDIR", "/tmp")) / "webchat.png"
-    await customer.screenshot(path=str(target))
+    await page.screenshot(path=str(target))
     assert_not_blank(target)
     before = await chat.replies.count()
     await buttons.last.click()
     thanks = await chat.reply_after(before)
     assert "thank" in thanks.lower(), thanks
-    assert await customer.locator(".message.user").last.inner_text() == "5"
+    assert await page.locator(".message.user").last.inner_text() == "5"
     assert await buttons.first.is_disabled()  # answered: no second rating from the same buttons
-
-    # The exchange log holds the conversation once, in order: nothing was sent twice.
-    lines = await logged(databases, session_id, thanks[:20])
-    said = [line.text for line in lines if line.sender == "user"]
-    assert said == ["hi", "where is my order?", CHLOE[0], CHLOE[1], "ok bye", "5"]
+    return thanks
 
 
 async def test_a_shop_embeds_the_chat_with_one_script_tag(customer: Any, chat_console: str) -> None:

@@ -70,12 +70,12 @@ async def chat_console(stack: Stack, databases: Databases) -> AsyncIterator[str]
     site = web.TCPSite(runner, "127.0.0.1", stack.settings.console_port)
     await site.start()
     stop = asyncio.Event()
-    logging = asyncio.create_task(databases.logger.run(stop))
+    following = asyncio.create_task(databases.logger.run(stop))
     try:
         yield f"http://127.0.0.1:{stack.settings.console_port}"
     finally:
         stop.set()
-        await logging
+        await following
         await runner.cleanup()
 
 
