@@ -113,11 +113,8 @@ def _console_rasa_api(settings: Settings, secrets: Secrets) -> dict[str, str]:
     """The live handoff's way to the Rasa server: its port and the JWT secret it checks."""
     if not settings.rasa_api:
         return {"KEFU_RASA_API": "off"}
-    return {
-        "KEFU_RASA_API": "on",
-        "KEFU_RASA_PORT": str(settings.rasa_port),
-        "KEFU_RASA_JWT_SECRET": str(secrets.rasa_jwt_secret),
-    }
+    port, secret = str(settings.rasa_port), str(secrets.rasa_jwt_secret)
+    return {"KEFU_RASA_API": "on", "KEFU_RASA_PORT": port, "KEFU_RASA_JWT_SECRET": secret}
 
 
 def how_to_chat(endpoints: Endpoints) -> str:
