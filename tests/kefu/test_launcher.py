@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from kefu.launcher import (
     Endpoints,
     console_side_environment,
@@ -68,3 +70,17 @@ def test_the_console_and_the_rasa_server_agree_on_the_web_chat() -> None:
         "https://www.shop.example",
     ]
     assert console["KEFU_CHAT_ORIGINS"] == "https://www.shop.example"
+
+
+@pytest.mark.parametrize("api", ["on", "off"])
+def test_the_console_reaches_rasas_api_with_the_key_rasa_checks(api: str) -> None:
+    settings = load_settings({"KEFU_RASA_API": api, "KEFU_RASA_PORT": "6005"})
+    secrets = Secrets(rasa_jwt_secret="j" * 32, chat_secret="c" * 32, rest_token="r" * 32)
+    console = console_side_environment(settings, secrets)
+    rasa = rasa_side_environment(settings, secrets)
+    assert console["KEFU_RASA_API"] == api
+    if api == "on":
+        assert console["KEFU_RASA_JWT_SECRET"] == rasa["KEFU_RASA_JWT_SECRET"] == "j" * 32
+        assert console["KEFU_RASA_PORT"] == "6005"
+    else:
+        assert "KEFU_RASA_JWT_SECRET" not in console and "KEFU_RASA_JWT_SECRET" not in rasa
