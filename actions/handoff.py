@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import localized, slots
+from actions import localized, replies, slots
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     consecutive_fallbacks,
@@ -78,14 +78,14 @@ async def perform_handoff(
     if hours.is_open(now):
         dispatcher.utter_message(response="utter_handoff")
         return
-    opens = hours.next_opening(now)
+    language = localized.language_of(tracker)
     dispatcher.utter_message(
         text=localized.text(
             "handoff_closed",
-            localized.language_of(tracker),
+            language,
             hours=hours.text,
             zone=str(hours.zone),
-            opens=opens.strftime("%a %d %b, %H:%M"),
+            opens=replies.moment(hours.next_opening(now), language),
         )
     )
 

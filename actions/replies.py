@@ -87,6 +87,10 @@ _GERMAN_MONTHS = (
     "Januar", "Februar", "März", "April", "Mai", "Juni",
     "Juli", "August", "September", "Oktober", "November", "Dezember",
 )  # fmt: skip
+_GERMAN_WEEKDAYS = (
+    "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag",
+)  # fmt: skip
+_CHINESE_WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 # The longest piece of the customer's own text quoted back in a confirmation question.
 _QUOTE_CHARS = 200
@@ -109,6 +113,17 @@ def date(value: datetime, language: str = EN) -> str:
         f"{value.day} {value:%B %Y}",
         f"{value.day}. {_GERMAN_MONTHS[value.month - 1]} {value.year}",
         f"{value.year}年{value.month}月{value.day}日",
+    )
+
+
+def moment(value: datetime, language: str = EN) -> str:
+    """A weekday, date and time of day: when the team is back, say."""
+    clock = f"{value:%H:%M}"
+    return pick(
+        language,
+        f"{value:%A}, {date(value, language)}, {clock}",
+        f"{_GERMAN_WEEKDAYS[value.weekday()]}, {date(value, language)}, {clock} Uhr",
+        f"{date(value, language)}（{_CHINESE_WEEKDAYS[value.weekday()]}）{clock}",
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -90,3 +91,17 @@ async def test_outside_opening_hours_the_customer_is_told_when_the_team_is_back(
     assert "Europe/Berlin" in outcome.texts
     marked = await conversation(crm_db)
     assert marked is not None and marked.handoff_at is not None
+
+
+@pytest.mark.parametrize(("language", "weekday"), [("de", "Montag"), ("zh", "星期一")])
+async def test_outside_opening_hours_the_team_is_back_in_the_customers_language(
+    crm_db: async_sessionmaker[AsyncSession], language: str, weekday: str
+) -> None:
+    # Open one minute on Mondays, a minute that is not now: closed whenever this runs.
+    now = datetime.now(ZoneInfo("Europe/Berlin"))
+    hours = "Mon 00:00-00:01" if now.weekday() == 0 and now.hour else "Mon 23:58-23:59"
+    handoff.configure(parse_opening_hours(hours, "Europe/Berlin"))
+    tracker = make_tracker("Mitarbeiter bitte", "human_handoff", slots={"language": language})
+    outcome = await run_action(ActionHandoff(), tracker)
+    assert weekday in outcome.texts
+    assert "Monday" not in outcome.texts
