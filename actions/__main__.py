@@ -7,8 +7,9 @@ import logging
 import sys
 from datetime import timedelta
 
-from actions import identification
+from actions import identification, similar_cases
 from actions.server import create_app
+from kefu.paths import TICKET_INDEX_CACHE
 from kefu.settings import SettingsError, load_settings
 
 
@@ -32,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     identification.configure(fresh_proof=timedelta(minutes=settings.reverify_minutes))
+    similar_cases.configure(TICKET_INDEX_CACHE)
     app = create_app(token)
     app.run(host=args.host, port=settings.action_port, workers=1, access_log=False)
     return 0

@@ -22,6 +22,9 @@ And one for the cold start, installed before Rasa is imported (`defer_imports`):
 - spaCy's thinc imports TensorFlow when it is installed, to offer TensorFlow layers, which
   Kefu's tokenizer-only spaCy pipeline never uses: thinc is imported first with TensorFlow
   hidden, so it takes it for absent (TensorFlow itself stays importable for everything else).
+- The predict graph has two SpacyNLP nodes (NLU, and the featurization of the dialogue's
+  texts), each loading the same spaCy pipeline from disk (0.6 s of CPU each): one load serves
+  both, since a tokenizer-only pipeline keeps no state between texts.
 - Loading a model resolves every class of its *training* graph too (`ModelMetadata.from_dict`),
   among them Rasa's recipe validator, which imports DIET, TED and the ResponseSelector, hence
   TensorFlow. A server never runs the training graph (only `rasa train --finetune` reads it,
@@ -231,6 +234,11 @@ def apply() -> None:
 
         common.all_subclasses = cached_all_subclasses(common.all_subclasses)
         _APPLIED.add("all_subclasses")
+    if "spacy_model" not in _APPLIED:
+        from rasa.nlu.utils.spacy_utils import SpacyNLP
+
+        SpacyNLP.load_model = staticmethod(functools.lru_cache(maxsize=4)(SpacyNLP.load_model))
+        _APPLIED.add("spacy_model")
     if "train_schema" not in _APPLIED:
         from rasa.engine.storage.storage import ModelMetadata
 

@@ -22,7 +22,7 @@ from crm_store.db import check_database, create_engine, create_sessionmaker
 from crm_store.errors import DatabaseUnavailable
 from crm_store.setup import prepare_database
 from kefu.model_cache import TrainedModel, ensure_model
-from kefu.paths import LOG_DIR, REPO_ROOT, VAR_DIR
+from kefu.paths import LOG_DIR, REPO_ROOT, VAR_DIR, use_encoder_cache
 from kefu.private_files import SECRET_FILES, private_dir, resolve_secrets
 from kefu.processes import (
     ManagedProcess,
@@ -340,6 +340,8 @@ async def run(settings: Settings) -> int:
     # Databases, logs and secrets under var/ are the owner's alone.
     os.umask(0o077)
     private_dir(VAR_DIR)
+    # This process, the Rasa server and the action server all load the sentence encoder.
+    use_encoder_cache(os.environ)
     system = System(settings)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -198,3 +198,20 @@ def test_the_training_graph_of_a_loaded_model_resolves_on_first_use() -> None:
     assert list(broken.predict_schema.nodes) == ["synonyms"]
     with pytest.raises(GraphSchemaException):
         _ = broken.train_schema.nodes
+
+
+def test_both_spacy_nodes_share_one_loaded_pipeline(tmp_path: Path) -> None:
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
+
+    from bot.spacy_pipeline import build
+
+    build(tmp_path / "kefu_en")
+    first = SpacyNLP.load_model(str(tmp_path / "kefu_en"))
+    second = SpacyNLP.load_model(str(tmp_path / "kefu_en"))
+    assert first is second
+    assert [t.text for t in first.model("where is KF-500001?")] == [
+        "where",
+        "is",
+        "KF-500001",
+        "?",
+    ]
