@@ -17,6 +17,7 @@ import signal
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from crm_store.db import check_database, create_engine, create_sessionmaker
 from crm_store.errors import DatabaseUnavailable
@@ -34,9 +35,10 @@ from kefu.processes import (
 )
 from kefu.settings import Secrets, Settings, loads_demo_data
 from kefu.workers.base import Worker
-from kefu.workers.broker_logger import BrokerLogger
-from kefu.workers.conversation_scorer import ConversationScorer, ensure_nlp_models, load_nlp_models
-from kefu.workers.exchange_logger import ExchangeLogger
+
+if TYPE_CHECKING:
+    from kefu.workers.broker_logger import BrokerLogger
+    from kefu.workers.exchange_logger import ExchangeLogger
 
 logger = logging.getLogger(__name__)
 
@@ -210,6 +212,16 @@ class System:
         say(f"Model {self.model.path.name} is {done}.")
 
     async def load_nlp(self) -> None:
+        # Imported here, once the servers are loading: the NLP stack is a second of CPU that
+        # would otherwise delay their start (cold start).
+        from kefu.workers.broker_logger import BrokerLogger
+        from kefu.workers.conversation_scorer import (
+            ConversationScorer,
+            ensure_nlp_models,
+            load_nlp_models,
+        )
+        from kefu.workers.exchange_logger import ExchangeLogger
+
         models_dir = self.settings.models_dir
         trained = await ensure_nlp_models(self.crm_sessions, models_dir)
         if trained is not None:
@@ -327,6 +339,8 @@ class System:
             except Exception:
                 logger.exception("The final pass of the exchange logger failed; run reconcile.")
             added = self.exchange_logger.records_added
+            from kefu.workers.broker_logger import BrokerLogger
+
             if isinstance(self.exchange_logger, BrokerLogger):
                 await self.exchange_logger.close()
         await self.tracker_engine.dispose()
