@@ -29,6 +29,7 @@ from rasa.shared.core.events import BotUttered
 from sanic import Blueprint, Sanic
 
 from bot.screening import GUARD_KEY, GuardLimits, screen
+from bot.speedups import close_kept_sessions
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,11 @@ class AppHolder:
         @blueprint.listener("before_server_start")
         async def remember_app(app: Sanic, _loop: Any) -> None:
             self.app = app
+
+        @blueprint.listener("after_server_stop")
+        async def close_connections(_app: Sanic, _loop: Any) -> None:
+            # The action server's kept connections (bot/speedups.py).
+            await close_kept_sessions()
 
         return blueprint
 

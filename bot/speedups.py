@@ -12,6 +12,12 @@ server's time goes", says what each one cost):
   deserialisation; the classes it finds are cached per class (refreshed when the tree of
   subclasses changes, e.g. a module imported later defines a new event).
 
+- `EndpointConfig.request` opens a new aiohttp session, and so a new TCP connection to the
+  action server, for every action call, and closes it after: one or two per message. The
+  session is kept instead (one per endpoint and event loop), so calls reuse idle connections;
+  the client drops an idle connection after 2 s, before the action server (Sanic: 5 s) does,
+  so a call never goes out on a connection the server is closing.
+
 And one for the cold start, installed before Rasa is imported (`defer_imports`):
 
 - `rasa.utils.train_utils` imports TensorFlow (its Keras callbacks subclass TensorFlow classes),
@@ -191,6 +197,73 @@ def _import_without(module: str, hidden: str) -> None:
         del sys.modules[hidden]
 
 
+# Idle connections to an endpoint are dropped after this (Sanic, rasa-sdk's server, keeps them 5 s).
+KEEPALIVE_SECONDS = 2.0
+
+
+class _KeptSession:
+    """What `async with endpoint.session()` enters: the endpoint's kept session, left open."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    async def __aenter__(self) -> Any:
+        return self.session
+
+    async def __aexit__(self, *_: object) -> None:
+        return None
+
+
+# Every kept session, to close them when the server stops.
+_kept_sessions: list[Any] = []
+
+
+def kept_session(original: Any) -> Any:
+    """EndpointConfig.session returning one kept session per endpoint and running loop."""
+
+    @functools.wraps(original)
+    def session(endpoint: Any) -> Any:
+        import asyncio
+
+        import aiohttp
+        from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop: the caller manages the session (as before)
+            return original(endpoint)
+        kept = endpoint.__dict__.get("_kefu_kept_session")
+        if kept is None or kept.closed or kept._loop is not loop:
+            # Headers, auth and timeout as Rasa's own session() sets them.
+            auth = None
+            if endpoint.basic_auth:
+                auth = aiohttp.BasicAuth(
+                    endpoint.basic_auth["username"], endpoint.basic_auth["password"]
+                )
+            kept = aiohttp.ClientSession(
+                headers=endpoint.headers,
+                auth=auth,
+                timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
+            )
+            endpoint.__dict__["_kefu_kept_session"] = kept
+            _kept_sessions.append(kept)
+        return _KeptSession(kept)
+
+    return session
+
+
+async def close_kept_sessions() -> None:
+    """Close the kept sessions of the running loop (when the server stops)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    for session in list(_kept_sessions):
+        if session._loop is loop or session.closed:
+            _kept_sessions.remove(session)
+            await session.close()
+
+
 def _deferred_schema(serialized: dict[str, Any]) -> Any:
     """A GraphSchema whose nodes (and so their classes) are resolved on first use."""
     from rasa.engine.graph import GraphSchema
@@ -239,6 +312,11 @@ def apply() -> None:
 
         SpacyNLP.load_model = staticmethod(functools.lru_cache(maxsize=4)(SpacyNLP.load_model))
         _APPLIED.add("spacy_model")
+    if "kept_sessions" not in _APPLIED:
+        from rasa.utils.endpoints import EndpointConfig
+
+        EndpointConfig.session = kept_session(EndpointConfig.session)  # type: ignore[method-assign]
+        _APPLIED.add("kept_sessions")
     if "train_schema" not in _APPLIED:
         from rasa.engine.storage.storage import ModelMetadata
 

@@ -215,3 +215,45 @@ def test_both_spacy_nodes_share_one_loaded_pipeline(tmp_path: Path) -> None:
         "KF-500001",
         "?",
     ]
+
+
+def test_action_calls_reuse_one_connection_with_rasas_headers() -> None:
+    import asyncio
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    async def scenario() -> tuple[list[tuple[int, str]], bool]:
+        seen: list[tuple[int, str]] = []
+
+        async def webhook(request: web.Request) -> web.Response:
+            peer = request.transport.get_extra_info("peername") if request.transport else None
+            seen.append((peer[1] if peer else -1, request.headers.get("Authorization", "")))
+            return web.json_response({"events": [], "responses": []})
+
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        endpoint = EndpointConfig(
+            f"http://127.0.0.1:{port}/webhook", headers={"Authorization": "Bearer t0ken"}
+        )
+        try:
+            for _ in range(3):
+                assert await endpoint.request(json={"next_action": "x"}) == {
+                    "events": [],
+                    "responses": [],
+                }
+            await speedups.close_kept_sessions()
+            closed = endpoint.__dict__["_kefu_kept_session"].closed
+        finally:
+            await runner.cleanup()
+        return seen, closed
+
+    seen, closed = asyncio.run(scenario())
+    assert [auth for _, auth in seen] == ["Bearer t0ken"] * 3
+    assert len({port for port, _ in seen}) == 1  # one connection for the three calls
+    assert closed
