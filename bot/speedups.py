@@ -18,6 +18,12 @@ server's time goes", says what each one cost):
   the client drops an idle connection after 2 s, before the action server (Sanic: 5 s) does,
   so a call never goes out on a connection the server is closing.
 
+- scikit-learn 1.1's `TfidfTransformer.transform` checks it is fitted by reading its `idf_`
+  property, which sums the whole (n-grams x n-grams) diagonal matrix into a new array on every
+  call: three times per message (one per TF-IDF view of the intent classifier), about 1 ms
+  each. The array is kept while the diagonal matrix it came from is the same object (fitting
+  or setting `idf_` replaces it), and handed out read-only, as callers only read it.
+
 And one for the cold start, installed before Rasa is imported (`defer_imports`):
 
 - `rasa.utils.train_utils` imports TensorFlow (its Keras callbacks subclass TensorFlow classes),
@@ -264,6 +270,22 @@ async def close_kept_sessions() -> None:
             await session.close()
 
 
+def cached_idf(original: property) -> property:
+    """TfidfTransformer.idf_ computed once per fitted diagonal matrix."""
+
+    def idf_(transformer: Any) -> Any:
+        diagonal = transformer._idf_diag  # AttributeError while not fitted, as before
+        kept = transformer.__dict__.get("_kefu_idf")
+        if kept is not None and kept[0] is diagonal:
+            return kept[1]
+        value = original.fget(transformer)  # type: ignore[misc]
+        value.setflags(write=False)
+        transformer.__dict__["_kefu_idf"] = (diagonal, value)
+        return value
+
+    return property(idf_, original.fset, doc=original.__doc__)
+
+
 def _deferred_schema(serialized: dict[str, Any]) -> Any:
     """A GraphSchema whose nodes (and so their classes) are resolved on first use."""
     from rasa.engine.graph import GraphSchema
@@ -317,6 +339,11 @@ def apply() -> None:
 
         EndpointConfig.session = kept_session(EndpointConfig.session)  # type: ignore[method-assign]
         _APPLIED.add("kept_sessions")
+    if "idf" not in _APPLIED:
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        TfidfTransformer.idf_ = cached_idf(TfidfTransformer.idf_)  # type: ignore[method-assign]
+        _APPLIED.add("idf")
     if "train_schema" not in _APPLIED:
         from rasa.engine.storage.storage import ModelMetadata
 

@@ -257,3 +257,23 @@ def test_action_calls_reuse_one_connection_with_rasas_headers() -> None:
     assert [auth for _, auth in seen] == ["Bearer t0ken"] * 3
     assert len({port for port, _ in seen}) == 1  # one connection for the three calls
     assert closed
+
+
+def test_tfidf_idf_is_kept_until_refitted() -> None:
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer().fit(["where is my order", "my order is late", "hello"])
+    first = vectorizer.idf_
+    assert vectorizer.idf_ is first  # kept: not summed again
+    assert not first.flags.writeable
+    # Document frequencies of hello, is, late, my, order, where.
+    expected = np.log((1 + 3) / (1 + np.array([1, 2, 1, 2, 2, 1]))) + 1
+    assert np.allclose(first, expected)
+    texts = ["my order", "hello there"]
+    assert np.allclose(vectorizer.transform(texts).toarray(), vectorizer.transform(texts).toarray())
+
+    vectorizer.fit(["a new corpus entirely", "new words"])  # refitted: a new diagonal
+    assert vectorizer.idf_ is not first and len(vectorizer.idf_) == 4
+    vectorizer.idf_ = np.ones(4)  # the setter too
+    assert np.allclose(vectorizer.idf_, 1.0)
