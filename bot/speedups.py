@@ -11,26 +11,26 @@ server's time goes", says what each one cost):
 - `rasa.shared.utils.common.all_subclasses` walks the class tree on every event and slot
   deserialisation; the classes it finds are cached per class (refreshed when the tree of
   subclasses changes, e.g. a module imported later defines a new event).
-
 - `EndpointConfig.request` opens a new aiohttp session, and so a new TCP connection to the
   action server, for every action call, and closes it after: one or two per message. The
   session is kept instead (one per endpoint and event loop), so calls reuse idle connections;
   the client drops an idle connection after 2 s, before the action server (Sanic: 5 s) does,
   so a call never goes out on a connection the server is closing.
-
 - scikit-learn 1.1's `TfidfTransformer.transform` checks it is fitted by reading its `idf_`
   property, which sums the whole (n-grams x n-grams) diagonal matrix into a new array on every
-  call: three times per message (one per TF-IDF view of the intent classifier), about 1 ms
-  each. The array is kept while the diagonal matrix it came from is the same object (fitting
-  or setting `idf_` replaces it), and handed out read-only, as callers only read it.
+  call: three times per message (one per TF-IDF view of the intent classifier), 1.3 ms for
+  60,000 n-grams. The array is kept while the diagonal matrix it came from is the same
+  object (fitting or setting `idf_` replaces it), and handed out read-only, as callers only
+  read it.
 
-And one for the cold start, installed before Rasa is imported (`defer_imports`):
+And for the cold start (bench/README.md, "Cold start"), the first installed before Rasa is
+imported (`defer_imports`):
 
 - `rasa.utils.train_utils` imports TensorFlow (its Keras callbacks subclass TensorFlow classes),
   and every policy, entity extractor and the recipe validator import it, though only training
   and the TensorFlow models (DIET, TED) call it. Its body now runs on the first use of one of
   its names: Kefu's pipeline never uses them when serving, so TensorFlow (about 5 s of CPU and
-  400 MB) is never imported; a model with DIET or TED still loads it, just later.
+  350 MB) is never imported; a model with DIET or TED still loads it, just later.
 - spaCy's thinc imports TensorFlow when it is installed, to offer TensorFlow layers, which
   Kefu's tokenizer-only spaCy pipeline never uses: thinc is imported first with TensorFlow
   hidden, so it takes it for absent (TensorFlow itself stays importable for everything else).
