@@ -7,9 +7,10 @@ import logging
 import sys
 from datetime import timedelta
 
-from actions import handoff, identification
+from actions import handoff, identification, similar_cases
 from actions.server import create_app
 from crm_store.opening_hours import parse_opening_hours
+from kefu.paths import TICKET_INDEX_CACHE
 from kefu.settings import SettingsError, load_settings
 
 
@@ -34,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     identification.configure(fresh_proof=timedelta(minutes=settings.reverify_minutes))
     handoff.configure(parse_opening_hours(settings.opening_hours, settings.opening_timezone))
+    similar_cases.configure(TICKET_INDEX_CACHE)
     app = create_app(token)
     app.run(host=args.host, port=settings.action_port, workers=1, access_log=False)
     return 0

@@ -2,7 +2,10 @@
 
 The index holds the CRM's tickets (subject and description, labelled with the category agents
 gave them). It is built when the action server starts (or on first use), and grows with every
-ticket the bot opens. Every use of it runs on one worker thread: encoding a text with the
+ticket the bot opens. Building it encodes every ticket (10 s of CPU for the demo CRM's 800, on
+the cores the Rasa server loads on), so a built index is kept under the cache folder, keyed by
+the tickets' ids, texts and categories: a start that finds the same tickets reads it instead.
+Every use of it runs on one worker thread: encoding a text with the
 sentence encoder takes milliseconds the event loop must not wait for, and one thread means an
 `add` never races a query. Other customers' tickets only ever vote on a category:
 and to a typical resolution time: nothing of their text reaches the customer.
@@ -12,15 +15,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 import statistics
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from actions.crm import CrmUnavailable, run_unit_of_work
 from actions.extraction import guess_ticket_category
 from crm_store.services.snapshots import ticket_snapshots
+from nlp import artefacts
 from nlp.similarity import SimilarityIndex
 
 logger = logging.getLogger(__name__)
@@ -44,9 +50,16 @@ class _TicketIndex:
     index: SimilarityIndex | None = None
     resolution_hours: dict[str, float] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    cache_dir: Path | None = None
 
 
 _state = _TicketIndex()
+CACHE_PREFIX = "tickets-"
+
+
+def configure(cache_dir: Path | None) -> None:
+    """Keep built indexes under `cache_dir` (None: build one on every start)."""
+    _state.cache_dir = cache_dir
 
 
 def _build(snapshots: list[dict[str, str]]) -> SimilarityIndex:
@@ -56,6 +69,32 @@ def _build(snapshots: list[dict[str, str]]) -> SimilarityIndex:
         [ticket["text"] for ticket in snapshots],
         [ticket["category"] for ticket in snapshots],
     )
+    return index
+
+
+def _cache_name(snapshots: list[dict[str, Any]]) -> str:
+    """The cache entry of exactly these tickets: any other id, text or category, another one."""
+    key = artefacts.data_hash((t["id"], t["text"], t["category"]) for t in snapshots)
+    return CACHE_PREFIX + key[:24]
+
+
+def _load_or_build(snapshots: list[dict[str, Any]], cache_dir: Path | None) -> SimilarityIndex:
+    if cache_dir is None:
+        return _build(snapshots)
+    name = _cache_name(snapshots)
+    try:
+        return SimilarityIndex.load(cache_dir, name=name)
+    except (artefacts.ModelNotFoundError, artefacts.ModelVersionError, OSError, ValueError):
+        pass  # none yet, or written by other library versions: build it
+    index = _build(snapshots)
+    try:
+        index.save(cache_dir, name=name)
+        # Only the newest set of tickets is worth keeping.
+        for old in cache_dir.glob(CACHE_PREFIX + "*"):
+            if old.name != name:
+                shutil.rmtree(old, ignore_errors=True)
+    except OSError as error:
+        logger.warning("cannot keep the ticket index under %s: %s", cache_dir, error)
     return index
 
 
@@ -69,7 +108,7 @@ async def ticket_index() -> SimilarityIndex | None:
                 snapshots = await run_unit_of_work(ticket_snapshots)
             except CrmUnavailable:
                 return None
-            _state.index = await _on_index_thread(_build, snapshots)
+            _state.index = await _on_index_thread(_load_or_build, snapshots, _state.cache_dir)
             _state.resolution_hours = {
                 ticket["id"]: ticket["resolution_hours"]
                 for ticket in snapshots

@@ -25,7 +25,7 @@ from bench.load import Target, run_load, warm_up
 from bench.load_scripts import KEFU_SCRIPTS
 from bench.load_stack import CACHE_DIR, prepare_kefu
 from bench.report import README, REPO_ROOT, commit, replace_section
-from kefu.launcher import action_side_environment, rasa_side_environment
+from kefu.environments import action_side_environment, rasa_side_environment
 from kefu.model_cache import ensure_model
 from kefu.private_files import resolve_secrets
 from kefu.processes import ManagedProcess, action_server, rasa_server

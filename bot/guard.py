@@ -32,6 +32,7 @@ from sanic import Blueprint, Sanic
 
 from bot.language import detect
 from bot.screening import GUARD_KEY, LANGUAGE_SAMPLE_CHARS, GuardLimits, screen
+from bot.speedups import close_kept_sessions
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,11 @@ class AppHolder:
         @blueprint.listener("before_server_start")
         async def remember_app(app: Sanic, _loop: Any) -> None:
             self.app = app
+
+        @blueprint.listener("after_server_stop")
+        async def close_connections(_app: Sanic, _loop: Any) -> None:
+            # The action server's kept connections (bot/speedups.py).
+            await close_kept_sessions()
 
         return blueprint
 

@@ -25,9 +25,11 @@ def rasa_arguments(arguments: list[str], jwt_secret: str | None) -> list[str]:
 def main() -> None:
     jwt_secret = os.environ.pop("KEFU_RASA_JWT_SECRET", None)
     sys.argv = rasa_arguments(sys.argv[1:], jwt_secret)
-    from rasa.__main__ import main as rasa_main
-
     from bot import speedups
+
+    # Before Rasa is imported: what only training needs is imported on first use.
+    speedups.defer_imports()
+    from rasa.__main__ import main as rasa_main
 
     speedups.apply()
 

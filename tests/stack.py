@@ -19,7 +19,7 @@ import pytest_asyncio
 
 from crm_store.db import create_engine, create_sessionmaker
 from crm_store.setup import prepare_database
-from kefu.launcher import action_side_environment, rasa_side_environment
+from kefu.environments import action_side_environment, rasa_side_environment
 from kefu.messaging import credentials_file
 from kefu.model_cache import ensure_model
 from kefu.private_files import resolve_secrets

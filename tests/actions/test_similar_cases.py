@@ -115,3 +115,35 @@ async def test_a_failed_warm_up_leaves_the_index_to_first_use(
     monkeypatch.setattr(similar_cases, "_build", broken)
     await similar_cases.warm_ticket_index()  # logs, does not raise
     assert similar_cases._state.index is None
+
+
+async def test_a_kept_index_is_read_on_the_next_start_while_the_tickets_are_the_same(
+    many_tickets: DatabaseSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    similar_cases.configure(cache)
+    try:
+        built = await ticket_index()
+        assert built is not None
+        (kept,) = cache.glob(f"{similar_cases.CACHE_PREFIX}*")
+        expected = built.query("the item stopped working after a week", 5)
+
+        similar_cases.forget_index()  # a new start
+        builds: list[int] = []
+        original = similar_cases._build
+        monkeypatch.setattr(similar_cases, "_build", lambda s: builds.append(1) or original(s))
+        again = await ticket_index()
+        assert again is not None and builds == []
+        assert again.query("the item stopped working after a week", 5) == expected
+
+        # Another set of tickets is built, and replaces the kept one.
+        changed = await similar_cases._on_index_thread(
+            similar_cases._load_or_build,
+            [{"id": "T-1", "text": "a", "category": "other"}],
+            cache,
+        )
+        assert len(changed) == 1 and builds == [1]
+        assert [p.name for p in cache.glob(f"{similar_cases.CACHE_PREFIX}*")] != [kept.name]
+    finally:
+        similar_cases.configure(None)
+        similar_cases.forget_index()

@@ -138,3 +138,34 @@ async def test_the_rows_written_are_rasas(tmp_path: Path) -> None:
             ]
 
     assert rows("same") == rows("same-too") and len(rows("same")) == 6
+
+
+async def test_a_save_writes_only_new_events_without_counting_the_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kefu, rasa = stores(tmp_path)
+    await kefu.save(conversation("f"))
+    counted: list[str] = []
+    original = SQLTrackerStore._additional_events
+
+    def counting(self: SQLTrackerStore, session: object, tracker: DialogueStateTracker) -> object:
+        counted.append(tracker.sender_id)
+        return original(self, session, tracker)
+
+    monkeypatch.setattr(SQLTrackerStore, "_additional_events", counting)
+    tracker = await kefu.retrieve("f")
+    assert tracker is not None
+    tracker.update(UserUttered("more", {"intent": {"name": "greet"}}, timestamp=300.0))
+    await kefu.save(tracker)
+    assert counted == []  # answered from what this store wrote last
+    assert dump(await rasa.retrieve("f")) == dump(tracker)
+
+    # Another writer in between: the session's rows are counted as Rasa counts them.
+    other = await rasa.retrieve("f")
+    assert other is not None
+    other.update(BotUttered("from elsewhere", timestamp=301.0))
+    await rasa.save(other)
+    counted.clear()
+    tracker.update(UserUttered("stale view", {"intent": {"name": "greet"}}, timestamp=302.0))
+    await kefu.save(tracker)
+    assert counted == ["f"]

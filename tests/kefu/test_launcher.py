@@ -9,12 +9,8 @@ import time
 
 import pytest
 
-from kefu.launcher import (
-    Endpoints,
-    console_side_environment,
-    how_to_chat,
-    rasa_side_environment,
-)
+from kefu.environments import console_side_environment, rasa_side_environment
+from kefu.launcher import Endpoints, how_to_chat
 from kefu.paths import REPO_ROOT
 from kefu.settings import Secrets, load_settings
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from kefu import launcher
-from kefu.launcher import rasa_side_environment
+from kefu.environments import rasa_side_environment
 from kefu.messaging import (
     BASE_CREDENTIALS,
     TELEGRAM_PRODUCTION_API,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bench.load import Target
 from crm_store.db import create_engine, create_sessionmaker
-from kefu.launcher import action_side_environment, rasa_side_environment
+from kefu.environments import action_side_environment, rasa_side_environment
 from kefu.processes import ManagedProcess, action_server, free_port_run
 from kefu.servers import ProductionServers, action_ports, production_servers, rasa_ports
 from kefu.settings import Secrets, Settings

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sentence_encoder import EncoderUnavailable, SentenceEncoder, load_encoder
+from sentence_encoder import EncoderUnavailable, SentenceEncoder, load_encoder, model_directory
 
 REFERENCE = Path(__file__).with_name("minilm_reference.json")
 
@@ -56,3 +56,26 @@ def test_no_texts_give_an_empty_matrix(encoder: SentenceEncoder) -> None:
 def test_unknown_encoder_is_named_in_the_error() -> None:
     with pytest.raises(EncoderUnavailable, match="Unknown sentence encoder 'no-such-encoder'"):
         load_encoder("no-such-encoder")
+
+
+def test_a_cached_graph_gives_the_same_vectors(encoder: SentenceEncoder, tmp_path: Path) -> None:
+    directory = model_directory("all-MiniLM-L6-v2")
+    texts = ["where is my order KF-500001?", "I want a refund"]
+    first = SentenceEncoder(encoder.name, directory, threads=1, cache_dir=tmp_path)
+    (written,) = tmp_path.glob("minilm-*.onnx")
+    assert written.name.startswith(f"minilm-{encoder.weights_sha256[:16]}-")
+    again = SentenceEncoder(encoder.name, directory, threads=1, cache_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == [written]  # read, not written again
+    expected = encoder.encode(texts)
+    assert float(np.abs(first.encode(texts) - expected).max()) < 1e-6
+    assert float(np.abs(again.encode(texts) - expected).max()) < 1e-6
+
+
+def test_a_damaged_cached_graph_is_built_again(encoder: SentenceEncoder, tmp_path: Path) -> None:
+    directory = model_directory("all-MiniLM-L6-v2")
+    SentenceEncoder(encoder.name, directory, threads=1, cache_dir=tmp_path)
+    (written,) = tmp_path.glob("minilm-*.onnx")
+    written.write_bytes(b"not an onnx graph")
+    rebuilt = SentenceEncoder(encoder.name, directory, threads=1, cache_dir=tmp_path)
+    texts = ["cancel my order"]
+    assert float(np.abs(rebuilt.encode(texts) - encoder.encode(texts)).max()) < 1e-6
