@@ -8,6 +8,11 @@ the response selectors (they pick FAQ answers, not intents) and, unless --with-f
 the FallbackClassifier (closed-set F1: a clarifying question counts as neither right nor wrong
 answer there). Retrieval intents count as one intent each (faq, chitchat), as the bot's intent
 classifier sees them. Runs `rasa test nlu --cross-validation` of .venv-rasa in a subprocess.
+
+--confusions N prints the N most frequent (gold -> predicted) pairs of the held-out folds, from
+Rasa's intent_errors.json: which intents the data lets overlap. --holdout FILE trains on all of
+a language's examples and reports accuracy on the hand-written messages FILE holds for it
+(bench/nlu/holdout.yml: new wording, never training data), as `rasa test nlu` scores them.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -56,6 +62,76 @@ def examples_of(paths: tuple[str, ...], root: Path = REPO_ROOT) -> list[Example]
     return found
 
 
+def holdout_examples(path: Path, language: str) -> list[Example]:
+    """The held-out messages of one language: `{language: {intent: [text, ...]}}` YAML."""
+    document = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
+    by_intent = document.get(language) or {}
+    return [Example(str(text), str(label)) for label, texts in by_intent.items() for text in texts]
+
+
+def confused_pairs(errors_path: Path, top: int) -> list[tuple[str, str, int]]:
+    """The most frequent (gold, predicted, count) of Rasa's intent_errors.json."""
+    if not errors_path.exists():
+        return []
+    errors = json.loads(errors_path.read_text(encoding="utf-8"))
+    pairs = Counter(
+        (str(e["intent"]).split("/")[0], str((e.get("intent_prediction") or {}).get("name")))
+        for e in errors
+    )
+    return [(gold, predicted, n) for (gold, predicted), n in pairs.most_common(top)]
+
+
+def _run_rasa(command: list[str], workdir: Path, log_name: str) -> None:
+    log_path = workdir / log_name
+    with open(log_path, "wb") as log:
+        env = {**rasa_environment(), "RASA_CACHE_DIRECTORY": str(workdir / "rasa-cache")}
+        result = subprocess.run(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=log)
+    if result.returncode != 0:
+        raise RuntimeError(f"rasa failed ({result.returncode}):\n{tail(log_path)}")
+
+
+def holdout_accuracy(
+    language: str, holdout: Path, workdir: Path, with_fallback: bool = False
+) -> dict[str, Any]:
+    """Train on all of a language's examples, test on its held-out messages (accuracy)."""
+    held = holdout_examples(holdout, language)
+    if not held:
+        return {"language": language, "holdout": 0, "holdout_accuracy": None, "misses": []}
+    workdir.mkdir(parents=True, exist_ok=True)
+    data, test_data = workdir / "nlu.json", workdir / "holdout.json"
+    config, models, out = workdir / "config.yml", workdir / "models", workdir / "holdout-results"
+    write_rasa_nlu(examples_of(LANGUAGE_FILES[language]), data)
+    write_rasa_nlu(held, test_data)
+    write_config(config, with_fallback)
+    _run_rasa(
+        [
+            str(RASA_BIN), "train", "nlu", "--config", str(config), "--nlu", str(data),
+            "--out", str(models), "--fixed-model-name", "holdout",
+        ],
+        workdir,
+        "train.log",
+    )  # fmt: skip
+    _run_rasa(
+        [
+            str(RASA_BIN), "test", "nlu", "--model", str(models / "holdout.tar.gz"),
+            "--nlu", str(test_data), "--out", str(out), "--no-plot",
+        ],
+        workdir,
+        "holdout.log",
+    )  # fmt: skip
+    report = json.loads((out / "intent_report.json").read_text(encoding="utf-8"))
+    errors_path = out / "intent_errors.json"
+    errors = json.loads(errors_path.read_text(encoding="utf-8")) if errors_path.exists() else []
+    return {
+        "language": language,
+        "holdout": len(held),
+        "holdout_accuracy": round(report.get("accuracy", 0.0), 3),
+        "misses": [
+            (e["text"], e["intent"], (e.get("intent_prediction") or {}).get("name")) for e in errors
+        ],
+    }
+
+
 def write_config(target: Path, with_fallback: bool) -> None:
     prepare_config(REPO_ROOT / "config.yml", target, epochs=None)
     config = YAML(typ="safe").load(target.read_text(encoding="utf-8"))
@@ -67,7 +143,7 @@ def write_config(target: Path, with_fallback: bool) -> None:
 
 
 def cross_validate(
-    language: str, folds: int, workdir: Path, with_fallback: bool = False
+    language: str, folds: int, workdir: Path, with_fallback: bool = False, confusions: int = 5
 ) -> dict[str, Any]:
     """`rasa test nlu --cross-validation` on one language's examples; F1 and support."""
     examples = examples_of(LANGUAGE_FILES[language])
@@ -102,6 +178,7 @@ def cross_validate(
             ),
             key=lambda item: item[1],
         )[:5],
+        "confused": confused_pairs(out / "intent_errors.json", confusions),
     }
 
 
@@ -110,6 +187,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--languages", nargs="+", default=list(LANGUAGE_FILES))
     parser.add_argument("--with-fallback", action="store_true")
+    parser.add_argument(
+        "--confusions", type=int, default=5, metavar="N",
+        help="print the N most frequent (gold -> predicted) confusions per language",
+    )  # fmt: skip
+    parser.add_argument(
+        "--holdout", type=Path, metavar="FILE",
+        help="also train on all examples and report accuracy on FILE's held-out messages",
+    )  # fmt: skip
+    parser.add_argument("--no-crossval", action="store_true", help="only the --holdout test")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
     unknown = set(args.languages) - set(LANGUAGE_FILES)
@@ -118,15 +204,35 @@ def main(argv: list[str] | None = None) -> int:
     ensure_spacy_pipeline()
     results = []
     with tempfile.TemporaryDirectory(prefix="kefu-crossval-") as tmp:
+        stream = sys.stderr if args.json else sys.stdout
         for language in args.languages:
-            result = cross_validate(language, args.folds, Path(tmp) / language, args.with_fallback)
+            result: dict[str, Any] = {"language": language}
+            if not args.no_crossval:
+                result = cross_validate(
+                    language, args.folds, Path(tmp) / language, args.with_fallback, args.confusions
+                )
+                print(
+                    f"{language}: intent F1 {result['weighted_f1']:.3f} weighted, "
+                    f"{result['macro_f1']:.3f} macro ({result['examples']} examples, "
+                    f"{result['intents']} intents, {args.folds} folds); worst {result['worst']}",
+                    file=stream,
+                )
+                for gold, predicted, n in result["confused"]:
+                    print(f"    {n:3d} x {gold} -> {predicted}", file=stream)
+            if args.holdout is not None:
+                held = holdout_accuracy(
+                    language, args.holdout, Path(tmp) / f"{language}-holdout", args.with_fallback
+                )
+                result.update(held)
+                if held["holdout_accuracy"] is not None:
+                    print(
+                        f"{language}: held-out accuracy {held['holdout_accuracy']:.3f} "
+                        f"({held['holdout']} messages of {args.holdout.name})",
+                        file=stream,
+                    )
+                    for text, gold, predicted in held["misses"]:
+                        print(f"    {gold} -> {predicted}: {text}", file=stream)
             results.append(result)
-            print(
-                f"{language}: intent F1 {result['weighted_f1']:.3f} weighted, "
-                f"{result['macro_f1']:.3f} macro ({result['examples']} examples, "
-                f"{result['intents']} intents, {args.folds} folds); worst {result['worst']}",
-                file=sys.stderr if args.json else sys.stdout,
-            )
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
     return 0
