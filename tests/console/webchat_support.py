@@ -99,11 +99,22 @@ class ChatPage:
         return str(stored["session_id"])
 
     async def say(self, text: str) -> str:
-        """Type `text`, send it, and return the text of the first reply to it."""
-        before = await self.replies.count()
+        """Type `text`, send it, and return the text of the first reply to it (once the replies
+        to the previous message stopped arriving: a turn may answer with several messages)."""
+        before = await self.settled_count()
         await self.page.fill("#chat-input", text)
         await self.page.click("#chat-send")
         return await self.reply_after(before)
+
+    async def settled_count(self, quiet_seconds: float = 1.5) -> int:
+        """How many replies the page shows once none has arrived for `quiet_seconds`."""
+        count, quiet_since = await self.replies.count(), asyncio.get_running_loop().time()
+        while asyncio.get_running_loop().time() - quiet_since < quiet_seconds:
+            await asyncio.sleep(0.1)
+            now = await self.replies.count()
+            if now != count:
+                count, quiet_since = now, asyncio.get_running_loop().time()
+        return count
 
     async def reply_after(self, before: int) -> str:
         """The text of reply number `before` + 1, once it is there."""
