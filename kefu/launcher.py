@@ -33,6 +33,7 @@ from kefu.processes import (
     port_is_free,
     rasa_server,
 )
+from kefu.profile import socket_environment
 from kefu.settings import Secrets, Settings, loads_demo_data
 from kefu.workers.base import Worker
 from kefu.workers.broker_logger import BrokerLogger
@@ -70,6 +71,7 @@ def rasa_side_environment(settings: Settings, secrets: Secrets) -> dict[str, str
         # The web chat's pages (the console's /chat, embedding shops) may open the socket.
         "KEFU_CHAT_ORIGINS": ",".join(chat_origins(settings)),
         "SANIC_REQUEST_MAX_SIZE": str(MAX_REQUEST_BYTES),
+        **socket_environment(None),  # one server; the production profile shares through Redis
     }
     if settings.rasa_api:
         env["KEFU_RASA_JWT_SECRET"] = str(secrets.rasa_jwt_secret)
