@@ -6,6 +6,11 @@ password: the REST channel serves trusted back ends only and wants `Authorizatio
 <KEFU_REST_TOKEN>`; a socket.io client must present a session token the server issued (a JWT
 signed with KEFU_CHAT_SECRET, whose `sid` claim is the conversation), and its messages go to
 that conversation whatever session id the client names.
+
+With several Rasa servers (the production profile) a customer's socket lives on one of them,
+while an agent's reply may be appended through another's HTTP API: given `socket_redis_url`,
+every server shares its socket.io emits through Redis (python-socketio's AsyncRedisManager),
+so the server that holds the socket delivers them.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIO
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 from socketio.exceptions import ConnectionRefusedError
 
 from bot.guard import AppHolder, OnNewMessage, run_guarded_turn
@@ -34,6 +39,8 @@ MAX_SENDER_CHARS = 255
 # A socket.io frame carries one message: the same bound as an HTTP request body.
 MAX_SOCKET_BYTES = 64 * 1024
 SESSION_TOKEN_ALGORITHM = "HS256"
+# python-socketio's own default channel name; credentials.yml sets a prefixed one.
+DEFAULT_SOCKET_CHANNEL = "socketio"
 
 
 def _secret(credentials: dict[str, Any] | None, key: str) -> str:
@@ -44,6 +51,15 @@ def _secret(credentials: dict[str, Any] | None, key: str) -> str:
             "(the launcher sets it from KEFU_* settings)."
         )
     return value
+
+
+def socket_manager(redis_url: str, channel: str) -> AsyncRedisManager | None:
+    """Where socket.io emits go: through Redis to every Rasa server when a URL is given (each
+    server delivers to the sockets it holds), else None, python-socketio's in-process manager
+    (one server, as in the embedded default). The channel must be the same on every server."""
+    if not redis_url.strip():
+        return None
+    return AsyncRedisManager(redis_url.strip(), channel=channel or DEFAULT_SOCKET_CHANNEL)
 
 
 def valid_sender(sender: Any) -> bool:
@@ -159,6 +175,8 @@ class GuardedSocketIOInput(SocketIOInput):
     limits: GuardLimits
     session_secret: str
     cors_origins: list[str]
+    redis_url: str = ""
+    redis_channel: str = DEFAULT_SOCKET_CHANNEL
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedSocketIOInput:
@@ -168,6 +186,11 @@ class GuardedSocketIOInput(SocketIOInput):
         channel.session_secret = _secret(credentials, "session_secret")
         origins = (credentials or {}).get("cors_origins") or ""
         channel.cors_origins = [o.strip() for o in str(origins).split(",") if o.strip()]
+        # Empty in the embedded default (one server); the production profile sets both.
+        channel.redis_url = str((credentials or {}).get("socket_redis_url") or "")
+        channel.redis_channel = str(
+            (credentials or {}).get("socket_redis_channel") or DEFAULT_SOCKET_CHANNEL
+        )
         return channel
 
     @classmethod
@@ -201,6 +224,7 @@ class GuardedSocketIOInput(SocketIOInput):
             async_mode="sanic",
             cors_allowed_origins=self.cors_origins,
             max_http_buffer_size=MAX_SOCKET_BYTES,
+            client_manager=socket_manager(self.redis_url, self.redis_channel),
         )
         blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio

@@ -6,6 +6,7 @@ resolved secrets. The launcher, the test stacks and the benchmarks start process
 from __future__ import annotations
 
 from kefu.messaging import messaging_environment
+from kefu.profile import socket_environment
 from kefu.settings import Secrets, Settings
 
 # Request bodies larger than this get HTTP 413 from the Rasa server (Sanic's own limit is
@@ -26,6 +27,7 @@ def rasa_side_environment(settings: Settings, secrets: Secrets) -> dict[str, str
         # The web chat's pages (the console's /chat, embedding shops) may open the socket.
         "KEFU_CHAT_ORIGINS": ",".join(chat_origins(settings)),
         "SANIC_REQUEST_MAX_SIZE": str(MAX_REQUEST_BYTES),
+        **socket_environment(None),  # one server; the production profile shares through Redis
     }
     if settings.rasa_api:
         env["KEFU_RASA_JWT_SECRET"] = str(secrets.rasa_jwt_secret)

@@ -176,10 +176,27 @@ def check_production_databases(crm_url: str, tracker_url: str) -> None:
             )
 
 
+def socket_environment(production: ProductionSettings | None) -> dict[str, str]:
+    """What credentials.yml's socket.io channel reads to share its emits between Rasa servers.
+
+    A customer's socket lives on one server, an agent's reply may be appended through another:
+    in the production profile every server publishes its emits on one Redis channel (named
+    after the key prefix, so parallel stacks do not hear each other). Empty URL: in-process.
+    """
+    if production is None:
+        return {"KEFU_SOCKET_REDIS_URL": "", "KEFU_SOCKET_REDIS_CHANNEL": "kefu_socketio"}
+    redis = production.redis
+    return {
+        "KEFU_SOCKET_REDIS_URL": f"redis://{redis.host}:{redis.port}/{redis.db}",
+        "KEFU_SOCKET_REDIS_CHANNEL": f"{redis.key_prefix}_socketio",
+    }
+
+
 def production_environment(production: ProductionSettings) -> dict[str, str]:
-    """What endpoints.production.yml reads inside each Rasa process."""
+    """What endpoints.production.yml (and credentials.yml's socket.io) read in each Rasa process."""
     rabbit = production.rabbitmq
     return {
+        **socket_environment(production),
         "KEFU_REDIS_HOST": production.redis.host,
         "KEFU_REDIS_PORT": str(production.redis.port),
         "KEFU_REDIS_DB": str(production.redis.db),

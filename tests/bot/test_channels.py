@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket as net
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,13 +19,15 @@ import aiohttp
 import jwt
 import pytest
 import pytest_asyncio
+import redis
 import socketio
 import websockets
 from rasa.core.channels.channel import UserMessage
 from rasa.core.run import create_http_input_channels
 from sanic import Sanic
+from socketio import AsyncRedisManager
 
-from bot.channels import AGENT_NAME_KEY, GuardedRestInput, GuardedSocketIOInput
+from bot.channels import AGENT_NAME_KEY, GuardedRestInput, GuardedSocketIOInput, socket_manager
 from bot.screening import GuardLimits
 
 CREDENTIALS = Path(__file__).resolve().parents[2] / "credentials.yml"
@@ -40,6 +43,8 @@ def launcher_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KEFU_REST_TOKEN", REST_TOKEN)
     monkeypatch.setenv("KEFU_CHAT_SECRET", CHAT_SECRET)
     monkeypatch.setenv("KEFU_CHAT_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
+    monkeypatch.setenv("KEFU_SOCKET_REDIS_URL", "")
+    monkeypatch.setenv("KEFU_SOCKET_REDIS_CHANNEL", "kefu_socketio")
 
 
 @pytest.mark.usefixtures("launcher_environment")
@@ -52,6 +57,32 @@ def test_the_project_credentials_create_both_guarded_channels() -> None:
     assert rest.limits == socket.limits == GuardLimits(1234, 4.5)
     assert socket.session_secret == CHAT_SECRET
     assert socket.cors_origins == ["http://127.0.0.1:8000", "http://localhost:8000"]
+    assert socket.redis_url == ""
+
+
+def test_socketio_shares_its_emits_through_redis_only_when_a_url_is_configured() -> None:
+    assert socket_manager("", "kefu_socketio") is None
+    assert socket_manager("  ", "kefu_socketio") is None
+    shared = socket_manager("redis://127.0.0.1:6379/1", "kefutest_socketio")
+    assert isinstance(shared, AsyncRedisManager)
+    assert shared.redis_url == "redis://127.0.0.1:6379/1"
+    assert shared.channel == "kefutest_socketio"
+
+
+@pytest.mark.parametrize(
+    ("url", "manager"), [("", "AsyncManager"), ("redis://127.0.0.1:6379/1", "AsyncRedisManager")]
+)
+@pytest.mark.usefixtures("launcher_environment")
+def test_the_project_credentials_choose_the_socketio_manager(
+    monkeypatch: pytest.MonkeyPatch, url: str, manager: str
+) -> None:
+    monkeypatch.setenv("KEFU_SOCKET_REDIS_URL", url)
+    monkeypatch.setenv("KEFU_SOCKET_REDIS_CHANNEL", "kefutest_socketio")
+    channels = create_http_input_channels(None, str(CREDENTIALS))
+    socket = next(channel for channel in channels if channel.name() == "socketio")
+    socket.blueprint(Echo())
+    assert type(socket.sio.manager).__name__ == manager
+    assert getattr(socket.sio.manager, "channel", "kefutest_socketio") == "kefutest_socketio"
 
 
 @pytest.mark.parametrize("missing", ["KEFU_MAX_MESSAGE_CHARS", "KEFU_REST_TOKEN"])
@@ -83,7 +114,11 @@ async def serve(channel: Any, echo: Echo, prefix: str) -> AsyncIterator[str]:
     Sanic.test_mode = True
     app = Sanic(f"channel-test-{time.monotonic_ns()}")
     app.blueprint(channel.blueprint(echo), url_prefix=prefix)
-    server = await app.create_server(host="127.0.0.1", port=0, return_asyncio_server=True)
+    # Sanic reads port 0 as "no port" and takes 8000: ask the system for a free one instead.
+    with net.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    server = await app.create_server(host="127.0.0.1", port=free, return_asyncio_server=True)
     assert server is not None
     await server.startup()
     port = server.server.sockets[0].getsockname()[1]
@@ -280,3 +315,45 @@ async def test_an_agents_reply_from_the_http_api_reaches_the_session_marked_as_a
             {"text": "Hi, Ann here.\n\nLet me look.", "metadata": {"agent": "Ann"}},
             {"text": "bot says"},
         ]
+
+
+def _redis_running() -> bool:
+    try:
+        return bool(redis.Redis(host="127.0.0.1", port=6379, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_running(), reason="no Redis on 127.0.0.1:6379")
+async def test_an_emit_on_one_server_reaches_a_socket_on_another_once_through_redis() -> None:
+    """Two servers (in one process, as two Rasa servers would be), one Redis channel: a reply
+    sent through B's output channel reaches the customer's socket on A, exactly once."""
+    channel_name = f"kefutest{time.monotonic_ns()}_socketio"
+    servers = []
+    for _ in range(2):
+        channel = GuardedSocketIOInput("user_uttered", "bot_uttered", None, True)
+        channel.limits, channel.session_secret, channel.cors_origins = LIMITS, CHAT_SECRET, []
+        channel.redis_url, channel.redis_channel = "redis://127.0.0.1:6379/1", channel_name
+        servers.append((channel, serve(channel, Echo(), "/")))
+    (_, serving_a), (channel_b, serving_b) = servers
+    url_a, _url_b = await serving_a.__anext__(), await serving_b.__anext__()
+    client, heard = await connected(url_a, session_token("customer-on-a"))
+    try:
+        # A subscribes when its first socket connects; wait until Redis says it listens.
+        plain = redis.Redis(host="127.0.0.1", port=6379, db=1)
+        for _ in range(100):
+            if dict(plain.pubsub_numsub(channel_name)).get(channel_name.encode()):
+                break
+            await asyncio.sleep(0.1)
+        output = channel_b.get_output_channel()
+        assert output is not None
+        await output.send_response(
+            "customer-on-a", {"text": "Hi, Ann here.", AGENT_NAME_KEY: "Ann"}
+        )
+        for _ in range(30):  # three seconds for a duplicate to show up after the first
+            await asyncio.sleep(0.1)
+    finally:
+        await client.eio.disconnect(abort=True)
+        for serving in (serving_a, serving_b):
+            await serving.aclose()
+    assert heard == [{"text": "Hi, Ann here.", "metadata": {"agent": "Ann"}}]

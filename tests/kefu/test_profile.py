@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kefu.profile import DEFAULT_RABBITMQ_QUEUE, production_environment
+from kefu.profile import DEFAULT_RABBITMQ_QUEUE, production_environment, socket_environment
 from kefu.servers import UNAVAILABLE_REPLY, action_ports, nginx_config, nginx_process, rasa_ports
 from kefu.settings import SettingsError, load_settings
 from kefu.workers.broker_logger import broker_event
@@ -49,6 +49,7 @@ def test_production_overrides() -> None:
             "KEFU_REDIS_URL": "redis://cache:6380/4",
             "KEFU_RABBITMQ_URL": "amqp://kefu:s3cret@mq:5673/",
             "KEFU_RABBITMQ_QUEUE": "kefu_test-1",
+            "KEFU_REDIS_KEY_PREFIX": "shopA",
         }
     )
     production = settings.production
@@ -60,6 +61,9 @@ def test_production_overrides() -> None:
     assert env["KEFU_RABBITMQ_QUEUE"] == "kefu_test-1"
     # Rasa reads its lock tickets' lifetime from TICKET_LOCK_LIFETIME (60 s unless set).
     assert env["TICKET_LOCK_LIFETIME"] == "60"
+    # The web chat's emits go through the same Redis, on a channel named after the prefix.
+    assert env["KEFU_SOCKET_REDIS_URL"] == "redis://cache:6380/4"
+    assert env["KEFU_SOCKET_REDIS_CHANNEL"] == "shopA_socketio"
     assert rasa_ports(settings) == [5006, 5007, 5008]
     assert action_ports(settings) == [5056, 5057]
 
@@ -125,3 +129,7 @@ def test_a_broker_message_is_the_tracker_stores_event() -> None:
 @pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'{"sender_id": "c-1"}'])
 def test_a_message_that_is_no_event_is_refused(body: bytes) -> None:
     assert broker_event(body) is None
+
+
+def test_the_embedded_default_keeps_socketio_in_process() -> None:
+    assert socket_environment(None)["KEFU_SOCKET_REDIS_URL"] == ""
