@@ -222,7 +222,13 @@ async def test_records_equal_the_trackers_user_and_bot_events(
                 .group_by(Conversation.sender_id, CommunicationRecord.direction)
             )
         ).all()
-    actual = {(s, str(getattr(d, "value", d))): n for s, d, n in logged}
+    # An agent's reply is a bot event in the tracker (sent through Rasa's API), an agent record
+    # in the CRM: conversations of the handoff tests, when they ran first, have them.
+    actual: dict[tuple[str, str], int] = {}
+    for sender_id, direction, n in logged:
+        kind = str(getattr(direction, "value", direction))
+        key = (sender_id, "bot" if kind == "agent" else kind)
+        actual[key] = actual.get(key, 0) + n
     assert actual == expected
     assert expected[(sender, "user")] == 3
 
@@ -232,7 +238,9 @@ async def test_records_equal_the_trackers_user_and_bot_events(
     assert counts["records"]["user"] == sum(
         n for (_, kind), n in expected.items() if kind == "user"
     )
-    assert counts["records"]["bot"] == sum(n for (_, kind), n in expected.items() if kind == "bot")
+    assert counts["records"]["bot"] + counts["records"].get("agent", 0) == sum(
+        n for (_, kind), n in expected.items() if kind == "bot"
+    )
 
 
 async def test_goodbye_in_the_middle_of_identification_lets_the_customer_go(
