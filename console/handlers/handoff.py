@@ -117,7 +117,8 @@ def _answer(request: web.Request, state: HandoffState, **extra: Any) -> web.Resp
     raise web.HTTPSeeOther(f"/conversations/{state.id}")
 
 
-async def _take(request: web.Request) -> web.Response:
+@requires("agent")
+async def take(request: web.Request) -> web.Response:
     api = _rasa(request)
     state = await _step(request, handoff.take)  # Conflict (409) for the agent who came second
     try:
@@ -158,12 +159,14 @@ async def _resume(request: web.Request) -> HandoffState:
     return state
 
 
-async def _hand_back(request: web.Request) -> web.Response:
+@requires("agent")
+async def hand_back(request: web.Request) -> web.Response:
     await _resume(request)
     return _answer(request, await _step(request, handoff.hand_back))
 
 
-async def _resolve(request: web.Request) -> web.Response:
+@requires("agent")
+async def resolve(request: web.Request) -> web.Response:
     await _resume(request)
     state = await _step(request, handoff.resolve)
     async with reading(request) as session:
@@ -179,16 +182,6 @@ async def _resolve(request: web.Request) -> web.Response:
 
 
 @requires("agent")
-async def take_api(request: web.Request) -> web.Response:
-    return await _take(request)
-
-
-@requires("agent")
-async def take_form(request: web.Request) -> web.Response:
-    return await _take(request)
-
-
-@requires("agent")
 async def reply_api(request: web.Request) -> web.Response:
     return await _reply(request, (await body(request)).get("text"))
 
@@ -196,26 +189,6 @@ async def reply_api(request: web.Request) -> web.Response:
 @requires("agent")
 async def reply_form(request: web.Request) -> web.Response:
     return await _reply(request, (await form(request)).get("text"))
-
-
-@requires("agent")
-async def handback_api(request: web.Request) -> web.Response:
-    return await _hand_back(request)
-
-
-@requires("agent")
-async def handback_form(request: web.Request) -> web.Response:
-    return await _hand_back(request)
-
-
-@requires("agent")
-async def resolve_api(request: web.Request) -> web.Response:
-    return await _resolve(request)
-
-
-@requires("agent")
-async def resolve_form(request: web.Request) -> web.Response:
-    return await _resolve(request)
 
 
 @requires("agent")
