@@ -22,6 +22,7 @@ import inspect
 import json
 import os
 import runpy
+import shutil
 import sys
 import tempfile
 import threading
@@ -70,8 +71,8 @@ class _Trace:
 def _who(args: tuple[Any, ...]) -> str | None:
     """The conversation a call is about: a sender id on an argument, or in an action call, or
     the tracker store's `retrieve(sender_id)`."""
-    if len(args) == 2 and type(args[0]).__name__ == "KefuSQLTrackerStore":
-        return str(args[1])
+    if len(args) == 2 and isinstance(args[1], str):
+        return args[1]
     for arg in args:
         sender = getattr(arg, "sender_id", None)
         if isinstance(sender, str):
@@ -203,6 +204,7 @@ def measure(conversations: int, seconds: float) -> dict[str, Any]:
     from kefu.paths import REPO_ROOT
 
     workdir = CACHE_DIR / "trace"
+    shutil.rmtree(workdir, ignore_errors=True)  # fresh databases, as the load suite's
     environ = prepare_kefu(workdir)
     trace_dir = Path(tempfile.mkdtemp(prefix="kefu-trace-"))
     env = {**os.environ, **environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONUNBUFFERED": "1"}
