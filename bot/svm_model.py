@@ -14,6 +14,7 @@ import scipy.sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.language import language_free_entities
+from bot.script_views import ScriptNgrams
 from sentence_encoder import EncoderUnavailable, SentenceEncoder, load_encoder
 
 _SPACES = re.compile(r"\s+")
@@ -88,14 +89,35 @@ def two_rows(coef: np.ndarray, intercept: np.ndarray, n_classes: int) -> tuple[A
 
 
 def new_vectorizer(spec: dict[str, Any], sublinear_tf: bool) -> TfidfVectorizer:
+    """A view's TF-IDF; with `han_ngram_range`, Chinese texts get their own character n-grams."""
+    analyzer: Any = spec["analyzer"]
+    ngram_range = tuple(spec["ngram_range"])
+    if spec.get("han_ngram_range"):
+        analyzer = ScriptNgrams(analyzer, ngram_range, spec["han_ngram_range"])
+        ngram_range = (1, 1)  # the analyzer's own ranges count
     return TfidfVectorizer(
-        analyzer=spec["analyzer"],
-        ngram_range=tuple(spec["ngram_range"]),
+        analyzer=analyzer,
+        ngram_range=ngram_range,
         sublinear_tf=sublinear_tf,
         lowercase=False,
         token_pattern=WORD_TOKENS,
         dtype=np.float32,
     )
+
+
+def vectorizer_meta(vectorizer: TfidfVectorizer) -> dict[str, Any]:
+    """What `new_vectorizer` needs to rebuild a fitted vectorizer, and its vocabulary."""
+    meta: dict[str, Any] = {
+        "analyzer": vectorizer.analyzer,
+        "ngram_range": list(vectorizer.ngram_range),
+        "sublinear_tf": vectorizer.sublinear_tf,
+        "vocabulary": {str(k): int(v) for k, v in vectorizer.vocabulary_.items()},
+    }
+    if isinstance(vectorizer.analyzer, ScriptNgrams):
+        meta["analyzer"] = vectorizer.analyzer.analyzer
+        meta["ngram_range"] = list(vectorizer.analyzer.ngram_range)
+        meta["han_ngram_range"] = list(vectorizer.analyzer.han_ngram_range)
+    return meta
 
 
 class View:
@@ -174,15 +196,7 @@ class Model:
             "encoder": None,
         }
         for n, vectorizer in enumerate(self.vectorizers):
-            vocabulary = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
-            meta["vectorizers"].append(
-                {
-                    "analyzer": vectorizer.analyzer,
-                    "ngram_range": list(vectorizer.ngram_range),
-                    "sublinear_tf": vectorizer.sublinear_tf,
-                    "vocabulary": vocabulary,
-                }
-            )
+            meta["vectorizers"].append(vectorizer_meta(vectorizer))
             np.save(directory / f"idf_{n}.npy", vectorizer.idf_, allow_pickle=False)
         if self.sparse_coef is not None:
             np.save(directory / "coef.npy", self.sparse_coef, allow_pickle=False)
