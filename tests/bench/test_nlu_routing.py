@@ -7,7 +7,7 @@ import re
 from ruamel.yaml import YAML
 
 from bench.nlu import routing
-from bench.nlu.crossval import LANGUAGE_FILES, examples_of
+from bench.nlu.crossval import LANGUAGE_FILES, examples_of, holdout_examples
 from bench.nlu.routing import FLOWS, Message, load, report, routed_right, score
 from kefu.paths import REPO_ROOT
 
@@ -48,14 +48,33 @@ def test_the_report_counts_per_language_and_lists_the_misses() -> None:
     assert routing.DATA.exists()
 
 
+def wording(text: str) -> str:
+    """A message's words, punctuation and case aside."""
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def trained_wording() -> set[str]:
+    trained = {wording(e.text) for files in LANGUAGE_FILES.values() for e in examples_of(files)}
+    assert len(trained) > 1000
+    return trained
+
+
 def test_no_message_is_a_training_example() -> None:
     """The bench measures wording the bot has not seen: a message copied into the NLU data
     (any language, punctuation and case aside) would only measure memory."""
+    trained = trained_wording()
+    copied = [m.text for m in load() if wording(m.text) in trained]
+    assert not copied, copied
 
-    def key(text: str) -> str:
-        return re.sub(r"\W+", " ", text.lower()).strip()
 
-    trained = {key(e.text) for files in LANGUAGE_FILES.values() for e in examples_of(files)}
-    assert len(trained) > 1000
-    copied = [m.text for m in load() if key(m.text) in trained]
+def test_no_held_out_message_is_a_training_example() -> None:
+    """The same for the cross-validation's held-out messages (bench/nlu/holdout.yml)."""
+    trained = trained_wording()
+    held = [
+        e.text
+        for language in LANGUAGE_FILES
+        for e in holdout_examples(REPO_ROOT / "bench/nlu/holdout.yml", language)
+    ]
+    assert len(held) > 150
+    copied = [text for text in held if wording(text) in trained]
     assert not copied, copied
