@@ -20,6 +20,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from bot.german_gloss import encoder_texts
 from bot.script_views import ngram_share, unreadable_by_encoder
 from bot.svm_component import StoredComponent
 from bot.svm_model import (
@@ -208,10 +209,13 @@ class SvmIntentClassifier(StoredComponent, IntentClassifier):
             self.persist()
             return self._resource
         c = self.component_config
-        texts = [normalise(e.get(TEXT) or "", c["max_chars"]) for e in examples]
+        raw = [e.get(TEXT) or "" for e in examples]
+        texts = [normalise(text, c["max_chars"]) for text in raw]
         if sum("encoder" in spec for spec in c["views"]) > 1:
             raise ValueError("SvmIntentClassifier takes at most one sentence-encoder view.")
-        views = [View.from_spec(spec, texts, c["C"]) for spec in c["views"]]
+        # Only the encoder view reads its texts here; German ones glossed (bot/german_gloss.py).
+        read = encoder_texts(raw, texts)
+        views = [View.from_spec(spec, read, c["C"]) for spec in c["views"]]
         fit, held = self._split(labels)
         reject = None
         if held and len({labels[i] for i in fit}) >= 2:
@@ -233,8 +237,9 @@ class SvmIntentClassifier(StoredComponent, IntentClassifier):
     # -- inference ------------------------------------------------------------------------
 
     def process(self, messages: list[Message]) -> list[Message]:
-        texts = [normalise(m.get(TEXT) or "", self.component_config["max_chars"]) for m in messages]
-        scores = self._scores(texts)
+        raw = [m.get(TEXT) or "" for m in messages]
+        texts = [normalise(text, self.component_config["max_chars"]) for text in raw]
+        scores = self._scores(texts, encoder_texts(raw, texts))
         for n, message in enumerate(messages):
             intent: dict[str, Any] | None = None
             ranking: list[dict[str, Any]] = []
@@ -252,15 +257,18 @@ class SvmIntentClassifier(StoredComponent, IntentClassifier):
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
 
-    def _scores(self, texts: list[str]) -> np.ndarray | None:
-        """The model's scores; texts the encoder cannot read are scored on n-grams alone."""
+    def _scores(self, texts: list[str], read: list[str] | None = None) -> np.ndarray | None:
+        """The model's scores; the encoder reads `read` (default `texts`); texts it cannot
+        read are scored on n-grams alone."""
         model = self.model
         if model is None or not texts:
             return None
-        unreadable = unreadable_by_encoder(texts)
-        if model.encoder is None or model.dense_coef is None or not unreadable.any():
+        if model.encoder is None or model.dense_coef is None:
             return model.scores(texts)
-        vectors = model.encoder.encode(texts)
+        vectors = model.encoder.encode(texts if read is None else read)
+        unreadable = unreadable_by_encoder(texts)
+        if not unreadable.any():
+            return model.scores(texts, vectors)
         vectors[unreadable] = 0.0
         scores = model.scores(texts, vectors)
         # Back to the scale the confidences were calibrated on: n-grams as the whole score.
