@@ -7,14 +7,14 @@ PIP_FLAGS ?= --disable-pip-version-check --no-input --quiet
 export RASA_TELEMETRY_ENABLED = false
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: run test train lint format lock shell clean browser
+.PHONY: run test train lint format lock shell clean debian-packages
 .PHONY: bench-nlp bench-nlu bench-nlu-quick bench-routing bench-load bench-console bench-scale-out run-prod
 .DEFAULT_GOAL := run
 
 run: envs
 	.venv/bin/python -m kefu run
 
-test: envs browser
+test: envs debian-packages
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv-rasa/bin/python -m pytest tests/bot --confcutdir=tests/bot -p no:cacheprovider
@@ -26,12 +26,15 @@ train: envs
 shell: envs
 	.venv/bin/python -m kefu shell
 
-# The console's browser tests drive Debian's chromium with Playwright and render PDFs with
-# pdftoppm: installed with apt-get when missing, nothing done when both are there.
-browser:
-	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { \
+# Debian's packages the tests and the production profile run: chromium (the browser tests, driven
+# by Playwright), poppler-utils (PDF exports rendered to check them) and nginx-light (the load
+# balancer of `make run-prod`). Installed with apt-get when one is missing, nothing done when all
+# are there; RUNLEVEL=1 keeps Debian from starting nginx's own service on port 80.
+DEBIAN_PACKAGES = chromium poppler-utils nginx-light
+debian-packages:
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && test -x /usr/sbin/nginx || { \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils; }
+	  $$SUDO apt-get update -qq && $$SUDO env RUNLEVEL=1 apt-get install -y -qq $(DEBIAN_PACKAGES); }
 
 lint: envs
 	.venv/bin/ruff check --fix .
@@ -89,7 +92,7 @@ bench-load: envs
 # The production profile on this machine's PostgreSQL, Redis and RabbitMQ (README, "Running at
 # scale"): two Rasa servers and two action servers behind nginx. Override any KEFU_* variable.
 PROD_DB ?= postgresql://postgres@127.0.0.1:5432
-run-prod: envs
+run-prod: envs debian-packages
 	KEFU_PROFILE=production \
 	KEFU_DATABASE_URL=$${KEFU_DATABASE_URL:-$(PROD_DB)/kefu} \
 	KEFU_TRACKER_DATABASE_URL=$${KEFU_TRACKER_DATABASE_URL:-$(PROD_DB)/kefu_tracker} \
@@ -102,5 +105,5 @@ bench-console: .venv/.installed
 
 # One Rasa server against two at 50 conversations in the production profile, on this machine's
 # PostgreSQL, Redis and RabbitMQ (own databases and queue, dropped after): bench/README.md.
-bench-scale-out: envs
+bench-scale-out: envs debian-packages
 	.venv/bin/python -m bench.scale_out --write

@@ -17,6 +17,7 @@ from actions.conversation import (
     verified_customer_id,
 )
 from actions.crm import CrmUnavailable, run_unit_of_work
+from actions.hours_text import opening_hours_text
 from crm_store.opening_hours import (
     DEFAULT_OPENING_HOURS,
     DEFAULT_TIMEZONE,
@@ -83,7 +84,7 @@ async def perform_handoff(
         text=localized.text(
             "handoff_closed",
             language,
-            hours=hours.text,
+            hours=opening_hours_text(hours, language),
             zone=str(hours.zone),
             opens=replies.moment(hours.next_opening(now), language),
         )

@@ -9,6 +9,11 @@ Every use of it runs on one worker thread: encoding a text with the
 sentence encoder takes milliseconds the event loop must not wait for, and one thread means an
 `add` never races a query. Other customers' tickets only ever vote on a category:
 and to a typical resolution time: nothing of their text reaches the customer.
+
+An erased customer's tickets are never in it: the build leaves them out, and every lookup first
+asks the CRM whether anyone was erased since (`python -m kefu erase-customer` runs in another
+process); if so, their tickets leave the index and the cached copies leave the disk, without a
+restart.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from typing import Any, TypeVar
 
 from actions.crm import CrmUnavailable, run_unit_of_work
 from actions.extraction import guess_ticket_category
-from crm_store.services.snapshots import ticket_snapshots
+from crm_store.services.snapshots import erased_ticket_numbers, erasure_count, ticket_snapshots
 from nlp import artefacts
 from nlp.similarity import SimilarityIndex
 
@@ -51,6 +56,8 @@ class _TicketIndex:
     resolution_hours: dict[str, float] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     cache_dir: Path | None = None
+    # The CRM's count of erased customers when the index last left theirs out (-1: not yet).
+    erasures: int = -1
 
 
 _state = _TicketIndex()
@@ -101,11 +108,13 @@ def _load_or_build(snapshots: list[dict[str, Any]], cache_dir: Path | None) -> S
 async def ticket_index() -> SimilarityIndex | None:
     """The index of past tickets; None while the CRM cannot be read (tried again next time)."""
     if _state.index is not None:
-        return _state.index
+        return _state.index if await _without_the_erased(_state.index) else None
     async with _state.lock:
         if _state.index is None:
             try:
-                snapshots = await run_unit_of_work(ticket_snapshots)
+                snapshots = await run_unit_of_work(
+                    lambda session: ticket_snapshots(session, include_erased=False)
+                )
             except CrmUnavailable:
                 return None
             _state.index = await _on_index_thread(_load_or_build, snapshots, _state.cache_dir)
@@ -115,7 +124,39 @@ async def ticket_index() -> SimilarityIndex | None:
                 if ticket.get("resolution_hours") is not None
             }
             logger.info("ticket similarity index built from %d tickets", len(snapshots))
-    return _state.index
+    return _state.index if await _without_the_erased(_state.index) else None
+
+
+async def _without_the_erased(index: SimilarityIndex) -> bool:
+    """Take the tickets of customers erased since the last look out of the index and the disk;
+    False when the CRM cannot say (the index is not used then)."""
+    try:
+        erasures = await run_unit_of_work(erasure_count)
+        if erasures == _state.erasures:
+            return True
+        async with _state.lock:
+            numbers = await run_unit_of_work(erased_ticket_numbers)
+            removed = await _on_index_thread(index.remove, numbers)
+            for number in numbers:
+                _state.resolution_hours.pop(number, None)
+            if removed:
+                drop_cached_indexes(_state.cache_dir)
+                logger.info("%d tickets of erased customers left the ticket index", removed)
+            _state.erasures = max(_state.erasures, erasures)
+    except CrmUnavailable:
+        return False
+    return True
+
+
+def drop_cached_indexes(cache_dir: Path | None) -> int:
+    """Delete every ticket index kept on disk (after an erasure); the next start builds one."""
+    if cache_dir is None:
+        return 0
+    dropped = 0
+    for kept in cache_dir.glob(CACHE_PREFIX + "*"):
+        shutil.rmtree(kept, ignore_errors=True)
+        dropped += 1
+    return dropped
 
 
 async def suggest_ticket_category(text: str) -> str | None:
@@ -162,4 +203,5 @@ def forget_index() -> None:
     """Drop the index (tests, or after the CRM was replaced); it is rebuilt on next use."""
     _state.index = None
     _state.resolution_hours = {}
+    _state.erasures = -1
     _state.lock = asyncio.Lock()

@@ -10,7 +10,10 @@ that conversation whatever session id the client names.
 With several Rasa servers (the production profile) a customer's socket lives on one of them,
 while an agent's reply may be appended through another's HTTP API: given `socket_redis_url`,
 every server shares its socket.io emits through Redis (python-socketio's AsyncRedisManager),
-so the server that holds the socket delivers them.
+so the server that holds the socket delivers them. python-socketio subscribes a server to the
+Redis channel only when its first socket connects, and the subscription completes a moment
+later: a reply sent through another server in that moment (or to a socket the first one brings)
+was lost. Each server subscribes when it starts instead (`listen_from_the_start`).
 
 Both count a customer by the address they connect from (the identification form's limit per
 client): the peer's, or behind the reverse proxies named in `trusted_proxies`
@@ -19,6 +22,7 @@ client): the peer's, or behind the reverse proxies named in `trusted_proxies`
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from typing import Any
@@ -27,7 +31,7 @@ import jwt
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
@@ -85,6 +89,34 @@ def request_client(request: Request | None, trusted: tuple[Network, ...]) -> str
         return None
     forwarded = request.headers.getall(FORWARDED_FOR, [])
     return client_key(client_address(request.ip, forwarded, trusted))
+
+
+def listen_from_the_start(sio: AsyncServer) -> None:
+    """Start the manager's listener (the Redis subscription) now, as python-socketio would at
+    the first connection; it starts it only once, whichever comes first."""
+    if not sio.manager_initialized:
+        sio.manager_initialized = True
+        sio.manager.initialize()
+
+
+async def stop_listening(sio: AsyncServer) -> None:
+    """Cancel the listener when the server stops (it holds a Redis connection subscribed)."""
+    listener = getattr(sio.manager, "thread", None)
+    if isinstance(listener, asyncio.Task) and not listener.done():
+        listener.cancel()
+        await asyncio.gather(listener, return_exceptions=True)
+
+
+def listen_while_serving(blueprint: Blueprint, sio: AsyncServer) -> None:
+    """Subscribe when the server starts, unsubscribe when it stops."""
+
+    @blueprint.listener("before_server_start")
+    async def listen(_app: Sanic, _loop: Any) -> None:
+        listen_from_the_start(sio)
+
+    @blueprint.listener("after_server_stop")
+    async def stop(_app: Sanic, _loop: Any) -> None:
+        await stop_listening(sio)
 
 
 def valid_sender(sender: Any) -> bool:
@@ -261,6 +293,7 @@ class GuardedSocketIOInput(SocketIOInput):
             client_manager=socket_manager(self.redis_url, self.redis_channel),
         )
         blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        listen_while_serving(blueprint, sio)
         self.sio = sio
         apps = AppHolder()
         sessions: dict[str, tuple[str, str | None]] = {}

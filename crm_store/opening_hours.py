@@ -47,6 +47,25 @@ class OpeningHours:
                 return opens
         raise ValueError("opening hours without a single open day")  # parse() refuses those
 
+    def spans(self) -> list[tuple[int, int, time, time]]:
+        """(first day, last day, opens, closes) of each run of days with the same hours, in
+        week order; a run may wrap round the week end (Sat-Mon is one span, 5 to 0)."""
+        days = self.days
+        if len(days) == 7 and len(set(days.values())) == 1:
+            return [(0, 6, *days[0])]
+        # Start at a day that begins a run: open, and the day before closed or different.
+        start = next(d for d in range(7) if d in days and days.get((d - 1) % 7) != days[d])
+        found: list[tuple[int, int, time, time]] = []
+        for step in range(7):
+            day = (start + step) % 7
+            if day not in days:
+                continue
+            if found and found[-1][1] == (day - 1) % 7 and found[-1][2:] == days[day]:
+                found[-1] = (found[-1][0], day, *days[day])
+            else:
+                found.append((day, day, *days[day]))
+        return sorted(found, key=lambda span: span[0] if span[0] <= span[1] else -1)
+
 
 def _clock(value: str) -> time:
     hour, minute = (int(part) for part in value.split(":"))

@@ -30,8 +30,10 @@ def _train() -> int:
 
 def _store_command(settings: Settings, args: argparse.Namespace) -> int:
     """reconcile, erase-customer and retention: each over the CRM and the tracker store."""
+    from actions.similar_cases import drop_cached_indexes
     from crm_store.cli import CliError, refuse
     from crm_store.errors import NotFound
+    from kefu.paths import TICKET_INDEX_CACHE
     from kefu.privacy import apply_retention, erase_everywhere
     from kefu.reconcile import reconcile_command
 
@@ -43,7 +45,12 @@ def _store_command(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"{quarantined} events are set aside as unreadable (see the logs).")
         elif args.command == "erase-customer":
             report, events = asyncio.run(erase_everywhere(settings, args.customer))
-            print(f"{report.describe()} Redacted {events} tracker events.")
+            # A running action server drops their tickets from its index at its next lookup.
+            dropped = drop_cached_indexes(TICKET_INDEX_CACHE)
+            print(
+                f"{report.describe()} Redacted {events} tracker events; "
+                f"deleted {dropped} cached ticket indexes."
+            )
         else:
             retained, deleted = asyncio.run(apply_retention(settings, args.days))
             print(

@@ -154,6 +154,25 @@ class SimilarityIndex:
         if len(self.ids) - self._weighted_at > REWEIGHT_SHARE * len(self.ids):
             self._reweight()
 
+    def remove(self, ids: Sequence[str]) -> int:
+        """Drop these documents for good (their rows, vectors and counts, and every replaced
+        row's); returns how many were here. Unknown ids are ignored."""
+        gone = {str(doc_id) for doc_id in ids} & self._id_pos.keys()
+        if not gone:
+            return 0
+        self._reweight()  # every row in one matrix, so the rows can be sliced
+        keep = np.array([bool(d) and d not in gone for d in self.ids], dtype=bool)
+        self._tf = self._tf[np.flatnonzero(keep)]
+        self._tf_chunks = [self._tf]
+        if self.embedding_weight > 0:
+            self._dense_chunks = [self._dense()[keep]]
+        self.ids = [d for d, kept in zip(self.ids, keep, strict=True) if kept]
+        self.labels = [lab for lab, kept in zip(self.labels, keep, strict=True) if kept]
+        self._id_pos = {d: i for i, d in enumerate(self.ids)}
+        self._df = np.bincount(self._tf.indices, minlength=N_FEATURES).astype(np.int32)
+        self._reweight()
+        return len(gone)
+
     def _reweight(self) -> None:
         if len(self._tf_chunks) > 1:
             self._tf_chunks = [sparse.vstack(self._tf_chunks, format="csr")]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_store.models import (
@@ -203,20 +203,25 @@ async def feedback_snapshots(session: AsyncSession) -> list[dict[str, Any]]:
     ]
 
 
-async def ticket_snapshots(session: AsyncSession) -> list[dict[str, Any]]:
+async def ticket_snapshots(
+    session: AsyncSession, include_erased: bool = True
+) -> list[dict[str, Any]]:
     """Tickets as subject and description text, the category agents gave them, and how long
-    a resolved one took."""
-    rows = await session.execute(
-        select(
-            Ticket.ticket_number,
-            Ticket.subject,
-            Ticket.description,
-            Ticket.category,
-            Ticket.customer_id,
-            Ticket.created_at,
-            Ticket.resolved_at,
-        ).order_by(Ticket.id)
-    )
+    a resolved one took; without erased customers' tickets when `include_erased` is False."""
+    query = select(
+        Ticket.ticket_number,
+        Ticket.subject,
+        Ticket.description,
+        Ticket.category,
+        Ticket.customer_id,
+        Ticket.created_at,
+        Ticket.resolved_at,
+    ).order_by(Ticket.id)
+    if not include_erased:
+        query = query.outerjoin(Customer, Customer.id == Ticket.customer_id).where(
+            Customer.erased_at.is_(None)
+        )
+    rows = await session.execute(query)
     return [
         {
             "id": row.ticket_number,
@@ -230,6 +235,25 @@ async def ticket_snapshots(session: AsyncSession) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
+
+
+async def erasure_count(session: AsyncSession) -> int:
+    """How many customers were erased so far: it only grows, so a change means a new one."""
+    count = await session.scalar(
+        select(func.count()).select_from(Customer).where(Customer.erased_at.is_not(None))
+    )
+    return int(count or 0)
+
+
+async def erased_ticket_numbers(session: AsyncSession) -> list[str]:
+    """The tickets of erased customers: what no index of past cases may keep."""
+    rows = await session.scalars(
+        select(Ticket.ticket_number)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .where(Customer.erased_at.is_not(None))
+        .order_by(Ticket.id)
+    )
+    return list(rows)
 
 
 async def all_snapshots(

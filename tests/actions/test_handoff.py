@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -105,3 +105,34 @@ async def test_outside_opening_hours_the_team_is_back_in_the_customers_language(
     outcome = await run_action(ActionHandoff(), tracker)
     assert weekday in outcome.texts
     assert "Monday" not in outcome.texts
+
+
+class _TuesdayNoon(datetime):
+    """A moment outside the hours below: Tuesday 1 December 2026, 12:00 UTC."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> _TuesdayNoon:  # type: ignore[override]
+        return cls(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("language", "named"),
+    [
+        ("en", "Mon 08:00–10:00, Wed–Thu 07:00–09:00"),
+        ("de", "Mo 08:00–10:00, Mi–Do 07:00–09:00"),
+        ("zh", "周一 08:00–10:00，周三至周四 07:00–09:00"),
+    ],
+)
+async def test_outside_opening_hours_the_configured_hours_are_named_in_the_customers_language(
+    crm_db: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    named: str,
+) -> None:
+    # KEFU_OPENING_HOURS as an operator might set it, not the default.
+    monkeypatch.setattr(handoff, "datetime", _TuesdayNoon)
+    handoff.configure(parse_opening_hours("Wed-Thu 7:00-9:00; mon 08:00-10:00", "Europe/Berlin"))
+    tracker = make_tracker("human", "human_handoff", slots={"language": language})
+    outcome = await run_action(ActionHandoff(), tracker)
+    assert named in outcome.texts
+    assert "Mon-" not in outcome.texts and "Europe/Berlin" in outcome.texts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,11 @@ from actions.similar_cases import (
     typical_resolution_hours,
 )
 from actions.ticket_replies import duration
+from crm_store.admin import erase_customer
 from crm_store.db import create_engine, create_sessionmaker
 from crm_store.models import Base
 from crm_store.seed import seed_database
+from crm_store.services.snapshots import ticket_snapshots
 from crm_store.settings import DatabaseSettings
 from tests.actions.support import SEED, SEEDED_AT, settings_for
 
@@ -147,3 +150,57 @@ async def test_a_kept_index_is_read_on_the_next_start_while_the_tickets_are_the_
     finally:
         similar_cases.configure(None)
         similar_cases.forget_index()
+
+
+async def test_an_erased_customers_tickets_leave_the_index_and_the_disk_without_a_restart(
+    many_tickets: DatabaseSettings, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    similar_cases.configure(cache)
+    engine = create_engine(many_tickets.url)
+    try:
+        index = await ticket_index()
+        assert index is not None and list(cache.glob(f"{similar_cases.CACHE_PREFIX}*"))
+        async with create_sessionmaker(engine)() as session:
+            tickets = await ticket_snapshots(session)
+        customer = max(
+            {t["customer_id"] for t in tickets},
+            key=lambda c: sum(t["customer_id"] == c for t in tickets),
+        )
+        theirs = {t["id"]: t["text"] for t in tickets if t["customer_id"] == customer}
+        # Before: asking with their own words finds their tickets.
+        everything = len(index)
+        for number, text in theirs.items():
+            assert number in {hit.id for hit in index.query(text, everything)}
+
+        # `python -m kefu erase-customer` in another process: the action server is not told.
+        async with create_sessionmaker(engine)() as session, session.begin():
+            await erase_customer(session, int(customer))
+
+        # The next lookup, whatever it is, asks the CRM first.
+        await typical_resolution_hours(next(iter(theirs.values())))
+        for text in theirs.values():
+            assert not {hit.id for hit in index.query(text, everything)} & theirs.keys()
+        assert not set(index.ids) & theirs.keys() and len(index) == len(tickets) - len(theirs)
+        assert not set(similar_cases._state.resolution_hours) & theirs.keys()
+        assert list(cache.glob(f"{similar_cases.CACHE_PREFIX}*")) == []
+
+        similar_cases.forget_index()  # the next start neither builds nor keeps them
+        rebuilt = await ticket_index()
+        assert rebuilt is not None and not set(rebuilt.ids) & theirs.keys()
+        (kept,) = cache.glob(f"{similar_cases.CACHE_PREFIX}*/*/docs.json")
+        assert not set(json.loads(kept.read_text())["ids"]) & theirs.keys()
+    finally:
+        await engine.dispose()
+        similar_cases.configure(None)
+        similar_cases.forget_index()
+
+
+async def test_an_unreachable_crm_keeps_the_index_out_of_use(
+    many_tickets: DatabaseSettings, unreachable_crm: DatabaseSettings
+) -> None:
+    assert await ticket_index() is not None
+    similar_cases._state.erasures = -1  # whether anyone was erased since cannot be asked
+    await crm.configure(unreachable_crm)
+    assert await ticket_index() is None
+    assert await suggest_ticket_category("the item stopped working after a week") is None

@@ -125,13 +125,18 @@ async def serve(channel: Any, echo: Echo, prefix: str) -> AsyncIterator[str]:
     server = await app.create_server(host="127.0.0.1", port=free, return_asyncio_server=True)
     assert server is not None
     await server.startup()
+    # What `rasa run` triggers around serving: the channels' start and stop listeners.
+    await server.before_start()
+    await server.after_start()
     port = server.server.sockets[0].getsockname()[1]
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
+        await server.before_stop()
         server.close()
         # Long-polling clients may hold a request open: do not wait for them.
         await asyncio.wait([asyncio.ensure_future(server.wait_closed())], timeout=2)
+        await server.after_stop()
 
 
 @pytest_asyncio.fixture
@@ -347,12 +352,6 @@ async def test_an_emit_on_one_server_reaches_a_socket_on_another_once_through_re
     url_a, _url_b = await serving_a.__anext__(), await serving_b.__anext__()
     client, heard = await connected(url_a, session_token("customer-on-a"))
     try:
-        # A subscribes when its first socket connects; wait until Redis says it listens.
-        plain = redis.Redis(host="127.0.0.1", port=6379, db=1)
-        for _ in range(100):
-            if dict(plain.pubsub_numsub(channel_name)).get(channel_name.encode()):
-                break
-            await asyncio.sleep(0.1)
         output = channel_b.get_output_channel()
         assert output is not None
         await output.send_response(
@@ -365,3 +364,28 @@ async def test_an_emit_on_one_server_reaches_a_socket_on_another_once_through_re
         for serving in (serving_a, serving_b):
             await serving.aclose()
     assert heard == [{"text": "Hi, Ann here.", "metadata": {"agent": "Ann"}}]
+
+
+def _listeners(channel_name: str) -> int:
+    plain = redis.Redis(host="127.0.0.1", port=6379, db=1)
+    return int(dict(plain.pubsub_numsub(channel_name)).get(channel_name.encode(), 0))
+
+
+@pytest.mark.skipif(not _redis_running(), reason="no Redis on 127.0.0.1:6379")
+async def test_each_server_listens_on_redis_from_its_start_not_from_its_first_socket() -> None:
+    """python-socketio subscribes at the first connection; a reply another server sends before
+    that subscription is complete is lost. Here no socket ever connects."""
+    channel_name = f"kefutest{time.monotonic_ns()}_socketio"
+    channel = GuardedSocketIOInput("user_uttered", "bot_uttered", None, True)
+    channel.limits, channel.session_secret, channel.cors_origins = LIMITS, CHAT_SECRET, []
+    channel.redis_url, channel.redis_channel = "redis://127.0.0.1:6379/1", channel_name
+    serving = serve(channel, Echo(), "/")
+    await serving.__anext__()
+    try:
+        for _ in range(50):
+            if _listeners(channel_name):
+                break
+            await asyncio.sleep(0.1)
+        assert _listeners(channel_name) == 1
+    finally:
+        await serving.aclose()

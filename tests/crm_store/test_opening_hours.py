@@ -44,3 +44,28 @@ def test_ranges_wrap_and_24_00_closes_at_midnight() -> None:
 def test_bad_hours_are_refused(spec: str, zone: str) -> None:
     with pytest.raises(ValueError):
         parse_opening_hours(spec, zone)
+
+
+@pytest.mark.parametrize(
+    ("spec", "spans"),
+    [
+        (DEFAULT_OPENING_HOURS, [(0, 4, "08:00", "20:00"), (5, 5, "09:00", "16:00")]),
+        # The order of the setting does not matter; a day of other hours splits a run.
+        ("Sat 10:00-14:00, Mon-Wed 09:00-17:00, Thu 09:00-12:00, Fri 09:00-17:00",
+         [(0, 2, "09:00", "17:00"), (3, 3, "09:00", "12:00"), (4, 4, "09:00", "17:00"),
+          (5, 5, "10:00", "14:00")]),
+        ("Sat-Mon 00:00-24:00, Wed 12:00-13:00",
+         [(5, 0, "00:00", "24:00"), (2, 2, "12:00", "13:00")]),
+        ("Mon-Sun 07:00-22:00", [(0, 6, "07:00", "22:00")]),
+    ],
+)  # fmt: skip
+def test_spans_group_days_with_the_same_hours(
+    spec: str, spans: list[tuple[int, int, str, str]]
+) -> None:
+    def clock(value: object) -> str:
+        return "24:00" if str(value).startswith("23:59:59") else f"{value:%H:%M}"
+
+    found = parse_opening_hours(spec, BERLIN).spans()
+    assert [(first, last, clock(opens), clock(closes)) for first, last, opens, closes in found] == (
+        spans
+    )

@@ -41,6 +41,29 @@ def test_add_grows_without_retraining(index: SimilarityIndex) -> None:
     assert [h.id for h in index.query("flux capacitor", k=3)] == []
 
 
+def test_removed_documents_are_gone_for_good() -> None:
+    texts, labels = toy_texts(n_per=20, seed=3)
+    ids = [f"d{i}" for i in range(len(texts))]
+    index = SimilarityIndex()
+    index.add(ids, texts, labels)
+    # d0 replaced: its old row becomes a tombstone, which goes too.
+    index.add(["d0"], ["quantum flux capacitor warranty"], ["hardware"])
+    gone = {"d0", "d1", "d2"} | {ids[i] for i, label in enumerate(labels) if label == "billing"}
+    assert index.remove([*gone, "never-there"]) == len(gone)
+    assert index.remove(["d0"]) == 0
+    assert len(index) == len(ids) - len(gone) and "" not in index.ids
+    # What is left ranks as an index built without them from the start would.
+    fresh = SimilarityIndex()
+    kept = [i for i, doc_id in enumerate(ids) if doc_id not in gone]
+    fresh.add([ids[i] for i in kept], [texts[i] for i in kept], [labels[i] for i in kept])
+    for query in ("flux capacitor", "charged twice on my card, refund", texts[1], texts[5]):
+        found = index.query(query, k=len(ids))
+        assert not {hit.id for hit in found} & gone
+        assert [hit.id for hit in found] == [hit.id for hit in fresh.query(query, k=len(ids))]
+    index.add(["d1"], [texts[1]], [labels[1]])  # it can come back only as a new document
+    assert index.query(texts[1], k=1)[0].id == "d1"
+
+
 def test_exclude_and_category_vote(index: SimilarityIndex) -> None:
     first = index.query("invoice payment refund", k=1)[0]
     assert index.query("invoice payment refund", k=1, exclude=first.id)[0].id != first.id

@@ -1,5 +1,6 @@
 """The web chat across two Rasa servers: an agent's reply appended through one server's HTTP API
-reaches the customer's socket held by the other, once.
+reaches the customer's socket held by the other, once; every server listens on Redis from its
+start.
 
 The console appends an agent's reply through whichever Rasa server the balancer picks; the
 customer's socket.io connection lives on one of them. Each server shares its emits through
@@ -69,16 +70,36 @@ async def until(condition: Any, timeout_s: float) -> bool:
     return False
 
 
-async def test_an_agents_reply_through_one_server_reaches_a_socket_on_the_other_once(
-    cluster: Cluster,
-) -> None:
-    # The fault tests, when they ran first, killed a Rasa server for good.
+def every_server_running(cluster: Cluster) -> int:
+    """Restart the Rasa servers the fault tests, when they ran first, killed for good."""
     for child in cluster.servers.rasa:
         if not child.running:
             cluster.restart(child)
-    port_a, port_b = rasa_ports(cluster.settings)[:2]
+    return len(cluster.servers.rasa)
+
+
+async def test_every_rasa_server_listens_on_the_redis_channel_before_any_socket_connects(
+    cluster: Cluster,
+) -> None:
+    # No socket has connected to either server yet (this file's other test comes after):
+    # python-socketio alone would subscribe each one only at its first socket, so a reply
+    # appended through the other server while that subscription is under way was lost.
+    servers = every_server_running(cluster)
     redis = cluster.settings.production.redis
     channel = socket_environment(cluster.settings.production)["KEFU_SOCKET_REDIS_CHANNEL"]
+
+    async def all_listening() -> bool:
+        return await subscribers(redis.host, redis.port, channel) >= servers
+
+    await until(all_listening, 30)
+    assert await subscribers(redis.host, redis.port, channel) == servers
+
+
+async def test_an_agents_reply_through_one_server_reaches_a_socket_on_the_other_once(
+    cluster: Cluster,
+) -> None:
+    every_server_running(cluster)
+    port_a, port_b = rasa_ports(cluster.settings)[:2]
     session = f"webchat-{uuid.uuid4().hex[:12]}"
     heard: list[Any] = []
     confirmed = asyncio.Event()
@@ -95,13 +116,7 @@ async def test_an_agents_reply_through_one_server_reaches_a_socket_on_the_other_
     try:
         await client.emit("session_request", {"session_id": session})
         await asyncio.wait_for(confirmed.wait(), 30)
-
-        # A subscribes to the Redis channel when its first socket connects.
-        async def listening() -> bool:
-            return await subscribers(redis.host, redis.port, channel) >= 1
-
-        assert await until(listening, 30), f"no Rasa server listens on Redis channel {channel}"
-
+        # At once: A has listened on Redis since it started, not since this socket.
         event = {
             "event": "bot",
             "text": "Hi, Ann from the team here.",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from crm_store.admin import erase_customer
 from crm_store.services.snapshots import (
     conversation_snapshots,
     customer_snapshots,
+    erased_ticket_numbers,
+    erasure_count,
     feedback_snapshots,
     order_snapshots,
     ticket_snapshots,
@@ -52,3 +55,20 @@ async def test_customer_order_ticket_and_feedback_snapshots(seeded: Sessions) ->
     assert {o["status"] for o in orders} >= {"delivered", "cancelled", "returned"}
     assert len(tickets) >= 800 and tickets[0]["category"] and tickets[0]["text"].strip()
     assert [(f["csat"], f["comment"]) for f in feedback] == [(5, "great")]
+
+
+async def test_erased_customers_tickets_are_named_and_can_be_left_out(seeded: Sessions) -> None:
+    async with seeded() as session:
+        tickets = await ticket_snapshots(session)
+        assert await erasure_count(session) == 0 and await erased_ticket_numbers(session) == []
+    customer = tickets[0]["customer_id"]
+    theirs = [t["id"] for t in tickets if t["customer_id"] == customer]
+    async with seeded() as session, session.begin():
+        await erase_customer(session, int(customer))
+    async with seeded() as session:
+        assert await erasure_count(session) == 1
+        assert await erased_ticket_numbers(session) == theirs
+        kept = await ticket_snapshots(session, include_erased=False)
+        every = await ticket_snapshots(session)
+    assert [t["id"] for t in kept] == [t["id"] for t in tickets if t["id"] not in theirs]
+    assert len(every) == len(tickets)
