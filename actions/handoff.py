@@ -76,10 +76,15 @@ async def perform_handoff(
         return
     hours = OPENING_HOURS["hours"]
     now = datetime.now(timezone.utc)
-    if hours.is_open(now):
-        dispatcher.utter_message(response="utter_handoff")
-        return
     language = localized.language_of(tracker)
+    if hours.is_open(now):
+        # The response names the configured hours, filled in by Rasa from these arguments.
+        dispatcher.utter_message(
+            response="utter_handoff",
+            hours=opening_hours_text(hours, language),
+            zone=str(hours.zone),
+        )
+        return
     dispatcher.utter_message(
         text=localized.text(
             "handoff_closed",

@@ -56,6 +56,8 @@ class LoadResult:
     unexpected: int = 0
     transcripts: dict[str, Transcript] = field(default_factory=dict)
     error_samples: list[str] = field(default_factory=list)
+    # The latencies again, by script step (its label, else its position in the script).
+    step_latencies_ms: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def messages(self) -> int:
@@ -76,6 +78,22 @@ class LoadResult:
             "slow_replies": self.slow_replies,
             "unexpected": self.unexpected,
             "conversations_held": len(self.transcripts),
+        }
+
+    def per_step(self) -> dict[str, dict[str, float]]:
+        """Per script step: how many turns, p50/p95/max, and its share of the run's turns
+        above the run's p95 (which steps make the tail)."""
+        tail = percentile(self.latencies_ms, 0.95)
+        above = sum(1 for value in self.latencies_ms if value > tail) or 1
+        return {
+            step: {
+                "n": len(values),
+                "p50_ms": round(percentile(values, 0.50), 1),
+                "p95_ms": round(percentile(values, 0.95), 1),
+                "max_ms": round(max(values), 1),
+                "share_of_tail": round(sum(1 for v in values if v > tail) / above, 2),
+            }
+            for step, values in sorted(self.step_latencies_ms.items())
         }
 
 
@@ -132,7 +150,9 @@ class _Run:
         self.budget -= 1
         return True
 
-    async def turn(self, http: aiohttp.ClientSession, sender: str, turn: Turn) -> None:
+    async def turn(
+        self, http: aiohttp.ClientSession, sender: str, turn: Turn, step: str = ""
+    ) -> None:
         transcript = self.result.transcripts.setdefault(sender, [])
         transcript.append(("user", turn.text))
         started = time.perf_counter()
@@ -146,7 +166,9 @@ class _Run:
         else:
             if not replies:
                 self.result.errors += 1
-        self.result.latencies_ms.append((time.perf_counter() - started) * 1000)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        self.result.latencies_ms.append(elapsed_ms)
+        self.result.step_latencies_ms.setdefault(turn.label or step, []).append(elapsed_ms)
         texts = _reply_texts(replies)
         transcript.extend(("bot", text) for text in texts)
         joined = "\n".join(texts)
@@ -164,10 +186,10 @@ class _Run:
             script = scripts[(index + held) % len(scripts)]
             sender = f"load-{self.run_id}-{index}-{held}"
             held += 1
-            for turn in script:
+            for position, turn in enumerate(script, start=1):
                 if not self.may_send():
                     return
-                await self.turn(http, sender, turn)
+                await self.turn(http, sender, turn, f"step {position}")
 
 
 async def run_load(
@@ -205,6 +227,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-messages", type=int, default=1_000_000)
     parser.add_argument("--warm-up", action="store_true", help="one unmeasured run first")
     parser.add_argument("--crm-url", help="the CRM's database: check the exchange log after")
+    parser.add_argument("--per-step", action="store_true", help="p50/p95 per script step")
     parser.add_argument("--json", dest="json_path")
     return parser.parse_args(argv)
 
@@ -227,6 +250,8 @@ async def _main(args: argparse.Namespace) -> dict[str, Any]:
     report: dict[str, Any] = result.summary()
     if result.error_samples:
         report["error_samples"] = result.error_samples
+    if args.per_step:
+        report["per_step"] = result.per_step()
     if args.crm_url:
         from bench.load_check import check_exchange_log
 

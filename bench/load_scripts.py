@@ -17,21 +17,24 @@ from dataclasses import dataclass
 class Turn:
     text: str
     expect: str | None = None
+    # What the step does, the same in every script of a bot: the driver's per-step breakdown
+    # (`--per-step`) groups latencies by it.
+    label: str = ""
 
 
 def _kefu(
     hello: str, ask: str, contact: str, fact: str, name: str, order: str, faq: str, rating: int
 ) -> tuple[Turn, ...]:
     return (
-        Turn(hello),
-        Turn(ask),
-        Turn(contact),
-        Turn(fact, expect=name),
-        Turn(f"what's the status of order {order}?", expect=order),
-        Turn(faq),
-        Turn("ok thanks, bye"),
-        Turn(f'/inform{{"rating":{rating}}}'),
-        Turn("no, all good"),
+        Turn(hello, label="1 greet"),
+        Turn(ask, label="2 ask for an order"),
+        Turn(contact, label="3 contact"),
+        Turn(fact, expect=name, label="4 second fact"),
+        Turn(f"what's the status of order {order}?", expect=order, label="5 order status"),
+        Turn(faq, label="6 faq"),
+        Turn("ok thanks, bye", label="7 goodbye"),
+        Turn(f'/inform{{"rating":{rating}}}', label="8 rating"),
+        Turn("no, all good", label="9 no comment"),
     )
 
 

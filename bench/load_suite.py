@@ -1,11 +1,14 @@
 """`make bench-load`: Kefu against a plain `rasa init` bot under the same load, side by side.
 
     .venv/bin/python -m bench.load_suite [--seconds 20] [--levels 1,10,50] [--bots kefu,plain]
+        [--per-step] [--no-write]
 
 For each concurrency level, Kefu and then the plain bot are started fresh (their cold start
 timed), warmed up with one unmeasured conversation per script, driven by bench/load.py for
 `--seconds`, and stopped; Kefu's exchange log is checked after each step. Writes
-bench/results/load.json and the table in bench/README.md (between the load markers).
+bench/results/load.json and the table in bench/README.md (between the load markers), unless
+`--no-write`. `--bots kefu` skips the plain bot (slow to start); `--per-step` adds each script
+step's latencies to the step's figures (which turns make the tail).
 """
 
 from __future__ import annotations
@@ -41,7 +44,9 @@ def say(message: str) -> None:
     print(f"[bench-load] {message}", flush=True)
 
 
-async def drive(bot: RunningBot, conversations: int, seconds: float) -> dict[str, Any]:
+async def drive(
+    bot: RunningBot, conversations: int, seconds: float, per_step: bool = False
+) -> dict[str, Any]:
     """Warm `bot` up, load it, and (Kefu) check its exchange log; the step's figures."""
     target = Target(bot.rasa_url, bot.token)
     scripts = SCRIPTS[bot.name]
@@ -51,6 +56,8 @@ async def drive(bot: RunningBot, conversations: int, seconds: float) -> dict[str
     figures["cold_start_s"] = round(bot.cold_start_s, 1)
     if result.error_samples:
         figures["error_samples"] = result.error_samples
+    if per_step:
+        figures["per_step"] = result.per_step()
     if bot.crm_url is not None:
         figures["exchange_log"] = (
             await check_exchange_log(bot.crm_url, result.transcripts)
@@ -58,12 +65,19 @@ async def drive(bot: RunningBot, conversations: int, seconds: float) -> dict[str
     return figures
 
 
-def one_step(name: str, environ: dict[str, str], level: int, seconds: float, logs: Path) -> dict:
+def one_step(
+    name: str,
+    environ: dict[str, str],
+    level: int,
+    seconds: float,
+    logs: Path,
+    per_step: bool = False,
+) -> dict:
     log_path = logs / f"{name}-{level}.log"
     bot = start_kefu(environ, log_path) if name == "kefu" else start_plain(log_path)
     say(f"{name}: first reply after {bot.cold_start_s:.1f} s; {level} conversations…")
     try:
-        return asyncio.run(drive(bot, level, seconds))
+        return asyncio.run(drive(bot, level, seconds, per_step))
     finally:
         bot.stop()
 
@@ -130,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--levels", default="1,10,50")
     parser.add_argument("--bots", default="kefu,plain")
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--per-step", action="store_true", help="latencies per script step")
     args = parser.parse_args(argv)
     levels = [int(level) for level in args.levels.split(",")]
     bots = args.bots.split(",")
@@ -142,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     steps: dict[str, dict[str, dict[str, Any]]] = {}
     for level in levels:
         for name in bots:
-            figures = one_step(name, environ, level, args.seconds, workdir / "logs")
+            figures = one_step(name, environ, level, args.seconds, workdir / "logs", args.per_step)
             steps.setdefault(str(level), {})[name] = figures
             say(f"{name} at {level}: {json.dumps(figures)}")
     results = summarise(steps, args.seconds)

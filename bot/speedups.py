@@ -8,6 +8,12 @@ server's time goes", says what each one cost):
   before checking the reply: 20 % of the main thread at 10 conversations. The schema is a
   constant, so it is checked once and its validator kept; replies are validated exactly as
   before, and an invalid one raises the same ValidationError with the same message.
+- `RemoteAction._action_call_format` sends the whole domain with every action call, and its
+  responses (every reply's text in three languages) are 40 of the domain's 46 KB and more than
+  half of a call's body; the action server serialises none of them (rasa-sdk only collects
+  response names; the form validators read the domain's forms and slots). The domain goes
+  without its responses, so each call is half the JSON to write, send and parse on the
+  critical path of the turn (bench/README.md, "Load").
 - `rasa.shared.utils.common.all_subclasses` walks the class tree on every event and slot
   deserialisation; the classes it finds are cached per class (refreshed when the tree of
   subclasses changes, e.g. a module imported later defines a new event).
@@ -88,6 +94,33 @@ def validate_action_result(_action: Any, result: dict[str, Any]) -> bool:
         f"{DOCS_BASE_URL}/custom-actions"
     )
     raise error
+
+
+# The last domain dict seen and its copy without responses (Domain.as_dict returns the same
+# dict for the life of a loaded domain, so this is one entry per loaded model).
+_lean_domain: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
+
+def without_responses(domain: dict[str, Any]) -> dict[str, Any]:
+    """`domain` without its `responses` section (a shallow copy, kept while it is the same)."""
+    if _lean_domain and _lean_domain[0][0] is domain:
+        return _lean_domain[0][1]
+    lean = {key: value for key, value in domain.items() if key != "responses"}
+    _lean_domain[:] = [(domain, lean)]
+    return lean
+
+
+def lean_action_call(original: Any) -> Any:
+    """RemoteAction._action_call_format sending the domain without its responses."""
+
+    @functools.wraps(original)
+    def _action_call_format(action: Any, tracker: Any, domain: Any) -> dict[str, Any]:
+        body = original(action, tracker, domain)
+        if isinstance(body.get("domain"), dict):
+            body["domain"] = without_responses(body["domain"])
+        return body
+
+    return _action_call_format
 
 
 _subclass_cache: dict[type, tuple[tuple[type, ...], list[Any]]] = {}
@@ -324,6 +357,13 @@ def apply() -> None:
 
         RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
         _APPLIED.add("action_result")
+    if "lean_action_call" not in _APPLIED:
+        from rasa.core.actions.action import RemoteAction
+
+        RemoteAction._action_call_format = lean_action_call(  # type: ignore[method-assign]
+            RemoteAction._action_call_format
+        )
+        _APPLIED.add("lean_action_call")
     if "all_subclasses" not in _APPLIED:
         import rasa.shared.utils.common as common
 

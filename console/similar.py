@@ -53,9 +53,22 @@ class SimilarConversations:
                 own = await conversation_texts(session, ids=[conversation_id])
             text = own[0][1] if own else ""
         found = await asyncio.to_thread(index.query, text, k, str(conversation_id))
-        return [
-            SimilarConversation(int(n.id), round(n.score, 3), self._texts.get(int(n.id), "")[:120])
+        if not found:
+            return []
+        # The index may be older than an erasure or a retention run: show only matches whose
+        # texts are still what was indexed (new messages may follow), previews read now.
+        async with sessions() as session:
+            current = dict(await conversation_texts(session, ids=[int(n.id) for n in found]))
+        kept = [
+            n
             for n in found
+            if current.get(int(n.id), "").startswith(self._texts.get(int(n.id), "\0"))
+        ]
+        if len(kept) < len(found):
+            self._built_at = 0.0  # rebuilt at the next lookup, without the redacted texts
+        return [
+            SimilarConversation(int(n.id), round(n.score, 3), current[int(n.id)][:120])
+            for n in kept
         ]
 
 

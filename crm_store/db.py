@@ -89,11 +89,22 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def _set_synchronous_normal(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_engine(url: str, *, rebuildable_writes: bool = False, **kwargs: Any) -> AsyncEngine:
     """An async engine for a plain URL; SQLite gets foreign keys, WAL and a busy timeout.
 
     Statement parameters never appear in errors or logs (`hide_parameters`): they are
     customers' messages and contact details, and tracebacks end up in log files.
+
+    `rebuildable_writes`: everything this engine writes can be written again from elsewhere
+    (the exchange log from the tracker store, scores by scoring again), so on SQLite a commit
+    need not wait for an fsync (`synchronous=NORMAL` in WAL mode: durable when a process
+    crashes, not when the machine loses power), and it holds the one write lock for far less.
     """
     kwargs.setdefault("hide_parameters", True)
     parsed = _parse(async_url(url))
@@ -101,6 +112,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
         engine = _create_async_engine(parsed, connect_args=connect_args, **kwargs)
         event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
+        if rebuildable_writes:
+            event.listen(engine.sync_engine, "connect", _set_synchronous_normal)
         return engine
     connect_args = {"timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
     kwargs.setdefault("pool_pre_ping", True)

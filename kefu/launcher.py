@@ -132,7 +132,9 @@ class System:
 
     def __post_init__(self) -> None:
         self.tracker_engine = create_engine(self.settings.tracker_database_url)
-        self.crm_engine = create_engine(self.settings.database.url)
+        # The workers' writes are the exchange log (replayed from the tracker store from its
+        # first event at every start, idempotent) and conversation scores: both rebuildable.
+        self.crm_engine = create_engine(self.settings.database.url, rebuildable_writes=True)
         self.crm_sessions = create_sessionmaker(self.crm_engine)
 
     @property

@@ -18,7 +18,9 @@ CANCELLABLE_STATUSES = (OrderStatus.placed, OrderStatus.paid)
 
 
 def _with_items(statement: Select[tuple[Order]]) -> Select[tuple[Order]]:
-    return statement.options(selectinload(Order.items).selectinload(OrderItem.product))
+    # Two statements, orders then their items joined to their products (a third for the
+    # products cost the customer's order-status turn another round trip to the database).
+    return statement.options(selectinload(Order.items).joinedload(OrderItem.product))
 
 
 async def load_order(

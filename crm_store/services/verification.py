@@ -13,6 +13,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,37 +49,41 @@ def contact_key(contact: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8", "replace")).hexdigest()
 
 
-async def _lock_ends(
-    session: AsyncSession, column: object, key: str, limit: int, now: datetime
-) -> datetime | None:
+def _lock_window(column: Any, key: str, limit: int, now: datetime) -> tuple[Any, Any]:
+    """How many of the `limit` latest failures for `key` fall within WINDOW, and the oldest
+    of them (two scalar subqueries)."""
     recent = (
         select(VerificationFailure.failed_at)
-        .where(column == key, VerificationFailure.failed_at > now - WINDOW)  # type: ignore[operator]
+        .where(column == key, VerificationFailure.failed_at > now - WINDOW)
         .order_by(VerificationFailure.failed_at.desc())
         .limit(limit)
         .subquery()
     )
-    count, oldest = (
-        await session.execute(select(func.count(), func.min(recent.c.failed_at)))
-    ).one()
-    return oldest + WINDOW if count >= limit and oldest is not None else None
+    return (
+        select(func.count()).select_from(recent).scalar_subquery(),
+        select(func.min(recent.c.failed_at)).scalar_subquery(),
+    )
 
 
 async def lock_minutes(
     session: AsyncSession, contact: str, client: str | None, now: datetime | None = None
 ) -> int:
-    """Minutes until checks for this contact (or from this client) are allowed again; 0 if now."""
+    """Minutes until checks for this contact (or from this client) are allowed again; 0 if now.
+
+    One statement for both windows: it runs in the customer's identification turn.
+    """
     now = now or utcnow()
-    ends = [
-        await _lock_ends(
-            session, VerificationFailure.contact_key, contact_key(contact), CONTACT_LIMIT, now
-        )
-    ]
+    checks = [(VerificationFailure.contact_key, contact_key(contact), CONTACT_LIMIT)]
     if client:
-        ends.append(
-            await _lock_ends(session, VerificationFailure.client_key, client, CLIENT_LIMIT, now)
-        )
-    latest = max((end for end in ends if end is not None), default=None)
+        checks.append((VerificationFailure.client_key, client, CLIENT_LIMIT))
+    windows = [_lock_window(column, key, limit, now) for column, key, limit in checks]
+    row = (await session.execute(select(*(part for w in windows for part in w)))).one()
+    ends = [
+        row[2 * i + 1] + WINDOW
+        for i, (_column, _key, limit) in enumerate(checks)
+        if row[2 * i] >= limit and row[2 * i + 1] is not None
+    ]
+    latest = max(ends, default=None)
     return 0 if latest is None else max(1, math.ceil((latest - now).total_seconds() / 60))
 
 

@@ -43,6 +43,7 @@ from crm_store.services.messages import (
     set_channel,
     touch_last_message,
 )
+from kefu.workers.advance_scoring import scored_in_advance
 
 logger = logging.getLogger(__name__)
 
@@ -362,7 +363,7 @@ async def ingest_events(
     erased customer's conversation are added to `erased_events`, for the caller to redact in
     the tracker store too.
     """
-    ingest = _Ingest(session, score_sentiment)
+    ingest = _Ingest(session, scored_in_advance(events, score_sentiment))
     for event in events:
         if not event.sender_id:
             continue

@@ -39,6 +39,9 @@ async def test_handoff_marks_the_conversation_with_the_customers_request(
     tracker = make_tracker("I want to talk to a human", "human_handoff")
     outcome = await run_action(ActionHandoff(), tracker)
     assert outcome.responses == ["utter_handoff"]
+    # The reply names the configured hours (always open in these tests), not a fixed text.
+    assert outcome.messages[0]["hours"] == "Mon–Sun 00:00–24:00"
+    assert outcome.messages[0]["zone"] == "UTC"
     marked = await conversation(crm_db)
     assert marked is not None
     assert str(getattr(marked.status, "value", marked.status)) == "handoff"

@@ -58,6 +58,18 @@ async def test_a_bounded_run_counts_messages_and_keeps_transcripts(fake_rasa: st
     assert summary["messages"] == 8 and summary["p50_ms"] > 0 and summary["msgs_per_s"] > 0
 
 
+async def test_latencies_are_kept_per_script_step(fake_rasa: str) -> None:
+    script = [Turn("hello", label="1 hi"), Turn("slow"), Turn("bye", label="3 bye")]
+    result = await run_load(Target(fake_rasa, "secret-token"), [script], 1, 30, max_messages=7)
+    steps = result.per_step()
+    # Unlabelled steps are named by their position in the script.
+    assert list(steps) == ["1 hi", "3 bye", "step 2"]
+    assert [steps[s]["n"] for s in steps] == [3, 2, 2]
+    assert sum(len(v) for v in result.step_latencies_ms.values()) == result.messages == 7
+    assert all(0 < s["p50_ms"] <= s["p95_ms"] <= s["max_ms"] for s in steps.values())
+    assert 0 <= sum(s["share_of_tail"] for s in steps.values()) <= 1.0
+
+
 async def test_errors_silence_and_slow_replies_are_counted(fake_rasa: str) -> None:
     script = [Turn("boom"), Turn("silence"), Turn("slow"), Turn("fine")]
     result = await run_load(Target(fake_rasa, "secret-token"), [script], 1, 30, max_messages=4)

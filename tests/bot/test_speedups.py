@@ -53,6 +53,37 @@ def test_an_invalid_action_result_raises_as_rasa_would(result: dict) -> None:
         action._validate_action_result(result)
 
 
+def test_action_calls_send_the_domain_without_its_responses() -> None:
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.from_yaml(
+        textwrap.dedent(
+            """
+            version: "3.1"
+            intents: [greet]
+            slots:
+              contact:
+                type: text
+                mappings: [{type: custom}]
+            forms:
+              identify_form:
+                required_slots: [contact]
+            responses:
+              utter_greet: [{text: "Hello!"}]
+            """
+        )
+    )
+    tracker = DialogueStateTracker.from_events("s1", [UserUttered("hi")], domain.slots)
+    body = RemoteAction("validate_identify_form", None)._action_call_format(tracker, domain)
+    assert "responses" not in body["domain"] and "responses" in domain.as_dict()
+    assert body["domain"]["forms"] == {"identify_form": {"required_slots": ["contact"]}}
+    assert body["domain"]["slots"]["contact"]["type"] == "text"
+    assert body["tracker"]["sender_id"] == "s1" and body["next_action"] == "validate_identify_form"
+    again = RemoteAction("action_x", None)._action_call_format(tracker, domain)
+    assert again["domain"] is body["domain"]  # built once per loaded domain
+
+
 def test_all_subclasses_is_cached_and_sees_new_subclasses() -> None:
     first = common.all_subclasses(Event)
     assert UserUttered in first and SlotSet in first

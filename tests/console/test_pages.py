@@ -3,6 +3,8 @@ and a message full of HTML rendered as text everywhere."""
 
 from __future__ import annotations
 
+from crm_store.admin import erase_customer
+from crm_store.db import create_engine, create_sessionmaker
 from tests.console.conftest import Client, Data
 from tests.crm_store.services.console_data import HOSTILE
 
@@ -116,6 +118,22 @@ async def test_customer_card_and_similar(agent: Client, data: Data) -> None:
     ).json()
     assert data.ids["hostile"] in [s["id"] for s in similar["similar"]]  # both about a parcel
     assert (await agent.http.get("/api/conversations/999999/similar")).status == 404
+
+
+async def test_similar_never_shows_an_erased_customers_conversation(
+    agent: Client, data: Data
+) -> None:
+    path = f"/api/conversations/{data.ids['hostile']}/similar"
+    before = (await (await agent.http.get(path)).json())["similar"]
+    assert data.ids["parcel"] in [s["id"] for s in before]  # the index now holds parcel's text
+    engine = create_engine(data.url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            await erase_customer(session, 1)  # parcel's customer
+    finally:
+        await engine.dispose()
+    after = (await (await agent.http.get(path)).json())["similar"]
+    assert data.ids["parcel"] not in [s["id"] for s in after]
 
 
 async def test_static_assets_come_from_the_app(agent: Client) -> None:

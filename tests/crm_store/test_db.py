@@ -51,6 +51,20 @@ async def test_sqlite_engine_has_foreign_keys_wal_and_a_busy_timeout(tmp_path: P
     assert pragmas[0] == 1 and pragmas[1] == "wal" and pragmas[2] >= 1000
 
 
+async def test_only_rebuildable_writes_skip_the_fsync(tmp_path: Path) -> None:
+    # FULL (2) by default: the action server's writes (ratings, tickets, cancellations) wait for
+    # the disk; NORMAL (1) for the workers', which the tracker store can write again.
+    for rebuildable, expected in ((False, 2), (True, 1)):
+        engine = create_engine(f"sqlite:///{tmp_path / 'x.db'}", rebuildable_writes=rebuildable)
+        try:
+            async with engine.connect() as connection:
+                synchronous = (await connection.execute(text("PRAGMA synchronous"))).scalar()
+                journal = (await connection.execute(text("PRAGMA journal_mode"))).scalar()
+        finally:
+            await engine.dispose()
+        assert (synchronous, journal) == (expected, "wal")
+
+
 async def test_check_database_passes_for_a_working_database(tmp_path: Path) -> None:
     await check_database(f"sqlite:///{tmp_path / 'k.db'}")
 

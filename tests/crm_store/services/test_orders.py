@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from crm_store.errors import OrderNotCancellable, OrderNotFound
 from crm_store.models import Order, OrderStatus, utcnow
@@ -47,6 +47,21 @@ async def test_latest_and_recent_orders_are_newest_first(seeded: Sessions) -> No
     assert [o.order_number for o in recent] == ["KF-500001", "KF-500002", "KF-500003"]
     assert [o.order_number for o in two] == ["KF-500001", "KF-500002"]
     assert nobody is None
+
+
+async def test_an_order_with_its_items_and_products_takes_two_statements(
+    seeded: Sessions,
+) -> None:
+    # The order-status turn waits for each statement: orders, then items with their products.
+    statements: list[object] = []
+    async with seeded() as session:
+        event.listen(session.sync_session, "do_orm_execute", statements.append)
+        order = await latest_order(session, ANNA)
+        assert order is not None and " × " in order.item_summary
+        assert len(statements) == 2
+        statements.clear()
+        named = await get_order(session, ANNA, "KF-500002")
+        assert " × " in named.item_summary and len(statements) == 2
 
 
 async def test_demo_orders_are_as_documented(seeded: Sessions) -> None:

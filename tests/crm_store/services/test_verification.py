@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import event
+
 from crm_store.models import VerificationFailure, utcnow
 from crm_store.services.verification import (
     CLIENT_LIMIT,
@@ -50,3 +52,17 @@ async def test_one_client_guessing_many_contacts_is_locked(seeded: Sessions) -> 
     async with seeded() as session:
         assert await lock_minutes(session, "ben.okafor@example.com", "script") > 0
         assert await lock_minutes(session, "ben.okafor@example.com", "someone-else") == 0
+
+
+async def test_both_locks_are_read_in_one_statement(seeded: Sessions) -> None:
+    # The check runs in the customer's identification turn: one round trip, not one per window.
+    statements: list[object] = []
+    async with seeded() as session, session.begin():
+        for _ in range(CONTACT_LIMIT):
+            session.add(VerificationFailure(contact_key=contact_key(ANNA), client_key="c"))
+        await session.flush()
+        event.listen(session.sync_session, "do_orm_execute", statements.append)
+        # Locked by the contact's window, not by the client's (one failure short of its limit).
+        assert 1 <= await lock_minutes(session, ANNA, "c") <= WINDOW.total_seconds() / 60
+        assert await lock_minutes(session, "ben.okafor@example.com", "c") == 0
+    assert len(statements) == 2

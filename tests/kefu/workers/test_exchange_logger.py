@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from crm_store.models import CommunicationRecord
@@ -106,3 +106,28 @@ async def test_a_failing_scorer_costs_no_record(
     await add_turn(tracker, "alice", 1000.0, "hello", "Hi!")
     await ExchangeLogger(tracker, crm, score_sentiment=broken).catch_up()
     assert await count_records(crm) == 2
+
+
+async def test_messages_are_scored_before_the_batch_writes_anything(
+    tracker: AsyncEngine, crm: async_sessionmaker[AsyncSession]
+) -> None:
+    # Scoring between the batch's writes held SQLite's write lock, which the action server's
+    # writes in a customer's turn waited for.
+    order: list[str] = []
+
+    def score(text: str) -> float:
+        order.append("score")
+        return 0.5
+
+    class WatchedSessions:
+        def __call__(self) -> AsyncSession:
+            session = crm()
+            event.listen(session.sync_session, "do_orm_execute", lambda _: order.append("sql"))
+            return session
+
+    await add_turn(tracker, "dora", 1000.0, "hello there", "Hi!")
+    await add_turn(tracker, "emil", 2000.0, "where is my parcel?", "Let me check.")
+    logger = ExchangeLogger(tracker, WatchedSessions(), score_sentiment=score)  # type: ignore[arg-type]
+    assert await logger.catch_up() == 4
+    assert order.count("score") == 2 and "sql" in order
+    assert order.index("sql") > max(i for i, step in enumerate(order) if step == "score")
