@@ -14,6 +14,10 @@ so the server that holds the socket delivers them. python-socketio subscribes a 
 Redis channel only when its first socket connects, and the subscription completes a moment
 later: a reply sent through another server in that moment (or to a socket the first one brings)
 was lost. Each server subscribes when it starts instead (`listen_from_the_start`).
+
+Both count a customer by the address they connect from (the identification form's limit per
+client): the peer's, or behind the reverse proxies named in `trusted_proxies`
+(KEFU_TRUSTED_PROXIES) the one those proxies put into X-Forwarded-For (bot/client_address.py).
 """
 
 from __future__ import annotations
@@ -33,8 +37,9 @@ from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 from socketio.exceptions import ConnectionRefusedError
 
+from bot.client_address import FORWARDED_FOR, Network, client_address, trusted_networks
 from bot.guard import AppHolder, OnNewMessage, run_guarded_turn
-from bot.screening import CLIENT_KEY, CONTROL_CHARACTERS, GuardLimits, client_key, readable
+from bot.screening import CONTROL_CHARACTERS, GuardLimits, client_key, readable
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +69,26 @@ def socket_manager(redis_url: str, channel: str) -> AsyncRedisManager | None:
     if not redis_url.strip():
         return None
     return AsyncRedisManager(redis_url.strip(), channel=channel or DEFAULT_SOCKET_CHANNEL)
+
+
+def _trusted_proxies(credentials: dict[str, Any] | None) -> tuple[Network, ...]:
+    value = (credentials or {}).get("trusted_proxies")
+    try:
+        return trusted_networks(str(value or ""))
+    except ValueError as error:
+        raise ValueError(
+            f"The guarded channel's trusted_proxies in credentials.yml: {error} "
+            "(the launcher sets them from KEFU_TRUSTED_PROXIES)."
+        ) from None
+
+
+def request_client(request: Request | None, trusted: tuple[Network, ...]) -> str | None:
+    """The one-way key of the client of a request: its address as bot/client_address.py reads
+    it from the peer and, from trusted proxies only, X-Forwarded-For."""
+    if request is None:
+        return None
+    forwarded = request.headers.getall(FORWARDED_FOR, [])
+    return client_key(client_address(request.ip, forwarded, trusted))
 
 
 def listen_from_the_start(sio: AsyncServer) -> None:
@@ -111,14 +136,21 @@ def _error(status: int, error: str, message: str) -> HTTPResponse:
 class GuardedRestInput(RestInput):
     """Rasa's REST channel (`/webhooks/rest/webhook`) behind the guard and a bearer token."""
 
-    def __init__(self, limits: GuardLimits, token: str) -> None:
+    def __init__(
+        self, limits: GuardLimits, token: str, trusted_proxies: tuple[Network, ...] = ()
+    ) -> None:
         self.limits = limits
         self.expected = f"Bearer {token}".encode()
+        self.trusted_proxies = trusted_proxies
         self.apps = AppHolder()
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedRestInput:
-        return cls(GuardLimits.from_credentials(credentials), _secret(credentials, "rest_token"))
+        return cls(
+            GuardLimits.from_credentials(credentials),
+            _secret(credentials, "rest_token"),
+            _trusted_proxies(credentials),
+        )
 
     @classmethod
     def name(cls) -> str:
@@ -150,7 +182,6 @@ class GuardedRestInput(RestInput):
         metadata = body.get("metadata")
         if metadata is not None and not isinstance(metadata, dict):
             return _error(400, "invalid_metadata", "'metadata' must be a JSON object.")
-        metadata = {**(metadata or {}), CLIENT_KEY: client_key(request.ip)}
         return UserMessage(
             text or "",
             CollectingOutputChannel(),
@@ -172,7 +203,8 @@ class GuardedRestInput(RestInput):
             if isinstance(message, HTTPResponse):
                 return message
             collector = message.output_channel
-            await run_guarded_turn(on_new_message, message, self.limits, self.apps)
+            client = request_client(request, self.trusted_proxies)
+            await run_guarded_turn(on_new_message, message, self.limits, self.apps, client=client)
             return response.json(collector.messages)  # type: ignore[attr-defined]
 
         return self.apps.attach(webhook)
@@ -209,6 +241,7 @@ class GuardedSocketIOInput(SocketIOInput):
     cors_origins: list[str]
     redis_url: str = ""
     redis_channel: str = DEFAULT_SOCKET_CHANNEL
+    trusted_proxies: tuple[Network, ...] = ()
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedSocketIOInput:
@@ -216,6 +249,7 @@ class GuardedSocketIOInput(SocketIOInput):
         assert isinstance(channel, GuardedSocketIOInput)
         channel.limits = GuardLimits.from_credentials(credentials)
         channel.session_secret = _secret(credentials, "session_secret")
+        channel.trusted_proxies = _trusted_proxies(credentials)
         origins = (credentials or {}).get("cors_origins") or ""
         channel.cors_origins = [o.strip() for o in str(origins).split(",") if o.strip()]
         # Empty in the embedded default (one server); the production profile sets both.
@@ -274,7 +308,10 @@ class GuardedSocketIOInput(SocketIOInput):
             if session is None:
                 logger.info("socket.io connection without a valid session token refused")
                 raise ConnectionRefusedError("a valid session token is needed")
-            sessions[sid] = (session, client_key(_address(environ)))
+            sessions[sid] = (
+                session,
+                request_client(environ.get("sanic.request"), self.trusted_proxies),
+            )
             await sio.enter_room(sid, session, namespace=self.namespace)
             return True
 
@@ -294,20 +331,14 @@ class GuardedSocketIOInput(SocketIOInput):
                 return
             session, client = sessions[sid]
             metadata = data.get(self.metadata_key)
-            metadata = {**(metadata if isinstance(metadata, dict) else {}), CLIENT_KEY: client}
             text = data.get("message")
             message = UserMessage(
                 text if isinstance(text, str) else "",
                 KefuSocketIOOutput(sio, self.bot_message_evt),
                 session,
                 input_channel=self.name(),
-                metadata=metadata,
+                metadata=metadata if isinstance(metadata, dict) else None,
             )
-            await run_guarded_turn(on_new_message, message, self.limits, apps)
+            await run_guarded_turn(on_new_message, message, self.limits, apps, client=client)
 
         return apps.attach(blueprint)
-
-
-def _address(environ: dict[str, Any]) -> str | None:
-    request = environ.get("sanic.request")
-    return getattr(request, "ip", None) or environ.get("REMOTE_ADDR")

@@ -179,10 +179,19 @@ async def _paused(agent: Any, sender_id: str) -> bool:
 
 
 async def run_guarded_turn(
-    on_new_message: OnNewMessage, message: UserMessage, limits: GuardLimits, apps: AppHolder
+    on_new_message: OnNewMessage,
+    message: UserMessage,
+    limits: GuardLimits,
+    apps: AppHolder,
+    *,
+    client: str | None,
 ) -> None:
-    """Run one customer turn through Rasa with the guard's checks and fallbacks around it."""
-    screen(message, limits, apps.known_intents)
+    """Run one customer turn through Rasa with the guard's checks and fallbacks around it.
+
+    `client` is the one-way key of who sent it as the channel read it from the request
+    (`bot.screening.client_key`): it replaces whatever the message's metadata claimed.
+    """
+    screen(message, limits, apps.known_intents, client)
     slow_reply = _in_language_of(message, SLOW_REPLIES)
     output = _CountingOutput(message.output_channel)
     message.output_channel = output

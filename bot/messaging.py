@@ -45,7 +45,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.guard import AppHolder, OnNewMessage, run_guarded_turn
-from bot.screening import CLIENT_KEY, GuardLimits, client_key
+from bot.screening import GuardLimits, client_key
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,12 @@ def prefixed(channel: str, sender: Any) -> str:
 def platform_id(channel: str, recipient_id: str) -> str:
     """The platform's own id back from a conversation id (unchanged when it has no prefix)."""
     return recipient_id.removeprefix(f"{channel}-")
+
+
+def platform_client(channel: str, user: Any) -> str:
+    """Who a messaging customer is counted as (identification attempts per client): the
+    platform's user, with the platform, never the address of the platform's webhook call."""
+    return f"{channel}:{user}"
 
 
 def limits_and(credentials: dict[str, Any] | None, *keys: str) -> GuardLimits:
@@ -124,11 +130,9 @@ def _guarded(
         platform_sender = message.sender_id
         message.sender_id = prefixed(name, platform_sender)
         message.output_channel = _PlatformIds(name, message.output_channel)
-        metadata = dict(message.metadata or {})
         # Counted per platform user (the caller's address is the platform's server).
-        metadata[CLIENT_KEY] = client_key(f"{name}:{platform_sender}")
-        message.metadata = metadata
-        await run_guarded_turn(on_new_message, message, limits, apps)
+        client = client_key(platform_client(name, platform_sender))
+        await run_guarded_turn(on_new_message, message, limits, apps, client=client)
 
     return guarded
 
@@ -287,7 +291,7 @@ class GuardedTelegramInput(TelegramInput):
             return None
         chat_id, user_id, text, callback_id = found
         metadata: dict[str, Any] = {
-            CLIENT_KEY: client_key(f"telegram:{user_id if user_id is not None else chat_id}")
+            "telegram_user": user_id if user_id is not None else chat_id,
         }
         if callback_id is not None:
             metadata["telegram_callback_query"] = callback_id
@@ -327,7 +331,9 @@ class GuardedTelegramInput(TelegramInput):
             callback_id = (message.metadata or {}).get("telegram_callback_query")
             if callback_id:
                 await self._answer_button(callback_id)
-            await run_guarded_turn(on_new_message, message, self.limits, self.apps)
+            user = (message.metadata or {}).get("telegram_user")
+            client = client_key(platform_client(self.name(), user))
+            await run_guarded_turn(on_new_message, message, self.limits, self.apps, client=client)
             return response.json({"status": "ok"})
 
         return self.apps.attach(webhook)

@@ -31,8 +31,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.guard import AppHolder, OnNewMessage, run_guarded_turn
-from bot.messaging import Recent, error, limits_and, platform_id, prefixed
-from bot.screening import CLIENT_KEY, GuardLimits, client_key
+from bot.messaging import Recent, error, limits_and, platform_client, platform_id, prefixed
+from bot.screening import GuardLimits, client_key
 
 logger = logging.getLogger(__name__)
 
@@ -197,9 +197,10 @@ class GuardedFacebookInput(FacebookInput):
             output,
             prefixed(self.name(), sender),
             input_channel=self.name(),
-            metadata={CLIENT_KEY: client_key(f"facebook:{sender}")},
         )
+        # Counted per Messenger user (the caller's address is Meta's server).
+        client = client_key(platform_client(self.name(), sender))
         try:
-            await run_guarded_turn(on_new_message, message, self.limits, apps)
+            await run_guarded_turn(on_new_message, message, self.limits, apps, client=client)
         finally:
             await output.send_action(sender, "typing_off")

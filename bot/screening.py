@@ -35,7 +35,11 @@ GUARD_INTENTS = frozenset(
 INTERNAL_INTENTS = frozenset({"restart", "session_start", "back", "nlu_fallback"}) | GUARD_INTENTS
 
 # Metadata a client may send, and how much of it; everything else is dropped. The keys Kefu
-# itself adds (kefu_guard, kefu_client) are never taken from a client.
+# itself adds are never taken from a client: kefu_guard (the guard's verdict) and kefu_client,
+# the one-way key of who sent the message, which the channel reads from the request (the peer
+# or, behind trusted proxies, X-Forwarded-For: bot/client_address.py; the platform user on
+# Telegram, Slack and Messenger) and the guard sets, whatever the message's metadata said. The
+# identification form counts wrong facts per client with it (CLIENT_LIMIT in the CRM).
 CLIENT_METADATA_KEYS = frozenset({"language"})
 MAX_METADATA_BYTES = 4096
 GUARD_KEY = "kefu_guard"
@@ -129,13 +133,18 @@ def _verdict(text: str, limits: GuardLimits, known_intents: Collection[str] | No
 
 
 def screen(
-    message: UserMessage, limits: GuardLimits, known_intents: Collection[str] | None = None
+    message: UserMessage,
+    limits: GuardLimits,
+    known_intents: Collection[str] | None = None,
+    client: str | None = None,
 ) -> None:
-    """Clean the message's text and metadata; a message that may not reach NLU gets a guard
-    intent instead, in place."""
+    """Clean the message's text and metadata and set its `client` key (the channel's, from the
+    request); a message that may not reach NLU gets a guard intent instead, in place."""
     original = message.text if isinstance(message.text, str) else ""
     text = CONTROL_CHARACTERS.sub("", original)
     metadata = client_metadata(message.metadata)
+    if client:
+        metadata[CLIENT_KEY] = client
     intent = _verdict(text, limits, known_intents)
     if intent is None:
         message.text, message.metadata = text, metadata

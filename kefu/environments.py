@@ -26,6 +26,8 @@ def rasa_side_environment(settings: Settings, secrets: Secrets) -> dict[str, str
         "KEFU_CHAT_SECRET": str(secrets.chat_secret),
         # The web chat's pages (the console's /chat, embedding shops) may open the socket.
         "KEFU_CHAT_ORIGINS": ",".join(chat_origins(settings)),
+        # Whose X-Forwarded-For names the client (bot/client_address.py); empty: nobody's.
+        "KEFU_TRUSTED_PROXIES": ",".join(settings.proxies),
         "SANIC_REQUEST_MAX_SIZE": str(MAX_REQUEST_BYTES),
         **socket_environment(None),  # one server; the production profile shares through Redis
     }

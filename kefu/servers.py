@@ -70,6 +70,11 @@ http {{
         location / {{
             proxy_pass http://kefu_rasa;
             proxy_set_header Host $host;
+            # Who the customer is (the Rasa servers trust this from loopback only,
+            # KEFU_TRUSTED_PROXIES): the address nginx was connected from, appended to any
+            # X-Forwarded-For the caller sent, which the Rasa servers read from the right.
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Real-IP $remote_addr;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
             proxy_next_upstream error timeout http_502 http_503;

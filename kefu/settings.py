@@ -7,6 +7,7 @@ server and the Rasa server as environment variables, the guard through `credenti
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import sys
@@ -67,6 +68,7 @@ ENV_OPENING_HOURS = "KEFU_OPENING_HOURS"
 ENV_OPENING_TIMEZONE = "KEFU_OPENING_TIMEZONE"
 ENV_CHAT_SOCKET_URL = "KEFU_CHAT_SOCKET_URL"
 ENV_CHAT_ORIGINS = "KEFU_CHAT_ORIGINS"
+ENV_TRUSTED_PROXIES = "KEFU_TRUSTED_PROXIES"
 
 DEFAULT_TRACKER_DATABASE_URL = f"sqlite:///{VAR_DIR / 'tracker.db'}"
 DEFAULT_RASA_PORT = 5005
@@ -78,6 +80,8 @@ DEFAULT_MODELS_DIR = REPO_ROOT / "models"
 DEFAULT_REVERIFY_MINUTES = 5.0
 DEFAULT_CONSOLE_HOST = "127.0.0.1"
 DEFAULT_CONSOLE_PORT = 8000
+# The production profile's nginx runs on loopback in front of the Rasa servers.
+LOOPBACK_PROXIES = ("127.0.0.1/32", "::1/128")
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,10 @@ class Settings:
     # its socket (a shop's own site, e.g. https://shop.example), besides the console itself.
     chat_socket_url: str | None = None
     chat_origins: tuple[str, ...] = ()
+    # The reverse proxies whose X-Forwarded-For names the web channels' client (who is counted
+    # for the identification limit per client); None: the profile's (loopback in production,
+    # where nginx is in front, none in the embedded default, where customers connect directly).
+    trusted_proxies: tuple[str, ...] | None = None
     # KEFU_PROFILE: "embedded" (the default) or "production" (kefu/profile.py).
     profile: str = EMBEDDED
     production: ProductionSettings = field(default_factory=ProductionSettings)
@@ -135,6 +143,13 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.profile == PRODUCTION
+
+    @property
+    def proxies(self) -> tuple[str, ...]:
+        """The trusted reverse proxies in effect (KEFU_TRUSTED_PROXIES, else the profile's)."""
+        if self.trusted_proxies is not None:
+            return self.trusted_proxies
+        return LOOPBACK_PROXIES if self.is_production else ()
 
     @property
     def chat_url(self) -> str:
@@ -176,6 +191,14 @@ def _web_origin(value: str) -> str:
 
 def _origins(value: str) -> tuple[str, ...]:
     return tuple(_web_origin(item) for item in value.replace(",", " ").split())
+
+
+def _networks(value: str) -> tuple[str, ...]:
+    """Addresses or networks separated by commas or spaces; `none` for none."""
+    items = value.replace(",", " ").split()
+    if items == ["none"]:
+        return ()
+    return tuple(str(ipaddress.ip_network(item, strict=False)) for item in items)
 
 
 def _secret(value: str) -> str:
@@ -234,6 +257,13 @@ def _console_settings(environ: Mapping[str, str]) -> dict[str, object]:
         ),
         "chat_origins": read_setting(
             environ, ENV_CHAT_ORIGINS, (), _origins, "http(s) origins separated by commas"
+        ),
+        "trusted_proxies": read_setting(
+            environ,
+            ENV_TRUSTED_PROXIES,
+            None,
+            _networks,
+            "IP addresses or networks (e.g. 127.0.0.1, 10.0.0.0/8) separated by commas, or none",
         ),
     }
 

@@ -95,6 +95,9 @@ def stack(
         # The console a browser test serves here (the socket accepts pages from its origin).
         "KEFU_CONSOLE_PORT": str(free_port()),
         **messaging_environ(rasa_port, telegram_api, slack_api, graph_api),
+        # The tests are a proxy on loopback: each conversation is forwarded as a customer of
+        # its own (tests/integration/support.py), so the limit per client applies per test.
+        "KEFU_TRUSTED_PROXIES": "127.0.0.1,::1",
     }
     settings = load_settings(environ)
     # The test's own secrets, generated into its own folder (never the repository's var/).

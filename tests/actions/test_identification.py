@@ -15,6 +15,7 @@ from actions.identification import ActionIdentified, ValidateIdentifyForm
 from actions.orders import ValidateCancelOrderForm
 from actions.profile import ValidateUpdateEmailForm
 from crm_store.models import Customer
+from crm_store.services.verification import CLIENT_LIMIT
 from crm_store.settings import DatabaseSettings
 from tests.actions.support import make_tracker, run_action, verified
 
@@ -291,6 +292,28 @@ async def test_the_fourth_wrong_fact_for_a_contact_is_refused_from_any_conversat
     # Another contact from elsewhere is not locked by Anna's.
     ben = fact_answer("ben.okafor@example.com", "20095", sender_id="fifth")
     assert (await run_action(ValidateIdentifyForm(), ben)).responses == ["utter_verified"]
+
+
+def from_client(tracker: Tracker, client: str) -> Tracker:
+    """The message as the input guard hands it on: with the client's key in its metadata."""
+    tracker.latest_message["metadata"] = {"kefu_client": client}
+    return tracker
+
+
+async def test_after_its_limit_of_wrong_pairs_a_client_is_refused_in_any_conversation() -> None:
+    for n in range(CLIENT_LIMIT):  # a script walking a list of emails, a conversation each
+        guess = fact_answer(f"walker{n}@example.com", "12345", sender_id=f"walker-{n}")
+        outcome = await run_action(ValidateIdentifyForm(), from_client(guess, "script"))
+        assert outcome.responses == ["utter_verification_failed_retry"]
+    # Even a right pair from that client is refused now, unchecked, in a new conversation.
+    right = fact_answer("anna.schmidt@example.com", "10115", sender_id="walker-next")
+    outcome = await run_action(ValidateIdentifyForm(), from_client(right, "script"))
+    assert outcome.responses == ["utter_identification_locked"]
+    assert outcome.slots["flow_aborted"] is True and outcome.slots.get("is_verified") is not True
+    # Anna herself, from her own connection, is not locked out.
+    own = fact_answer("anna.schmidt@example.com", "10115", sender_id="anna")
+    outcome = await run_action(ValidateIdentifyForm(), from_client(own, "anna-at-home"))
+    assert outcome.responses == ["utter_verified"]
 
 
 # --- a fresh proof before contact details change -------------------------------------------

@@ -45,6 +45,7 @@ def launcher_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KEFU_CHAT_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
     monkeypatch.setenv("KEFU_SOCKET_REDIS_URL", "")
     monkeypatch.setenv("KEFU_SOCKET_REDIS_CHANNEL", "kefu_socketio")
+    monkeypatch.setenv("KEFU_TRUSTED_PROXIES", "")
 
 
 @pytest.mark.usefixtures("launcher_environment")
@@ -58,6 +59,7 @@ def test_the_project_credentials_create_both_guarded_channels() -> None:
     assert socket.session_secret == CHAT_SECRET
     assert socket.cors_origins == ["http://127.0.0.1:8000", "http://localhost:8000"]
     assert socket.redis_url == ""
+    assert rest.trusted_proxies == socket.trusted_proxies == ()
 
 
 def test_socketio_shares_its_emits_through_redis_only_when_a_url_is_configured() -> None:
@@ -100,9 +102,11 @@ class Echo:
 
     def __init__(self) -> None:
         self.senders: list[str] = []
+        self.metadata: list[dict[str, Any]] = []
 
     async def __call__(self, message: UserMessage) -> None:
         self.senders.append(message.sender_id)
+        self.metadata.append(dict(message.metadata or {}))
         await message.output_channel.send_response(
             message.sender_id, {"text": f"echo {message.text}"}
         )
@@ -142,8 +146,12 @@ async def rest_url() -> AsyncIterator[tuple[str, Echo]]:
         yield url, echo
 
 
-async def post(url: str, body: Any, authorization: str | None) -> tuple[int, Any]:
+async def post(
+    url: str, body: Any, authorization: str | None, forwarded_for: str | None = None
+) -> tuple[int, Any]:
     headers = {"Authorization": authorization} if authorization else {}
+    if forwarded_for is not None:
+        headers["X-Forwarded-For"] = forwarded_for
     async with (
         aiohttp.ClientSession() as client,
         client.post(

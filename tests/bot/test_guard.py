@@ -56,7 +56,7 @@ async def test_a_turn_that_answers_is_passed_through() -> None:
 
     incoming, agent = message("hi"), _Agent()
     collector = incoming.output_channel
-    await run_guarded_turn(answers, incoming, LIMITS, _apps(agent))
+    await run_guarded_turn(answers, incoming, LIMITS, _apps(agent), client=None)
     assert [m["text"] for m in collector.messages] == ["Hello!"]  # type: ignore[attr-defined]
     assert await _bot_texts(agent) == []
 
@@ -69,7 +69,7 @@ async def test_a_silent_or_failing_turn_gets_the_fallback_reply_recorded(failure
 
     incoming, agent = message("hi"), _Agent()
     collector = incoming.output_channel
-    await run_guarded_turn(broken, incoming, LIMITS, _apps(agent))
+    await run_guarded_turn(broken, incoming, LIMITS, _apps(agent), client=None)
     assert [m["text"] for m in collector.messages] == [SILENCE_REPLY]  # type: ignore[attr-defined]
     assert await _bot_texts(agent) == [SILENCE_REPLY]
 
@@ -85,7 +85,7 @@ async def test_the_fallback_reply_is_in_the_language_of_the_message(
 
     incoming, agent = message(text), _Agent()
     collector = incoming.output_channel
-    await run_guarded_turn(silent, incoming, LIMITS, _apps(agent))
+    await run_guarded_turn(silent, incoming, LIMITS, _apps(agent), client=None)
     expected = SILENCE_REPLIES[language]
     assert [m["text"] for m in collector.messages] == [expected]  # type: ignore[attr-defined]
     assert await _bot_texts(agent) == [expected]
@@ -101,7 +101,7 @@ async def test_a_slow_turn_gets_the_slow_reply_in_time() -> None:
 
     incoming, agent = message("hi"), _Agent()
     collector = incoming.output_channel
-    await asyncio.wait_for(run_guarded_turn(slow, incoming, LIMITS, _apps(agent)), 5)
+    await asyncio.wait_for(run_guarded_turn(slow, incoming, LIMITS, _apps(agent), client=None), 5)
     assert [m["text"] for m in collector.messages] == [SLOW_REPLY]  # type: ignore[attr-defined]
     await asyncio.wait_for(finished.wait(), 5)
     for _ in range(50):  # the reply is recorded once the turn lets go of the conversation
@@ -124,7 +124,7 @@ async def test_a_turn_whose_lock_ticket_expired_queues_again() -> None:
 
     incoming, agent = message("hi"), _Agent()
     collector = incoming.output_channel
-    await run_guarded_turn(behind_a_dead_ticket, incoming, LIMITS, _apps(agent))
+    await run_guarded_turn(behind_a_dead_ticket, incoming, LIMITS, _apps(agent), client=None)
     assert len(attempts) == 3
     assert [m["text"] for m in collector.messages] == ["Hello!"]  # type: ignore[attr-defined]
 
@@ -138,7 +138,7 @@ async def test_a_lock_that_never_comes_ends_in_the_fallback_reply() -> None:
 
     incoming, agent = message("hi"), _Agent()
     collector = incoming.output_channel
-    await run_guarded_turn(never, incoming, LIMITS, _apps(agent))
+    await run_guarded_turn(never, incoming, LIMITS, _apps(agent), client=None)
     assert len(attempts) == LOCK_ATTEMPTS
     assert [m["text"] for m in collector.messages] == [SILENCE_REPLY]  # type: ignore[attr-defined]
 
@@ -160,9 +160,9 @@ async def test_the_slow_reply_is_recorded_before_the_customers_next_message() ->
         return turn
 
     slow = await turn_saying("the slow answer", LIMITS.reply_timeout_seconds * 3)
-    await run_guarded_turn(slow, message("hi"), LIMITS, _apps(agent))
+    await run_guarded_turn(slow, message("hi"), LIMITS, _apps(agent), client=None)
     quick = await turn_saying("the next answer", 0)
-    await run_guarded_turn(quick, message("and now?"), LIMITS, _apps(agent))
+    await run_guarded_turn(quick, message("and now?"), LIMITS, _apps(agent), client=None)
     for _ in range(100):
         if len(await _bot_texts(agent)) == 3:
             break
@@ -180,6 +180,26 @@ async def test_a_paused_conversation_gets_no_fallback_reply() -> None:
 
     incoming, agent = message("are you there?"), _Agent()
     collector = incoming.output_channel
-    await run_guarded_turn(paused_turn, incoming, LIMITS, _apps(agent))
+    await run_guarded_turn(paused_turn, incoming, LIMITS, _apps(agent), client=None)
     assert collector.messages == []  # type: ignore[attr-defined]
     assert await _bot_texts(agent) == []
+
+
+@pytest.mark.parametrize("text", ["where is my order?", "x" * 500])
+async def test_the_channels_client_reaches_the_turn_and_a_forged_one_does_not(text: str) -> None:
+    """The identification limit per client reads `kefu_client` from the message: the channel's
+    key (from the request) replaces whatever the client put into the metadata, for a message
+    NLU sees and for one the guard refuses alike."""
+    seen: list[dict[str, Any]] = []
+
+    async def answers(incoming: UserMessage) -> None:
+        seen.append(dict(incoming.metadata or {}))
+        await incoming.output_channel.send_response(incoming.sender_id, {"text": "ok"})
+
+    forged = {"kefu_client": "someone-elses-key", "language": "de"}
+    await run_guarded_turn(
+        answers, message(text, forged), LIMITS, _apps(_Agent()), client="from-the-request"
+    )
+    await run_guarded_turn(answers, message(text, forged), LIMITS, _apps(_Agent()), client=None)
+    assert seen[0]["kefu_client"] == "from-the-request" and seen[0]["language"] == "de"
+    assert "kefu_client" not in seen[1]

@@ -26,7 +26,7 @@ from sanic import Sanic
 from bot.guard import SILENCE_REPLY
 from bot.messaging import SECRET_HEADER, GuardedSlackInput, GuardedTelegramInput
 from bot.messenger import GuardedFacebookInput
-from bot.screening import TOO_LONG_INTENT, GuardLimits
+from bot.screening import CLIENT_KEY, TOO_LONG_INTENT, GuardLimits, client_key
 from tests.bot.test_channels import Echo
 from tests.messaging_fakes import (
     BOT_TOKEN,
@@ -183,6 +183,8 @@ async def test_a_message_is_answered_in_its_chat(
     assert (status, body) == (200, {"status": "ok"})
     assert echo.senders == ["telegram-4242"]
     assert echo.messages[0].input_channel == "telegram"
+    # Counted as the Telegram user, not as the address Telegram's webhook call came from.
+    assert echo.metadata == [{CLIENT_KEY: client_key("telegram:4242")}]
     assert fake.sent_to(4242) == ["echo hi there"]
 
 
@@ -324,6 +326,7 @@ async def test_slack_checks_the_signature_then_guards_the_message(
         assert status == 400 and echo.senders == []
         return
     assert echo.senders == ["slack-U1"]
+    assert echo.metadata[0][CLIENT_KEY] == client_key("slack:U1")
     assert outputs[0].messages == [{"recipient_id": "U1", "text": "echo hi"}]  # type: ignore[attr-defined]
 
 

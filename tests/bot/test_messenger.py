@@ -17,6 +17,7 @@ import pytest_asyncio
 
 from bot.guard import SILENCE_REPLY
 from bot.messenger import GuardedFacebookInput
+from bot.screening import CLIENT_KEY, client_key
 from tests.bot.test_messaging import LIMIT_VALUES, Recording, serve
 from tests.messaging_fakes import (
     META_APP_SECRET,
@@ -79,6 +80,7 @@ async def test_a_signed_message_is_answered_to_its_sender(
     assert (status, body) == (200, {"status": "ok"})
     assert echo.senders == ["facebook-555"]
     assert echo.messages[0].input_channel == "facebook"
+    assert echo.metadata == [{CLIENT_KEY: client_key("facebook:555")}]
     assert graph.sent_to("555") == ["echo hi"]
     assert graph.actions_for("555") == ["mark_seen", "typing_on", "typing_off"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -49,14 +50,22 @@ class Stack:
     secrets: Secrets
     _senders: list[str] = field(default_factory=list)
 
-    def post(self, body: bytes, timeout: float = 60.0, authorization: str | None = None) -> Reply:
-        """POST to the REST channel, with its bearer token unless `authorization` says else."""
+    def post(
+        self,
+        body: bytes,
+        timeout: float = 60.0,
+        authorization: str | None = None,
+        client: str | None = None,
+    ) -> Reply:
+        """POST to the REST channel, with its bearer token unless `authorization` says else,
+        as `client` if given (forwarded by loopback, a trusted proxy here), else from loopback."""
         if authorization is None:
             authorization = f"Bearer {self.secrets.rest_token}"
+        headers = {"Content-Type": "application/json", "Authorization": authorization}
+        if client is not None:
+            headers["X-Forwarded-For"] = client
         request = urllib.request.Request(
-            f"{self.rasa_url}/webhooks/rest/webhook",
-            data=body,
-            headers={"Content-Type": "application/json", "Authorization": authorization},
+            f"{self.rasa_url}/webhooks/rest/webhook", data=body, headers=headers
         )
         started = time.monotonic()
         try:
@@ -66,15 +75,20 @@ class Stack:
             payload = json.loads(error.read() or b"{}")
             return Reply(error.code, [payload], time.monotonic() - started)
 
-    def say(self, sender: str, text: str) -> Reply:
-        return self.post(json.dumps({"sender": sender, "message": text}).encode())
+    def say(self, sender: str, text: str, client: str | None = None) -> Reply:
+        """One message of `sender`'s conversation, from `client` (default: the conversation's
+        own address, so the tests' identifications never add up to one client's limit)."""
+        body = json.dumps({"sender": sender, "message": text}).encode()
+        return self.post(body, client=client or address_of(sender))
 
-    def identify(self, sender: str, request: str, contact: str, fact: str) -> Reply:
+    def identify(
+        self, sender: str, request: str, contact: str, fact: str, client: str | None = None
+    ) -> Reply:
         """Ask for something that needs identification and answer the two questions."""
-        asked = self.say(sender, request)
+        asked = self.say(sender, request, client)
         assert asked.status == 200 and asked.messages, asked
-        self.say(sender, contact)
-        return self.say(sender, fact)
+        self.say(sender, contact, client)
+        return self.say(sender, fact, client)
 
     def new_sender(self, label: str) -> str:
         sender = f"{label}-{uuid.uuid4().hex[:8]}"
@@ -103,6 +117,14 @@ class Stack:
         self.actions = action_server(port, {**self.action_env, **env}, self.log_dir / "actions.log")
         self.actions.start()
         self.actions.wait_ready(120)
+
+
+def address_of(sender: str) -> str:
+    """A customer address of its own for each conversation (IPv6 documentation space, one /64
+    each): on loopback every request would otherwise be one client, 127.0.0.1, and the
+    identification limit per client (CLIENT_LIMIT wrong pairs) would trip across tests."""
+    digest = hashlib.sha256(sender.encode()).hexdigest()
+    return f"2001:db8:{digest[:4]}:{digest[4:8]}::1"
 
 
 @dataclass

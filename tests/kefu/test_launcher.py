@@ -68,6 +68,21 @@ def test_the_console_and_the_rasa_server_agree_on_the_web_chat() -> None:
     assert console["KEFU_CHAT_ORIGINS"] == "https://www.shop.example"
 
 
+@pytest.mark.parametrize(
+    ("environ", "proxies"),
+    [
+        ({}, ""),
+        ({"KEFU_TRUSTED_PROXIES": "10.0.0.5, fd00::/8"}, "10.0.0.5/32,fd00::/8"),
+    ],
+)
+def test_the_rasa_server_trusts_the_configured_proxies(
+    environ: dict[str, str], proxies: str
+) -> None:
+    secrets = Secrets(chat_secret="c" * 32, console_secret="k" * 32, rest_token="r" * 32)
+    rasa = rasa_side_environment(load_settings(environ), secrets)
+    assert rasa["KEFU_TRUSTED_PROXIES"] == proxies
+
+
 @pytest.mark.parametrize("api", ["on", "off"])
 def test_the_console_reaches_rasas_api_with_the_key_rasa_checks(api: str) -> None:
     settings = load_settings({"KEFU_RASA_API": api, "KEFU_RASA_PORT": "6005"})

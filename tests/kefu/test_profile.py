@@ -100,6 +100,18 @@ def test_the_nginx_config_spreads_over_every_instance(tmp_path: Path) -> None:
     assert UNAVAILABLE_REPLY in config
 
 
+def test_nginx_tells_the_rasa_servers_who_the_customer_is(tmp_path: Path) -> None:
+    """The Rasa servers count identification attempts per client: behind nginx the peer is
+    nginx, so it appends the address it was connected from (read from the right, from loopback
+    only: the profile's default KEFU_TRUSTED_PROXIES)."""
+    settings = load_settings(PG)
+    rasa_server = nginx_config(settings, tmp_path).split("server {")[1]
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in rasa_server
+    assert "proxy_set_header X-Real-IP $remote_addr;" in rasa_server
+    assert f"listen 127.0.0.1:{settings.rasa_port};" in rasa_server
+    assert settings.proxies == ("127.0.0.1/32", "::1/128")
+
+
 @pytest.mark.skipif(shutil.which("nginx", path="/usr/sbin:/usr/bin") is None, reason="no nginx")
 def test_nginx_accepts_the_config(tmp_path: Path) -> None:
     settings = load_settings(PG)

@@ -73,6 +73,8 @@ def test_empty_values_mean_default() -> None:
         ("KEFU_CHAT_SOCKET_URL", "chat.example"),
         ("KEFU_CHAT_SOCKET_URL", "https://chat.example/some/path"),
         ("KEFU_CHAT_ORIGINS", "https://shop.example,ftp://files.example"),
+        ("KEFU_TRUSTED_PROXIES", "nginx"),
+        ("KEFU_TRUSTED_PROXIES", "127.0.0.1/40"),
     ],
 )
 def test_bad_values_name_the_variable(variable: str, value: str) -> None:
@@ -105,3 +107,31 @@ def test_the_web_chat_reaches_the_rasa_server_and_the_listed_shops() -> None:
     )
     assert given.chat_url == "https://chat.shop.example"
     assert given.chat_origins == ("https://www.shop.example", "https://shop.example:8443")
+
+
+PRODUCTION = {
+    "KEFU_PROFILE": "production",
+    "KEFU_DATABASE_URL": "postgresql://kefu@127.0.0.1:5432/kefu",
+    "KEFU_TRACKER_DATABASE_URL": "postgresql://kefu@127.0.0.1:5432/kefu_tracker",
+}
+
+
+def test_trusted_proxies_default_to_the_profiles_own() -> None:
+    # Embedded: customers reach the Rasa server directly; nobody's X-Forwarded-For is read.
+    assert load_settings({}).proxies == ()
+    # Production: nginx on loopback is in front of every Rasa server.
+    assert load_settings(PRODUCTION).proxies == ("127.0.0.1/32", "::1/128")
+
+
+@pytest.mark.parametrize(
+    ("value", "proxies"),
+    [
+        ("10.0.0.5", ("10.0.0.5/32",)),
+        ("127.0.0.1, 10.1.0.0/16 fd00::/8", ("127.0.0.1/32", "10.1.0.0/16", "fd00::/8")),
+        ("none", ()),
+    ],
+)
+def test_trusted_proxies_are_configured(value: str, proxies: tuple[str, ...]) -> None:
+    assert load_settings({"KEFU_TRUSTED_PROXIES": value}).proxies == proxies
+    given = load_settings({**PRODUCTION, "KEFU_TRUSTED_PROXIES": value})
+    assert given.proxies == proxies
