@@ -10,7 +10,9 @@ a short, safe preview and why in its metadata (`kefu_guard`).
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -192,8 +194,18 @@ def client_metadata(given: Any) -> dict[str, Any]:
     return kept
 
 
+# The secret that keys client_key (kefu/environments.py sets it for every Rasa server).
+CLIENT_KEY_SECRET_VARIABLE = "KEFU_CHAT_SECRET"
+
+
 def client_key(address: str | None) -> str | None:
-    """The client's network address as a short one-way key (counted, never shown)."""
+    """The client's network address as a short one-way key (counted, never shown).
+
+    Keyed with the deployment's chat secret, which every Rasa server of one deployment shares:
+    a plain hash of an IPv4 address could be reversed by trying all 2^32 of them.
+    """
     if not address:
         return None
-    return hashlib.sha256(address.encode("utf-8", "replace")).hexdigest()[:32]
+    secret = os.environ.get(CLIENT_KEY_SECRET_VARIABLE, "").encode()
+    digest = hmac.new(secret, address.encode("utf-8", "replace"), hashlib.sha256)
+    return digest.hexdigest()[:32]

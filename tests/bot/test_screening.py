@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.screening import (
+    CLIENT_KEY_SECRET_VARIABLE,
     EMPTY_INTENT,
     PREVIEW_CHARS,
     REFUSED_COMMAND_INTENT,
     TOO_LONG_INTENT,
     UNREADABLE_INTENT,
     GuardLimits,
+    client_key,
     client_metadata,
     readable,
     refused_command,
@@ -146,3 +149,15 @@ def test_only_known_short_metadata_passes_and_kefu_keys_cannot_be_faked() -> Non
     assert client_metadata({"language": "x" * 5000}) == {}
     assert client_metadata({"language": "de\x00"}) == {}
     assert client_metadata("not a dict") == {}
+
+
+def test_the_client_key_is_keyed_with_the_deployments_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(CLIENT_KEY_SECRET_VARIABLE, "one deployment")
+    first = client_key("203.0.113.7")
+    assert first == client_key("203.0.113.7") != client_key("203.0.113.8")
+    assert first != hashlib.sha256(b"203.0.113.7").hexdigest()[:32]  # not reversible by trying
+    monkeypatch.setenv(CLIENT_KEY_SECRET_VARIABLE, "another deployment")
+    assert client_key("203.0.113.7") != first
+    assert client_key(None) is None and client_key("") is None
