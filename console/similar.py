@@ -59,17 +59,18 @@ class SimilarConversations:
         # texts are still what was indexed (new messages may follow), previews read now.
         async with sessions() as session:
             current = dict(await conversation_texts(session, ids=[int(n.id) for n in found]))
-        kept = [
-            n
-            for n in found
-            if current.get(int(n.id), "").startswith(self._texts.get(int(n.id), "\0"))
-        ]
+        kept = [n for n in found if self._still_indexed(int(n.id), current.get(int(n.id)))]
         if len(kept) < len(found):
             self._built_at = 0.0  # rebuilt at the next lookup, without the redacted texts
         return [
             SimilarConversation(int(n.id), round(n.score, 3), current[int(n.id)][:120])
             for n in kept
         ]
+
+    def _still_indexed(self, conversation_id: int, current: str | None) -> bool:
+        """The conversation's text still begins with what was indexed (not redacted, not gone)."""
+        indexed = self._texts.get(conversation_id)
+        return indexed is not None and current is not None and current.startswith(indexed)
 
 
 def _build(texts: list[tuple[int, str]]) -> SimilarityIndex:
