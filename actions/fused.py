@@ -25,7 +25,6 @@ from __future__ import annotations
 import copy
 import logging
 import time
-from collections.abc import Iterator
 from typing import Any
 
 from rasa_sdk.executor import ActionExecutor
@@ -41,21 +40,6 @@ ASK_FIELD = "kefu_fuse_submit"
 RESULT_FIELD = "kefu_submit"
 # The only events a validation may return for its submit to run with it.
 _FUSABLE_EVENTS = frozenset({"slot", "active_loop"})
-
-
-def _validators(cls: type = FlowFormValidator) -> Iterator[type[FlowFormValidator]]:
-    for sub in cls.__subclasses__():
-        yield sub
-        yield from _validators(sub)
-
-
-def form_submits() -> dict[str, FlowFormValidator]:
-    """Each concrete form validator with a submit action, by its action name."""
-    return {
-        cls.action_name: cls()  # type: ignore[abstract]
-        for cls in _validators()
-        if isinstance(vars(cls).get("action_name"), str) and cls.submit_action
-    }
 
 
 def completes_form(
@@ -120,9 +104,14 @@ def submit_call(
 class FusingExecutor(ActionExecutor):
     """rasa-sdk's executor that also runs a completed form's submit action when asked."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._forms: dict[str, FlowFormValidator] | None = None
+    def form_validators(self) -> dict[str, FlowFormValidator]:
+        """The registered form validators that name a submit action, by their action name."""
+        found = {}
+        for name, run in self.actions.items():
+            validator = getattr(run, "__self__", None)
+            if isinstance(validator, FlowFormValidator) and validator.submit_action:
+                found[name] = validator
+        return found
 
     async def run(self, action_call: dict[str, Any]) -> dict[str, Any] | None:
         result = await super().run(action_call)
@@ -136,10 +125,9 @@ class FusingExecutor(ActionExecutor):
     async def _submit(
         self, action_call: dict[str, Any], result: dict[str, Any]
     ) -> dict[str, Any] | None:
-        if self._forms is None:
-            self._forms = form_submits()
-        validator = self._forms.get(str(action_call.get("next_action")))
-        if validator is None or validator.submit_action is None:
+        run = self.actions.get(str(action_call.get("next_action")))
+        validator = getattr(run, "__self__", None)
+        if not isinstance(validator, FlowFormValidator) or validator.submit_action is None:
             return None
         state = action_call.get("tracker") or {}
         slots = dict(state.get("slots") or {})
