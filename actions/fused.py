@@ -22,7 +22,6 @@ result is returned as it is, and the Rasa server calls the submit the normal way
 
 from __future__ import annotations
 
-import copy
 import logging
 import time
 from typing import Any
@@ -69,12 +68,24 @@ def completes_form(
     return all(slots.get(name) is not None for name in required)
 
 
+def tracker_before(action_call: dict[str, Any]) -> dict[str, Any]:
+    """The call's tracker state as sent, kept from the action's run: rasa-sdk's Tracker works
+    on the state's own `events` list and `slots` dict (the validators add slots to it)."""
+    state = action_call.get("tracker") or {}
+    return {
+        **state,
+        "events": list(state.get("events") or []),
+        "slots": dict(state.get("slots") or {}),
+    }
+
+
 def submit_call(
-    action_call: dict[str, Any], result: dict[str, Any], submit_action: str
+    action_call: dict[str, Any], before: dict[str, Any], result: dict[str, Any], submit_action: str
 ) -> dict[str, Any]:
-    """The submit's action call: the validation's tracker after its replies, its events and
-    the form's deactivation, as the Rasa server logs them before predicting the submit."""
-    state = copy.deepcopy(action_call["tracker"])
+    """The submit's action call: the validation's tracker (`before` it ran) after its replies,
+    its events and the form's deactivation, as the Rasa server logs them before predicting the
+    submit."""
+    state = {**before, "slots": dict(before["slots"])}
     now = time.time()
     added: list[dict[str, Any]] = [
         {
@@ -86,16 +97,15 @@ def submit_call(
         }
         for reply in result.get("responses", [])
     ]
-    added += copy.deepcopy(result.get("events", []))
+    added += [dict(event) for event in result.get("events", [])]
     added += [
         {"event": "slot", "timestamp": now, "name": REQUESTED_SLOT, "value": None},
         {"event": "active_loop", "timestamp": now, "name": None},
     ]
-    slots = state.setdefault("slots", {})
     for event in added:
         if event.get("event") == "slot":
-            slots[event["name"]] = event.get("value")
-    state["events"] = [*state.get("events", []), *added]
+            state["slots"][event["name"]] = event.get("value")
+    state["events"] = [*before["events"], *added]
     state["active_loop"] = {}
     state["latest_event_time"] = now
     return {**action_call, "next_action": submit_action, "tracker": state}
@@ -114,30 +124,32 @@ class FusingExecutor(ActionExecutor):
         return found
 
     async def run(self, action_call: dict[str, Any]) -> dict[str, Any] | None:
+        if not action_call.get(ASK_FIELD):
+            return await super().run(action_call)
+        before = tracker_before(action_call)
         result = await super().run(action_call)
-        if result is None or not action_call.get(ASK_FIELD):
+        if result is None:
             return result
-        submit = await self._submit(action_call, result)
+        submit = await self._submit(action_call, before, result)
         if submit is not None:
             result[RESULT_FIELD] = submit
         return result
 
     async def _submit(
-        self, action_call: dict[str, Any], result: dict[str, Any]
+        self, action_call: dict[str, Any], before: dict[str, Any], result: dict[str, Any]
     ) -> dict[str, Any] | None:
         run = self.actions.get(str(action_call.get("next_action")))
         validator = getattr(run, "__self__", None)
         if not isinstance(validator, FlowFormValidator) or validator.submit_action is None:
             return None
-        state = action_call.get("tracker") or {}
-        slots = dict(state.get("slots") or {})
+        slots = dict(before["slots"])
         for event in result.get("events", []):
             if event.get("event") == "slot":
                 slots[event["name"]] = event.get("value")
         required = validator.domain_slots(action_call.get("domain") or {})
         if not completes_form(result.get("events", []), slots, required):
             return None
-        call = submit_call(action_call, result, validator.submit_action)
+        call = submit_call(action_call, before, result, validator.submit_action)
         try:
             submitted = await super().run(call)
         except Exception:
