@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -82,12 +83,23 @@ def proxy(stack: Stack) -> Iterator[CountingProxy]:
     try:
         inner.wait_ready(120)
         counting.thread.start()
+        warm_up(stack)
         yield counting
     finally:
         counting.server.shutdown()
         counting.server.server_close()
         inner.stop()
         stack.restart_action_server()
+
+
+def warm_up(stack: Stack) -> None:
+    """A first request to the new action server until one is answered in time: its start (the
+    ticket index loading) can make the first turns "taking longer" on a busy machine."""
+    for _ in range(10):
+        reply = stack.say(stack.new_sender("warm-up"), "where is my order?")
+        if "taking longer" not in reply.text:
+            return
+        time.sleep(3)
 
 
 def conversation(stack: Stack, proxy: CountingProxy, label: str) -> list[tuple[str, list[str]]]:
