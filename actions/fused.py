@@ -138,9 +138,8 @@ class FusingExecutor(ActionExecutor):
     async def _submit(
         self, action_call: dict[str, Any], before: dict[str, Any], result: dict[str, Any]
     ) -> dict[str, Any] | None:
-        run = self.actions.get(str(action_call.get("next_action")))
-        validator = getattr(run, "__self__", None)
-        if not isinstance(validator, FlowFormValidator) or validator.submit_action is None:
+        validator = self.form_validators().get(str(action_call.get("next_action")))
+        if validator is None or validator.submit_action is None:
             return None
         slots = dict(before["slots"])
         for event in result.get("events", []):
