@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.fused import ASK_FIELD, RESULT_FIELD, FusingExecutor, completes_form
+from bot import fused_submit
 from crm_store.models import Conversation, Feedback
 from tests.actions.support import DOMAIN, FORMS, SENDER, form_answer
 
@@ -46,6 +47,11 @@ def test_every_form_validator_names_the_action_of_its_forms_submit_rules() -> No
         for validator in executor().form_validators().values()
     }
     assert named == rules
+
+
+def test_both_servers_name_the_fields_alike() -> None:
+    # bot/fused_submit.py cannot import the actions (another environment) and says them again.
+    assert (fused_submit.ASK_FIELD, fused_submit.RESULT_FIELD) == (ASK_FIELD, RESULT_FIELD)
 
 
 def slot(name: str, value: Any) -> dict[str, Any]:

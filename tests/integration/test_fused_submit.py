@@ -17,12 +17,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from actions.fused import ASK_FIELD
 from kefu.processes import action_server, free_port
 from tests.integration.support import Stack
 
 pytestmark = pytest.mark.integration
-
-ASK_FIELD = "kefu_fuse_submit"  # actions/fused.py and bot/fused_submit.py
 
 
 class CountingProxy:
