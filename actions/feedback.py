@@ -35,6 +35,7 @@ NO_COMMENT = ""
 
 class ValidateCsatForm(FlowFormValidator):
     action_name = "validate_csat_form"
+    submit_action = "action_save_feedback"
 
     async def before_filling(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         # "No" (or "bye") to "how would you rate us?" declines the survey; it is not a rating.

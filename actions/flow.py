@@ -100,6 +100,9 @@ class FlowFormValidator(Named, FormValidationAction):
     `requested_slot = None` and the server's FormAction completes (and the submit rule runs).
     """
 
+    # The action the form's submit rule (data/rules.yml) runs once the form is done; the action
+    # server runs it in the validation's request when the Rasa server asks (actions/fused.py).
+    submit_action: ClassVar[str | None] = None
     # The rating form starts on a goodbye, so it must not end on one.
     ends_on_goodbye: ClassVar[bool] = False
     # A yes/no slot the form asks last ("Cancel KF-500001?"); its hooks are made from it.

@@ -255,6 +255,7 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
 
 class ValidateIdentifyForm(IdentificationFormValidator):
     action_name = "validate_identify_form"
+    submit_action = "action_identified"
 
 
 class ActionIdentified(CustomerSubmitAction):

@@ -49,10 +49,12 @@ RECENT_ORDERS_SHOWN = 5
 
 class ValidateOrderStatusForm(IdentificationFormValidator):
     action_name = "validate_order_status_form"
+    submit_action = "action_order_status"
 
 
 class ValidateRecentOrdersForm(IdentificationFormValidator):
     action_name = "validate_recent_orders_form"
+    submit_action = "action_recent_orders"
 
 
 class OrderFormValidator(IdentificationFormValidator, ABC):
@@ -92,6 +94,7 @@ class OrderFormValidator(IdentificationFormValidator, ABC):
 
 class ValidateCancelOrderForm(OrderFormValidator):
     action_name = "validate_cancel_order_form"
+    submit_action = "action_cancel_order"
     confirmation_slot = slots.CONFIRM_CANCEL
 
     def check_order(
@@ -108,6 +111,7 @@ class ValidateCancelOrderForm(OrderFormValidator):
 
 class ValidateReturnForm(OrderFormValidator):
     action_name = "validate_return_form"
+    submit_action = "action_request_return"
     free_text_slot = (slots.RETURN_REASON, 1)
 
 

@@ -84,16 +84,19 @@ class _UpdateDetailForm(IdentificationFormValidator, ABC):
 
 class ValidateUpdateEmailForm(_UpdateDetailForm):
     action_name = "validate_update_email_form"
+    submit_action = "action_update_email"
     detail = NewDetail(slots.NEW_EMAIL, normalize_email, "utter_invalid_email", ("email",))
 
 
 class ValidateUpdatePhoneForm(_UpdateDetailForm):
     action_name = "validate_update_phone_form"
+    submit_action = "action_update_phone"
     detail = NewDetail(slots.NEW_PHONE, normalize_phone, "utter_invalid_phone", ("phone",))
 
 
 class ValidateUpdateAddressForm(_UpdateDetailForm):
     action_name = "validate_update_address_form"
+    submit_action = "action_update_address"
     contact_in_request = True
     detail = NewDetail(slots.NEW_ADDRESS, _address, "utter_invalid_address", free_text=True)
 

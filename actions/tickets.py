@@ -53,10 +53,12 @@ def word_count(text: str) -> float:
 
 class ValidateTicketStatusForm(IdentificationFormValidator):
     action_name = "validate_ticket_status_form"
+    submit_action = "action_ticket_status"
 
 
 class ValidateOpenTicketForm(IdentificationFormValidator):
     action_name = "validate_open_ticket_form"
+    submit_action = "action_open_ticket"
     confirmation_slot = slots.CONFIRM_TICKET
     free_text_slot = (slots.TICKET_DESCRIPTION, MIN_DESCRIPTION_CHARS)
 

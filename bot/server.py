@@ -5,7 +5,8 @@ The launcher hands the secret over in KEFU_RASA_JWT_SECRET; it is added to Rasa'
 inside this process (so `ps` never shows it) and removed from the environment its children see.
 Without the secret (KEFU_RASA_API=off), Rasa's HTTP API stays off; with it, only the console's
 live handoff uses it (pause, agents' replies, resume).
-Kefu's speed-ups of Rasa's per-message costs (`bot/speedups.py`) are applied here too.
+Kefu's speed-ups of Rasa's per-message costs (`bot/speedups.py`) are applied here too, and the
+fused submit of a completed form (`bot/fused_submit.py`).
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ def rasa_arguments(arguments: list[str], jwt_secret: str | None) -> list[str]:
 def main() -> None:
     jwt_secret = os.environ.pop("KEFU_RASA_JWT_SECRET", None)
     sys.argv = rasa_arguments(sys.argv[1:], jwt_secret)
-    from bot import speedups
+    from bot import fused_submit, speedups
 
     # Before Rasa is imported: what only training needs is imported on first use.
     speedups.defer_imports()
     from rasa.__main__ import main as rasa_main
 
     speedups.apply()
+    fused_submit.apply()
 
     rasa_main()
 
