@@ -6,7 +6,7 @@ known word by its English gloss ("wo ist mein paket" -> "where is my parcel", "æ
 -> "my parcel to where") gives it a sentence it can read; word order stays as it is.
 Only messages `bot.language.detect` reads as German or Chinese are glossed, and only for the
 encoder: the n-gram views still see the original text (five-fold cross-validation, intent F1:
-data/nlu_de.yml 0.817 -> 0.857, data/nlu_zh.yml 0.842 -> 0.856, bench/README.md).
+data/nlu_de.yml 0.817 -> 0.857, data/nlu_zh.yml 0.840 -> 0.875, bench/README.md).
 
 German words are the letter runs of the normalised text (umlauts folded). Chinese has no
 spaces: each run of Han characters is cut greedily, the longest glossary word at each place
