@@ -20,7 +20,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-from bot.german_gloss import encoder_texts
+from bot.gloss import encoder_texts
 from bot.script_views import ngram_share, unreadable_by_encoder
 from bot.svm_component import StoredComponent
 from bot.svm_model import (
@@ -213,7 +213,8 @@ class SvmIntentClassifier(StoredComponent, IntentClassifier):
         texts = [normalise(text, c["max_chars"]) for text in raw]
         if sum("encoder" in spec for spec in c["views"]) > 1:
             raise ValueError("SvmIntentClassifier takes at most one sentence-encoder view.")
-        # Only the encoder view reads its texts here; German ones glossed (bot/german_gloss.py).
+        # Only the encoder view reads its texts here; German and Chinese ones glossed
+        # (bot/gloss.py).
         read = encoder_texts(raw, texts)
         views = [View.from_spec(spec, read, c["C"]) for spec in c["views"]]
         fit, held = self._split(labels)
@@ -258,15 +259,16 @@ class SvmIntentClassifier(StoredComponent, IntentClassifier):
         return messages
 
     def _scores(self, texts: list[str], read: list[str] | None = None) -> np.ndarray | None:
-        """The model's scores; the encoder reads `read` (default `texts`); texts it cannot
-        read are scored on n-grams alone."""
+        """The model's scores; the encoder reads `read` (default `texts`, glossed where German
+        or Chinese); texts it still cannot read are scored on n-grams alone."""
         model = self.model
         if model is None or not texts:
             return None
         if model.encoder is None or model.dense_coef is None:
             return model.scores(texts)
         vectors = model.encoder.encode(texts if read is None else read)
-        unreadable = unreadable_by_encoder(texts)
+        # Chinese the glossary covers is readable English by now; the rest is not.
+        unreadable = unreadable_by_encoder(texts if read is None else read)
         if not unreadable.any():
             return model.scores(texts, vectors)
         vectors[unreadable] = 0.0

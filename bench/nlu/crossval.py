@@ -13,6 +13,10 @@ classifier sees them. Runs `rasa test nlu --cross-validation` of .venv-rasa in a
 Rasa's intent_errors.json: which intents the data lets overlap. --holdout FILE trains on all of
 a language's examples and reports accuracy on the hand-written messages FILE holds for it
 (bench/nlu/holdout.yml: new wording, never training data), as `rasa test nlu` scores them.
+
+--seed N makes the folds reproducible: Rasa shuffles them unseeded (`StratifiedKFold(shuffle=
+True)` in rasa.nlu.test.generate_folds), so two runs of the same data differ by about ±0.016;
+with a seed, rasa runs with that shuffle seeded and the same data gives the same folds.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from ruamel.yaml import YAML
 from bench.nlu.data import Example, write_rasa_nlu
 from bench.nlu.rasa_run import prepare_config, tail
 from kefu.model_cache import ensure_spacy_pipeline
-from kefu.paths import RASA_BIN, REPO_ROOT, rasa_environment
+from kefu.paths import RASA_BIN, RASA_PYTHON, REPO_ROOT, rasa_environment
 
 LANGUAGE_FILES = {
     "en": ("data/nlu.yml", "data/nlu_customers.yml"),
@@ -43,6 +47,15 @@ LANGUAGE_FILES = {
 # Components that do not decide the intent; dropped from the cross-validated pipeline.
 _NOT_INTENT = {"ResponseSelector", "bot.svm_response_selector.SvmResponseSelector"}
 _ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+# Rasa's fold splitter with its shuffle seeded: what `python -c` runs before rasa's own main.
+SEED_FOLDS = """
+import sklearn.model_selection as selection
+class SeededStratifiedKFold(selection.StratifiedKFold):
+    def __init__(self, n_splits=5, *, shuffle=False, random_state=None):
+        super().__init__(n_splits, shuffle=shuffle, random_state={seed})
+selection.StratifiedKFold = SeededStratifiedKFold
+"""
+_RUN_RASA = "import sys\nfrom rasa.__main__ import main\nsys.exit(main())\n"
 
 
 def examples_of(paths: tuple[str, ...], root: Path = REPO_ROOT) -> list[Example]:
@@ -67,6 +80,13 @@ def holdout_examples(path: Path, language: str) -> list[Example]:
     document = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
     by_intent = document.get(language) or {}
     return [Example(str(text), str(label)) for label, texts in by_intent.items() for text in texts]
+
+
+def rasa_command(seed: int | None = None) -> list[str]:
+    """How to start rasa: its own script, or with the folds' shuffle seeded (`SEED_FOLDS`)."""
+    if seed is None:
+        return [str(RASA_BIN)]
+    return [str(RASA_PYTHON), "-c", SEED_FOLDS.format(seed=int(seed)) + _RUN_RASA]
 
 
 def confused_pairs(errors_path: Path, top: int) -> list[tuple[str, str, int]]:
@@ -143,7 +163,12 @@ def write_config(target: Path, with_fallback: bool) -> None:
 
 
 def cross_validate(
-    language: str, folds: int, workdir: Path, with_fallback: bool = False, confusions: int = 5
+    language: str,
+    folds: int,
+    workdir: Path,
+    with_fallback: bool = False,
+    confusions: int = 5,
+    seed: int | None = None,
 ) -> dict[str, Any]:
     """`rasa test nlu --cross-validation` on one language's examples; F1 and support."""
     examples = examples_of(LANGUAGE_FILES[language])
@@ -152,7 +177,7 @@ def cross_validate(
     write_rasa_nlu(examples, data)
     write_config(config, with_fallback)
     command = [
-        str(RASA_BIN), "test", "nlu", "--cross-validation", "--folds", str(folds),
+        *rasa_command(seed), "test", "nlu", "--cross-validation", "--folds", str(folds),
         "--config", str(config), "--nlu", str(data), "--out", str(out),
     ]  # fmt: skip
     log_path = workdir / "test.log"
@@ -195,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
         "--holdout", type=Path, metavar="FILE",
         help="also train on all examples and report accuracy on FILE's held-out messages",
     )  # fmt: skip
+    parser.add_argument(
+        "--seed", type=int, metavar="N", help="shuffle the folds with seed N (reproducible)"
+    )
     parser.add_argument("--no-crossval", action="store_true", help="only the --holdout test")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
@@ -209,12 +237,19 @@ def main(argv: list[str] | None = None) -> int:
             result: dict[str, Any] = {"language": language}
             if not args.no_crossval:
                 result = cross_validate(
-                    language, args.folds, Path(tmp) / language, args.with_fallback, args.confusions
+                    language,
+                    args.folds,
+                    Path(tmp) / language,
+                    args.with_fallback,
+                    args.confusions,
+                    args.seed,
                 )
                 print(
                     f"{language}: intent F1 {result['weighted_f1']:.3f} weighted, "
                     f"{result['macro_f1']:.3f} macro ({result['examples']} examples, "
-                    f"{result['intents']} intents, {args.folds} folds); worst {result['worst']}",
+                    f"{result['intents']} intents, {args.folds} folds"
+                    f"{'' if args.seed is None else f', seed {args.seed}'}); "
+                    f"worst {result['worst']}",
                     file=stream,
                 )
                 for gold, predicted, n in result["confused"]:

@@ -1,0 +1,60 @@
+"""German and Chinese messages reach the English sentence encoder glossed in English."""
+
+from __future__ import annotations
+
+from bot.gloss import GLOSSARIES, encoder_texts, gloss, glossary
+from bot.language import CHINESE, GERMAN
+from bot.script_views import unreadable_by_encoder
+from bot.svm_model import normalise
+
+
+def test_a_german_message_is_glossed_word_by_word() -> None:
+    assert gloss("wo ist mein paket") == "where is my parcel"
+    # Folded umlauts (what normalise gives) and unknown words stay readable.
+    assert gloss(normalise("Ich möchte das Zeug zurückgeben", 1000)) == "i want the zeug return"
+
+
+def test_a_chinese_message_is_cut_at_the_longest_known_word() -> None:
+    # 退款 (refund) wins over 退 (return); 不合适 (does not fit) over 不 (no) and 合适 (fit).
+    assert gloss(normalise("衣服不合适，我想退款", 1000), CHINESE) == (
+        "clothes does not fit , i want refund"
+    )
+    # Entities and Latin text between the characters stay; an uncovered character is left out.
+    assert gloss("订单 xordernumberx 到哪里了?", CHINESE) == "order xordernumberx to where ?"
+
+
+def test_german_and_chinese_messages_are_glossed_others_not() -> None:
+    raw = ["Wo ist meine Bestellung?", "我的包裹到哪了？", "where is my order", "10115"]
+    texts = [normalise(text, 1000) for text in raw]
+    read = encoder_texts(raw, texts)
+    assert read[0] == "where is my order?"
+    assert read[1] == "my parcel to where ?"
+    assert read[2:] == texts[2:]
+    assert not unreadable_by_encoder(read).any()
+
+
+def test_a_chinese_message_the_glossary_hardly_covers_stays_chinese() -> None:
+    # Mostly characters no entry covers: a gloss of one stray word would mislead the encoder,
+    # so the message stays as it is and the classifier reads it by n-grams alone.
+    raw = ["龘靐齉我"]
+    read = encoder_texts(raw, [normalise(raw[0], 1000)])
+    assert read == raw
+    assert unreadable_by_encoder(read).all()
+
+
+def test_the_glossaries_have_one_english_gloss_per_word() -> None:
+    german, chinese = glossary(GERMAN), glossary(CHINESE)
+    assert len(german) > 500
+    assert all(word.isalpha() and word == word.lower() for word in german)
+    assert all(ch not in word for word in german for ch in "äöüß")
+    assert len(chinese) > 500
+    assert all(unreadable_by_encoder(list(chinese)).tolist())
+    for words in (german, chinese):
+        assert all(english and "#" not in english for english in words.values())
+
+
+def test_each_chinese_word_is_listed_once() -> None:
+    # A second line for a word would silently replace the first gloss.
+    lines = GLOSSARIES[CHINESE].read_text(encoding="utf-8").splitlines()
+    words = [line.split(" ", 1)[0] for line in lines if line and not line.startswith("#")]
+    assert len(words) == len(set(words))
