@@ -207,7 +207,7 @@ def cross_validate(
     }
 
 
-def main(argv: list[str] | None = None) -> int:
+def argument_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.nlu.crossval", description=__doc__)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--languages", nargs="+", default=list(LANGUAGE_FILES))
@@ -225,6 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-crossval", action="store_true", help="only the --holdout test")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argument_parser()
     args = parser.parse_args(argv)
     unknown = set(args.languages) - set(LANGUAGE_FILES)
     if unknown:
