@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         for number, user in enumerate(users):
             end = users[number + 1] if number + 1 < len(users) else len(events)
             in_turn = [point for point in points if user < point < end]
-            steps = [events[a:b] for a, b in zip([in_turn[0], *in_turn], in_turn, strict=True)]
+            steps = [events[a:b] for a, b in zip([in_turn[0], *in_turn[:-1]], in_turn, strict=True)]
             turns.append((events[: in_turn[0]], steps, number == len(users) - 1))
 
     def run_all() -> tuple[list[float], list[float]]:

@@ -373,6 +373,35 @@ def _rule_shape(key: str) -> tuple[int, tuple[Any, ...]]:
     return shape
 
 
+class _RuleIndex:
+    """A rule lookup's keys in the order `set(lookup.keys())` iterates them (the same in every
+    call of a process: the same strings inserted in the same order), and per previous action
+    those of them whose newest state allows it."""
+
+    def __init__(self, lookup: dict[str, str]) -> None:
+        self.keys = tuple(lookup)
+        self.order = list(set(lookup.keys()))
+        self.by_action: dict[Any, list[str]] = {}
+
+    def candidates(self, action: Any) -> list[str]:
+        found = self.by_action.get(action)
+        if found is None:
+            found = [key for key in self.order if _rule_shape(key)[1][0] in (None, action)]
+            self.by_action[action] = found
+        return found
+
+
+# Per rule lookup (a policy's `lookup[RULES]`, ...): the lookup and its index.
+_rule_indexes: dict[int, tuple[dict[str, str], _RuleIndex]] = {}
+
+
+def _rule_index(lookup: dict[str, str]) -> _RuleIndex:
+    kept = _rule_indexes.get(id(lookup))
+    if kept is None or kept[0] is not lookup or kept[1].keys != tuple(lookup):
+        kept = _rule_indexes[id(lookup)] = (lookup, _RuleIndex(lookup))
+    return kept[1]
+
+
 def possible_rule_keys(policy: Any, lookup: dict[str, str], states: list[Any]) -> set[str]:
     """RulePolicy._get_possible_keys, skipping the checks whose answer is known.
 
@@ -381,8 +410,8 @@ def possible_rule_keys(policy: Any, lookup: dict[str, str], states: list[Any]) -
     without the check when the state is older than the rule is long (True), or when the rule's
     state names a previous action other than the conversation's (False: `_does_rule_match_state`
     compares it, and a missing previous action on either side fails earlier). The sets are
-    built by the same filters over the same sets in the same order, so they iterate in the
-    same order too (the caller's `max(rule_keys, key=len)` keeps the first of equal lengths).
+    built from the same keys inserted in the same order, so they iterate in the same order
+    too (the caller's `max(rule_keys, key=len)` keeps the first of equal lengths).
     """
     from rasa.shared.core.constants import PREVIOUS_ACTION
     from rasa.shared.nlu.constants import ACTION_NAME
@@ -395,8 +424,19 @@ def possible_rule_keys(policy: Any, lookup: dict[str, str], states: list[Any]) -
             return False
         return bool(policy._is_rule_applicable(key, index, state))
 
-    possible_keys = set(lookup.keys())
-    for index, state in enumerate(reversed(states)):
+    if not states:
+        return set(lookup.keys())
+    newest = states[-1]
+    action = (newest.get(PREVIOUS_ACTION) or {}).get(ACTION_NAME)
+    # The newest state: only the keys its previous action allows are checked, in the order
+    # Rasa's filter over `set(lookup.keys())` meets them.
+    possible_keys = set(
+        filter(
+            lambda key: policy._is_rule_applicable(key, 0, newest),
+            _rule_index(lookup).candidates(action),
+        )
+    )
+    for index, state in enumerate(reversed(states[:-1]), start=1):
         if not possible_keys:
             break
         action = (state.get(PREVIOUS_ACTION) or {}).get(ACTION_NAME)
