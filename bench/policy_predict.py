@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import importlib
 import json
 import logging
 import pstats
@@ -41,6 +42,25 @@ def prediction_points(events: list[dict[str, Any]]) -> list[int]:
     return points
 
 
+def recorded_turns() -> list[tuple[list[Any], list[list[Any]], bool]]:
+    """Each turn of the recorded conversations as the server meets it: the events before the
+    turn's first prediction (a fresh tracker from the store), the events each action adds
+    before the next prediction, and whether it is a conversation's last turn."""
+    from rasa.shared.core.events import Event
+
+    turns = []
+    for recorded in json.loads(TRACKERS.read_text()).values():
+        events = [Event.from_parameters(event) for event in recorded]
+        points = prediction_points(recorded)
+        users = [i for i, event in enumerate(recorded) if event["event"] == "user"]
+        for number, user in enumerate(users):
+            end = users[number + 1] if number + 1 < len(users) else len(events)
+            in_turn = [point for point in points if user < point < end]
+            steps = [events[a:b] for a, b in zip([in_turn[0], *in_turn[:-1]], in_turn, strict=True)]
+            turns.append((events[: in_turn[0]], steps, number == len(users) - 1))
+    return turns
+
+
 def newest_model() -> Path:
     models = sorted((REPO_ROOT / "models").glob("kefu-*.tar.gz"), key=lambda p: p.stat().st_mtime)
     if not models:
@@ -56,11 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unpatched", action="store_true")
     args = parser.parse_args(argv)
 
-    from bot import speedups
-
+    # By name, as bench/turn_trace.py does: bench runs the bot's code, it does not import it.
+    speedups = importlib.import_module("bot.speedups")
     speedups.defer_imports()
     from rasa.core.agent import Agent
-    from rasa.shared.core.events import Event
     from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
@@ -74,18 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     assert processor is not None
     domain = processor.domain
 
-    # Each turn as the server meets it: a fresh tracker from the store (the events before the
-    # turn's first prediction), then the events of each action run before the next prediction.
-    turns = []  # (events before the turn, [events added before each prediction], last turn?)
-    for recorded in json.loads(TRACKERS.read_text()).values():
-        events = [Event.from_parameters(event) for event in recorded]
-        points = prediction_points(recorded)
-        users = [i for i, event in enumerate(recorded) if event["event"] == "user"]
-        for number, user in enumerate(users):
-            end = users[number + 1] if number + 1 < len(users) else len(events)
-            in_turn = [point for point in points if user < point < end]
-            steps = [events[a:b] for a, b in zip([in_turn[0], *in_turn[:-1]], in_turn, strict=True)]
-            turns.append((events[: in_turn[0]], steps, number == len(users) - 1))
+    turns = recorded_turns()
 
     def run_all() -> tuple[list[float], list[float]]:
         every, last = [], []
@@ -107,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     predictions = sum(len(steps) for _, steps, _ in turns)
     with contextlib.ExitStack() as stack:
         if args.unpatched:
-            stack.enter_context(speedups.without_dialogue_speedups())
+            policy_speedups = importlib.import_module("bot.policy_speedups")
+            stack.enter_context(policy_speedups.without_dialogue_speedups())
         per_every, per_last = measure(run_all, args.repeat, args.profile)
     label = "unpatched" if args.unpatched else "patched"
     print(
