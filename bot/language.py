@@ -1,8 +1,9 @@
 """Which language a customer message is in (en, de, zh), and its language-free entities.
 
 No model and no download: Chinese is told by its script, German from English by function
-words, umlauts and German word endings. A message with no evidence either way ("10115",
-"ok", an email address) has no language, so the conversation keeps the one it had.
+words, umlauts (also typed as ae/oe/ue) and German word endings. A message with no evidence
+either way ("10115", "ok", an email address) has no language, so the conversation keeps the
+one it had.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ _GERMAN_WORDS = frozenset(
     nummer status geht geld erstattung rechnung zahlung versand kaputt leider sehr gut schlecht
     keine kein nichts alles immer wieder schon heute gestern woche tage hilfe helfen brauche
     neue neuen neu angekommen bekommen erhalten wollte will mal gerne vielen dank servus moin
+    du dich dir dein deine bist hast kannst magst willst weisst wer welche welcher welches
+    gibt es sich uns euch ihnen vom beim ins bis wieso weshalb soll sollte muss kam kommt
+    gern genau klar nee jetzt hier dort etwas jemand jemanden einfach bald gute schöne viel
     """,
     )
 )
@@ -38,7 +42,7 @@ _ENGLISH_WORDS = frozenset(
         """
     and i is not please the a an my me you your we where how what when why hello hi hey thanks
     thank bye goodbye yes no yeah nope still already also but or with for from at to of on in
-    can could would should want need have has had am are was were will do does did don't it
+    can could would should want need have has had are was were will do does did don't it
     order orders parcel package delivery address change return cancel ticket human agent
     person customer number postcode phone status money refund invoice payment shipping broken
     sorry very good bad nothing everything always again today yesterday week days help new
@@ -46,8 +50,13 @@ _ENGLISH_WORDS = frozenset(
     """,
     )
 )
-# Endings common in German words and rare in English ones.
-_GERMAN_ENDINGS = ("ung", "keit", "heit", "lich", "chen", "isch", "schaft")
+# Endings common in German words and rare in English ones: nouns and adjectives, and the
+# infinitives and du-forms of verbs ("stornieren", "reklamieren", "magst", "kannst").
+_GERMAN_ENDINGS = ("ung", "keit", "heit", "lich", "chen", "isch", "schaft", "ieren", "ierst")
+# Umlauts typed without the umlaut key ("aendern", "tschuess", "Koeln"): a/o/u + e before a
+# consonant or "ss"; a single s is left out for the English "does", "goes", "request",
+# "question", and "gue" for "guess".
+_SPELLED_UMLAUT = re.compile(r"(?<!g)[aou]e(?:ss|[b-df-hj-np-rtv-z])")
 
 
 def detect(text: str) -> str | None:
@@ -59,7 +68,7 @@ def detect(text: str) -> str | None:
         return None
     german = sum(w in _GERMAN_WORDS for w in words)
     english = sum(w in _ENGLISH_WORDS for w in words)
-    german += sum(1 for w in words if re.search("[äöüß]", w))
+    german += sum(1 for w in words if re.search("[äöüß]", w) or _SPELLED_UMLAUT.search(w))
     german += sum(0.5 for w in words if len(w) > 5 and w.endswith(_GERMAN_ENDINGS))
     if german > english:
         return GERMAN

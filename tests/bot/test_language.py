@@ -29,6 +29,29 @@ def test_detect(text: str, language: str | None) -> None:
     assert detect(text) == language
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Magst du Regen?",  # du-forms: small talk often has no other German word
+        "Was kannst du?",
+        "Welche Farbe gibt es",
+        "Lieferadresse aendern",  # umlaut typed as ae/oe/ue
+        "tschuess",
+        "Artikel reklamieren",  # -ieren infinitive
+    ],
+)
+def test_detect_german_by_pronoun_verb_form_and_spelled_umlaut(text: str) -> None:
+    assert detect(text) == "de"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["it doesnt work", "I have a question", "submit a support request", "I guess so"],
+)
+def test_english_words_with_ue_or_oe_stay_english(text: str) -> None:
+    assert detect(text) == "en"
+
+
 def test_language_free_entities_between_chinese_characters() -> None:
     found = language_free_entities("我的邮箱是anna.schmidt@example.com，邮编10115，订单KF-500002")
     assert [(f.entity, f.value) for f in found] == [
