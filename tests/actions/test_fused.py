@@ -136,7 +136,8 @@ async def test_a_completed_form_comes_back_with_its_submit(
     assert await saved(crm_db) == [(5, None)]
 
 
-async def test_the_submit_sees_the_tracker_after_validation_and_deactivation() -> None:
+def spying_executor(submit: str) -> tuple[FusingExecutor, list[Tracker]]:
+    """An executor whose `submit` action only records the tracker it is given."""
     seen: list[Tracker] = []
 
     async def spy(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> list:
@@ -144,7 +145,12 @@ async def test_the_submit_sees_the_tracker_after_validation_and_deactivation() -
         return []
 
     running = executor()
-    running.actions["action_save_feedback"] = spy
+    running.actions[submit] = spy
+    return running, seen
+
+
+async def test_the_submit_sees_the_tracker_after_validation_and_deactivation() -> None:
+    running, seen = spying_executor("action_save_feedback")
     validation = last_comment("no, all good")
     result = await running.run(call(validation))
     assert result is not None and result[RESULT_FIELD]["action"] == "action_save_feedback"
@@ -164,14 +170,7 @@ async def test_the_submit_sees_the_tracker_after_validation_and_deactivation() -
 
 
 async def test_the_validations_replies_come_before_its_events_in_the_submits_tracker() -> None:
-    seen: list[Tracker] = []
-
-    async def spy(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> list:
-        seen.append(tracker)
-        return []
-
-    running = executor()
-    running.actions["action_order_status"] = spy
+    running, seen = spying_executor("action_order_status")
     # Three wrong pairs earlier: the form says so and ends at once.
     refused = form_answer(
         "order_status_form",
