@@ -5,8 +5,9 @@ The launcher hands the secret over in KEFU_RASA_JWT_SECRET; it is added to Rasa'
 inside this process (so `ps` never shows it) and removed from the environment its children see.
 Without the secret (KEFU_RASA_API=off), Rasa's HTTP API stays off; with it, only the console's
 live handoff uses it (pause, agents' replies, resume).
-Kefu's speed-ups of Rasa's per-message costs (`bot/speedups.py`) are applied here too, and the
-fused submit of a completed form (`bot/fused_submit.py`).
+Kefu's speed-ups of Rasa's per-message costs (`bot/speedups.py`) are applied here too, the
+fused submit of a completed form (`bot/fused_submit.py`), and the gate that admits
+KEFU_TURNS_AT_ONCE turns at a time (`bot/admission.py`; unset or 0: no gate).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def rasa_arguments(arguments: list[str], jwt_secret: str | None) -> list[str]:
 def main() -> None:
     jwt_secret = os.environ.pop("KEFU_RASA_JWT_SECRET", None)
     sys.argv = rasa_arguments(sys.argv[1:], jwt_secret)
-    from bot import fused_submit, speedups
+    from bot import admission, fused_submit, speedups
 
     # Before Rasa is imported: what only training needs is imported on first use.
     speedups.defer_imports()
@@ -34,6 +35,11 @@ def main() -> None:
 
     speedups.apply()
     fused_submit.apply()
+    admission.apply(
+        int(os.environ.get("KEFU_TURNS_AT_ONCE") or 0),
+        # A turn stuck this long has had its "taking longer" reply (bot/guard.py).
+        hold_limit=float(os.environ.get("KEFU_REPLY_TIMEOUT_SECONDS") or 10),
+    )
 
     rasa_main()
 

@@ -22,6 +22,7 @@ def rasa_side_environment(settings: Settings, secrets: Secrets) -> dict[str, str
         "KEFU_TRACKER_DATABASE_URL": settings.tracker_database_url,
         "KEFU_MAX_MESSAGE_CHARS": str(settings.max_message_chars),
         "KEFU_REPLY_TIMEOUT_SECONDS": str(settings.reply_timeout_seconds),
+        "KEFU_TURNS_AT_ONCE": str(settings.turns_at_once),
         "KEFU_REST_TOKEN": str(secrets.rest_token),
         "KEFU_CHAT_SECRET": str(secrets.chat_secret),
         # The web chat's pages (the console's /chat, embedding shops) may open the socket.

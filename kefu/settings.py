@@ -58,6 +58,7 @@ ENV_DEMO_DATA = "KEFU_DEMO_DATA"
 ENV_REVERIFY_MINUTES = "KEFU_REVERIFY_MINUTES"
 ENV_MAX_MESSAGE_CHARS = "KEFU_MAX_MESSAGE_CHARS"
 ENV_REPLY_TIMEOUT_SECONDS = "KEFU_REPLY_TIMEOUT_SECONDS"
+ENV_TURNS_AT_ONCE = "KEFU_TURNS_AT_ONCE"
 ENV_CONVERSATION_IDLE_MINUTES = "KEFU_CONVERSATION_IDLE_MINUTES"
 ENV_MODELS_DIR = "KEFU_MODELS_DIR"
 ENV_CONSOLE_HOST = "KEFU_CONSOLE_HOST"
@@ -75,6 +76,9 @@ DEFAULT_RASA_PORT = 5005
 DEFAULT_ACTION_PORT = 5055
 DEFAULT_MAX_MESSAGE_CHARS = 1000
 DEFAULT_REPLY_TIMEOUT_SECONDS = 2.8
+# Turns a Rasa server works on at once (bot/admission.py); the rest wait their turn in order.
+# Measured best on 2 cores (bench/README.md, "Load"); 0: no limit, every turn at once.
+DEFAULT_TURNS_AT_ONCE = 4
 DEFAULT_CONVERSATION_IDLE_MINUTES = 30.0
 DEFAULT_MODELS_DIR = REPO_ROOT / "models"
 DEFAULT_REVERIFY_MINUTES = 5.0
@@ -112,6 +116,7 @@ class Settings:
     demo_data: bool | None = None
     max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
     reply_timeout_seconds: float = DEFAULT_REPLY_TIMEOUT_SECONDS
+    turns_at_once: int = DEFAULT_TURNS_AT_ONCE
     conversation_idle_minutes: float = DEFAULT_CONVERSATION_IDLE_MINUTES
     models_dir: Path = DEFAULT_MODELS_DIR
     # Contact details change only with a proof of identity at most this old.
@@ -171,6 +176,13 @@ def _port(value: str) -> int:
     if not 1 <= port <= 65535:
         raise ValueError(value)
     return port
+
+
+def _whole_number(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError(value)
+    return number
 
 
 def _on_off(value: str) -> bool:
@@ -306,6 +318,9 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
             DEFAULT_REPLY_TIMEOUT_SECONDS,
             positive_float,
             "a positive number of seconds",
+        ),
+        turns_at_once=read_setting(
+            environ, ENV_TURNS_AT_ONCE, DEFAULT_TURNS_AT_ONCE, _whole_number, "a whole number >= 0"
         ),
         conversation_idle_minutes=_minutes(
             environ, ENV_CONVERSATION_IDLE_MINUTES, DEFAULT_CONVERSATION_IDLE_MINUTES

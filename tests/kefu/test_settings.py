@@ -40,6 +40,7 @@ def test_overrides() -> None:
             "KEFU_DEMO_DATA": "off",
             "KEFU_MAX_MESSAGE_CHARS": "500",
             "KEFU_REPLY_TIMEOUT_SECONDS": "4",
+            "KEFU_TURNS_AT_ONCE": "0",
         }
     )
     assert settings.database.url == "postgresql://kefu@db:5432/kefu"
@@ -49,6 +50,7 @@ def test_overrides() -> None:
     assert settings.secrets.rest_token == "r" * 20
     assert (settings.rasa_api, settings.demo_data) == (False, False)
     assert (settings.max_message_chars, settings.reply_timeout_seconds) == (500, 4.0)
+    assert settings.turns_at_once == 0
 
 
 def test_empty_values_mean_default() -> None:
@@ -68,6 +70,8 @@ def test_empty_values_mean_default() -> None:
         ("KEFU_ACTION_PORT", "70000"),
         ("KEFU_MAX_MESSAGE_CHARS", "-1"),
         ("KEFU_REPLY_TIMEOUT_SECONDS", "nan"),
+        ("KEFU_TURNS_AT_ONCE", "-1"),
+        ("KEFU_TURNS_AT_ONCE", "four"),
         ("KEFU_REST_TOKEN", "short"),
         ("KEFU_RASA_API", "maybe"),
         ("KEFU_CHAT_SOCKET_URL", "chat.example"),
