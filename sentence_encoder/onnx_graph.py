@@ -5,12 +5,12 @@ PyTorch. A BERT encoder is a short, fixed sequence of operators, so the graph is
 here and onnxruntime runs it: on two cores it parses a customer message in a few milliseconds,
 where the same forward pass in numpy took 13 ms (memory-bound on the weights).
 
-Each layer is five nodes: onnxruntime's fused CPU kernels of the com.microsoft domain
+Each layer is seven nodes: onnxruntime's fused CPU kernels of the com.microsoft domain
 (Attention: the query/key/value product, heads and the padding mask in one kernel;
 BiasGelu; SkipLayerNormalization: bias, residual and LayerNorm in one) between the three
 other matrix products. The maths is BERT's own (exact erf GELU, the same scaling), so the
 vectors equal those of the standard-operator graph this replaced to float rounding, in about a
-fifth of the nodes (bench/README.md, "Where the Rasa server's time goes").
+quarter of the nodes (bench/README.md, "Where the Rasa server's time goes").
 The graph's output is the last hidden state; pooling is the caller's.
 """
 
