@@ -79,3 +79,17 @@ def test_a_damaged_cached_graph_is_built_again(encoder: SentenceEncoder, tmp_pat
     rebuilt = SentenceEncoder(encoder.name, directory, threads=1, cache_dir=tmp_path)
     texts = ["cancel my order"]
     assert float(np.abs(rebuilt.encode(texts) - encoder.encode(texts)).max()) < 1e-6
+
+
+def test_a_given_graph_file_is_run_and_nothing_built(
+    encoder: SentenceEncoder, tmp_path: Path
+) -> None:
+    directory = model_directory("all-MiniLM-L6-v2")
+    SentenceEncoder(encoder.name, directory, threads=1, cache_dir=tmp_path / "built")
+    (graph,) = (tmp_path / "built").glob("minilm-*.onnx")
+    given = SentenceEncoder(
+        encoder.name, directory, threads=1, cache_dir=tmp_path / "unused", graph=graph
+    )
+    assert not (tmp_path / "unused").exists()
+    texts = ["my parcel never arrived"]
+    assert float(np.abs(given.encode(texts) - encoder.encode(texts)).max()) < 1e-6
