@@ -17,11 +17,13 @@ glossary mostly does not cover stays as it is, so the classifier reads it by n-g
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache, lru_cache
 from pathlib import Path
 
 from bot.language import CHINESE, GERMAN, detect
+from sentence_encoder import EncoderUnavailable, model_directory
 
 GLOSSARIES = {
     GERMAN: Path(__file__).with_name("gloss_de.txt"),
@@ -34,6 +36,31 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # characters; below it the gloss would be a few stray words (five-fold cross-validation of
 # data/nlu_zh.yml: 0.856 at a half, 0.853 with no limit, 0.852 at three quarters).
 MIN_CHINESE_COVERAGE = 0.5
+# German inflection endings, longest first, stripped to reach a glossary entry ("adressen" ->
+# "adresse"); then the stem as it is or with the ending of a listed form ("bekomm" -> "bekommen").
+_GERMAN_ENDINGS = (
+    "sten",
+    "ster",
+    "ten",
+    "ste",
+    "te",
+    "st",
+    "et",
+    "en",
+    "er",
+    "es",
+    "em",
+    "e",
+    "n",
+    "s",
+    "t",
+)
+_GERMAN_STEM_ENDINGS = ("", "e", "en", "n")
+# Linking elements between the parts of a compound ("versand-s-kosten", "kunde-n-konto").
+_GERMAN_LINKS = ("", "s", "n", "es", "en")
+# Shorter stems and parts would read ordinary words as chance syllables and function words
+# ("einkaufen" as "ein" + "kaufen", "wien" as "wie" + "n").
+MIN_GERMAN_PART = 4
 
 
 @cache
@@ -56,8 +83,64 @@ def gloss(text: str, language: str = GERMAN) -> str:
     """`text` (normalised: lower case, umlauts folded) with every known word glossed."""
     if language == CHINESE:
         return _gloss_chinese(text)[0]
-    words = glossary(language)
-    return _GERMAN_WORD.sub(lambda m: words.get(m.group(0), m.group(0)), text)
+    return _GERMAN_WORD.sub(lambda m: german_word(m.group(0)), text)
+
+
+@lru_cache(maxsize=8192)
+def german_word(word: str) -> str:
+    """One German word (normalised) in English: the glossary's entry, else the entries of the
+    parts it is compounded of (`german_parts`), else the word as it is."""
+    words = glossary(GERMAN)
+    if word in words:
+        return words[word]
+    parts = german_parts(word)
+    return " ".join(words[part] for part in parts) if parts else word
+
+
+def _german_stem(word: str) -> str | None:
+    """The glossary entry `word` is an inflected form of, or None: an ending stripped (or none),
+    then the stem as it is or with a listed form's ending; a ge- participle without its ge-."""
+    words = glossary(GERMAN)
+    bare = [word]
+    if word.startswith("ge") and len(word) > 5:
+        bare.append(word[2:])
+    for form in bare:
+        stems = [form] + [form[: -len(e)] for e in _GERMAN_ENDINGS if form.endswith(e)]
+        for stem in stems:
+            if len(stem) < MIN_GERMAN_PART:
+                continue
+            for ending in _GERMAN_STEM_ENDINGS:
+                if stem + ending in words:
+                    return stem + ending
+    return None
+
+
+def german_parts(word: str) -> list[str] | None:
+    """Glossary entries that make up `word` when joined, longest first part first, with
+    linking elements between them; the last part may be inflected. None if there are none."""
+    words = glossary(GERMAN)
+    for cut in range(len(word) - MIN_GERMAN_PART, MIN_GERMAN_PART - 1, -1):
+        head, rest = word[:cut], word[cut:]
+        entry = head if head in words else _german_stem_of_part(head)
+        if entry is None:
+            continue
+        for link in _GERMAN_LINKS:
+            if not rest.startswith(link) or len(rest) - len(link) < MIN_GERMAN_PART:
+                continue
+            tail = rest[len(link) :]
+            last = tail if tail in words else _german_stem(tail)
+            if last is not None:
+                return [entry, last]
+            more = german_parts(tail)
+            if more:
+                return [entry, *more]
+    return None
+
+
+def _german_stem_of_part(head: str) -> str | None:
+    """A verb or noun stem as the first part of a compound ("liefer" of "liefern")."""
+    words = glossary(GERMAN)
+    return next((head + e for e in ("e", "en", "n") if head + e in words), None)
 
 
 def _gloss_chinese(text: str) -> tuple[str, float]:
@@ -85,11 +168,37 @@ def _gloss_chinese(text: str) -> tuple[str, float]:
     return glossed, covered / total if total else 1.0
 
 
+# The encoder the glosses are written for; its vocabulary tells which words it reads whole.
+ENCODER = "all-MiniLM-L6-v2"
+
+
+@cache
+def encoder_words() -> frozenset[str]:
+    """The words the encoder's WordPiece vocabulary holds whole (empty if not installed)."""
+    try:
+        path = model_directory(ENCODER) / "tokenizer.json"
+    except EncoderUnavailable:
+        return frozenset()
+    vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(word for word in vocab if word.isalpha())
+
+
+def _gloss_unreadable(text: str) -> str:
+    """`text` with the German glosses of the words the encoder would cut into pieces."""
+    known = encoder_words()
+    return _GERMAN_WORD.sub(
+        lambda m: m.group(0) if m.group(0) in known else german_word(m.group(0)), text
+    )
+
+
 def encoder_text(raw: str, normalised: str) -> str:
-    """What the sentence encoder reads of one message: glossed if German or Chinese."""
+    """What the sentence encoder reads of one message: glossed if German or Chinese; with no
+    language told, its words the encoder has no whole token for glossed from German."""
     language = detect(raw)
     if language == GERMAN:
         return gloss(normalised, GERMAN)
+    if language is None:
+        return _gloss_unreadable(normalised)
     if language == CHINESE:
         glossed, coverage = _gloss_chinese(normalised)
         return glossed if coverage >= MIN_CHINESE_COVERAGE else normalised
