@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.gloss import GLOSSARIES, encoder_texts, gloss, glossary
+from bot.gloss import GLOSSARIES, encoder_texts, german_parts, german_word, gloss, glossary
 from bot.language import CHINESE, GERMAN
 from bot.script_views import unreadable_by_encoder
 from bot.svm_model import normalise
@@ -12,6 +12,29 @@ def test_a_german_message_is_glossed_word_by_word() -> None:
     assert gloss("wo ist mein paket") == "where is my parcel"
     # Folded umlauts (what normalise gives) and unknown words stay readable.
     assert gloss(normalise("Ich möchte das Zeug zurückgeben", 1000)) == "i want the zeug return"
+
+
+def test_a_german_compound_the_glossary_lacks_is_glossed_by_its_parts() -> None:
+    for word in ("sendungsnummer", "bestellnummern", "versandkostenpauschale"):
+        assert word not in glossary(GERMAN)
+    # "sendung" + linking s + "nummer"; a verb stem ("bestell" of "bestellen") before a plural.
+    assert german_word("sendungsnummer") == "parcel number"
+    assert german_parts("bestellnummern") == ["bestellen", "nummer"]
+    assert gloss("wo ist die bestellnummern liste") == "where is the order number list"
+
+
+def test_a_german_word_without_known_parts_stays_as_it_is() -> None:
+    # No split into parts shorter than four letters ("ein" + "kaufen"), none that leaves a rest.
+    for word in ("steuererklaerung", "einkaufen", "versandkostenpauschale"):
+        assert german_parts(word) is None
+        assert german_word(word) == word
+
+
+def test_a_message_of_no_language_has_the_words_the_encoder_cannot_read_glossed() -> None:
+    raw = ["Jawohl", "Versandkosten?", "super song", "display date", "10115"]
+    read = encoder_texts(raw, [normalise(text, 1000) for text in raw])
+    # German words the encoder has no whole token for; English ones it reads stay.
+    assert read == ["yes", "shipping costs?", "super song", "display date", "xpostcodex"]
 
 
 def test_a_chinese_message_is_cut_at_the_longest_known_word() -> None:
