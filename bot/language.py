@@ -63,6 +63,10 @@ def detect(text: str) -> str | None:
     """`zh`, `de`, `en`, or None when the message says nothing about its language."""
     if _HAN.search(text):
         return CHINESE
+    # An email's letters ("anna.schmidt@example.com", "walker9.ae41f0@...") say nothing about
+    # the customer's language: they would switch the conversation's replies.
+    for found in reversed(language_free_entities(text)):
+        text = f"{text[: found.start]} {text[found.end :]}"
     words = [w.lower() for w in _WORD.findall(text)]
     if not words:
         return None

@@ -22,6 +22,11 @@ from bot.language_detector import LanguageDetector
         ("Customer care", "en"),
         ("10115", None),
         ("anna.schmidt@example.com", None),
+        # An address's letters are no language: "ae" in one read as a spelled umlaut.
+        ("walker3.aed1c2@example.com", None),
+        ("ben.new@example.org", None),
+        ("meine E-Mail ist ben.new@example.org", "de"),
+        ("my email is anna.schmidt@example.com", "en"),
         ("ok", None),
     ],
 )
