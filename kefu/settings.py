@@ -77,8 +77,10 @@ DEFAULT_ACTION_PORT = 5055
 DEFAULT_MAX_MESSAGE_CHARS = 1000
 DEFAULT_REPLY_TIMEOUT_SECONDS = 2.8
 # Turns a Rasa server works on at once (bot/admission.py); the rest wait their turn in order.
-# Measured best on 2 cores (bench/README.md, "Load"); 0: no limit, every turn at once.
-DEFAULT_TURNS_AT_ONCE = 4
+# 0: no gate, every turn at once. Off by default: on a quiet machine no setting measured better
+# than none, and on a saturated one the gate turns silent waiting into "taking longer" replies
+# (bench/README.md, "Load").
+DEFAULT_TURNS_AT_ONCE = 0
 DEFAULT_CONVERSATION_IDLE_MINUTES = 30.0
 DEFAULT_MODELS_DIR = REPO_ROOT / "models"
 DEFAULT_REVERIFY_MINUTES = 5.0
