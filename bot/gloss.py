@@ -70,7 +70,9 @@ _GERMAN_ENDINGS = (
     "s",
     "t",
 )
-_GERMAN_STEM_ENDINGS = ("", "e", "en", "n")
+# Endings a verb or noun stem takes in the glossary ("liefer" -> "liefern").
+_GERMAN_STEM_SUFFIXES = ("e", "en", "n")
+_GERMAN_STEM_ENDINGS = ("", *_GERMAN_STEM_SUFFIXES)
 # Linking elements between the parts of a compound ("versand-s-kosten", "kunde-n-konto").
 _GERMAN_LINKS = ("", "s", "n", "es", "en")
 # Shorter stems and parts would read ordinary words as chance syllables and function words
@@ -155,7 +157,7 @@ def german_parts(word: str) -> list[str] | None:
 def _german_stem_of_part(head: str) -> str | None:
     """A verb or noun stem as the first part of a compound ("liefer" of "liefern")."""
     words = glossary(GERMAN)
-    return next((head + e for e in ("e", "en", "n") if head + e in words), None)
+    return next((head + e for e in _GERMAN_STEM_SUFFIXES if head + e in words), None)
 
 
 def _gloss_chinese(text: str) -> tuple[str, float]:
