@@ -6,11 +6,17 @@ rebuilds each event object on every turn, opens a new SQLite connection per oper
 that was 16 % of the Rasa server's main thread (bench/README.md). This store keeps the table,
 the queries' meaning and the exchange logger's view unchanged, and:
 
+- streams a save's new events to the event broker (the production profile's RabbitMQ) from
+  what it is about to write, where Rasa reads the whole session back first to find them;
 - keeps the events of each conversation's latest session in memory (least recently used
   first out) once it has saved them, and answers `retrieve` from them when the newest event id
   in the table is still the one it saved last: one indexed `max(id)` query instead of reading
   the session. Any other writer (another Rasa instance, an erasure) changes that id, and the
-  session is read from the table as before;
+  session is read from the table as before, and remembered;
+- waits for the database in a worker thread (`asyncio.to_thread`), not on the event loop:
+  Rasa's store runs its queries and commits inside its coroutines, so while PostgreSQL
+  answered, the Rasa server served nobody else (27 % of a turn's wall time under load in the
+  production profile, bench/README.md, "Scale-out");
 - on SQLite, keeps its connections in a pool, with WAL and `synchronous=NORMAL` (a commit
   needs no fsync; a power cut, not a crash, may lose the last turns, never corrupt the file)
   and a busy timeout, so the exchange logger's reads never block a turn.
@@ -20,6 +26,7 @@ Set in endpoints.yml as `type: bot.tracker_store.KefuSQLTrackerStore`, with the 
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import logging
@@ -89,12 +96,22 @@ class KefuSQLTrackerStore(SQLTrackerStore):
             .scalar()
         )
 
+    def _newest_event_id(self, sender_id: str) -> int | None:
+        with self.session_scope() as session:
+            return self._last_event_id(session, sender_id)
+
+    def _read_session(self, sender_id: str) -> tuple[list[dict[str, Any]], int | None]:
+        """The latest session's events as Rasa's `_retrieve` reads them, and the newest id."""
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
+            newest = self._last_event_id(session, sender_id) if rows else None
+            return [json.loads(row.data) for row in rows], newest
+
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         cached = self._cache.get(sender_id)
         if cached is not None and self.domain is not None:
-            with self.session_scope() as session:
-                fresh = self._last_event_id(session, sender_id) == cached.last_event_id
-            if fresh:
+            newest = await asyncio.to_thread(self._newest_event_id, sender_id)
+            if newest == cached.last_event_id:
                 self._cache.move_to_end(sender_id)
                 self.hits += 1
                 return DialogueStateTracker.from_events(
@@ -102,38 +119,59 @@ class KefuSQLTrackerStore(SQLTrackerStore):
                 )
             self._cache.pop(sender_id, None)
         self.misses += 1
-        return await super().retrieve(sender_id)
+        events, newest = await asyncio.to_thread(self._read_session, sender_id)
+        if self.domain is None or not events:
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        if newest is not None:
+            self._remember(sender_id, int(newest), tracker.events)
+        return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's save (new events appended, streamed to the broker if one is set), keeping
-        the id of the last row it wrote so that the cache costs no query of its own."""
-        await self.stream_events(tracker)
-        last: int | None = None
+        """Rasa's save (new events streamed to the broker if one is set, then appended),
+        keeping the id of the last row it wrote so that the cache costs no query of its own.
+
+        Rasa's `stream_events` finds the new events by retrieving the whole session again and
+        diffing (`TrackerEventDiffEngine`: the tracker's events past the stored session's
+        count); those are the events about to be written, so they are streamed from here.
+        """
+        cached = self._cache.get(tracker.sender_id)
+        new_events = await asyncio.to_thread(self._new_events, tracker, cached)
+        if self.event_broker is not None:
+            await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+        last = await asyncio.to_thread(self._append, tracker.sender_id, new_events)
+        if last is not None:
+            self._remember(tracker.sender_id, last, latest_session(list(tracker.events)))
+
+    def _new_events(self, tracker: DialogueStateTracker, cached: _Cached | None) -> list[Event]:
         with self.session_scope() as session:
-            rows = [
-                self._row(tracker.sender_id, event)
-                for event in self._unsaved_events(session, tracker)
-            ]
+            return list(self._unsaved_events(session, tracker, cached))
+
+    def _append(self, sender_id: str, events: list[Event]) -> int | None:
+        """Writes the events; the id of the sender's newest row afterwards."""
+        with self.session_scope() as session:
+            rows = [self._row(sender_id, event) for event in events]
             session.add_all(rows)
             session.flush()
-            last = rows[-1].id if rows else self._last_event_id(session, tracker.sender_id)
+            last = rows[-1].id if rows else self._last_event_id(session, sender_id)
             session.commit()
-        if last is None:
-            return
-        events = latest_session(list(tracker.events))
-        self._cache[tracker.sender_id] = _Cached(int(last), tuple(events))
-        self._cache.move_to_end(tracker.sender_id)
+        return None if last is None else int(last)
+
+    def _remember(self, sender_id: str, last_event_id: int, events: Any) -> None:
+        self._cache[sender_id] = _Cached(last_event_id, tuple(events))
+        self._cache.move_to_end(sender_id)
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
 
-    def _unsaved_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+    def _unsaved_events(
+        self, session: Any, tracker: DialogueStateTracker, cached: _Cached | None
+    ) -> Iterator[Event]:
         """The tracker's events not in the table yet, as Rasa's `_additional_events` finds them.
 
         Rasa counts the session's rows with a query over the sender's events (a subquery for
         the session's start) on every save. While the table's newest event id for the sender is
         the one this store wrote last, that count is the number of events it cached then.
         """
-        cached = self._cache.get(tracker.sender_id)
         if cached is not None and (
             self._last_event_id(session, tracker.sender_id) == cached.last_event_id
         ):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
+from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -169,3 +171,66 @@ async def test_a_save_writes_only_new_events_without_counting_the_session(
     tracker.update(UserUttered("stale view", {"intent": {"name": "greet"}}, timestamp=302.0))
     await kefu.save(tracker)
     assert counted == ["f"]
+
+
+class RecordingBroker(EventBroker):
+    def __init__(self) -> None:
+        self.published: list[dict] = []
+
+    def publish(self, event: dict) -> None:
+        self.published.append(event)
+
+
+async def test_a_save_streams_what_rasa_streams_without_reading_the_session_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours, theirs = RecordingBroker(), RecordingBroker()
+    kefu = KefuSQLTrackerStore(DOMAIN, host=f"sqlite:///{tmp_path / 'a.db'}", event_broker=ours)
+    rasa = SQLTrackerStore(DOMAIN, host=f"sqlite:///{tmp_path / 'b.db'}", event_broker=theirs)
+    await kefu.save(conversation("g"))
+    await rasa.save(conversation("g"))
+    first, second = await kefu.retrieve("g"), await rasa.retrieve("g")
+    assert first is not None and second is not None
+    retrieved: list[str] = []
+    original = KefuSQLTrackerStore.retrieve
+
+    async def counting(self: KefuSQLTrackerStore, sender_id: str) -> object:
+        retrieved.append(sender_id)
+        return await original(self, sender_id)
+
+    monkeypatch.setattr(KefuSQLTrackerStore, "retrieve", counting)
+    for tracker in (first, second):
+        tracker.update(UserUttered("more", {"intent": {"name": "greet"}}, timestamp=300.0))
+        tracker.update(BotUttered("again", timestamp=300.5))
+    await kefu.save(first)
+    assert retrieved == []  # nothing read back to find the new events
+    await rasa.save(second)
+    assert ours.published == theirs.published
+    assert [e["event"] for e in ours.published[-2:]] == ["user", "bot"]
+    assert len(ours.published) == 8 and {e["sender_id"] for e in ours.published} == {"g"}
+
+
+async def test_the_database_is_waited_for_off_the_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kefu, _ = stores(tmp_path)
+    threads: set[str] = set()
+    original = KefuSQLTrackerStore.session_scope
+
+    def recording(self: KefuSQLTrackerStore) -> object:
+        threads.add(threading.current_thread().name)
+        return original(self)
+
+    monkeypatch.setattr(KefuSQLTrackerStore, "session_scope", recording)
+    await kefu.save(conversation("h"))
+    assert await kefu.retrieve("h") is not None
+    assert threads and threading.current_thread().name not in threads
+
+
+async def test_a_read_from_the_table_is_remembered(tmp_path: Path) -> None:
+    kefu, rasa = stores(tmp_path)
+    await rasa.save(conversation("i"))  # written by another instance
+    first = await kefu.retrieve("i")
+    second = await kefu.retrieve("i")
+    assert (kefu.misses, kefu.hits) == (1, 1)
+    assert dump(first) == dump(second) == dump(await rasa.retrieve("i"))
