@@ -7,28 +7,16 @@ both read "no ticket", both issue ticket 0 and both go ahead: the turns interlea
 tracker store keeps whichever wrote last. Here each read-change-write runs as a Redis
 transaction on the lock's key (WATCH, then MULTI/EXEC; redis-py retries when another instance
 wrote in between), so tickets are unique and served in the order they were issued.
-
-Rasa calls these Redis round trips from its coroutines, so the Rasa server serves nobody else
-while Redis answers (about a tenth of a turn's wall time under load in the production profile,
-bench/README.md, "Scale-out"). Waiting for the lock and giving it back run in a worker thread
-here. Taking the ticket does not: `bot/guard.py` relies on a lock's ticket being issued in the
-same step of the event loop that asks for it (a slow turn's reply queues right behind it).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
-
-logger = logging.getLogger(__name__)
 
 
 class AtomicRedisLockStore(RedisLockStore):
@@ -39,35 +27,6 @@ class AtomicRedisLockStore(RedisLockStore):
         kwargs = dict(endpoint_config.kwargs)
         kwargs.pop("type", None)
         super().__init__(host=endpoint_config.url or "localhost", **kwargs)
-
-    @asynccontextmanager
-    async def lock(
-        self,
-        conversation_id: str,
-        lock_lifetime: float = LOCK_LIFETIME,
-        wait_time_in_seconds: float = 1,
-    ) -> AsyncIterator[TicketLock]:
-        """Rasa's `LockStore.lock`, with the Redis waits off the event loop."""
-        ticket = self.issue_ticket(conversation_id, lock_lifetime)
-        try:
-            yield await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
-        finally:
-            await asyncio.to_thread(self.cleanup, conversation_id, ticket)
-
-    async def _acquire_lock(
-        self, conversation_id: str, ticket: int, wait_time_in_seconds: float
-    ) -> TicketLock:
-        """Rasa's loop: until the ticket is served, or raise when the lock has gone (expired)."""
-        while True:
-            lock = await asyncio.to_thread(self.get_lock, conversation_id)
-            if not lock:
-                break
-            if not lock.is_locked(ticket):
-                return lock
-            logger.debug("Ticket %s of %s waits its turn.", ticket, conversation_id)
-            await asyncio.sleep(wait_time_in_seconds)
-            await asyncio.to_thread(self.update_lock, conversation_id)
-        raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
 
     def _key(self, conversation_id: str) -> str:
         return self.key_prefix + conversation_id

@@ -13,10 +13,6 @@ the queries' meaning and the exchange logger's view unchanged, and:
   in the table is still the one it saved last: one indexed `max(id)` query instead of reading
   the session. Any other writer (another Rasa instance, an erasure) changes that id, and the
   session is read from the table as before, and remembered;
-- waits for the database in a worker thread (`asyncio.to_thread`), not on the event loop:
-  Rasa's store runs its queries and commits inside its coroutines, so while PostgreSQL
-  answered, the Rasa server served nobody else (27 % of a turn's wall time under load in the
-  production profile, bench/README.md, "Scale-out");
 - on SQLite, keeps its connections in a pool, with WAL and `synchronous=NORMAL` (a commit
   needs no fsync; a power cut, not a crash, may lose the last turns, never corrupt the file)
   and a busy timeout, so the exchange logger's reads never block a turn.
@@ -26,7 +22,6 @@ Set in endpoints.yml as `type: bot.tracker_store.KefuSQLTrackerStore`, with the 
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import logging
@@ -110,7 +105,7 @@ class KefuSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         cached = self._cache.get(sender_id)
         if cached is not None and self.domain is not None:
-            newest = await asyncio.to_thread(self._newest_event_id, sender_id)
+            newest = self._newest_event_id(sender_id)
             if newest == cached.last_event_id:
                 self._cache.move_to_end(sender_id)
                 self.hits += 1
@@ -119,7 +114,7 @@ class KefuSQLTrackerStore(SQLTrackerStore):
                 )
             self._cache.pop(sender_id, None)
         self.misses += 1
-        events, newest = await asyncio.to_thread(self._read_session, sender_id)
+        events, newest = self._read_session(sender_id)
         if self.domain is None or not events:
             return None
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
@@ -136,10 +131,10 @@ class KefuSQLTrackerStore(SQLTrackerStore):
         count); those are the events about to be written, so they are streamed from here.
         """
         cached = self._cache.get(tracker.sender_id)
-        new_events = await asyncio.to_thread(self._new_events, tracker, cached)
+        new_events = self._new_events(tracker, cached)
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
-        last = await asyncio.to_thread(self._append, tracker.sender_id, new_events)
+        last = self._append(tracker.sender_id, new_events)
         if last is not None:
             self._remember(tracker.sender_id, last, latest_session(list(tracker.events)))
 

@@ -103,39 +103,3 @@ def test_two_instances_serve_one_conversation_in_ticket_order() -> None:
     asyncio.run(both())
     assert order == ["one in", "one out", "two in", "two out"]
     assert first.get_lock("c-order") is None  # cleaned up when nobody waits
-
-
-def test_the_ticket_is_taken_at_once_and_redis_is_waited_for_off_the_loop(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    store = _atomic(f"kefutest{uuid.uuid4().hex[:8]}")
-    threads: set[str] = set()
-    get_lock = AtomicRedisLockStore.get_lock
-
-    def recording(self: AtomicRedisLockStore, conversation_id: str) -> object:
-        threads.add(threading.current_thread().name)
-        return get_lock(self, conversation_id)
-
-    async def scenario() -> list[str]:
-        order: list[str] = []
-
-        async def turn(name: str, hold: float) -> None:
-            async with store.lock("c-queue", wait_time_in_seconds=0.01):
-                order.append(name)
-                await asyncio.sleep(hold)
-
-        first = asyncio.ensure_future(turn("first", 0.1))
-        await asyncio.sleep(0)  # one step of the loop: its ticket is issued
-        monkeypatch.setattr(AtomicRedisLockStore, "get_lock", recording)
-        lock = get_lock(store, "c-queue")
-        assert lock is not None and lock.last_issued == 0
-        second = asyncio.ensure_future(turn("second", 0.0))
-        await asyncio.sleep(0)
-        lock = get_lock(store, "c-queue")
-        assert lock is not None and lock.last_issued == 1
-        await asyncio.gather(first, second)
-        return order
-
-    assert asyncio.run(scenario()) == ["first", "second"]
-    assert threads and threading.main_thread().name not in threads
-    assert get_lock(store, "c-queue") is None

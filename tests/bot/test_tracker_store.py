@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
@@ -208,23 +207,6 @@ async def test_a_save_streams_what_rasa_streams_without_reading_the_session_back
     assert ours.published == theirs.published
     assert [e["event"] for e in ours.published[-2:]] == ["user", "bot"]
     assert len(ours.published) == 8 and {e["sender_id"] for e in ours.published} == {"g"}
-
-
-async def test_the_database_is_waited_for_off_the_event_loop(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    kefu, _ = stores(tmp_path)
-    threads: set[str] = set()
-    original = KefuSQLTrackerStore.session_scope
-
-    def recording(self: KefuSQLTrackerStore) -> object:
-        threads.add(threading.current_thread().name)
-        return original(self)
-
-    monkeypatch.setattr(KefuSQLTrackerStore, "session_scope", recording)
-    await kefu.save(conversation("h"))
-    assert await kefu.retrieve("h") is not None
-    assert threads and threading.current_thread().name not in threads
 
 
 async def test_a_read_from_the_table_is_remembered(tmp_path: Path) -> None:
