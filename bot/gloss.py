@@ -34,8 +34,10 @@ from __future__ import annotations
 import json
 import re
 from functools import cache, lru_cache
+from itertools import groupby
 from pathlib import Path
 
+from bot.dictionary_zh import cc_cedict, longest_word
 from bot.language import CHINESE, GERMAN, detect
 from sentence_encoder import EncoderUnavailable, model_directory
 
@@ -162,27 +164,45 @@ def _german_stem_of_part(head: str) -> str | None:
 
 def _gloss_chinese(text: str) -> tuple[str, float]:
     """`text` with its Han runs glossed (spaces collapsed), and the share of its Han characters
-    the glossary covered."""
-    words, longest = glossary(CHINESE), _longest_chinese_word()
+    the glossaries covered: the handwritten one, then CC-CEDICT where it has no word."""
     covered = total = 0
 
     def run(match: re.Match[str]) -> str:
         nonlocal covered, total
-        han, out, start = match.group(0), [], 0
+        han, out = match.group(0), []
         total += len(han)
-        while start < len(han):
-            for end in range(min(len(han), start + longest), start, -1):
-                if han[start:end] in words:
-                    out.append(words[han[start:end]])
-                    covered += end - start
-                    start = end
-                    break
-            else:
-                start += 1  # a character no word covers is left out
+        cut = _longest_words(han, glossary(CHINESE), _longest_chinese_word())
+        for uncovered, pieces in groupby(cut, key=lambda piece: piece[1] is None):
+            if uncovered:
+                gap = "".join(piece for piece, _ in pieces)
+                pieces = iter(_longest_words(gap, cc_cedict(), longest_word()))
+            for piece, english in pieces:
+                if english is not None:  # a character no word covers is left out
+                    out.append(english)
+                    covered += len(piece)
         return f" {' '.join(out)} "
 
     glossed = " ".join(_HAN_RUN.sub(run, text).split())
     return glossed, covered / total if total else 1.0
+
+
+def _longest_words(han: str, words: dict[str, str], longest: int) -> list[tuple[str, str | None]]:
+    """`han` cut greedily, the longest of `words` at each place first, as (piece, its gloss);
+    a character no word starts is a piece of its own, glossed None."""
+    pieces: list[tuple[str, str | None]] = []
+    start = 0
+    while start < len(han):
+        end = next(
+            (
+                end
+                for end in range(min(len(han), start + longest), start, -1)
+                if han[start:end] in words
+            ),
+            start + 1,
+        )
+        pieces.append((han[start:end], words.get(han[start:end])))
+        start = end
+    return pieces
 
 
 # The encoder the glosses are written for; its vocabulary tells which words it reads whole.
