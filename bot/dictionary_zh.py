@@ -70,7 +70,11 @@ def cc_cedict() -> dict[str, str]:
     """Chinese word (simplified, and traditional where it differs) -> short English sense."""
     best: dict[str, tuple[bool, int, int, str]] = {}
     particles: set[str] = set()
-    with gzip.open(str(files(CEDICT_PACKAGE) / CEDICT_FILE), "rt", encoding="utf-8") as lines:
+    path = files(CEDICT_PACKAGE) / CEDICT_FILE
+    if not path.is_file():
+        # Not FileNotFoundError: a model that cannot be read would load as an untrained one.
+        raise RuntimeError(f"CC-CEDICT is not at {path}; install requirements/rasa.lock.")
+    with gzip.open(str(path), "rt", encoding="utf-8") as lines:
         for order, line in enumerate(lines):
             entry = _ENTRY.match(line)
             if line.startswith("#") or entry is None:

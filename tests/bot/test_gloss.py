@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bot import dictionary_zh
 from bot.dictionary_zh import cc_cedict, short_sense
 from bot.gloss import GLOSSARIES, encoder_texts, german_parts, german_word, gloss, glossary
 from bot.language import CHINESE, GERMAN
@@ -71,6 +74,19 @@ def test_cc_cedict_gives_each_word_its_common_short_sense() -> None:
     assert words["香港"] == "Hong Kong"  # a proper name where there is nothing else
     # Particles and suffixes (a neutral-tone reading) are left out, as the glossary does.
     assert not {"了", "的", "吧", "子"} & words.keys()
+
+
+def test_a_missing_cc_cedict_is_an_error_not_a_missing_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # StoredComponent.load reads a FileNotFoundError as "no trained model": it must not be one.
+    monkeypatch.setattr(dictionary_zh, "CEDICT_FILE", "data/no_such_edition.txt.gz")
+    cc_cedict.cache_clear()
+    try:
+        with pytest.raises(RuntimeError, match="no_such_edition"):
+            cc_cedict()
+    finally:
+        cc_cedict.cache_clear()
 
 
 def test_a_short_sense_skips_notes_pointers_and_descriptions() -> None:
