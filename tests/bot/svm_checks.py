@@ -17,6 +17,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.dictionary_zh import cc_cedict
 from bot.svm_intent_classifier import SvmIntentClassifier
 from sentence_encoder import EncoderUnavailable
 
@@ -56,9 +57,11 @@ def trained_and_reloaded(cases: dict[str, str]) -> dict[str, Any]:
         resource = Resource("svm_intent_classifier")
         config = SvmIntentClassifier.get_default_config()
         SvmIntentClassifier.create(config, storage, resource, CONTEXT).train(examples())
+        cc_cedict.cache_clear()
         loaded = SvmIntentClassifier.load(config, storage, resource, CONTEXT)
+        results_at_load = {"__cc_cedict_read_at_load__": cc_cedict.cache_info().currsize == 1}
         untrained = SvmIntentClassifier.load(config, storage, Resource("missing"), CONTEXT)
-        results = parse(loaded, cases)
+        results = {**parse(loaded, cases), **results_at_load}
         blank = Message.build(text="hello")
         untrained.process([blank])
         results["__untrained__"] = {"intent": blank.get("intent"), "ranking": []}

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bot import dictionary_zh
+from bot.dictionary_zh import cc_cedict, short_sense
 from bot.gloss import GLOSSARIES, encoder_texts, german_parts, german_word, gloss, glossary
 from bot.language import CHINESE, GERMAN
 from bot.script_views import unreadable_by_encoder
@@ -46,6 +50,52 @@ def test_a_chinese_message_is_cut_at_the_longest_known_word() -> None:
     assert gloss("订单 xordernumberx 到哪里了?", CHINESE) == "order xordernumberx to where ?"
 
 
+def test_chinese_words_the_glossary_lacks_are_glossed_from_cc_cedict() -> None:
+    for word in ("宇宙", "简历", "锁"):
+        assert word not in glossary(CHINESE)
+    assert gloss("宇宙有多大", CHINESE) == "universe have many big"
+    assert gloss("帮我写一份简历", CHINESE) == "help me write one curriculum vitae"
+    # A single character the glossary lacks is glossed too; 了 stays left out (a particle).
+    assert gloss("账户被锁了", CHINESE) == "account by lock"
+
+
+def test_the_handwritten_glossary_wins_over_cc_cedict() -> None:
+    # CC-CEDICT reads 包裹 as "wrap up" and has 不合 ("not conform to"), which would cut
+    # 不合适 differently; the glossary's cut and glosses stay as they were.
+    assert (cc_cedict()["包裹"], cc_cedict()["不合"]) == ("wrap up", "not conform to")
+    assert gloss("我的包裹到哪了", CHINESE) == "my parcel to where"
+    assert gloss("衣服不合适", CHINESE) == "clothes does not fit"
+
+
+def test_cc_cedict_gives_each_word_its_common_short_sense() -> None:
+    words = cc_cedict()
+    # Lower-case readings before names, the reading with the most senses before rare ones.
+    assert (words["王"], words["打"], words["药"]) == ("king or monarch", "beat", "medicine")
+    assert words["香港"] == "Hong Kong"  # a proper name where there is nothing else
+    # Particles and suffixes (a neutral-tone reading) are left out, as the glossary does.
+    assert not {"了", "的", "吧", "子"} & words.keys()
+
+
+def test_a_missing_cc_cedict_is_an_error_not_a_missing_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # StoredComponent.load reads a FileNotFoundError as "no trained model": it must not be one.
+    monkeypatch.setattr(dictionary_zh, "CEDICT_FILE", "data/no_such_edition.txt.gz")
+    cc_cedict.cache_clear()
+    try:
+        with pytest.raises(RuntimeError, match="no_such_edition"):
+            cc_cedict()
+    finally:
+        cc_cedict.cache_clear()
+
+
+def test_a_short_sense_skips_notes_pointers_and_descriptions() -> None:
+    assert short_sense("(bound form) up; upper; above/first") == "up"
+    assert short_sense("surname Wang/variant of 王[wang2]/CL:個|个[ge4]/to shout") == "shout"
+    assert short_sense("(completed action marker)/(modal particle)") is None
+    assert short_sense("modal particle ending sentence, showing approval/yes") == "yes"
+
+
 def test_german_and_chinese_messages_are_glossed_others_not() -> None:
     raw = ["Wo ist meine Bestellung?", "我的包裹到哪了？", "where is my order", "10115"]
     texts = [normalise(text, 1000) for text in raw]
@@ -57,9 +107,10 @@ def test_german_and_chinese_messages_are_glossed_others_not() -> None:
 
 
 def test_a_chinese_message_the_glossary_hardly_covers_stays_chinese() -> None:
-    # Mostly characters no entry covers: a gloss of one stray word would mislead the encoder,
-    # so the message stays as it is and the classifier reads it by n-grams alone.
-    raw = ["龘靐齉我"]
+    # Mostly characters neither the glossary nor CC-CEDICT covers: a gloss of one stray word
+    # would mislead the encoder, so the message stays as it is and the classifier reads it by
+    # n-grams alone.
+    raw = ["㐀㐁㐂我"]
     read = encoder_texts(raw, [normalise(raw[0], 1000)])
     assert read == raw
     assert unreadable_by_encoder(read).all()

@@ -18,7 +18,7 @@ BAD_INPUTS = {
     "spaces": "   \t\n ",
     "long": "where is my order " * 560,  # over 10,000 characters
     "emoji": "😀🙈🔥👍",
-    "chinese": "鳄鱼吃香蕉",  # no word of it in the Chinese glossary: read by n-grams alone
+    "chinese": "鳄鱼吃香蕉",  # glossed from CC-CEDICT, "alligator eat banana": nothing known
     "arabic": "أين طلبي",
     "control": "where\x00 is\x07 my\x1b order\u200b\ufeff",
     "surrogate_like": "order \udcff",
@@ -76,6 +76,11 @@ def test_reloaded_model_predicts_known_intents(
     parsed: dict[str, Any], name: str, intent: str
 ) -> None:
     assert parsed[name]["intent"]["name"] == intent
+
+
+def test_cc_cedict_is_read_when_the_model_loads(parsed: dict[str, Any]) -> None:
+    # Not on the first Chinese message: reading it takes longer than a reply may.
+    assert parsed["__cc_cedict_read_at_load__"]
 
 
 def test_untrained_component_predicts_no_intent(parsed: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kefu.model_cache import TRAINING_INPUTS, model_path, training_fingerprint
+from kefu.model_cache import PACKAGE_INPUTS, TRAINING_INPUTS, model_path, training_fingerprint
 from kefu.paths import REPO_ROOT
 
 
@@ -45,6 +45,19 @@ def test_config_components_and_encoder_weights_are_inputs(tmp_path: Path) -> Non
     weights = tmp_path / "requirements" / "weights.txt"
     weights.write_text(weights.read_text().replace("sha256:b", "sha256:c"))
     assert training_fingerprint(tmp_path) != after_component
+
+
+def test_installed_dictionaries_are_inputs(tmp_path: Path) -> None:
+    copy_inputs(tmp_path)
+    without = training_fingerprint(tmp_path)
+    site_packages = tmp_path / ".venv-rasa" / "lib" / "python3.10" / "site-packages"
+    dictionary = site_packages / next(n for n in PACKAGE_INPUTS if "cedict" in n)
+    dictionary.parent.mkdir(parents=True)
+    dictionary.write_bytes(b"one edition")
+    first = training_fingerprint(tmp_path)
+    assert first != without
+    dictionary.write_bytes(b"another edition")
+    assert training_fingerprint(tmp_path) != first
 
 
 def test_model_path_names_the_fingerprint(tmp_path: Path) -> None:
