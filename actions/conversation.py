@@ -86,20 +86,50 @@ def last_typed_text(tracker: Tracker) -> str | None:
 
 
 def entities_of_last_request(tracker: Tracker, intent: str, entity: str) -> list[Any]:
-    """Values of `entity` in the customer's latest message with `intent` in this session.
+    """Values of `entity` in the customer's latest message with `intent` in this session, or
+    else in their answer to "who are you?" right after it.
 
     Submit actions run after identification, when the latest message is a postcode or an order
-    number given as proof; the request itself ("where is KF-500002?") came earlier.
+    number given as proof; the request itself ("where is KF-500002?") came earlier. A customer
+    asked for their contact may send the order number instead ("wo bleibt meine lieferung" ->
+    "KF-500002"): the form says that is no contact, but it is the order they mean.
     """
-    for event in _user_events(tracker):
-        parse_data = event.get("parse_data") or {}
-        if (parse_data.get("intent") or {}).get("name") == intent:
-            return [
-                item.get("value")
-                for item in parse_data.get("entities") or []
-                if item.get("entity") == entity and item.get("value") not in (None, "")
-            ]
-    return []
+    session = _session_events(tracker)
+    requests = [
+        index
+        for index, event in enumerate(session)
+        if event.get("event") == "user" and _intent_of(event) == intent
+    ]
+    if not requests:
+        return []
+    found = _entity_values(session[requests[-1]], entity)
+    asked: Any = None
+    for event in session[requests[-1] + 1 :]:
+        if found:
+            break
+        if event.get("event") == "slot" and event.get("name") == "requested_slot":
+            asked = event.get("value")
+        elif event.get("event") == "user" and asked == slots.CONTACT:
+            found = _entity_values(event, entity)
+    return found
+
+
+def _session_events(tracker: Tracker) -> list[dict[str, Any]]:
+    events = list(tracker.events)
+    starts = [i for i, event in enumerate(events) if event.get("event") == "session_started"]
+    return events[starts[-1] :] if starts else events
+
+
+def _intent_of(event: dict[str, Any]) -> Any:
+    return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+
+
+def _entity_values(event: dict[str, Any], entity: str) -> list[Any]:
+    return [
+        item.get("value")
+        for item in (event.get("parse_data") or {}).get("entities") or []
+        if item.get("entity") == entity and item.get("value") not in (None, "")
+    ]
 
 
 def consecutive_fallbacks(tracker: Tracker, skip_latest: bool = False) -> int:

@@ -47,6 +47,41 @@ def test_entities_of_last_request_stop_at_the_session_start() -> None:
     assert entities_of_last_request(tracker, "order_status", "order_number") == []
 
 
+def _asked(slot: str) -> dict[str, object]:
+    return {"event": "slot", "name": "requested_slot", "value": slot}
+
+
+def test_an_order_number_sent_for_the_contact_is_the_order_meant() -> None:
+    history = [
+        user_event("wo bleibt meine lieferung", "order_status"),
+        _asked("contact"),
+        user_event("KF-500002", "inform", [("order_number", "KF-500002")]),
+        _asked("contact"),
+        user_event("anna@example.com", "inform", [("email", "anna@example.com")]),
+        _asked("verification_fact"),
+    ]
+    tracker = make_tracker("KF-500001", "inform", [("order_number", "KF-500001")], history=history)
+    assert entities_of_last_request(tracker, "order_status", "order_number") == ["KF-500002"]
+
+
+def test_the_proof_and_later_requests_are_not_the_order_meant() -> None:
+    proof_only = [
+        user_event("where is my order", "order_status"),
+        _asked("contact"),
+        user_event("anna@example.com", "inform", [("email", "anna@example.com")]),
+        _asked("verification_fact"),
+    ]
+    tracker = make_tracker(
+        "KF-500001", "inform", [("order_number", "KF-500001")], history=proof_only
+    )
+    assert entities_of_last_request(tracker, "order_status", "order_number") == []
+    named = [user_event("status of KF-500003", "order_status", [("order_number", "KF-500003")])]
+    tracker = make_tracker(
+        "KF-500002", "inform", [("order_number", "KF-500002")], history=[*named, _asked("contact")]
+    )
+    assert entities_of_last_request(tracker, "order_status", "order_number") == ["KF-500003"]
+
+
 def test_last_typed_text_skips_button_payloads() -> None:
     tracker = make_tracker("/human_handoff", "human_handoff", history=[user_event("help me")])
     assert last_typed_text(tracker) == "help me"

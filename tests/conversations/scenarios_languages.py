@@ -68,6 +68,16 @@ CHINESE = [
 
 GERMAN = [
     Scenario(
+        "de: the order number sent instead of the contact is the order meant",
+        "german",
+        [
+            ("wo bleibt meine lieferung", [DE_ASK_CONTACT]),
+            ("KF-500002", [DE_ASK_CONTACT]),
+            (ANNA, [DE_ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500002", ANNA_DHL, "!KF-500001"]),
+        ],
+    ),
+    Scenario(
         "de: where is my order, answered in German",
         "german",
         [
