@@ -19,45 +19,68 @@ from actions.conversation import latest_entity_values, latest_intent, latest_tex
 # The requests a customer may name, the wording that names them, in the order they are checked
 # (a cancel or a return mentions an order too, so they come before the status question).
 _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # A change verb and the detail, in either order (German puts the verb last).
     ("update_email", (
-        r"\b(?:change|update|new)\b[^.?!]{0,20}\be-?mail\b", r"e-?mail[- ]?adresse ändern",
-        "改邮箱", "修改邮箱", "更改邮箱",
+        r"\b(?:change|update|new)\b[^.?!]{0,20}\be-?mail\b",
+        r"\be-?mail\b[^.?!]{0,25}\b(?:chang|updat)",
+        r"\b(?:änder\w*|aender\w*|aktualisier\w*|neue)\b[^.?!]{0,25}\be-?mail",
+        r"\be-?mail\w*\b[^.?!]{0,25}\b(?:ge)?(?:änder|aender|aktualisier)",
+        r"(?:改|换|更新)[^，。？！,]{0,6}邮箱", r"邮箱[^，。？！,]{0,8}(?:改|换|更新)",
     )),
     ("update_phone", (
-        r"\b(?:change|update|new)\b[^.?!]{0,20}\b(?:phone|mobile)\b", "telefonnummer ändern",
-        "改电话", "修改电话", "更改手机",
+        r"\b(?:change|update|new)\b[^.?!]{0,20}\b(?:phone|mobile)\b",
+        r"\b(?:phone|mobile)\b[^.?!]{0,25}\b(?:chang|updat)",
+        r"\b(?:änder\w*|aender\w*|aktualisier\w*|neue)\b[^.?!]{0,25}\b(?:telefon|handy|rufnummer)",
+        r"\b(?:telefon|handy|rufnummer)\w*\b[^.?!]{0,25}\b(?:ge)?(?:änder|aender|aktualisier)",
+        r"(?:改|换|更新)[^，。？！,]{0,6}(?:电话|手机)",
+        r"(?:电话|手机)[^，。？！,]{0,8}(?:改|换|更新)",
     )),
     ("update_address", (
-        r"\b(?:change|update|new)\b[^.?!]{0,20}\baddress\b", "adresse ändern", "umgezogen",
-        "改地址", "修改地址",
+        r"\b(?:change|update|new)\b[^.?!]{0,20}\baddress\b",
+        r"\b(?:änder\w*|aender\w*|aktualisier\w*|neue)\b[^.?!]{0,25}\b(?:\w*adresse|anschrift)",
+        r"\b(?:\w*adresse|anschrift)\b[^.?!]{0,25}\b(?:ge)?(?:änder|aender|aktualisier)",
+        "umgezogen",
+        r"(?:改|换|更新)[^，。？！,]{0,6}地址", r"地址[^，。？！,]{0,8}(?:改|换|更新)",
     )),
     ("cancel_order", (r"\bcancel\w*\b(?!\s+(?:that|it|this)\b)", r"\bstornier\w*", "取消")),
     ("return_order", (
-        r"\bretu?rn\w*\b", r"send (?:it )?back", "zurückschicken", "zurücksenden",
-        "rücksendung", "退货", "退回",
+        r"\bretu?rn\w*\b", r"send (?:it )?back", r"zurück ?(?:schick|send|geb)\w*", "rücksendung",
+        "retoure", "退货", "退回", "退掉",
     )),
-    ("ticket_status", (r"\bticket\b[^.?!]{0,20}\b(?:status|update)", r"\bT-?\d{5}\b")),
+    ("ticket_status", (
+        r"\bticket\b[^.?!]{0,20}\b(?:status|update)", r"\bT-?\d{5}\b",
+        r"\bticket\w*\b[^.?!]{0,25}\b(?:stand|bearbeitet)",
+        r"工单[^，。？！,]{0,6}(?:状态|进度|怎么样)",
+    )),
     ("open_ticket", (
         r"\b(?:open|create|raise|file)\b[^.?!]{0,10}\b(?:ticket|complaint)\b",
         r"ticket (?:öffnen|eröffnen)", "投诉", "工单",
     )),
+    ("recent_orders", (
+        r"\b(?:recent|last|latest|previous|past)\s+(?:few\s+)?orders\b",
+        r"\ball (?:of )?my orders\b",
+        r"\b(?:letzten|bisherigen|vorherigen)\s+bestellungen\b",
+        r"\balle\s+(?:meine\s+)?bestellungen\b",
+        r"最近的?(?:几个)?订单", r"(?:所有|全部)的?订单", "历史订单",
+    )),
     ("order_status", (
         r"\b(?:status|track\w*|where(?:'s| is)|when will)\b", r"\bcheck\b[^.?!]{0,15}\border\b",
-        r"\bwo ist\b", "sendungsverfolgung", "到哪", "物流", "状态", "什么时候到",
+        r"\bwo (?:ist|sind|bleibt)\b", r"\bwann kommt\b", "sendungsverfolgung", "到哪", "物流",
+        "状态", "什么时候到", "发货了吗", r"查(?:一下|查)?\s*(?:订单|kf)",
     )),
     ("human_handoff", (
-        r"\b(?:human|real person|agent|call me|customer care)\b", "mitarbeiter", "人工",
-        "客服人员",
+        r"\b(?:human|real person|agent|call me|customer care)\b", "mitarbeiter",
+        r"\b(?:echten|richtigen) menschen\b", "人工", "客服人员",
     )),
 )  # fmt: skip
 _REQUEST_PATTERNS = tuple(
     (intent, re.compile("|".join(wording), re.IGNORECASE)) for intent, wording in _REQUEST_WORDING
 )
-REQUEST_INTENTS = frozenset(intent for intent, _ in _REQUEST_WORDING) | {"recent_orders"}
+REQUEST_INTENTS = frozenset(intent for intent, _ in _REQUEST_WORDING)
 # "and also", "then", ... join two requests; each part is read on its own.
 _JOINERS = re.compile(
-    r"\b(?:and also|and then|and|also|plus|then|after that|und auch|und|außerdem|dann)\b"
-    r"|[;？?。]|还有|另外|然后|并且",
+    r"\b(?:and also|and then|and|also|as well as|plus|then|after that|und auch|und|außerdem|"
+    r"sowie|dann)\b|[;？?。]|还有|另外|然后|并且|顺便|以及|同时",
     re.IGNORECASE,
 )
 # A change of mind: what follows replaces the request the form is working on.

@@ -24,6 +24,20 @@ from tests.actions.support import make_tracker, run_action, user_event, verified
         ("Hallo, wo ist meine Bestellung KF-500002?", ["order_status"]),
         ("你好，我的订单 KF-500002 到哪里了？", ["order_status"]),
         ("cancel KF-500001 and then I need a human", ["cancel_order", "human_handoff"]),
+        (
+            "ändere meine email auf anna.neu@example.org und zeig mir meine letzten bestellungen",
+            ["update_email", "recent_orders"],
+        ),
+        (
+            "Meine Telefonnummer hat sich geändert und wo bleibt mein Paket KF-500001",
+            ["update_phone", "order_status"],
+        ),
+        ("帮我查一下KF-500002，顺便把我的电话改成13812345678", ["order_status", "update_phone"]),
+        ("我想改一下收货地址，还有工单的进度怎么样了", ["update_address", "ticket_status"]),
+        (
+            "ich möchte KF-500004 zurückgeben und mit einem echten Menschen sprechen",
+            ["return_order", "human_handoff"],
+        ),
         ("never mind, cancel that", []),
         ("the box was damaged and the lamp is scratched", []),
     ],

@@ -10,7 +10,14 @@ from tests.conversations.scenarios_en import (
     BEN,
     BEN_POSTCODE,
 )
-from tests.conversations.support import Scenario, all_of, handed_off, order_is, ticket_with
+from tests.conversations.support import (
+    Scenario,
+    all_of,
+    email_is,
+    handed_off,
+    order_is,
+    ticket_with,
+)
 
 ZH_ASK_CONTACT = "确认您的身份"
 ZH_ASK_FACT = "邮编"
@@ -67,6 +74,20 @@ CHINESE = [
 ]
 
 GERMAN = [
+    Scenario(
+        "de: two requests, the detail before its verb",
+        "german",
+        [
+            (
+                "ändere meine E-Mail auf kefu.zwei.{id}@example.org und wo bleibt {order}?",
+                ["danach kümmere ich mich", DE_ASK_CONTACT],
+            ),
+            ("{email}", ["bestätigen Sie bitte"]),
+            ("{postcode}", ["E-Mail-Adresse lautet jetzt", "{order}"]),
+        ],
+        needs="shipped",
+        check=email_is("kefu.zwei.{id}@example.org"),
+    ),
     Scenario(
         "de: the order number sent instead of the contact is the order meant",
         "german",
