@@ -3,12 +3,19 @@
 The linear model is bootstrapped without hand labels: it learns from chat messages the lexicon
 is confident about (self-training), so it picks up words the lexicon lacks. Scoring one message
 costs well under a millisecond (see bench/nlp.py for the measured p50/p95).
+
+German and Chinese messages are scored by their own word lists (nlp/lexicon.py), Chinese after
+its runs of characters are cut into the lists' words; until they were added every German and
+Chinese message scored 0, so an upset customer writing in either was never recognised
+(actions/feelings.py). English entries win where a word is on two lists, and no English score
+changed (all Banking77 and HWU64 test and Banking77 training messages: 14,162 equal scores).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,15 +25,65 @@ from typing import Any
 import numpy as np
 
 from nlp import artefacts
-from nlp.lexicon import CONTRAST, EMOJI, INTENSIFIERS, NEGATIVE, NEGATORS, POSITIVE
+from nlp.lexicon import (
+    CHINESE_CONTRAST,
+    CHINESE_INTENSIFIERS,
+    CHINESE_LEXICON,
+    CHINESE_NEGATORS,
+    CHINESE_NEUTRAL,
+    CONTRAST,
+    EMOJI,
+    GERMAN_CONTRAST,
+    GERMAN_INTENSIFIERS,
+    GERMAN_LEXICON,
+    GERMAN_NEGATORS,
+    INTENSIFIERS,
+    NEGATIVE,
+    NEGATORS,
+    POSITIVE,
+)
 from nlp.text import MAX_CHARS, clean, normalise, raw_tokens
 
 NAME = "sentiment"
 N_FEATURES = 2**18
 # VADER's normalisation s / sqrt(s^2 + alpha) maps a summed valence into (-1, 1).
 _ALPHA = 6.0
-_LEXICON: dict[str, float] = {**POSITIVE, **NEGATIVE, **EMOJI}
+# English entries win where a word is in two lists: English scores are what bench/nlp.py measured.
+_LEXICON: dict[str, float] = {**GERMAN_LEXICON, **CHINESE_LEXICON, **POSITIVE, **NEGATIVE, **EMOJI}
+_NEGATORS = NEGATORS | GERMAN_NEGATORS | CHINESE_NEGATORS
+_INTENSIFIERS = {**GERMAN_INTENSIFIERS, **CHINESE_INTENSIFIERS, **INTENSIFIERS}
+_CONTRAST = CONTRAST | GERMAN_CONTRAST | CHINESE_CONTRAST
+_CHINESE_WORDS = (
+    (frozenset(CHINESE_LEXICON) | frozenset(CHINESE_INTENSIFIERS))
+    | CHINESE_NEUTRAL
+    | CHINESE_NEGATORS
+    | CHINESE_CONTRAST
+)
+_LONGEST_CHINESE_WORD = max(len(w) for w in _CHINESE_WORDS)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NEG_WINDOW = 3
+
+
+def _han_words(token: str) -> list[str]:
+    """A token with Chinese characters cut into the lexicon's words, longest first; a character
+    no word covers stands alone."""
+    out: list[str] = []
+    i = 0
+    while i < len(token):
+        for size in range(min(_LONGEST_CHINESE_WORD, len(token) - i), 0, -1):
+            if size == 1 or token[i : i + size] in _CHINESE_WORDS:
+                out.append(token[i : i + size])
+                i += size
+                break
+    return out
+
+
+def sentiment_tokens(text: str) -> list[str]:
+    """The message's tokens as the scores read them: spaCy's, with Chinese runs cut in words."""
+    tokens: list[str] = []
+    for token in raw_tokens(text):
+        tokens.extend(_han_words(token) if _HAN.search(token) else [token])
+    return tokens
 
 
 def _word(tok: str) -> str:
@@ -39,7 +96,7 @@ def lexicon_score(text: str) -> float:
     text = clean(text, MAX_CHARS)
     if not text:
         return 0.0
-    toks = raw_tokens(text)
+    toks = sentiment_tokens(text)
     words = [_word(t) for t in toks]
     total = 0.0
     hits = 0
@@ -47,7 +104,7 @@ def lexicon_score(text: str) -> float:
     before: list[float] = []
     after: list[float] = []
     for i, (tok, w) in enumerate(zip(toks, words, strict=True)):
-        if w in CONTRAST:
+        if w in _CONTRAST:
             seen_contrast = True
             continue
         v = _LEXICON.get(w, _LEXICON.get(tok))
@@ -55,9 +112,9 @@ def lexicon_score(text: str) -> float:
             continue
         hits += 1
         prev = words[i - 1] if i else ""
-        if prev in INTENSIFIERS:
-            v *= INTENSIFIERS[prev]
-        if any(p in NEGATORS for p in words[max(0, i - _NEG_WINDOW) : i]):
+        if prev in _INTENSIFIERS:
+            v *= _INTENSIFIERS[prev]
+        if any(p in _NEGATORS for p in words[max(0, i - _NEG_WINDOW) : i]):
             v *= -0.7  # "not good" is less bad than "bad": VADER's negation damping
         if tok.isupper() and len(tok) > 2 and tok.isalpha():
             v *= 1.25  # shouting amplifies
@@ -75,13 +132,13 @@ def lexicon_score(text: str) -> float:
 
 def features(text: str) -> list[str]:
     """Hashed-model features: normalised words, negation-marked words, bigrams, emoji."""
-    toks = raw_tokens(clean(text, MAX_CHARS))
+    toks = sentiment_tokens(clean(text, MAX_CHARS))
     words = [_word(t) for t in toks]
     out: list[str] = []
     negated = 0
     prev = "<s>"
     for w in words:
-        if w in NEGATORS:
+        if w in _NEGATORS:
             negated = _NEG_WINDOW
             out.append(w)
             prev = w

@@ -39,6 +39,28 @@ def test_bad_inputs_are_neutral_or_bounded(bad_inputs: list[object]) -> None:
     assert sentiment_score("\x00\x01") == 0.0
 
 
+@pytest.mark.parametrize(
+    ("positive", "negative"),
+    [
+        ("Danke, das war sehr hilfreich!", "Ich bin total enttäuscht von eurem Service"),
+        ("Alles super schnell, ich bin zufrieden", "Unverschämtheit! Schon wieder falsche Ware."),
+        ("服务很好，谢谢", "这是什么破服务，等了一个星期了还没发货"),
+        ("不错，很满意", "气死我了，太差了"),
+    ],
+)
+def test_german_and_chinese_have_their_polarity(positive: str, negative: str) -> None:
+    assert sentiment_score(positive) > 0.3 > -0.3 > sentiment_score(negative)
+
+
+def test_german_and_chinese_negation_spelling_and_neutral_words() -> None:
+    assert sentiment_score("nicht gut") < 0 < sentiment_score("gut")
+    assert sentiment_score("ich bin enttaeuscht") == sentiment_score("ich bin enttäuscht") < 0
+    assert sentiment_score("schlechten Service") < 0  # an inflected form
+    assert sentiment_score("不满意") < 0 < sentiment_score("满意")
+    assert sentiment_score("不错") > 0  # "not wrong": read as one word, not as 不 + 错
+    assert sentiment_score("你好，我的快递什么时候到") == 0.0  # 好 and 快 inside other words
+
+
 def _toy_corpus(seed: int = 0) -> list[str]:
     # "splendid" and "dreadful" are not in the lexicon: the model has to learn them from
     # the lexicon words they keep company with.
