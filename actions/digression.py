@@ -49,6 +49,7 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("ticket_status", (
         r"\bticket\b[^.?!]{0,20}\b(?:status|update)", r"\bT-?\d{5}\b",
+        r"\b(?:status|update)\b[^.?!]{0,20}\btickets?\b",
         r"\bticket\w*\b[^.?!]{0,25}\b(?:stand|bearbeitet)",
         r"工单[^，。？！,]{0,6}(?:状态|进度|怎么样)",
     )),
@@ -66,7 +67,8 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("order_status", (
         r"\b(?:status|track\w*|where(?:'s| is)|when will)\b", r"\bcheck\b[^.?!]{0,15}\border\b",
         r"\bwo (?:ist|sind|bleibt)\b", r"\bwann kommt\b", "sendungsverfolgung", "到哪", "物流",
-        "状态", "什么时候到", "发货了吗", r"查(?:一下|查)?\s*(?:订单|kf)",
+        "状态", "什么时候到", "发货了吗",
+        r"(?:查|看)(?:一下|一查|查|看)?\s*(?:我的)?(?:订单|包裹|kf)",
     )),
     ("human_handoff", (
         r"\b(?:human|real person|agent|call me|customer care)\b", "mitarbeiter",

@@ -259,9 +259,11 @@ class ValidateIdentifyForm(IdentificationFormValidator):
 
 
 class ActionIdentified(CustomerSubmitAction):
-    """identify_form is done: utter_verified has been said; say nothing twice."""
+    """identify_form is done: utter_verified has been said; say nothing twice. A request in
+    the identifying message ("Ich bin C10001, PLZ 10115. Wo ist KF-500002?") is served next."""
 
     action_name = "action_identified"
+    request_intent = "identify"
 
     async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
         if not verified_this_turn(tracker):

@@ -26,6 +26,11 @@ DE_ASK_FACT = "Postleitzahl"
 
 CHINESE = [
     Scenario(
+        "zh: identified in one message that also asks for an order",
+        "chinese",
+        [("我是C10001，邮编10115，帮我看看KF-500002", ["身份已确认", "KF-500002", ANNA_DHL])],
+    ),
+    Scenario(
         "zh: where is my order, answered in Chinese",
         "chinese",
         [
@@ -74,6 +79,16 @@ CHINESE = [
 ]
 
 GERMAN = [
+    Scenario(
+        "de: identified in one message that also asks for an order",
+        "german",
+        [
+            (
+                "Hallo! Meine Kundennummer ist C10001, PLZ 10115. Wo ist KF-500002?",
+                ["Sie sind bestätigt", "KF-500002", ANNA_DHL],
+            ),
+        ],
+    ),
     Scenario(
         "de: two requests, the detail before its verb",
         "german",
