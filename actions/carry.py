@@ -20,6 +20,8 @@ from rasa_sdk import Tracker
 from actions import slots
 from actions.conversation import is_button_payload
 from actions.extraction import guess_ticket_category
+from crm_store.errors import InvalidValue
+from crm_store.services.customers import parse_address
 
 # Which entity carries each slot's value, when it was said before the form asked for it.
 CARRIED_ENTITIES: dict[str, str] = {
@@ -43,6 +45,17 @@ _REASON = re.compile(
 # Chinese has no spaces; these words name a reason wherever they are.
 _REASON_ZH = re.compile(r"坏|破|损|裂|不合适|太大|太小|错|质量|不喜欢|不能用|有问题")
 _CLAUSE_SPLIT = re.compile(r"[,;.!?，。；！？]|\b(?:because|since|as|weil|da)\b", re.IGNORECASE)
+# What introduces a new address in a request ("I moved, my new address is ...", "neue Adresse:
+# ...", "地址改成 ..."): the address is what follows, if it reads as one.
+_ADDRESS_INTRO = re.compile(
+    r"(?:\baddress|\badresse|\banschrift|地址)\s*(?:is|to|ist|lautet|auf|jetzt|now|:|：|是|改成|改为)?"
+    r"\s*",
+    re.IGNORECASE,
+)
+_TRAILING_COURTESY = re.compile(
+    r"[\s,;.!]+(?:please|pls|thanks|thank you|bitte|danke)\W*$|[，。！\s]*(?:谢谢|请)\W*$",
+    re.IGNORECASE,
+)
 # Order numbers are dropped from a reason: they are the order, not why it goes back.
 _ORDER_NUMBER = re.compile(r"(?<![A-Za-z0-9-])[Kk][Ff][- ]?\d{6}(?!\d)")
 
@@ -128,6 +141,25 @@ def reason_in(text: str) -> str | None:
     return reason or None
 
 
+def normalised_address(text: str) -> str | None:
+    """ "Hauptstraße 5, 10115 Berlin" as the CRM stores it, or None if it is not an address."""
+    try:
+        street, postcode, city = parse_address(text)
+    except InvalidValue:
+        return None
+    return f"{street}, {postcode} {city}"
+
+
+def address_in(text: str) -> str | None:
+    """The new address a request names after the word "address", or None."""
+    for intro in _ADDRESS_INTRO.finditer(text):
+        address = normalised_address(_TRAILING_COURTESY.sub("", text[intro.end() :]))
+        # A street has its house number: "has a typo, the postcode 10115 is wrong" is no address.
+        if address is not None and re.search(r"\d", address.partition(",")[0]):
+            return address
+    return None
+
+
 def carried_value(tracker: Tracker, slot: str) -> Any | None:
     """The latest value the customer gave for `slot` in the running form, wherever it was asked."""
     turns = form_turns(tracker)
@@ -137,6 +169,16 @@ def carried_value(tracker: Tracker, slot: str) -> Any | None:
                 reason
                 for turn in reversed(turns)
                 if turn.asked not in slots.IDENTIFICATION_SLOTS and (reason := reason_in(turn.text))
+            ),
+            None,
+        )
+    if slot == slots.NEW_ADDRESS:
+        return next(
+            (
+                address
+                for turn in reversed(turns)
+                if turn.asked not in slots.IDENTIFICATION_SLOTS
+                and (address := address_in(turn.text))
             ),
             None,
         )

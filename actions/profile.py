@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import localized, replies, slots
 from actions.base import Dispatcher, Events
+from actions.carry import normalised_address
 from actions.crm import answer_with, respond
 from actions.extraction import flow_candidate
 from actions.flow import CustomerSubmitAction, checked
@@ -21,20 +22,11 @@ from actions.identification import IdentificationFormValidator
 from crm_store.errors import EmailUnavailable, InvalidValue
 from crm_store.normalize import normalize_email, normalize_phone
 from crm_store.services.customers import (
-    parse_address,
     update_address,
     update_email,
     update_phone,
 )
 from crm_store.views import CustomerView
-
-
-def _address(text: str) -> str | None:
-    try:
-        street, postcode, city = parse_address(text)
-    except InvalidValue:
-        return None
-    return f"{street}, {postcode} {city}"
 
 
 @dataclass(frozen=True)
@@ -98,7 +90,9 @@ class ValidateUpdateAddressForm(_UpdateDetailForm):
     action_name = "validate_update_address_form"
     submit_action = "action_update_address"
     contact_in_request = True
-    detail = NewDetail(slots.NEW_ADDRESS, _address, "utter_invalid_address", free_text=True)
+    detail = NewDetail(
+        slots.NEW_ADDRESS, normalised_address, "utter_invalid_address", free_text=True
+    )
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from rasa_sdk.events import ActionExecuted, SlotSet
 
-from actions.carry import carried_value, form_turns, reason_in
+from actions.carry import address_in, carried_value, form_turns, reason_in
 from actions.orders import ValidateCancelOrderForm, ValidateOrderStatusForm, ValidateReturnForm
-from actions.profile import ValidateUpdateEmailForm
+from actions.profile import ValidateUpdateAddressForm, ValidateUpdateEmailForm
 from tests.actions.support import make_tracker, run_action, user_event
 
 
@@ -82,6 +82,37 @@ async def test_the_new_email_in_the_request_is_not_taken_for_the_contact_nor_ask
     assert outcome.slots["is_verified"] is True
     assert outcome.slots["new_email"] == "ben.new@example.org"
     assert outcome.slots["requested_slot"] is None
+
+
+async def test_the_new_address_in_the_request_is_not_asked_again() -> None:
+    request = (
+        "Ich bin umgezogen, neue Adresse: Hauptstraße 5, 80331 München",
+        "update_address",
+        [],
+    )
+    history = detour("update_address_form", request, "anna.schmidt@example.com")
+    tracker = proof("update_address_form", history, "anna.schmidt@example.com", "10115")
+    outcome = await run_action(ValidateUpdateAddressForm(), tracker)
+    assert outcome.slots["is_verified"] is True
+    assert outcome.slots["new_address"] == "Hauptstraße 5, 80331 München"
+    assert outcome.slots["requested_slot"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        (
+            "I moved, my new address is 12 Baker Street, 10115 Berlin",
+            "12 Baker Street, 10115 Berlin",
+        ),
+        ("update address to Hauptstr. 1 80331 München please", "Hauptstr. 1, 80331 München"),
+        ("地址改成 Musterstraße 12, 10115 Berlin，谢谢", "Musterstraße 12, 10115 Berlin"),
+        ("change my address", None),
+        ("my address has a typo, the postcode 10115 is wrong", None),
+    ],
+)
+def test_address_in_reads_what_follows_the_word_address(text: str, address: str | None) -> None:
+    assert address_in(text) == address
 
 
 async def test_contact_postcode_and_request_in_one_message_need_no_question() -> None:

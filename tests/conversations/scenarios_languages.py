@@ -80,6 +80,16 @@ CHINESE = [
 
 GERMAN = [
     Scenario(
+        "de: the new address in the request is not asked again",
+        "german",
+        [
+            ("Ich bin umgezogen, neue Adresse: Hauptstraße 5, 80331 München", [DE_ASK_CONTACT]),
+            ("{email}", ["bestätigen Sie bitte"]),
+            ("{postcode}", ["Sie sind bestätigt", "Adresse ist aktualisiert (München)"]),
+        ],
+        needs="cancellable",
+    ),
+    Scenario(
         "de: identified in one message that also asks for an order",
         "german",
         [
