@@ -36,6 +36,7 @@ import re
 from functools import cache, lru_cache
 from pathlib import Path
 
+from bot.dictionary_de import dictionary
 from bot.language import CHINESE, GERMAN, detect
 from sentence_encoder import EncoderUnavailable, model_directory
 
@@ -106,12 +107,15 @@ def gloss(text: str, language: str = GERMAN) -> str:
 @lru_cache(maxsize=8192)
 def german_word(word: str) -> str:
     """One German word (normalised) in English: the glossary's entry, else the entries of the
-    parts it is compounded of (`german_parts`), else the word as it is."""
+    parts it is compounded of (`german_parts`), else the full dictionary's gloss
+    (`bot.dictionary_de`), else the word as it is."""
     words = glossary(GERMAN)
     if word in words:
         return words[word]
     parts = german_parts(word)
-    return " ".join(words[part] for part in parts) if parts else word
+    if parts:
+        return " ".join(words[part] for part in parts)
+    return dictionary().get(word, word)
 
 
 def _german_stem(word: str) -> str | None:

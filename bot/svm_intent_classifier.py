@@ -20,6 +20,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from bot.dictionary_de import dictionary
 from bot.gloss import encoder_texts
 from bot.script_views import ngram_share, unreadable_by_encoder
 from bot.svm_component import StoredComponent
@@ -289,4 +290,6 @@ class SvmIntentClassifier(StoredComponent, IntentClassifier):
 
     @classmethod
     def read_trained(cls, directory: Path, config: dict[str, Any]) -> dict[str, Any]:
+        # Parsing the German dictionary takes seconds: at start-up, not on a customer's message.
+        dictionary()
         return {"model": Model.load(directory, int(config["encoder_threads"]))}

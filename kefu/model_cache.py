@@ -21,6 +21,10 @@ TRAINING_INPUTS = (
     "sentence_encoder",
     "requirements/weights.txt",
 )
+# Data files of the machine the bot reads at train and run time, outside the repository (a
+# Debian package's dictionary, bot/dictionary_de.py): installing, updating or removing one
+# changes what the encoder reads, so the model is retrained.
+EXTERNAL_TRAINING_INPUTS = (Path("/usr/share/trans/de-en"),)
 MODEL_PREFIX = "kefu-"
 
 
@@ -32,9 +36,15 @@ class TrainedModel:
     seconds: float
 
 
-def training_fingerprint(root: Path = REPO_ROOT) -> str:
-    """A hash of the training inputs' contents, their paths and the Rasa version."""
+def training_fingerprint(
+    root: Path = REPO_ROOT, external: tuple[Path, ...] = EXTERNAL_TRAINING_INPUTS
+) -> str:
+    """A hash of the training inputs' contents, their paths, the external data files (or their
+    absence) and the Rasa version."""
     digest = hashlib.sha256()
+    for file in external:
+        digest.update(str(file).encode())
+        digest.update(file.read_bytes() if file.is_file() else b"absent")
     for name in TRAINING_INPUTS:
         top = root / name
         files = sorted(top.rglob("*")) if top.is_dir() else [top]
