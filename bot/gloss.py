@@ -108,13 +108,17 @@ def gloss(text: str, language: str = GERMAN) -> str:
 def german_word(word: str) -> str:
     """One German word (normalised) in English: the glossary's entry, else the entries of the
     parts it is compounded of (`german_parts`), else the full dictionary's gloss
-    (`bot.dictionary_de`), else the word as it is."""
+    (`bot.dictionary_de`) unless the encoder reads the word whole, else the word as it is."""
     words = glossary(GERMAN)
     if word in words:
         return words[word]
     parts = german_parts(word)
     if parts:
         return " ".join(words[part] for part in parts)
+    if word in encoder_words():
+        # A word the encoder reads is English or a loanword as often as German ("team",
+        # "job", "live"): the dictionary's sense of it would be a guess ("illegal scheme").
+        return word
     return dictionary().get(word, word)
 
 

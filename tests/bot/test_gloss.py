@@ -17,6 +17,7 @@ DICTIONARY = {
     "waschmaschine": "washing machine",
     "paket": "package",
     "sendungsnummer": "consignment number",
+    "job": "illegal scheme",
 }
 
 
@@ -39,6 +40,8 @@ def test_a_german_compound_the_glossary_lacks_is_glossed_by_its_parts() -> None:
         assert word not in glossary(GERMAN)
     # "sendung" + linking s + "nummer"; a verb stem ("bestell" of "bestellen") before a plural.
     assert german_word("sendungsnummer") == "parcel number"
+    # A word the encoder reads whole is left to it, English or German.
+    assert german_word("job") == "job"
     assert german_parts("bestellnummern") == ["bestellen", "nummer"]
     assert gloss("wo ist die bestellnummern liste") == "where is the order number list"
 
@@ -49,6 +52,8 @@ def test_a_german_word_neither_glossary_nor_compound_covers_is_looked_up() -> No
     # The handwritten glossary and the compound cuts come first.
     assert german_word("paket") == "parcel"
     assert german_word("sendungsnummer") == "parcel number"
+    # A word the encoder reads whole is left to it, English or German.
+    assert german_word("job") == "job"
 
 
 def test_a_german_word_without_known_parts_stays_as_it_is() -> None:
