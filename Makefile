@@ -7,11 +7,11 @@ PIP_FLAGS ?= --disable-pip-version-check --no-input --quiet
 export RASA_TELEMETRY_ENABLED = false
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: run test train lint format lock shell clean debian-packages
+.PHONY: run test train lint format lock shell clean debian-packages dictionaries
 .PHONY: bench-nlp bench-nlu bench-nlu-quick bench-routing bench-load bench-console bench-scale-out run-prod
 .DEFAULT_GOAL := run
 
-run: envs
+run: envs dictionaries
 	.venv/bin/python -m kefu run
 
 test: envs debian-packages
@@ -20,7 +20,7 @@ test: envs debian-packages
 	.venv-rasa/bin/python -m pytest tests/bot --confcutdir=tests/bot -p no:cacheprovider
 	.venv/bin/python -m pytest
 
-train: envs
+train: envs dictionaries
 	.venv/bin/python -m kefu train
 
 shell: envs
@@ -31,10 +31,19 @@ shell: envs
 # balancer of `make run-prod`). Installed with apt-get when one is missing, nothing done when all
 # are there; RUNLEVEL=1 keeps Debian from starting nginx's own service on port 80.
 DEBIAN_PACKAGES = chromium poppler-utils nginx-light
-debian-packages:
+debian-packages: dictionaries
 	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && test -x /usr/sbin/nginx || { \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO env RUNLEVEL=1 apt-get install -y -qq $(DEBIAN_PACKAGES); }
+
+# Debian's dictionaries the bot reads at train and run time: trans-de-en (Ding, German-English,
+# bot/dictionary_de.py reads /usr/share/trans/de-en). Without it the bot still runs, glossing
+# German with bot/gloss_de.txt alone, and logs that the dictionary is missing.
+DICTIONARY_PACKAGES = trans-de-en
+dictionaries:
+	@test -f /usr/share/trans/de-en || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(DICTIONARY_PACKAGES); }
 
 lint: envs
 	.venv/bin/ruff check --fix .
@@ -81,7 +90,7 @@ bench-nlu-quick: envs
 
 # Routing on real wording: bench/nlu/real_wording.yml through the trained bot; the table in
 # bench/README.md (~2 minutes, trains first if the model is out of date).
-bench-routing: envs
+bench-routing: envs dictionaries
 	.venv/bin/python -m bench.nlu.routing --write-readme
 
 # Load: Kefu against a plain `rasa init` bot at 1, 10 and 50 concurrent REST conversations,

@@ -20,6 +20,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from bot.dictionary_de import dictionary
 from bot.dictionary_zh import cc_cedict
 from bot.gloss import encoder_texts
 from bot.script_views import ngram_share, unreadable_by_encoder
@@ -290,6 +291,8 @@ class SvmIntentClassifier(StoredComponent, IntentClassifier):
 
     @classmethod
     def read_trained(cls, directory: Path, config: dict[str, Any]) -> dict[str, Any]:
+        # Parsing the German dictionary takes seconds: at start-up, not on a customer's message.
+        dictionary()
         model = Model.load(directory, int(config["encoder_threads"]))
         if model is not None and model.encoder is not None:
             # Reading CC-CEDICT takes a second or more: as the model loads, not on the first

