@@ -20,7 +20,8 @@ def rasa_arguments(arguments: list[str], jwt_secret: str | None) -> list[str]:
     """The `rasa run` command line for `arguments`, with the API on only given a JWT secret."""
     command = ["rasa", "run", *arguments]
     if jwt_secret:
-        command += ["--enable-api", "--jwt-secret", jwt_secret, "--jwt-method", "HS256"]
+        # One argument, "--jwt-secret=…": a secret that starts with "-" would read as an option.
+        command += ["--enable-api", f"--jwt-secret={jwt_secret}", "--jwt-method", "HS256"]
     return command
 
 
