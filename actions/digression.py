@@ -65,7 +65,8 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"最近的?(?:几个)?订单", r"(?:所有|全部)的?订单", "历史订单",
     )),
     ("order_status", (
-        r"\b(?:status|track\w*|where(?:'s| is)|when will)\b", r"\bcheck\b[^.?!]{0,15}\border\b",
+        r"\b(?:status|track\w*|where(?:'?s| is| are)?|when will)\b",
+        r"\bcheck\b[^.?!]{0,15}\border\b",
         r"\bwo (?:ist|sind|bleibt)\b", r"\bwann kommt\b", "sendungsverfolgung", "到哪", "物流",
         "状态", "什么时候到", "发货了吗",
         r"(?:查|看)(?:一下|一查|查|看)?\s*(?:我的)?(?:订单|包裹|kf)",

@@ -26,7 +26,7 @@ def ticket_question(category: str, description: str, language: str = EN) -> str:
     said = quote(description)
     return pick(
         language,
-        f"I'll open a {category} ticket with this description: “{said}”. Shall I go ahead?",
+        f"I'll open a ticket ({category}) with this description: “{said}”. Shall I go ahead?",
         f"Ich eröffne ein Ticket ({name}) mit dieser Beschreibung: „{said}“. Soll ich das tun?",
         f"我将创建一个{name}类工单，描述为：“{said}”。要继续吗？",
     )

@@ -40,6 +40,7 @@ from tests.actions.support import make_tracker, run_action, user_event, verified
         ),
         ("can you tell me the status of my ticket", ["ticket_status"]),
         ("我是C10001，邮编10115，帮我看看KF-500002", ["order_status"]),
+        ("wheres KF500002", ["order_status"]),
         ("never mind, cancel that", []),
         ("the box was damaged and the lamp is scratched", []),
     ],

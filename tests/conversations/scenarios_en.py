@@ -320,6 +320,15 @@ TYPOS = [
     Scenario("Call me", "wording", [("Call me", ["colleague"])], check=handed_off()),
     Scenario("Customer care", "wording", [("Customer care", ["colleague"])], check=handed_off()),
     Scenario("whre is my order", "wording", [("whre is my order", [ASK_CONTACT])]),
+    Scenario(
+        "wheres KF500002, no apostrophe and no hyphen",
+        "wording",
+        [
+            ("wheres KF500002", [ASK_CONTACT]),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500002", ANNA_DHL]),
+        ],
+    ),
     Scenario("cancle my order", "wording", [("cancle my order", [ASK_CONTACT])]),
     Scenario("hai", "wording", [("hai", ["Kefu"])]),
     Scenario("thx", "wording", [("thx", ["welcome"])]),
