@@ -18,7 +18,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions import slots
-from actions.conversation import is_button_payload
+from actions.conversation import entity_values, is_button_payload
 from actions.extraction import guess_ticket_category
 from crm_store.errors import InvalidValue
 from crm_store.services.customers import parse_address
@@ -72,11 +72,7 @@ class Turn:
         return str(self.parse_data.get("text") or "")
 
     def entity_values(self, entity: str) -> list[Any]:
-        return [
-            item.get("value")
-            for item in self.parse_data.get("entities") or []
-            if item.get("entity") == entity and item.get("value") not in (None, "")
-        ]
+        return entity_values(self.parse_data, entity)
 
 
 def _current_form_events(tracker: Tracker) -> list[dict[str, Any]]:

@@ -12,7 +12,12 @@ from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions import slots
 from actions.base import Dispatcher, Events, KefuAction
-from actions.conversation import latest_entity_values, latest_text, verified_customer_id
+from actions.conversation import (
+    intent_of,
+    latest_entity_values,
+    latest_text,
+    verified_customer_id,
+)
 from actions.digression import next_step, requests_in
 from actions.flow import find_action
 
@@ -32,7 +37,7 @@ def last_order_request(tracker: Tracker) -> str | None:
         if not seen_latest:
             seen_latest = True
             continue
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        intent = intent_of(event)
         if intent in ORDER_REQUESTS:
             return str(intent)
     return None

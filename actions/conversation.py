@@ -59,12 +59,22 @@ def is_button_payload(text: str) -> bool:
     return text.lstrip().startswith("/")
 
 
-def latest_entity_values(tracker: Tracker, entity: str) -> list[Any]:
+def entity_values(parse_data: dict[str, Any], entity: str) -> list[Any]:
+    """The non-empty values of `entity` in one message's parse data."""
     return [
         item.get("value")
-        for item in tracker.latest_message.get("entities") or []
+        for item in parse_data.get("entities") or []
         if item.get("entity") == entity and item.get("value") not in (None, "")
     ]
+
+
+def intent_of(event: dict[str, Any]) -> Any:
+    """The intent NLU gave a `user` event."""
+    return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+
+
+def latest_entity_values(tracker: Tracker, entity: str) -> list[Any]:
+    return entity_values(tracker.latest_message, entity)
 
 
 def _user_events(tracker: Tracker) -> Iterator[dict[str, Any]]:
@@ -96,21 +106,19 @@ def entities_of_last_request(tracker: Tracker, intent: str, entity: str) -> list
     """
     session = _session_events(tracker)
     requests = [
-        index
-        for index, event in enumerate(session)
-        if event.get("event") == "user" and _intent_of(event) == intent
+        i for i, e in enumerate(session) if e.get("event") == "user" and intent_of(e) == intent
     ]
     if not requests:
         return []
-    found = _entity_values(session[requests[-1]], entity)
+    found = entity_values(session[requests[-1]].get("parse_data") or {}, entity)
     asked: Any = None
     for event in session[requests[-1] + 1 :]:
         if found:
-            break
+            return found
         if event.get("event") == "slot" and event.get("name") == "requested_slot":
             asked = event.get("value")
         elif event.get("event") == "user" and asked == slots.CONTACT:
-            found = _entity_values(event, entity)
+            found = entity_values(event.get("parse_data") or {}, entity)
     return found
 
 
@@ -118,18 +126,6 @@ def _session_events(tracker: Tracker) -> list[dict[str, Any]]:
     events = list(tracker.events)
     starts = [i for i, event in enumerate(events) if event.get("event") == "session_started"]
     return events[starts[-1] :] if starts else events
-
-
-def _intent_of(event: dict[str, Any]) -> Any:
-    return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-
-
-def _entity_values(event: dict[str, Any], entity: str) -> list[Any]:
-    return [
-        item.get("value")
-        for item in (event.get("parse_data") or {}).get("entities") or []
-        if item.get("entity") == entity and item.get("value") not in (None, "")
-    ]
 
 
 def consecutive_fallbacks(tracker: Tracker, skip_latest: bool = False) -> int:
@@ -142,8 +138,7 @@ def consecutive_fallbacks(tracker: Tracker, skip_latest: bool = False) -> int:
     if skip_latest:
         next(events, None)
     for event in events:
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent != slots.INTENT_NLU_FALLBACK:
+        if intent_of(event) != slots.INTENT_NLU_FALLBACK:
             break
         count += 1
     return count

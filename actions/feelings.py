@@ -13,7 +13,7 @@ from rasa_sdk.events import SlotSet
 
 from actions import localized, slots
 from actions.base import Dispatcher, Events, KefuAction
-from actions.conversation import is_button_payload, latest_intent, latest_text
+from actions.conversation import intent_of, is_button_payload, latest_intent, latest_text
 from actions.handoff import UPSET_REASON, perform_handoff
 from nlp.sentiment import sentiment_score
 
@@ -38,8 +38,7 @@ def _session_user_texts(tracker: Tracker) -> list[tuple[str, str | None]]:
         if event.get("event") == "user":
             text = str(event.get("text") or "")
             if text and not is_button_payload(text):
-                intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-                found.append((text, intent))
+                found.append((text, intent_of(event)))
     return found[::-1]
 
 
