@@ -2,7 +2,8 @@
 
 Outside any form a lone order number used to get "What would you like me to do with that?".
 When the customer's last request in the session was about an order, the number is taken as the
-same request for another order; anything else still gets the question.
+same request for another order; a contact from a customer not yet verified starts the
+identification; anything else still gets the question.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from actions.conversation import (
 )
 from actions.digression import next_step, requests_in
 from actions.flow import find_action
+from actions.identification import CONTACT_ENTITIES
 
 # Requests a bare order number can continue.
 ORDER_REQUESTS = ("order_status", "cancel_order", "return_order")
@@ -43,6 +45,10 @@ def last_order_request(tracker: Tracker) -> str | None:
     return None
 
 
+def _names_a_contact(tracker: Tracker) -> bool:
+    return any(latest_entity_values(tracker, entity) for entity in CONTACT_ENTITIES)
+
+
 class ActionValueInContext(KefuAction):
     """Runs for a bare `inform` outside a form (rules.yml)."""
 
@@ -56,10 +62,13 @@ class ActionValueInContext(KefuAction):
         request = named[0] if named else None
         if request is None and numbers:
             request = last_order_request(tracker)
+        verified = verified_customer_id(tracker) is not None
+        if request is None and not verified and _names_a_contact(tracker):
+            # A stranger who sends their email out of the blue wants to be recognised.
+            return [FollowupAction("identify_form")]
         if request is None:
             dispatcher.utter_message(response="utter_value_without_request")
             return []
-        verified = verified_customer_id(tracker) is not None
         step = next_step(request, verified)
         events: list = [SlotSet(slots.QUEUED_ORDER, str(numbers[0]) if numbers else None)]
         if len(named) > 1:

@@ -86,6 +86,28 @@ def _user_events(tracker: Tracker) -> Iterator[dict[str, Any]]:
             yield event
 
 
+def last_named(tracker: Tracker, entity: str) -> Any | None:
+    """The latest value of `entity` the customer named in this session, proofs of identity aside.
+
+    "and when will it arrive?" right after the status of KF-500002 is about KF-500002, not about
+    whichever order is newest; an order number given to prove who one is names no order.
+    """
+    named: list[tuple[Any, Any]] = []  # (what the bot had asked, the values named)
+    asked: Any = None
+    for event in _session_events(tracker):
+        if event.get("event") == "slot" and event.get("name") == "requested_slot":
+            asked = event.get("value")
+        elif event.get("event") == "user":
+            named.append((asked, entity_values(event.get("parse_data") or {}, entity)))
+    if named and tracker.get_slot("requested_slot") == slots.VERIFICATION_FACT:
+        # Inside a form's validation the latest message answers what it asks now.
+        named[-1] = (slots.VERIFICATION_FACT, named[-1][1])
+    for asked, values in reversed(named):
+        if values and asked != slots.VERIFICATION_FACT:
+            return values[-1]
+    return None
+
+
 def last_typed_text(tracker: Tracker) -> str | None:
     """The last thing the customer typed (button payloads skipped)."""
     for event in _user_events(tracker):

@@ -49,9 +49,12 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("ticket_status", (
         r"\bticket\b[^.?!]{0,20}\b(?:status|update)", r"\bT-?\d{5}\b",
-        r"\b(?:status|update)\b[^.?!]{0,20}\btickets?\b",
+        r"\b(?:status|update|news)\b[^.?!]{0,20}\btickets?\b",
+        # "my open tickets", "meine offenen Tickets": the ones they have, not a new one.
+        r"\b(?:my|meine\w*)\s+(?:open\s+|offene\w*\s+)?tickets?\b(?!\s+(?:about|for|wegen|zu)\b)",
         r"\bticket\w*\b[^.?!]{0,25}\b(?:stand|bearbeitet)",
-        r"工单[^，。？！,]{0,6}(?:状态|进度|怎么样)",
+        r"工单[^，。？！,]{0,6}(?:状态|进度|进展|怎么样|处理|回复)",
+        r"(?:我的|查[^，。？！,]{0,3}|之前[^，。？！,]{0,4})工单",
     )),
     ("open_ticket", (
         r"\b(?:open|create|raise|file)\b[^.?!]{0,10}\b(?:ticket|complaint)\b",

@@ -24,6 +24,9 @@ from crm_store.services.verification import check_identity
 
 # Intents whose message may carry the contact even before the form asks for it.
 _CONTACT_INTENTS = frozenset({"identify", "inform"})
+# The entities that say who a customer is, and those that prove it.
+CONTACT_ENTITIES = ("email", "customer_number", "phone")
+FACT_ENTITIES = ("postcode", "order_number")
 # Contact details change only with a proof of identity at most this old (configured by the
 # action server's entry point from KEFU_REVERIFY_MINUTES).
 FRESH_PROOF = {"window": timedelta(minutes=5)}
@@ -57,6 +60,30 @@ def proof_is_stale(tracker: Tracker) -> bool:
 
 def failed_attempts(tracker: Tracker) -> int:
     return int(tracker.get_slot(slots.IDENTIFICATION_ATTEMPTS) or 0)
+
+
+def contact_to_retry(tracker: Tracker) -> str | None:
+    """The contact of a failed attempt, when the answer to "who are you?" is only a new fact.
+
+    "99999" fails, the bot asks for the contact again, and the customer corrects the postcode
+    ("oh sorry 10115"): that is a second try with the same contact, counted like any attempt.
+    """
+    if failed_attempts(tracker) == 0 or requested_slot(tracker) != slots.CONTACT:
+        return None
+    if first_entity(tracker, *CONTACT_ENTITIES) is not None:
+        return None
+    if first_entity(tracker, *FACT_ENTITIES) is None:
+        return None
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            return None
+        if (
+            event.get("event") == "slot"
+            and event.get("name") == slots.CONTACT
+            and event.get("value")
+        ):
+            return str(event["value"])
+    return None
 
 
 def identification_refused(tracker: Tracker) -> bool:
@@ -121,13 +148,17 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
         if verified_customer_id(tracker) is not None:
             return {}
         requested = requested_slot(tracker)
-        value = first_entity(tracker, "email", "customer_number", "phone")
+        value = first_entity(tracker, *CONTACT_ENTITIES)
         if requested is None:
             if not (self.contact_in_request or latest_intent(tracker) in _CONTACT_INTENTS):
                 return {}
         elif requested == slots.CONTACT:
             if value is None:
-                value = answer_text(tracker)
+                value = contact_to_retry(tracker) or answer_text(tracker)
+        elif requested == slots.VERIFICATION_FACT:
+            # Asked for the proof, the customer tries another contact ("ok then C10003").
+            if first_entity(tracker, *FACT_ENTITIES) is not None:
+                return {}
         else:
             return {}
         return {} if value is None else {slots.CONTACT: str(value)}
@@ -177,14 +208,18 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
             return {}
         requested = requested_slot(tracker)
         if requested != slots.VERIFICATION_FACT:
+            if contact_to_retry(tracker) is not None:
+                return {slots.VERIFICATION_FACT: str(first_entity(tracker, *FACT_ENTITIES))}
             # "I'm C10003, postcode 80331": both facts in the message that gives the contact.
             together = requested in (None, slots.CONTACT) and first_entity(
-                tracker, "email", "customer_number", "phone"
+                tracker, *CONTACT_ENTITIES
             )
             postcode = first_entity(tracker, "postcode") if together else None
             return {} if postcode is None else {slots.VERIFICATION_FACT: str(postcode)}
-        value = first_entity(tracker, "postcode", "order_number")
+        value = first_entity(tracker, *FACT_ENTITIES)
         if value is None:
+            if first_entity(tracker, *CONTACT_ENTITIES) is not None:
+                return {}  # another contact, not a fact (extract_contact takes it)
             value = answer_text(tracker)
         return {} if value is None else {slots.VERIFICATION_FACT: str(value)}
 

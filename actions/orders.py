@@ -13,6 +13,7 @@ from actions import localized, replies, slots
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     entities_of_last_request,
+    last_named,
     request_key,
     verified_customer_id,
 )
@@ -156,6 +157,10 @@ class ActionOrderStatus(CustomerSubmitAction):
         queued = tracker.get_slot(slots.QUEUED_ORDER)
         named = [queued] if queued else []
         named = named or entities_of_last_request(tracker, "order_status", "order_number")
+        if not named:
+            # A follow-up without a number ("when will it arrive?") is about the order last named.
+            earlier = last_named(tracker, "order_number")
+            named = [earlier] if earlier else []
         number = normalize_order_number(str(named[0])) if named else None
         if number is not None:
             order: OrderView | None = await run_unit_of_work(

@@ -22,6 +22,7 @@ with a seed, rasa runs with that shuffle seeded and the same data gives the same
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import subprocess
@@ -223,6 +224,10 @@ def argument_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--seed", type=int, metavar="N", help="shuffle the folds with seed N (reproducible)"
     )
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR",
+        help="work in DIR and keep Rasa's reports there (DIR/LANGUAGE/results/intent_errors.json)",
+    )  # fmt: skip
     parser.add_argument("--no-crossval", action="store_true", help="only the --holdout test")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     return parser
@@ -236,7 +241,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown language(s): {', '.join(sorted(unknown))}")
     ensure_spacy_pipeline()
     results = []
-    with tempfile.TemporaryDirectory(prefix="kefu-crossval-") as tmp:
+    with (
+        contextlib.nullcontext(str(args.keep))
+        if args.keep
+        else tempfile.TemporaryDirectory(prefix="kefu-crossval-")
+    ) as tmp:
         stream = sys.stderr if args.json else sys.stdout
         for language in args.languages:
             result: dict[str, Any] = {"language": language}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rasa_sdk.events import ActionExecuted
+from rasa_sdk.events import ActionExecuted, FollowupAction
 
 from actions.context import ActionValueInContext
 from actions.digression import changes_mind, requests_in
@@ -39,6 +39,16 @@ from tests.actions.support import make_tracker, run_action, user_event, verified
             ["return_order", "human_handoff"],
         ),
         ("can you tell me the status of my ticket", ["ticket_status"]),
+        (
+            "hi, can you cancel KF-503000 and also tell me my open tickets",
+            ["cancel_order", "ticket_status"],
+        ),
+        ("any news on my ticket?", ["ticket_status"]),
+        ("wo ist mein Paket und zeig mir meine offenen Tickets", ["order_status", "ticket_status"]),
+        ("帮我取消KF-500001，然后查一下我的工单", ["cancel_order", "ticket_status"]),
+        ("I want to open a ticket about my order", ["open_ticket"]),
+        ("帮我开个工单", ["open_ticket"]),
+        ("我之前提交的工单有进展吗", ["ticket_status"]),
         ("我是C10001，邮编10115，帮我看看KF-500002", ["order_status"]),
         ("wheres KF500002", ["order_status"]),
         ("never mind, cancel that", []),
@@ -142,5 +152,25 @@ async def test_a_bare_order_number_after_a_status_answer_is_a_status_question() 
 
 async def test_a_bare_order_number_with_no_request_before_it_gets_the_question() -> None:
     tracker = make_tracker("KF-500002", "inform", [("order_number", "KF-500002")])
+    outcome = await run_action(ActionValueInContext(), tracker)
+    assert outcome.responses == ["utter_value_without_request"]
+
+
+async def test_a_bare_contact_from_a_stranger_starts_the_identification() -> None:
+    tracker = make_tracker(
+        "anna.schmidt@example.com", "inform", [("email", "anna.schmidt@example.com")]
+    )
+    outcome = await run_action(ActionValueInContext(), tracker)
+    assert FollowupAction("identify_form") in outcome.events
+    assert outcome.responses == []
+
+
+async def test_a_bare_contact_from_a_verified_customer_still_gets_the_question() -> None:
+    tracker = make_tracker(
+        "anna.schmidt@example.com",
+        "inform",
+        [("email", "anna.schmidt@example.com")],
+        slots=verified(),
+    )
     outcome = await run_action(ActionValueInContext(), tracker)
     assert outcome.responses == ["utter_value_without_request"]

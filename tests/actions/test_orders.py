@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecuted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -320,3 +321,30 @@ async def test_a_slow_crm_gets_an_apology_within_the_timeout(
     outcome = await run_action(ActionRecentOrders(), tracker)
     assert time.monotonic() - started < 1.0
     assert outcome.responses == ["utter_technical_problem"]
+
+
+async def test_a_follow_up_without_a_number_is_about_the_order_last_named() -> None:
+    history = [
+        user_event("where is KF-500002", "order_status", [("order_number", "KF-500002")]),
+        ActionExecuted("action_order_status"),
+        ActionExecuted("action_listen"),
+    ]
+    tracker = make_tracker(
+        "and when will it arrive", intent="order_status", slots=verified(), history=history
+    )
+    outcome = await run_action(ActionOrderStatus(), tracker)
+    assert "KF-500002" in outcome.texts and "00340434161234567890" in outcome.texts
+
+
+async def test_an_order_number_given_as_proof_is_not_the_order_asked_about() -> None:
+    history = [
+        user_event("where is my order", "order_status"),
+        SlotSet("requested_slot", "verification_fact"),
+        user_event("KF-500002", "inform", [("order_number", "KF-500002")]),
+        SlotSet("requested_slot", None),
+    ]
+    tracker = make_tracker(
+        "where is my order", intent="order_status", slots=verified(), history=history
+    )
+    outcome = await run_action(ActionOrderStatus(), tracker)
+    assert "KF-500001" in outcome.texts  # Anna's latest order

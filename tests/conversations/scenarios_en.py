@@ -255,6 +255,75 @@ TWO_REQUESTS = [
         ],
         check=handed_off(),
     ),
+    Scenario(
+        "cancel an order and also see my open tickets",
+        "two requests",
+        [
+            ("hi, can you cancel {order} and also tell me my open tickets", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["Shall I cancel order {order}"]),
+            ("yes", ["is cancelled", "open support tickets"]),
+        ],
+        needs="cancellable",
+        check=order_is("cancelled"),
+    ),
+]
+
+# Follow-ups that refer back to what was just said.
+FOLLOW_UPS = [
+    Scenario(
+        "'when will it arrive' is about the order just shown",
+        "follow-up",
+        [
+            ("wher is my ordr KF-500002", [ASK_CONTACT]),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, [ANNA_DHL]),
+            ("and when will it arrive", ["KF-500002", ANNA_DHL, "!KF-500001"]),
+        ],
+    ),
+    Scenario(
+        "'return it' after a refused cancel is about the same order",
+        "follow-up",
+        [
+            ("cancel KF-500002", [ASK_CONTACT]),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, ["already shipped"]),
+            ("ok then I want to return it", ["KF-500002", "!Which order"]),
+        ],
+    ),
+    Scenario(
+        "an email sent after an apology starts the identification",
+        "follow-up",
+        [
+            ("this is the worst shop ever, my order is 3 weeks late!!!", ["sorry"]),
+            (ANNA, [ASK_FACT, "!What would you like me to do"]),
+            (ANNA_POSTCODE, ["Anna", "verified"]),
+        ],
+    ),
+]
+
+# Customers who get identification wrong the first time.
+IDENTIFICATION = [
+    Scenario(
+        "a corrected postcode after a wrong one is tried with the same email",
+        "identification",
+        [
+            ("where's my stuff", [ASK_CONTACT]),
+            (ANNA, [ASK_FACT]),
+            ("99999", ["couldn't verify"]),
+            ("oh sorry 10115", ["Anna", "verified", "KF-500001"]),
+        ],
+    ),
+    Scenario(
+        "another contact given at the proof question replaces the first",
+        "identification",
+        [
+            ("track order KF-500002", [ASK_CONTACT]),
+            ("nobody@nowhere.example.com", [ASK_FACT]),
+            ("ok then C10001", [ASK_FACT, "!5-digit"]),
+            (ANNA_POSTCODE, ["Anna", ANNA_DHL]),
+        ],
+    ),
 ]
 
 FEELINGS = [
@@ -360,4 +429,4 @@ TYPOS = [
     Scenario("goodbye asks for a rating", "wording", [("ok bye", ["rate"])]),
 ]
 
-SCENARIOS = CARRY + FACTS + DIGRESSIONS + TWO_REQUESTS + FEELINGS + TYPOS
+SCENARIOS = CARRY + FACTS + DIGRESSIONS + TWO_REQUESTS + FOLLOW_UPS + IDENTIFICATION + FEELINGS + TYPOS

@@ -26,6 +26,15 @@ DE_ASK_FACT = "Postleitzahl"
 
 CHINESE = [
     Scenario(
+        "zh: progress of an earlier ticket is no new ticket",
+        "chinese",
+        [
+            ("我之前提交的工单有进展吗", [ZH_ASK_CONTACT, "!创建工单"]),
+            (ANNA, [ZH_ASK_FACT]),
+            (ANNA_POSTCODE, ["T-10001", "!哪一类"]),
+        ],
+    ),
+    Scenario(
         "zh: identified in one message that also asks for an order",
         "chinese",
         [("我是C10001，邮编10115，帮我看看KF-500002", ["身份已确认", "KF-500002", ANNA_DHL])],
@@ -79,6 +88,16 @@ CHINESE = [
 ]
 
 GERMAN = [
+    Scenario(
+        "de: 'und wann kommt es an?' is about the order just shown",
+        "german",
+        [
+            ("wo ist mein paket KF-500002", [DE_ASK_CONTACT]),
+            (ANNA, [DE_ASK_FACT]),
+            (ANNA_POSTCODE, [ANNA_DHL]),
+            ("und wann kommt es an?", ["KF-500002", ANNA_DHL]),
+        ],
+    ),
     Scenario(
         "de: the new address in the request is not asked again",
         "german",
