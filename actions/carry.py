@@ -18,7 +18,12 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions import slots
-from actions.conversation import entity_values, is_button_payload, last_named
+from actions.conversation import (
+    entity_values,
+    is_button_payload,
+    last_named,
+    order_at_position,
+)
 from actions.extraction import guess_ticket_category
 from crm_store.errors import InvalidValue
 from crm_store.services.customers import parse_address
@@ -196,7 +201,11 @@ def carried_value(tracker: Tracker, slot: str) -> Any | None:
     # A flow started for a queued request has no messages of its own yet; "ok then I want to
     # return it" right after "KF-500002 has already shipped" is about KF-500002. The cancel
     # form confirms the order it names, and the return form names it when asking why.
-    return tracker.get_slot(slots.QUEUED_ORDER) or last_named(tracker, "order_number")
+    return (
+        tracker.get_slot(slots.QUEUED_ORDER)
+        or order_at_position(tracker)
+        or last_named(tracker, "order_number")
+    )
 
 
 def carried_values(tracker: Tracker, needed: list[str]) -> Iterator[tuple[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -105,6 +106,38 @@ def last_named(tracker: Tracker, entity: str) -> Any | None:
     for asked, values in reversed(named):
         if values and asked != slots.VERIFICATION_FACT:
             return values[-1]
+    return None
+
+
+# "the second one", "die zweite", "第二个": a position in a list the bot has just shown.
+_ORDINALS = {
+    **dict.fromkeys(("first", "1st", "erst", "一", "1"), 0),
+    **dict.fromkeys(("second", "2nd", "zweit", "二", "2"), 1),
+    **dict.fromkeys(("third", "3rd", "dritt", "三", "3"), 2),
+    **dict.fromkeys(("fourth", "4th", "viert", "四", "4"), 3),
+    **dict.fromkeys(("fifth", "5th", "fünft", "fuenft", "五", "5"), 4),
+}
+_ORDINAL = re.compile(
+    r"\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th)\b"
+    r"|\b(erst|zweit|dritt|viert|fünft|fuenft)(?:e|en|er|es|em)\b"
+    r"|第\s*([一二三四五1-5])",
+    re.IGNORECASE,
+)
+_ORDER_NUMBER_IN_TEXT = re.compile(r"\bKF-\d{6}\b")
+
+
+def order_at_position(tracker: Tracker) -> str | None:
+    """The order the latest message points to by its place in the list the bot showed last."""
+    match = _ORDINAL.search(latest_text(tracker))
+    if match is None:
+        return None
+    position = _ORDINALS[next(group for group in match.groups() if group).lower()]
+    for event in reversed(_session_events(tracker)):
+        if event.get("event") != "bot":
+            continue
+        listed = list(dict.fromkeys(_ORDER_NUMBER_IN_TEXT.findall(str(event.get("text") or ""))))
+        if len(listed) > 1:
+            return listed[position] if position < len(listed) else None
     return None
 
 

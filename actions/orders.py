@@ -14,6 +14,7 @@ from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     entities_of_last_request,
     last_named,
+    order_at_position,
     request_key,
     verified_customer_id,
 )
@@ -158,8 +159,9 @@ class ActionOrderStatus(CustomerSubmitAction):
         named = [queued] if queued else []
         named = named or entities_of_last_request(tracker, "order_status", "order_number")
         if not named:
-            # A follow-up without a number ("when will it arrive?") is about the order last named.
-            earlier = last_named(tracker, "order_number")
+            # "the second one, where is it?" after a list; a follow-up without a number ("when
+            # will it arrive?") is about the order last named.
+            earlier = order_at_position(tracker) or last_named(tracker, "order_number")
             named = [earlier] if earlier else []
         number = normalize_order_number(str(named[0])) if named else None
         if number is not None:

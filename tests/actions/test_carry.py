@@ -10,7 +10,7 @@ from rasa_sdk.events import ActionExecuted, SlotSet
 from actions.carry import address_in, carried_value, form_turns, reason_in
 from actions.orders import ValidateCancelOrderForm, ValidateOrderStatusForm, ValidateReturnForm
 from actions.profile import ValidateUpdateAddressForm, ValidateUpdateEmailForm
-from tests.actions.support import make_tracker, run_action, user_event
+from tests.actions.support import make_tracker, run_action, user_event, verified
 
 
 def detour(form: str, request: tuple[str, str, list[tuple[str, Any]]], contact: str) -> list:
@@ -156,3 +156,28 @@ def test_an_order_number_given_as_proof_is_not_carried_as_the_order() -> None:
 )
 def test_reason_in_finds_why_an_item_goes_back(text: str, reason: str | None) -> None:
     assert reason_in(text) == reason
+
+
+def test_an_ordinal_in_the_request_names_the_order_from_the_list_shown() -> None:
+    listed = {"event": "bot", "text": "Your recent orders:\n• KF-500001 — paid\n• KF-500004 — paid"}
+    tracker = make_tracker(
+        "cancel the second one",
+        "cancel_order",
+        form="cancel_order_form",
+        requested_slot="order_number",
+        history=[user_event("my orders", "recent_orders"), listed],
+        slots=verified(),
+    )
+    assert carried_value(tracker, "order_number") == "KF-500004"
+
+
+def test_without_a_number_or_a_list_the_order_last_named_is_carried() -> None:
+    tracker = make_tracker(
+        "ok then I want to return it",
+        "return_order",
+        form="return_form",
+        requested_slot="order_number",
+        history=[user_event("cancel KF-500002", "cancel_order", [("order_number", "KF-500002")])],
+        slots=verified(),
+    )
+    assert carried_value(tracker, "order_number") == "KF-500002"

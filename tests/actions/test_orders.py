@@ -348,3 +348,28 @@ async def test_an_order_number_given_as_proof_is_not_the_order_asked_about() -> 
     )
     outcome = await run_action(ActionOrderStatus(), tracker)
     assert "KF-500001" in outcome.texts  # Anna's latest order
+
+
+RECENT_LIST = {
+    "event": "bot",
+    "text": "Your recent orders:\n• KF-500001 — paid\n• KF-500002 — shipped\n• KF-500003 — delivered",
+}
+
+
+@pytest.mark.parametrize(
+    "text", ["the second one, where is it?", "und die zweite, wo ist die?", "第二个订单到哪了"]
+)
+async def test_an_ordinal_after_a_list_picks_the_order_at_that_place(text: str) -> None:
+    history = [user_event("show my last orders", "recent_orders"), RECENT_LIST]
+    tracker = make_tracker(text, intent="order_status", slots=verified(), history=history)
+    outcome = await run_action(ActionOrderStatus(), tracker)
+    assert "KF-500002" in outcome.texts and "00340434161234567890" in outcome.texts
+
+
+async def test_an_ordinal_past_the_end_of_the_list_falls_back() -> None:
+    history = [user_event("show my last orders", "recent_orders"), RECENT_LIST]
+    tracker = make_tracker(
+        "the fifth one?", intent="order_status", slots=verified(), history=history
+    )
+    outcome = await run_action(ActionOrderStatus(), tracker)
+    assert "KF-500001" in outcome.texts  # the latest order, as without a list

@@ -292,6 +292,16 @@ FOLLOW_UPS = [
         ],
     ),
     Scenario(
+        "'the second one' after the list of orders",
+        "follow-up",
+        [
+            ("show me my last orders", [ASK_CONTACT]),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500001", "KF-500002", "KF-500003"]),
+            ("the second one, where is it?", [ANNA_DHL, "!Laptop sleeve"]),
+        ],
+    ),
+    Scenario(
         "an email sent after an apology starts the identification",
         "follow-up",
         [

@@ -26,6 +26,16 @@ DE_ASK_FACT = "Postleitzahl"
 
 CHINESE = [
     Scenario(
+        "zh: 'the second one' after the list of orders",
+        "chinese",
+        [
+            ("我最近买了什么", [ZH_ASK_CONTACT]),
+            ("C10001", [ZH_ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500001", "KF-500002", "KF-500003"]),
+            ("第二个到哪了", [ANNA_DHL]),
+        ],
+    ),
+    Scenario(
         "zh: progress of an earlier ticket is no new ticket",
         "chinese",
         [
