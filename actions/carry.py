@@ -201,10 +201,11 @@ def carried_value(tracker: Tracker, slot: str) -> Any | None:
     # A flow started for a queued request has no messages of its own yet; "ok then I want to
     # return it" right after "KF-500002 has already shipped" is about KF-500002. The cancel
     # form confirms the order it names, and the return form names it when asking why.
+    earlier = last_named(tracker, "order_number")
     return (
         tracker.get_slot(slots.QUEUED_ORDER)
         or order_at_position(tracker)
-        or last_named(tracker, "order_number")
+        or (earlier[-1] if earlier else None)
     )
 
 

@@ -70,7 +70,13 @@ class ActionValueInContext(KefuAction):
             dispatcher.utter_message(response="utter_value_without_request")
             return []
         step = next_step(request, verified)
-        events: list = [SlotSet(slots.QUEUED_ORDER, str(numbers[0]) if numbers else None)]
+        # Several numbers for one status question are all answered from the message itself.
+        queued = (
+            str(numbers[0])
+            if numbers and not (request == "order_status" and len(numbers) > 1)
+            else None
+        )
+        events: list = [SlotSet(slots.QUEUED_ORDER, queued)]
         if len(named) > 1:
             # "where is KF-500002 and then I need a human": the second comes after the first.
             events.append(SlotSet(slots.PENDING_REQUEST, named[1]))

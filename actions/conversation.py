@@ -87,13 +87,14 @@ def _user_events(tracker: Tracker) -> Iterator[dict[str, Any]]:
             yield event
 
 
-def last_named(tracker: Tracker, entity: str) -> Any | None:
-    """The latest value of `entity` the customer named in this session, proofs of identity aside.
+def last_named(tracker: Tracker, entity: str) -> list[Any]:
+    """The values of `entity` in the latest message of this session that names any, proofs of
+    identity aside.
 
     "and when will it arrive?" right after the status of KF-500002 is about KF-500002, not about
     whichever order is newest; an order number given to prove who one is names no order.
     """
-    named: list[tuple[Any, Any]] = []  # (what the bot had asked, the values named)
+    named: list[tuple[Any, list[Any]]] = []  # (what the bot had asked, the values named)
     asked: Any = None
     for event in _session_events(tracker):
         if event.get("event") == "slot" and event.get("name") == "requested_slot":
@@ -105,8 +106,8 @@ def last_named(tracker: Tracker, entity: str) -> Any | None:
         named[-1] = (slots.VERIFICATION_FACT, named[-1][1])
     for asked, values in reversed(named):
         if values and asked != slots.VERIFICATION_FACT:
-            return values[-1]
-    return None
+            return values
+    return []
 
 
 # "the second one", "die zweite", "第二个": a position in a list the bot has just shown.

@@ -90,8 +90,10 @@ _JOINERS = re.compile(
     re.IGNORECASE,
 )
 # A change of mind: what follows replaces the request the form is working on.
+# A leading "oh", "ach", "嗯" does not hide it.
 _CHANGE_OF_MIND = re.compile(
-    r"^\W*(?:actually|never ?mind|forget (?:it|that)|scratch that|wait|no,? (?:instead|rather)|"
+    r"^\W*(?:(?:oh|ah|hmm+|ok(?:ay)?|well|ach|na|nee|äh|ähm)\b\W*|[嗯哦啊]\W*)?"
+    r"(?:actually|never ?mind|forget (?:it|that)|scratch that|wait|no,? (?:instead|rather)|"
     r"doch nicht|vergiss es|lieber|算了|不用了|等一下)|\binstead\b|\bstattdessen\b|改成",
     re.IGNORECASE,
 )

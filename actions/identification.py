@@ -307,3 +307,10 @@ class ActionIdentified(CustomerSubmitAction):
                 customer_name=tracker.get_slot(slots.CUSTOMER_NAME),
             )
         return []
+
+    async def pending(self, dispatcher: Dispatcher, tracker: Tracker) -> list[EventType]:
+        served = await super().pending(dispatcher, tracker)
+        if not served and verified_this_turn(tracker):
+            # "Thank you, Anna — you're verified." alone leaves the customer wondering what next.
+            dispatcher.utter_message(response="utter_what_now")
+        return served

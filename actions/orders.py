@@ -141,6 +141,9 @@ class ActionAskConfirmCancel(KefuAction):
         return []
 
 
+# One status question answers at most this many of the orders it names.
+MAX_ORDERS_PER_ANSWER = 5
+
 # Someone else's order gets the same words as a missing one: nothing is learnt by guessing.
 ORDER_NOT_FOUND = ((OrderNotFound, respond("utter_order_not_found")),)
 
@@ -161,16 +164,29 @@ class ActionOrderStatus(CustomerSubmitAction):
         if not named:
             # "the second one, where is it?" after a list; a follow-up without a number ("when
             # will it arrive?") is about the order last named.
-            earlier = order_at_position(tracker) or last_named(tracker, "order_number")
-            named = [earlier] if earlier else []
-        number = normalize_order_number(str(named[0])) if named else None
-        if number is not None:
+            shown = order_at_position(tracker)
+            named = [shown] if shown else last_named(tracker, "order_number")
+        numbers = [normalize_order_number(str(value)) for value in named]
+        wanted = list(dict.fromkeys(n for n in numbers if n is not None))[:MAX_ORDERS_PER_ANSWER]
+        language = localized.language_of(tracker)
+        if len(wanted) > 1:
+            # "where are KF-500001 and KF-500002": each of them, a missing one said as such.
+            for number in wanted:
+                try:
+                    order = await run_unit_of_work(
+                        lambda session, number=number: get_order(session, customer_id, number)
+                    )
+                except OrderNotFound:
+                    dispatcher.utter_message(text=replies.order_not_found(number, language))
+                else:
+                    dispatcher.utter_message(text=replies.order_status(order, language))
+            return []
+        if wanted:
             order: OrderView | None = await run_unit_of_work(
-                lambda session: get_order(session, customer_id, number)
+                lambda session: get_order(session, customer_id, wanted[0])
             )
         else:
             order = await run_unit_of_work(lambda session: latest_order(session, customer_id))
-        language = localized.language_of(tracker)
         if order is None:
             dispatcher.utter_message(text=replies.recent_orders([], language))
         else:

@@ -259,6 +259,16 @@ def order_cancelled(order: OrderView, language: str = EN) -> str:
     )
 
 
+def order_not_found(order_number: str, language: str = EN) -> str:
+    """One of several orders asked about is not in the account (never whose it is)."""
+    return pick(
+        language,
+        f"I couldn't find order {order_number} in your account.",
+        f"Die Bestellung {order_number} konnte ich in Ihrem Konto nicht finden.",
+        f"在您的账户中找不到订单 {order_number}。",
+    )
+
+
 def order_not_cancellable(order_number: str, status: str, language: str = EN) -> str:
     status = status.lower()
     n = order_number

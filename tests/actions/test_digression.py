@@ -62,7 +62,12 @@ def test_requests_in_names_each_request_once_in_order(text: str, requests: list[
 def test_changes_mind_needs_a_marker() -> None:
     assert changes_mind("actually, check KF-500004 instead")
     assert changes_mind("算了，帮我查一下物流")
+    assert changes_mind("ach doch nicht, wo ist eigentlich meine andere Bestellung?")
+    assert changes_mind("oh wait, cancel it instead")
+    assert changes_mind("嗯，算了")
+    assert changes_mind("嗯算了，帮我查一下物流")
     assert not changes_mind("it arrived broken")
+    assert not changes_mind("passt doch nicht")  # a reason, not a change of mind
 
 
 async def test_a_change_of_mind_inside_the_return_form_is_not_taken_as_the_reason() -> None:

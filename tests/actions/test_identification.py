@@ -247,7 +247,7 @@ async def test_an_unreachable_crm_apologises_within_the_timeout(
 # --- action_identified ------------------------------------------------------------------
 
 
-async def test_action_identified_stays_quiet_right_after_utter_verified() -> None:
+async def test_action_identified_right_after_utter_verified_only_asks_what_next() -> None:
     tracker = make_tracker(
         "10115",
         intent="inform",
@@ -255,7 +255,20 @@ async def test_action_identified_stays_quiet_right_after_utter_verified() -> Non
         after=[{"event": "slot", "name": "is_verified", "value": True}],
     )
     outcome = await run_action(ActionIdentified(), tracker)
-    assert outcome.messages == []
+    assert outcome.responses == ["utter_what_now"]
+
+
+async def test_action_identified_serves_the_request_of_the_identifying_message_instead() -> None:
+    tracker = make_tracker(
+        "I'm C10001, postcode 10115. Where is KF-500002?",
+        intent="identify",
+        entities=[("customer_number", "C10001"), ("order_number", "KF-500002")],
+        slots=verified(),
+        after=[{"event": "slot", "name": "is_verified", "value": True}],
+    )
+    outcome = await run_action(ActionIdentified(), tracker)
+    assert "00340434161234567890" in outcome.texts
+    assert "utter_what_now" not in outcome.responses
 
 
 async def test_action_identified_when_already_verified_says_so() -> None:

@@ -373,3 +373,28 @@ async def test_an_ordinal_past_the_end_of_the_list_falls_back() -> None:
     )
     outcome = await run_action(ActionOrderStatus(), tracker)
     assert "KF-500001" in outcome.texts  # the latest order, as without a list
+
+
+async def test_a_question_about_two_orders_answers_both() -> None:
+    tracker = make_tracker(
+        "where are KF-500001 and KF-500002",
+        intent="order_status",
+        entities=[("order_number", "KF-500001"), ("order_number", "KF-500002")],
+        slots=verified(),
+    )
+    outcome = await run_action(ActionOrderStatus(), tracker)
+    assert "KF-500001" in outcome.texts and "00340434161234567890" in outcome.texts
+
+
+async def test_of_two_orders_someone_elses_is_only_not_found() -> None:
+    tracker = make_tracker(
+        "where are KF-500002 and KF-500005",
+        intent="order_status",
+        entities=[("order_number", "KF-500002"), ("order_number", "KF-500005")],
+        slots=verified(),
+    )
+    outcome = await run_action(ActionOrderStatus(), tracker)
+    assert "00340434161234567890" in outcome.texts
+    assert "couldn't find order KF-500005" in outcome.texts
+    for fact in BEN_FACTS:  # the number was the customer's own words; nothing else of Ben's
+        assert fact == "KF-500005" or fact not in outcome.texts

@@ -307,7 +307,16 @@ FOLLOW_UPS = [
         [
             ("this is the worst shop ever, my order is 3 weeks late!!!", ["sorry"]),
             (ANNA, [ASK_FACT, "!What would you like me to do"]),
-            (ANNA_POSTCODE, ["Anna", "verified"]),
+            (ANNA_POSTCODE, ["Anna", "verified", "What can I do for you?"]),
+        ],
+    ),
+    Scenario(
+        "a status question about two orders answers both",
+        "follow-up",
+        [
+            ("where are KF-500001 and KF-500002", [ASK_CONTACT]),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500001", "Laptop sleeve", "KF-500002", ANNA_DHL]),
         ],
     ),
 ]
@@ -430,6 +439,11 @@ TYPOS = [
         ],
     ),
     Scenario(
+        "discount codes are out of scope, not shipping",
+        "wording",
+        [("do you have any discount codes?", ["outside what I can help", "!Standard delivery"])],
+    ),
+    Scenario(
         "out of scope stays out",
         "wording",
         [
@@ -439,4 +453,6 @@ TYPOS = [
     Scenario("goodbye asks for a rating", "wording", [("ok bye", ["rate"])]),
 ]
 
-SCENARIOS = CARRY + FACTS + DIGRESSIONS + TWO_REQUESTS + FOLLOW_UPS + IDENTIFICATION + FEELINGS + TYPOS
+SCENARIOS = (
+    CARRY + FACTS + DIGRESSIONS + TWO_REQUESTS + FOLLOW_UPS + IDENTIFICATION + FEELINGS + TYPOS
+)

@@ -15,6 +15,7 @@ from tests.conversations.support import (
     all_of,
     email_is,
     handed_off,
+    no_ticket_for_the_order,
     order_is,
     ticket_with,
 )
@@ -98,6 +99,21 @@ CHINESE = [
 ]
 
 GERMAN = [
+    Scenario(
+        "de: 'ach doch nicht' inside the return form switches, files no return",
+        "german",
+        [
+            ("Ich möchte {order} zurückgeben", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Warum schicken Sie die Bestellung {order} zurück?"]),
+            (
+                "ach doch nicht, wo ist eigentlich meine andere Bestellung?",
+                ["Bestellung", "!erfasst"],
+            ),
+        ],
+        needs="delivered",
+        check=no_ticket_for_the_order(),
+    ),
     Scenario(
         "de: 'und wann kommt es an?' is about the order just shown",
         "german",

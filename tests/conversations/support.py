@@ -215,3 +215,20 @@ def handed_off() -> Check:
         assert str(getattr(status, "value", status)) in {"handoff", "agent"}, status
 
     return check
+
+
+def no_ticket_for_the_order() -> Check:
+    """Nothing was filed about the scenario's order (no return, no ticket)."""
+
+    async def check(databases: Databases, facts: Facts, sender: str) -> None:
+        async with databases.crm() as session:
+            filed = (
+                await session.scalars(
+                    select(Ticket.ticket_number)
+                    .join(Order, Order.id == Ticket.order_id)
+                    .where(Order.order_number == facts.order)
+                )
+            ).all()
+        assert not filed, filed
+
+    return check
