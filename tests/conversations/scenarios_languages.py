@@ -16,6 +16,7 @@ from tests.conversations.support import (
     email_is,
     handed_off,
     order_is,
+    phone_is,
     ticket_with,
 )
 
@@ -76,6 +77,20 @@ CHINESE = [
         ],
     ),
     Scenario("zh: thanks", "chinese", [("谢谢", ["不客气"])]),
+    Scenario(
+        # A Chinese mobile number as Chinese customers write it, by a customer living in
+        # Germany: not a German number, so it is read in the language's region.
+        "zh: a new phone number, a Chinese mobile without the country code",
+        "chinese",
+        [
+            ("我想改电话号码", [ZH_ASK_CONTACT]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["身份已确认", "新电话号码"]),
+            ("13800138000", ["您的电话号码已改为 +86 ••• 000", "!国家区号"]),
+        ],
+        needs="cancellable",
+        check=phone_is("+8613800138000"),
+    ),
 ]
 
 GERMAN = [
@@ -156,6 +171,18 @@ GERMAN = [
     ),
     Scenario("de: payment FAQ", "german", [("Welche Zahlungsarten gibt es?", ["PayPal"])]),
     Scenario("de: thanks", "german", [("Vielen Dank", ["Gern geschehen"])]),
+    Scenario(
+        "de: a new phone number, a German mobile without the country code",
+        "german",
+        [
+            ("meine handynummer hat sich geändert", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Sie sind bestätigt", "neue Telefonnummer"]),
+            ("0171 2345678", ["Telefonnummer lautet jetzt +49 ••• 678", "!Ländervorwahl"]),
+        ],
+        needs="cancellable",
+        check=phone_is("+491712345678"),
+    ),
     Scenario(
         "de: stop inside a form",
         "german",
