@@ -139,6 +139,16 @@ GERMAN = [
         ],
     ),
     Scenario(
+        # Anna's number in the CRM is +49 30 1234567.
+        "de: identified by a phone number without the country code",
+        "german",
+        [
+            ("Hallo, wo ist meine Bestellung KF-500002?", [DE_ASK_CONTACT]),
+            ("030 1234567", [DE_ASK_FACT]),
+            (ANNA_POSTCODE, ["Sie sind bestätigt", "KF-500002", ANNA_DHL]),
+        ],
+    ),
+    Scenario(
         "de: where is my order, answered in German",
         "german",
         [
