@@ -12,14 +12,19 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import slots
+from actions import localized, slots
 from actions.base import Dispatcher, Events
 from actions.carry import carried_values
 from actions.conversation import latest_intent, verified_customer_id
 from actions.crm import CrmUnavailable, run_unit_of_work
 from actions.extraction import answer_text, first_entity, requested_slot
 from actions.flow import CustomerSubmitAction, FlowFormValidator, checked
-from crm_store.normalize import normalize_order_number, normalize_postcode, parse_contact
+from crm_store.normalize import (
+    normalize_order_number,
+    normalize_postcode,
+    parse_contact,
+    phone_regions,
+)
 from crm_store.services.verification import check_identity
 
 # Intents whose message may carry the contact even before the form asks for it.
@@ -166,7 +171,10 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
     async def validate_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        contact = parse_contact(str(value)) if value is not None else None
+        # Who it is is not known yet: a number without its country code ("0171 2345678") is
+        # read in the region of the conversation's language.
+        regions = phone_regions(None, localized.language_of(tracker))
+        contact = parse_contact(str(value), regions) if value is not None else None
         return checked(
             dispatcher, slots.CONTACT, contact[1] if contact else None, "utter_invalid_contact"
         )

@@ -15,13 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from actions import localized, replies, slots
 from actions.base import Dispatcher, Events
 from actions.carry import normalised_address
-from actions.crm import answer_with, respond
+from actions.conversation import verified_customer_id
+from actions.crm import TECHNICAL_PROBLEM, CrmUnavailable, answer_with, respond, run_unit_of_work
 from actions.extraction import flow_candidate
 from actions.flow import CustomerSubmitAction, checked
 from actions.identification import IdentificationFormValidator
 from crm_store.errors import EmailUnavailable, InvalidValue
-from crm_store.normalize import normalize_email, normalize_phone
+from crm_store.normalize import normalize_email
 from crm_store.services.customers import (
+    read_phone,
     update_address,
     update_email,
     update_phone,
@@ -34,7 +36,9 @@ class NewDetail:
     """The one slot an update form asks for, and how its answer is found and checked."""
 
     slot: str
-    normalise: Callable[[str], str | None]
+    # The answer's canonical value, or None; None here when the form reads it with the CRM's
+    # help instead (its `normalised()`).
+    normalise: Callable[[str], str | None] | None
     complaint: str
     entities: tuple[str, ...] = ()
     # Only when asked: the request "change my address" is not itself an address.
@@ -70,8 +74,18 @@ class _UpdateDetailForm(IdentificationFormValidator, ABC):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         detail = self.detail
-        normalised = detail.normalise(str(value)) if value is not None else None
+        try:
+            normalised = await self.normalised(str(value), tracker) if value is not None else None
+        except CrmUnavailable:
+            dispatcher.utter_message(response=TECHNICAL_PROBLEM)
+            return {detail.slot: None, slots.FLOW_ABORTED: True}
         return checked(dispatcher, detail.slot, normalised, detail.complaint)
+
+    async def normalised(self, text: str, tracker: Tracker) -> str | None:
+        """The answer's canonical value, or None when it is not one (then the form complains)."""
+        normalise = self.detail.normalise
+        assert normalise is not None, f"{type(self).__name__} must override normalised()"
+        return normalise(text)
 
 
 class ValidateUpdateEmailForm(_UpdateDetailForm):
@@ -83,7 +97,18 @@ class ValidateUpdateEmailForm(_UpdateDetailForm):
 class ValidateUpdatePhoneForm(_UpdateDetailForm):
     action_name = "validate_update_phone_form"
     submit_action = "action_update_phone"
-    detail = NewDetail(slots.NEW_PHONE, normalize_phone, "utter_invalid_phone", ("phone",))
+    detail = NewDetail(slots.NEW_PHONE, None, "utter_invalid_phone", ("phone",))
+
+    async def normalised(self, text: str, tracker: Tracker) -> str | None:
+        # A number without its country code ("0171 2345678") is read where the customer lives,
+        # which only the CRM knows (read_phone).
+        customer_id = verified_customer_id(tracker)
+        if customer_id is None:
+            return None
+        language = localized.language_of(tracker)
+        return await run_unit_of_work(
+            lambda session: read_phone(session, customer_id, text, language)
+        )
 
 
 class ValidateUpdateAddressForm(_UpdateDetailForm):
@@ -100,9 +125,16 @@ class DetailUpdate:
     """What saving one new contact detail takes: the slot, the service, the confirmation."""
 
     slot: str
-    save: Callable[[AsyncSession, int, str], Awaitable[CustomerView]]
+    save: Callable[[AsyncSession, int, str, str], Awaitable[CustomerView]]  # ..., the language
     confirmation: Callable[[CustomerView, str], str]  # the customer, the language
     invalid: str  # the response when the CRM refuses the value
+
+
+def _in_any_language(
+    save: Callable[[AsyncSession, int, str], Awaitable[CustomerView]],
+) -> Callable[[AsyncSession, int, str, str], Awaitable[CustomerView]]:
+    """A service whose value reads the same whatever language the conversation is in."""
+    return lambda session, customer_id, value, _language: save(session, customer_id, value)
 
 
 class _UpdateContactDetail(CustomerSubmitAction, ABC):
@@ -122,7 +154,7 @@ class _UpdateContactDetail(CustomerSubmitAction, ABC):
         language = localized.language_of(tracker)
         return await answer_with(
             dispatcher,
-            lambda session: update.save(session, customer_id, value),
+            lambda session: update.save(session, customer_id, value, language),
             lambda customer: update.confirmation(customer, language),
         )
 
@@ -132,7 +164,10 @@ class ActionUpdateEmail(_UpdateContactDetail):
     # Never whose address it is: only that this one cannot be used here.
     refusals = ((EmailUnavailable, respond("utter_email_unavailable")),)
     update = DetailUpdate(
-        slots.NEW_EMAIL, update_email, replies.email_updated, "utter_invalid_email"
+        slots.NEW_EMAIL,
+        _in_any_language(update_email),
+        replies.email_updated,
+        "utter_invalid_email",
     )
 
 
@@ -146,5 +181,8 @@ class ActionUpdatePhone(_UpdateContactDetail):
 class ActionUpdateAddress(_UpdateContactDetail):
     action_name = "action_update_address"
     update = DetailUpdate(
-        slots.NEW_ADDRESS, update_address, replies.address_updated, "utter_invalid_address"
+        slots.NEW_ADDRESS,
+        _in_any_language(update_address),
+        replies.address_updated,
+        "utter_invalid_address",
     )

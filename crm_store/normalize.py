@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+import phonenumbers
 
 # What people wrap values in when they paste them: quotes and brackets, and a final full stop.
 _WRAPPING = "\"'`<>()[]{}"
@@ -15,6 +18,9 @@ _EMAIL = re.compile(
 _EMAIL_IN_TEXT = re.compile(r"[^\s<>()\[\]{},;:\"']+@[^\s<>()\[\]{},;:\"']+")
 _PHONE_CHARS = re.compile(r"^\+?[\d\s./()-]+$")
 _PHONE_IN_TEXT = re.compile(r"(?:\+|\b00)\d[\d\s./()-]{6,}\d")
+# A national number inside a sentence: 8 to 15 digits, not glued to a letter or a "KF-"
+# (not \w: Chinese characters are word characters, and "电话13800138000" holds one).
+_NATIONAL_PHONE_IN_TEXT = re.compile(r"(?<![A-Za-z\d+-])\(?\d(?:[\s./()-]{0,2}\d){7,14}(?!\d)")
 _CUSTOMER_NUMBER = re.compile(r"^c[\s-]?(\d{5})$", re.IGNORECASE)
 _CUSTOMER_NUMBER_IN_TEXT = re.compile(r"\bc[\s-]?(\d{5})\b", re.IGNORECASE)
 _ORDER_NUMBER = re.compile(r"^(?:#\s*)?(?:kf[\s-]?)?(\d{6})$", re.IGNORECASE)
@@ -41,25 +47,76 @@ def normalize_email(text: str | None) -> str | None:
     return value if len(local) <= 64 else None
 
 
-def normalize_phone(text: str | None) -> str | None:
-    """International number as "+" and 8–15 digits; "+49 (0)30 123", "0049 30 123" accepted."""
+# The region a conversation's language suggests for a number written without its country code.
+# English is no country's: the shop is German, so an English-speaking customer is most likely
+# one in Germany.
+_LANGUAGE_REGIONS = {"de": "DE", "zh": "CN", "en": "DE"}
+
+
+def phone_regions(country: str | None, language: str | None) -> tuple[str, ...]:
+    """Where a phone number without its country code is read, in order: the customer's country
+    (ISO 3166-1 alpha-2, from the CRM) when known, then the conversation's language's region.
+
+    The one place that decides it. Both, because a customer in Germany who writes in Chinese may
+    well give a Chinese mobile number; normalize_phone takes the first region it is valid in.
+    """
+    regions: list[str] = []
+    for region in ((country or "").upper(), _LANGUAGE_REGIONS.get(language or "", "")):
+        if region in phonenumbers.SUPPORTED_REGIONS and region not in regions:
+            regions.append(region)
+    return tuple(regions)
+
+
+def normalize_phone(text: str | None, region: str | Iterable[str] | None = None) -> str | None:
+    """The number in E.164 ("+491712345678"), or None when `text` is not one we can use.
+
+    An international number ("+49 30 1234567", "0049 30 1234567", "+49 (0)30 1234567") is
+    taken when libphonenumber finds its length possible for its country. A national one
+    ("0171 2345678") only with a `region` (ISO 3166-1 alpha-2, or several tried in order, see
+    phone_regions) where it is a valid number: without one we cannot tell whose number it is,
+    and "possible" alone would read a postcode as a number.
+    """
     if not isinstance(text, str):
         return None
     # Not _clean(): brackets belong to phone numbers ("+49 (0)30 ...").
     value = text.strip().strip("\"'`<>").rstrip(".,;:!?").strip()
+    # Digits and separators only: libphonenumber itself would read letters as a keypad's.
     if not value or not _PHONE_CHARS.match(value):
         return None
     # "+49 (0)30 ..." is the German way of writing the trunk 0 that is dropped abroad.
     value = value.replace("(0)", "")
-    digits = re.sub(r"\D", "", value)
-    if not value.startswith("+"):
-        if not digits.startswith("00"):
-            # Without a country code we cannot tell whose number it is.
-            return None
-        digits = digits[2:]
-    if not 8 <= len(digits) <= 15 or digits.startswith("0"):
+    if value.startswith("00"):
+        value = "+" + value[2:]  # the international prefix of most of the world
+    if value.startswith("+"):
+        number = _parse_phone(value, None)
+        possible = number is not None and (
+            phonenumbers.is_possible_number_with_reason(number)
+            == phonenumbers.ValidationResult.IS_POSSIBLE
+        )
+        return _e164(number) if possible else None
+    regions = _regions(region)
+    for each in regions:
+        number = _parse_phone(value, each)
+        if number is not None and phonenumbers.is_valid_number(number):
+            return _e164(number)
+    return None
+
+
+def _regions(region: str | Iterable[str] | None) -> tuple[str, ...]:
+    return (region,) if isinstance(region, str) else tuple(region or ())
+
+
+def _parse_phone(value: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    try:
+        return phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
         return None
-    return f"+{digits}"
+
+
+def _e164(number: phonenumbers.PhoneNumber | None) -> str | None:
+    if number is None:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def normalize_customer_number(text: str | None) -> str | None:
@@ -86,17 +143,21 @@ def normalize_postcode(text: str | None) -> str | None:
     return value if _POSTCODE.match(value) else None
 
 
-def parse_contact(text: str | None) -> tuple[str, str] | None:
+def parse_contact(
+    text: str | None, region: str | Iterable[str] | None = None
+) -> tuple[str, str] | None:
     """("email" | "phone" | "customer_number", normalized value) for a contact the customer gave.
 
     The whole text is tried first; then a contact inside a sentence ("it's anna@example.com").
+    A phone number without its country code counts only with a `region` (normalize_phone).
     """
     if not isinstance(text, str):
         return None
+    regions = _regions(region)
     for kind, normalize in (
         ("email", normalize_email),
         ("customer_number", normalize_customer_number),
-        ("phone", normalize_phone),
+        ("phone", lambda value: normalize_phone(value, regions)),
     ):
         value = normalize(text)
         if value:
@@ -112,4 +173,9 @@ def parse_contact(text: str | None) -> tuple[str, str] | None:
         phone = normalize_phone(match.group(0))
         if phone:
             return "phone", phone
+    if regions:
+        for match in _NATIONAL_PHONE_IN_TEXT.finditer(text):
+            phone = normalize_phone(match.group(0), regions)
+            if phone:
+                return "phone", phone
     return None

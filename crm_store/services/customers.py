@@ -20,6 +20,7 @@ from crm_store.normalize import (
     normalize_phone,
     normalize_postcode,
     parse_contact,
+    phone_regions,
 )
 from crm_store.services._common import customer_view
 from crm_store.views import CustomerView
@@ -72,7 +73,8 @@ def _fact_candidates(fact: str) -> tuple[set[str], set[str]]:
 async def verify_identity(session: AsyncSession, contact: str, fact: str) -> CustomerView | None:
     """The customer whose contact and fact both match, else None (never says which part failed).
 
-    `contact` is an email, phone or customer number in any form parse_contact() accepts;
+    `contact` is an email, phone or customer number in any form parse_contact() accepts
+    without a region (a phone number the caller has read in its region is in E.164);
     `fact` is one of that customer's order numbers or their postcode.
     """
     parsed = parse_contact(contact)
@@ -134,16 +136,35 @@ async def update_email(session: AsyncSession, customer_id: int, new_email: str) 
     return customer_view(customer)
 
 
-async def update_phone(session: AsyncSession, customer_id: int, new_phone: str) -> CustomerView:
-    phone = normalize_phone(new_phone)
-    if phone is None:
-        raise InvalidValue(
-            "phone", "That is not a phone number with its country code, like +49 30 1234567."
-        )
+async def read_phone(
+    session: AsyncSession, customer_id: int, text: str, language: str | None = None
+) -> str | None:
+    """The customer's new phone number in E.164, or None when `text` is not one we can use.
+
+    A number without its country code is read where phone_regions() says: the customer's
+    country, then the region of the conversation's `language`. Without a language (a caller
+    outside a conversation) only international numbers are taken.
+    """
+    customer = await load_customer(session, customer_id)
+    return _phone_of(customer, text, language)
+
+
+async def update_phone(
+    session: AsyncSession, customer_id: int, new_phone: str, language: str | None = None
+) -> CustomerView:
+    """Saves the new phone number, read as read_phone() reads it; InvalidValue if it is none."""
     customer = await load_customer(session, customer_id, for_update=True)
+    phone = _phone_of(customer, new_phone, language)
+    if phone is None:
+        raise InvalidValue("phone", "That is not a phone number we can use, like +49 30 1234567.")
     customer.phone = phone
     await session.flush()
     return customer_view(customer)
+
+
+def _phone_of(customer: Customer, text: str, language: str | None) -> str | None:
+    regions = phone_regions(customer.country, language) if language else ()
+    return normalize_phone(text, regions)
 
 
 def parse_address(address_line: str) -> tuple[str, str, str]:

@@ -91,6 +91,32 @@ async def test_extract_contact_skips_the_new_address_in_change_my_email() -> Non
     assert "new_email" not in outcome.slots  # not before the customer is verified
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("030 1234567", "de", "+49301234567"),  # Anna's number as Germans write it
+        ("030 1234567", "en", "+49301234567"),  # English: the shop's home, Germany
+        ("13800138000", "zh", "+8613800138000"),
+    ],
+)
+async def test_a_phone_number_without_country_code_is_read_in_the_languages_region(
+    text: str, language: str, expected: str
+) -> None:
+    tracker = answer(text, "contact", (("phone", text),), slots={"language": language})
+    outcome = await run_action(ValidateIdentifyForm(), tracker)
+    assert outcome.slots["contact"] == expected
+    assert outcome.messages == []
+
+
+async def test_a_customer_identifies_with_a_national_number() -> None:
+    contact = answer("030 1234567", "contact", slots={"language": "de"})
+    outcome = await run_action(ValidateIdentifyForm(), contact)
+    fact = fact_answer(outcome.slots["contact"], "10115")
+    outcome = await run_action(ValidateIdentifyForm(), fact)
+    assert outcome.slots["is_verified"] is True
+    assert outcome.slots["customer_name"] == "Anna"
+
+
 @pytest.mark.parametrize("text", ["ben at example dot com", "12", "hello there"])
 async def test_validate_contact_rejects_what_is_not_a_contact(text: str) -> None:
     outcome = await run_action(ValidateIdentifyForm(), answer(text, "contact"))

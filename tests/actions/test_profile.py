@@ -8,6 +8,7 @@ import pytest
 from rasa_sdk import Tracker
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from actions import crm
 from actions.profile import (
     ActionUpdateAddress,
     ActionUpdateEmail,
@@ -17,17 +18,20 @@ from actions.profile import (
     ValidateUpdatePhoneForm,
 )
 from crm_store.models import Customer
+from crm_store.settings import DatabaseSettings
 from tests.actions.support import BEN, make_tracker, run_action, verified
 
 
-def profile_answer(form: str, text: str, requested: str, entities: Any = ()) -> Tracker:
+def profile_answer(
+    form: str, text: str, requested: str, entities: Any = (), language: str = "en"
+) -> Tracker:
     return make_tracker(
         text,
         intent="inform",
         entities=entities,
         form=form,
         requested_slot=requested,
-        slots=verified(BEN, "Ben"),
+        slots={**verified(BEN, "Ben"), "language": language},
     )
 
 
@@ -89,6 +93,48 @@ async def test_extract_and_validate_new_phone() -> None:
     outcome = await run_action(ValidateUpdatePhoneForm(), bad)
     assert outcome.slots["new_phone"] is None
     assert outcome.responses == ["utter_invalid_phone"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # Ben lives in Germany (his country in the CRM): his number without +49 is German.
+        ("0171 2345678", "de", "+491712345678"),
+        ("0171 2345678", "en", "+491712345678"),
+        ("0171 2345678", "zh", "+491712345678"),
+        # Not a German number, but a Chinese one, in a Chinese conversation.
+        ("13800138000", "zh", "+8613800138000"),
+        ("13800138000", "de", None),
+        ("0171 234", "de", None),  # too short
+    ],
+)
+async def test_validate_new_phone_reads_a_number_without_country_code(
+    text: str, language: str, expected: str | None
+) -> None:
+    tracker = profile_answer("update_phone_form", text, "new_phone", [("phone", text)], language)
+    outcome = await run_action(ValidateUpdatePhoneForm(), tracker)
+    assert outcome.slots["new_phone"] == expected
+    assert outcome.responses == ([] if expected else ["utter_invalid_phone"])
+
+
+async def test_validate_new_phone_apologises_when_the_crm_is_unreachable(
+    unreachable_crm: DatabaseSettings,
+) -> None:
+    await crm.configure(unreachable_crm)
+    tracker = profile_answer("update_phone_form", "0171 2345678", "new_phone", language="de")
+    outcome = await run_action(ValidateUpdatePhoneForm(), tracker)
+    assert outcome.responses == ["utter_technical_problem"]
+    assert outcome.slots["new_phone"] is None
+    assert outcome.slots["flow_aborted"] is True
+
+
+async def test_update_phone_saves_a_national_number_in_e164(
+    crm_db: async_sessionmaker[AsyncSession],
+) -> None:
+    slots = {**verified(BEN, "Ben"), "language": "de", "new_phone": "0171 2345678"}
+    outcome = await run_action(ActionUpdatePhone(), make_tracker("x", slots=slots))
+    assert "+49 ••• 678" in outcome.texts
+    assert (await customer(crm_db, BEN)).phone == "+491712345678"
 
 
 async def test_update_phone_saves_it(crm_db: async_sessionmaker[AsyncSession]) -> None:

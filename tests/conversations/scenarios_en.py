@@ -8,6 +8,7 @@ from tests.conversations.support import (
     handed_off,
     order_is,
     order_is_not,
+    phone_is,
     ticket_with,
 )
 
@@ -101,6 +102,20 @@ CARRY = [
 ]
 
 FACTS = [
+    Scenario(
+        # English is no country's: a number without its country code is read where the
+        # customer lives (Germany, in the CRM).
+        "a new phone number without the country code",
+        "facts",
+        [
+            ("I want to change my phone number", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["you're verified", "new phone number"]),
+            ("0170 5550123", ["your phone number is now +49 ••• 123", "!country code"]),
+        ],
+        needs="cancellable",
+        check=phone_is("+491705550123"),
+    ),
     Scenario(
         "contact, postcode and request in one message",
         "facts",

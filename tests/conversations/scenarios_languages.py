@@ -17,6 +17,7 @@ from tests.conversations.support import (
     handed_off,
     no_ticket_for_the_order,
     order_is,
+    phone_is,
     ticket_with,
 )
 
@@ -96,6 +97,20 @@ CHINESE = [
         ],
     ),
     Scenario("zh: thanks", "chinese", [("谢谢", ["不客气"])]),
+    Scenario(
+        # A Chinese mobile number as Chinese customers write it, by a customer living in
+        # Germany: not a German number, so it is read in the language's region.
+        "zh: a new phone number, a Chinese mobile without the country code",
+        "chinese",
+        [
+            ("我想改电话号码", [ZH_ASK_CONTACT]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["身份已确认", "新电话号码"]),
+            ("13800138000", ["您的电话号码已改为 +86 ••• 000", "!国家区号"]),
+        ],
+        needs="cancellable",
+        check=phone_is("+8613800138000"),
+    ),
 ]
 
 GERMAN = [
@@ -169,6 +184,16 @@ GERMAN = [
         ],
     ),
     Scenario(
+        # Anna's number in the CRM is +49 30 1234567.
+        "de: identified by a phone number without the country code",
+        "german",
+        [
+            ("Hallo, wo ist meine Bestellung KF-500002?", [DE_ASK_CONTACT]),
+            ("030 1234567", [DE_ASK_FACT]),
+            (ANNA_POSTCODE, ["Sie sind bestätigt", "KF-500002", ANNA_DHL]),
+        ],
+    ),
+    Scenario(
         "de: where is my order, answered in German",
         "german",
         [
@@ -201,6 +226,18 @@ GERMAN = [
     ),
     Scenario("de: payment FAQ", "german", [("Welche Zahlungsarten gibt es?", ["PayPal"])]),
     Scenario("de: thanks", "german", [("Vielen Dank", ["Gern geschehen"])]),
+    Scenario(
+        "de: a new phone number, a German mobile without the country code",
+        "german",
+        [
+            ("meine handynummer hat sich geändert", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Sie sind bestätigt", "neue Telefonnummer"]),
+            ("0171 2345678", ["Telefonnummer lautet jetzt +49 ••• 678", "!Ländervorwahl"]),
+        ],
+        needs="cancellable",
+        check=phone_is("+491712345678"),
+    ),
     Scenario(
         "de: stop inside a form",
         "german",

@@ -198,6 +198,19 @@ def email_is(address: str) -> Check:
     return check
 
 
+def phone_is(number: str) -> Check:
+    """The customer's phone number in the CRM is `number` (E.164, as the CRM keeps it)."""
+
+    async def check(databases: Databases, facts: Facts, sender: str) -> None:
+        async with databases.crm() as session:
+            phone = await session.scalar(
+                select(Customer.phone).where(Customer.id == facts.customer_id)
+            )
+        assert phone == facts.fill(number), phone
+
+    return check
+
+
 def all_of(*checks: Check) -> Check:
     async def check(databases: Databases, facts: Facts, sender: str) -> None:
         for each in checks:

@@ -12,6 +12,7 @@ from crm_store.normalize import (
     normalize_postcode,
     normalize_ticket_number,
     parse_contact,
+    phone_regions,
 )
 
 
@@ -62,6 +63,54 @@ def test_normalize_email(text: str | None, expected: str | None) -> None:
 )
 def test_normalize_phone(text: str | None, expected: str | None) -> None:
     assert normalize_phone(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        ("0171 2345678", "DE", "+491712345678"),  # a German mobile, written as Germans do
+        ("(030) 123 45-67", "DE", "+49301234567"),
+        ("0171/2345678.", ["DE"], "+491712345678"),
+        ("13800138000", "CN", "+8613800138000"),  # a Chinese mobile
+        ("138 0013 8000", ("DE", "CN"), "+8613800138000"),  # not German: the next region's
+        ("0171 2345678", ("DE", "CN"), "+491712345678"),  # the first region that fits wins
+        ("0171 2345678", "CN", None),  # not a Chinese number
+        ("13800138000", "DE", None),  # possible in Germany, but no such number there
+        ("0171 234", "DE", None),  # too short
+        ("10115", "DE", None),  # a postcode is no phone number
+        ("0171 234567a", "DE", None),  # letters are not keypad digits here
+        ("C10001", "DE", None),
+        ("call me", "DE", None),
+        ("0171 2345678", None, None),  # no region: whose number is it?
+        ("0171 2345678", (), None),
+        ("+49 30 1234567", "CN", "+49301234567"),  # a country code beats the region
+        ("0049 30 1234567", "CN", "+49301234567"),
+        ("+49 (0)30 1234567", "DE", "+49301234567"),
+    ],
+)
+def test_normalize_phone_reads_national_numbers_in_a_region(
+    text: str, region: object, expected: str | None
+) -> None:
+    assert normalize_phone(text, region) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("country", "language", "expected"),
+    [
+        ("DE", "zh", ("DE", "CN")),  # where the customer lives first, then their language's
+        ("de", "de", ("DE",)),
+        ("GB", None, ("GB",)),
+        (None, "de", ("DE",)),
+        (None, "zh", ("CN",)),
+        (None, "en", ("DE",)),  # English is no country's: the shop's home
+        ("XX", "fr", ()),  # neither a region libphonenumber knows nor a language we speak
+        (None, None, ()),
+    ],
+)
+def test_phone_regions(
+    country: str | None, language: str | None, expected: tuple[str, ...]
+) -> None:
+    assert phone_regions(country, language) == expected
 
 
 @pytest.mark.parametrize(
@@ -116,3 +165,23 @@ def test_numbers(normalize: object, text: str, expected: str | None) -> None:
 )
 def test_parse_contact(text: str | None, expected: tuple[str, str] | None) -> None:
     assert parse_contact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        ("0171 2345678", "DE", ("phone", "+491712345678")),
+        ("meine Nummer ist 0171 2345678", "DE", ("phone", "+491712345678")),
+        ("我的手机号是13800138000", "CN", ("phone", "+8613800138000")),
+        ("0171 2345678", None, None),
+        ("c10001", "DE", ("customer_number", "C10001")),
+        # Order numbers and postcodes are not read as phone numbers, whatever the region.
+        ("KF-500001", "DE", None),
+        ("Bestellung 500001, PLZ 10115", "DE", None),
+        ("10115", "DE", None),
+    ],
+)
+def test_parse_contact_in_a_region(
+    text: str, region: str | None, expected: tuple[str, str] | None
+) -> None:
+    assert parse_contact(text, region) == expected

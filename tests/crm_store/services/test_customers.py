@@ -10,6 +10,7 @@ from crm_store.models import Customer
 from crm_store.services.customers import (
     get_customer,
     parse_address,
+    read_phone,
     update_address,
     update_email,
     update_phone,
@@ -125,6 +126,41 @@ async def test_update_phone_refuses_malformed_numbers(seeded: Sessions, bad: str
     async with seeded() as session, session.begin():
         with pytest.raises(InvalidValue):
             await update_phone(session, 2, bad)
+
+
+async def test_update_phone_reads_a_national_number_where_the_customer_lives(
+    seeded: Sessions,
+) -> None:
+    # Ben lives in Germany (country DE): his German mobile without +49 is his.
+    async with seeded() as session, session.begin():
+        view = await update_phone(session, 2, "0171 2345678", "en")
+    assert view.phone == "+491712345678"
+    assert await verify(seeded, "+49 171 2345678", "20095") == "C10002"
+
+
+@pytest.mark.parametrize(
+    ("country", "text", "language", "expected"),
+    [
+        ("DE", "0171 2345678", "zh", "+491712345678"),  # the customer's country first
+        ("DE", "13800138000", "zh", "+8613800138000"),  # then the language's region
+        ("DE", "13800138000", "de", None),  # no such number in Germany
+        ("CN", "13800138000", "en", "+8613800138000"),  # a customer in China, in English
+        (None, "0171 2345678", "de", "+491712345678"),  # country unknown: the language's
+        (None, "0171 2345678", "zh", None),
+        ("DE", "0171 2345678", None, None),  # outside a conversation: international only
+        ("DE", "+44 20 7946 0999", None, "+442079460999"),
+        ("DE", "0171 234", "de", None),
+    ],
+)
+async def test_read_phone_regions(
+    seeded: Sessions, country: str | None, text: str, language: str | None, expected: str | None
+) -> None:
+    async with seeded() as session, session.begin():
+        chloe = await session.get(Customer, 3)
+        assert chloe is not None
+        chloe.country = country
+        await session.flush()
+        assert await read_phone(session, 3, text, language) == expected
 
 
 async def test_update_address_parses_street_postcode_and_city(seeded: Sessions) -> None:
