@@ -353,8 +353,7 @@ async def test_an_order_number_given_as_proof_is_not_the_order_asked_about() -> 
 RECENT_LIST = {
     "event": "bot",
     "text": (
-        "Your recent orders:\n• KF-500001 — paid\n• KF-500002 — shipped\n"
-        "• KF-500003 — delivered"
+        "Your recent orders:\n• KF-500001 — paid\n• KF-500002 — shipped\n• KF-500003 — delivered"
     ),
 }
 
