@@ -67,10 +67,27 @@ _CATEGORY_PATTERNS = {
     for category, keywords in _CATEGORY_KEYWORDS.items()
 }
 
-_RATING_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_RATING_WORDS = {
+    **{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5},
+    **{"eins": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "fuenf": 5},
+    **{"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5},
+}
 # A lone digit 1-5 ("4", "4 stars", "4/5"), not part of "10", "4.5" or "4,5".
 _RATING_IN_TEXT = re.compile(r"(?<!\d)(?<!\d[.,])([1-5])(?:\s*(?:/|out of)\s*5)?(?!\d|[.,]\d)")
-_RATING_WORD_IN_TEXT = re.compile(r"\b(one|two|three|four|five)\b")
+# "four", "vier Sterne", "五星", "打五分", "一颗星" (a Chinese numeral counts next to 星 or 分, or
+# alone, not inside other words).
+_RATING_WORD_IN_TEXT = re.compile(
+    r"\b(one|two|three|four|five|eins|zwei|drei|vier|fünf|fuenf)\b"
+    r"|([一二两三四五])(?=\s*(?:颗|个)?\s*(?:星|分))|^\W*([一二两三四五])\W*$"
+)
+# The ends of the scale as the question names them, and the usual satisfaction anchors; "good"
+# or "sehr gut" (a German school's best grade is 1) say no number.
+_RATING_ANCHORS = {
+    **dict.fromkeys(("excellent", "very satisfied", "ausgezeichnet", "sehr zufrieden"), 5),
+    **dict.fromkeys(("非常好", "很满意", "非常满意"), 5),
+    **dict.fromkeys(("poor", "very dissatisfied", "schlecht", "sehr unzufrieden"), 1),
+    **dict.fromkeys(("差", "很不满意", "非常不满意"), 1),
+}
 
 _YES = re.compile(r"^(yes|yeah|yep|yup|ja|sure|ok|okay|correct|right|please do|go ahead|do it|y)\b")
 _NO = re.compile(r"^(no|nope|nah|nein|don't|do not|not now|cancel that|n)\b")
@@ -145,18 +162,23 @@ def free_text_answer(tracker: Tracker, slot: str) -> dict[str, Any]:
 
 
 def parse_rating(value: Any) -> int | None:
-    """1..5 from a button value, "4", "4 stars", "4/5", "I'd give you a four"; None otherwise."""
+    """1..5 from a button value, "4", "4 stars", "4/5", "I'd give you a four", "vier Sterne",
+    "五星", "excellent"; None otherwise."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return int(value) if float(value).is_integer() and 1 <= value <= 5 else None
     text = str(value).strip().lower()
     digits = _RATING_IN_TEXT.findall(text)
-    words = _RATING_WORD_IN_TEXT.findall(text)
+    words = [
+        next(group for group in match if group) for match in _RATING_WORD_IN_TEXT.findall(text)
+    ]
     if len(digits) == 1 and not words:
         return int(digits[0])
     if len(words) == 1 and not digits:
         return _RATING_WORDS[words[0]]
+    if not digits and not words:
+        return _RATING_ANCHORS.get(re.sub(r"[\W_]+", " ", text).strip())
     return None  # nothing, "10", "4.5", or two different numbers: ask again
 
 

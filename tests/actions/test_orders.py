@@ -400,3 +400,19 @@ async def test_of_two_orders_someone_elses_is_only_not_found() -> None:
     assert "couldn't find order KF-500005" in outcome.texts
     for fact in BEN_FACTS:  # the number was the customer's own words; nothing else of Ben's
         assert fact == "KF-500005" or fact not in outcome.texts
+
+
+@pytest.mark.parametrize(("text", "intent"), [("no", "deny"), ("nothing, thanks", "inform")])
+async def test_no_to_which_order_ends_the_flow_instead_of_asking_again(
+    text: str, intent: str
+) -> None:
+    tracker = cancel_answer(text, "order_number", intent=intent)
+    outcome = await run_action(ValidateCancelOrderForm(), tracker)
+    assert outcome.responses == ["utter_flow_stopped"]
+    assert outcome.slots["flow_aborted"] is True
+
+
+async def test_a_mistyped_order_number_is_still_asked_again() -> None:
+    tracker = cancel_answer("KF-5000", "order_number")
+    outcome = await run_action(ValidateCancelOrderForm(), tracker)
+    assert outcome.responses == ["utter_invalid_order_number"]

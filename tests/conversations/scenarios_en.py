@@ -454,6 +454,26 @@ TYPOS = [
         ],
     ),
     Scenario(
+        "'excellent' answers the rating question",
+        "wording",
+        [("hi", ["Kefu"]), ("bye", ["rate"]), ("excellent!", ["anything you'd like to tell us"])],
+    ),
+    Scenario(
+        "'no' to 'which order?' ends the cancel, not a loop",
+        "wording",
+        [
+            ("cancel all my orders", [ASK_CONTACT]),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, ["Which order"]),
+            ("no", ["stopped", "!doesn't look like an order number", "!Shall I cancel"]),
+        ],
+    ),
+    Scenario(
+        "'and on sundays?' after the opening hours",
+        "wording",
+        [("when are you open?", ["Mon"]), ("and on sundays?", ["Mon", "Sat"])],
+    ),
+    Scenario(
         "discount codes are out of scope, not shipping",
         "wording",
         [("do you have any discount codes?", ["outside what I can help", "!Standard delivery"])],

@@ -28,6 +28,11 @@ DE_ASK_FACT = "Postleitzahl"
 
 CHINESE = [
     Scenario(
+        "zh: '五星' answers the rating question",
+        "chinese",
+        [("你好", ["Kefu"]), ("再见", ["评分"]), ("五星", ["想告诉我们"])],
+    ),
+    Scenario(
         "zh: 'the second one' after the list of orders",
         "chinese",
         [
@@ -114,6 +119,20 @@ CHINESE = [
 ]
 
 GERMAN = [
+    Scenario(
+        "de: 'vier Sterne' answers the rating question",
+        "german",
+        [
+            ("hallo", ["Kefu"]),
+            ("tschüss", ["Wie bewerten Sie"]),
+            ("vier Sterne", ["noch etwas sagen"]),
+        ],
+    ),
+    Scenario(
+        "de: 'und am Sonntag?' after the opening hours",
+        "german",
+        [("Wann habt ihr offen?", ["Montag bis Freitag"]), ("Und am Sonntag?", ["Samstag"])],
+    ),
     Scenario(
         "de: 'ach doch nicht' inside the return form switches, files no return",
         "german",
