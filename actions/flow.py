@@ -34,6 +34,7 @@ from actions.digression import (
 from actions.extraction import (
     confirmation_candidate,
     free_text_answer,
+    is_decline,
     parse_confirmation,
     requested_slot,
 )
@@ -66,6 +67,15 @@ def abort_events(tracker: Tracker, ends_on_goodbye: bool = False) -> list[EventT
     if intent == slots.INTENT_HUMAN_HANDOFF:
         return [SlotSet(slots.FLOW_ABORTED, True), SlotSet(slots.HANDOFF_REQUESTED, True)]
     return []
+
+
+def declined(dispatcher: Dispatcher, tracker: Tracker, slot: str) -> dict[str, Any] | None:
+    """The form's end when the customer answers its question for `slot` with a "no" ("Which
+    order?" - "no, nothing"): not a mistyped value to ask for again."""
+    if requested_slot(tracker) != slot or not is_decline(tracker):
+        return None
+    dispatcher.utter_message(response="utter_flow_stopped")
+    return {slot: None, slots.FLOW_ABORTED: True}
 
 
 def checked(dispatcher: Dispatcher, slot: str, value: Any | None, complaint: str) -> dict[str, Any]:

@@ -28,11 +28,10 @@ from actions.crm import (
 )
 from actions.extraction import (
     flow_candidate,
-    is_decline,
-    requested_slot,
 )
 from actions.flow import (
     CustomerSubmitAction,
+    declined,
 )
 from actions.identification import IdentificationFormValidator
 from crm_store.errors import InvalidValue, OrderNotCancellable, OrderNotFound, OrderNotReturnable
@@ -77,10 +76,9 @@ class OrderFormValidator(IdentificationFormValidator, ABC):
         number = normalize_order_number(str(value)) if value is not None else None
         customer_id = verified_customer_id(tracker)
         if number is None:
-            if requested_slot(tracker) == slots.ORDER_NUMBER and is_decline(tracker):
-                # "Which order?" - "no": nothing to act on, not a mistyped number.
-                dispatcher.utter_message(response="utter_flow_stopped")
-                return {slots.ORDER_NUMBER: None, slots.FLOW_ABORTED: True}
+            stop = declined(dispatcher, tracker, slots.ORDER_NUMBER)
+            if stop is not None:
+                return stop
             dispatcher.utter_message(response="utter_invalid_order_number")
             return {slots.ORDER_NUMBER: None}
         if customer_id is None:

@@ -13,16 +13,17 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import localized, replies, slots
-from actions.base import Dispatcher, Events
+from actions.base import Dispatcher, Events, KefuAction
 from actions.carry import normalised_address
 from actions.conversation import verified_customer_id
 from actions.crm import TECHNICAL_PROBLEM, CrmUnavailable, answer_with, respond, run_unit_of_work
 from actions.extraction import flow_candidate
-from actions.flow import CustomerSubmitAction, checked
+from actions.flow import CustomerSubmitAction, checked, declined
 from actions.identification import IdentificationFormValidator
-from crm_store.errors import EmailUnavailable, InvalidValue
+from crm_store.errors import EmailUnavailable, InvalidValue, NotFound
 from crm_store.normalize import normalize_email
 from crm_store.services.customers import (
+    get_customer,
     read_phone,
     update_address,
     update_email,
@@ -74,6 +75,9 @@ class _UpdateDetailForm(IdentificationFormValidator, ABC):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         detail = self.detail
+        stop = declined(dispatcher, tracker, detail.slot)
+        if stop is not None:
+            return stop  # "no, I only wanted to know which one you have"
         try:
             normalised = await self.normalised(str(value), tracker) if value is not None else None
         except CrmUnavailable:
@@ -86,6 +90,47 @@ class _UpdateDetailForm(IdentificationFormValidator, ABC):
         normalise = self.detail.normalise
         assert normalise is not None, f"{type(self).__name__} must override normalised()"
         return normalise(text)
+
+
+class _AskNewDetail(KefuAction, ABC):
+    """Asks for the new detail after saying what the CRM holds now, so that "what email do you
+    have for me?", which NLU reads as a wish to change it, is answered on the way."""
+
+    ask: ClassVar[str]
+    on_file: ClassVar[Callable[[CustomerView, str], str | None]]
+
+    async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
+        customer_id = verified_customer_id(tracker)
+        if customer_id is not None:
+            try:
+                customer = await run_unit_of_work(
+                    lambda session: get_customer(session, customer_id)
+                )
+            except (CrmUnavailable, NotFound):
+                customer = None  # the question still stands; saving will say what is wrong
+            current = self.on_file(customer, localized.language_of(tracker)) if customer else None
+            if current:
+                dispatcher.utter_message(text=current)
+        dispatcher.utter_message(response=self.ask)
+        return []
+
+
+class ActionAskNewEmail(_AskNewDetail):
+    action_name = "action_ask_new_email"
+    ask = "utter_ask_new_email"
+    on_file = staticmethod(replies.email_on_file)
+
+
+class ActionAskNewPhone(_AskNewDetail):
+    action_name = "action_ask_new_phone"
+    ask = "utter_ask_new_phone"
+    on_file = staticmethod(replies.phone_on_file)
+
+
+class ActionAskNewAddress(_AskNewDetail):
+    action_name = "action_ask_new_address"
+    ask = "utter_ask_new_address"
+    on_file = staticmethod(replies.address_on_file)
 
 
 class ValidateUpdateEmailForm(_UpdateDetailForm):

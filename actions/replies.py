@@ -337,6 +337,39 @@ def masked_phone(phone: str) -> str:
     return f"{country} ••• {digits[-3:]}" if len(digits) > 5 else "•••"
 
 
+def email_on_file(customer: CustomerView, language: str = EN) -> str | None:
+    masked = masked_email(customer.email)
+    return pick(
+        language,
+        f"The email address we have for you is {masked}.",
+        f"Bei uns ist die E-Mail-Adresse {masked} hinterlegt.",
+        f"我们登记的邮箱是 {masked}。",
+    )
+
+
+def phone_on_file(customer: CustomerView, language: str = EN) -> str | None:
+    if not customer.phone:
+        return None
+    masked = masked_phone(customer.phone)
+    return pick(
+        language,
+        f"The phone number we have for you is {masked}.",
+        f"Bei uns ist die Telefonnummer {masked} hinterlegt.",
+        f"我们登记的电话号码是 {masked}。",
+    )
+
+
+def address_on_file(customer: CustomerView, language: str = EN) -> str | None:
+    if not customer.city:
+        return None
+    return pick(  # the city alone, as in address_updated
+        language,
+        f"The address we have for you is in {customer.city}.",
+        f"Ihre hinterlegte Adresse ist in {customer.city}.",
+        f"我们登记的地址在 {customer.city}。",
+    )
+
+
 def email_updated(customer: CustomerView, language: str = EN) -> str:
     masked = masked_email(customer.email)
     return pick(

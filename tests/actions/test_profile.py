@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions import crm
 from actions.profile import (
+    ActionAskNewAddress,
+    ActionAskNewEmail,
     ActionUpdateAddress,
     ActionUpdateEmail,
     ActionUpdatePhone,
@@ -172,3 +174,32 @@ async def test_profile_changes_need_a_verified_customer(
     outcome = await run_action(ActionUpdateEmail(), tracker)
     assert outcome.messages == []
     assert (await customer(crm_db, BEN)).email == "ben.okafor@example.com"
+
+
+async def test_asking_for_the_new_email_first_says_the_one_on_file() -> None:
+    tracker = profile_answer("update_email_form", "10115", "new_email")
+    outcome = await run_action(ActionAskNewEmail(), tracker)
+    assert "The email address we have for you is b•••@example.com." in outcome.texts
+    assert outcome.responses == ["utter_ask_new_email"]
+    assert "ben.okafor" not in outcome.texts
+
+
+async def test_asking_for_the_new_address_names_the_city_on_file_only() -> None:
+    tracker = profile_answer("update_address_form", "10115", "new_address", language="de")
+    outcome = await run_action(ActionAskNewAddress(), tracker)
+    assert "Ihre hinterlegte Adresse ist in Hamburg." in outcome.texts
+    assert outcome.responses == ["utter_ask_new_address"]
+
+
+async def test_an_unverified_customer_is_only_asked() -> None:
+    tracker = make_tracker("change my email", intent="update_email", form="update_email_form")
+    outcome = await run_action(ActionAskNewEmail(), tracker)
+    assert outcome.texts == "" and outcome.responses == ["utter_ask_new_email"]
+
+
+@pytest.mark.parametrize("text", ["no", "no thanks, that's all", "nothing"])
+async def test_no_to_the_new_email_question_ends_the_flow(text: str) -> None:
+    tracker = profile_answer("update_email_form", text, "new_email")
+    outcome = await run_action(ValidateUpdateEmailForm(), tracker)
+    assert outcome.responses == ["utter_flow_stopped"]
+    assert outcome.slots["flow_aborted"] is True

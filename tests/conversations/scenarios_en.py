@@ -474,6 +474,16 @@ TYPOS = [
         [("when are you open?", ["Mon"]), ("and on sundays?", ["Mon", "Sat"])],
     ),
     Scenario(
+        "'what email do you have for me?' is answered, and 'no' keeps it",
+        "wording",
+        [
+            ("what email do you have for me?", [ASK_CONTACT]),
+            (ANNA, ["confirm"]),
+            (ANNA_POSTCODE, ["The email address we have for you is a•••@example.com"]),
+            ("no that's all", ["stopped", "!doesn't look like"]),
+        ],
+    ),
+    Scenario(
         "discount codes are out of scope, not shipping",
         "wording",
         [("do you have any discount codes?", ["outside what I can help", "!Standard delivery"])],

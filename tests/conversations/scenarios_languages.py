@@ -120,6 +120,16 @@ CHINESE = [
 
 GERMAN = [
     Scenario(
+        "de: 'welche Adresse habt ihr von mir?' names the city on file",
+        "german",
+        [
+            ("Welche Adresse habt ihr von mir gespeichert?", [DE_ASK_CONTACT]),
+            (ANNA, ["bestätigen Sie bitte"]),
+            (ANNA_POSTCODE, ["Ihre hinterlegte Adresse ist in Berlin"]),
+            ("nein danke", ["abgebrochen"]),
+        ],
+    ),
+    Scenario(
         "de: 'vier Sterne' answers the rating question",
         "german",
         [
