@@ -161,7 +161,13 @@ def second_request(tracker: Tracker, first: str | None) -> str | None:
     """
     if first is None or latest_intent(tracker) != first:
         return None
-    others = [r for r in requests_in(latest_text(tracker)) if r != first]
+    text = latest_text(tracker)
+    # A second request has a clause of its own ("cancel KF-500001 and check KF-500004"): in one
+    # clause, "the tracking number you sent doesn't work" reports a problem, it asks no status.
+    # The identifying message is the exception ("我是C10001，邮编10115，帮我看看KF-500002").
+    if first != "identify" and len([p for p in _JOINERS.split(text) if p and p.strip()]) < 2:
+        return None
+    others = [r for r in requests_in(text) if r != first]
     return others[0] if others else None
 
 

@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk.events import ActionExecuted, FollowupAction
 
 from actions.context import ActionValueInContext
-from actions.digression import changes_mind, requests_in
+from actions.digression import changes_mind, requests_in, second_request
 from actions.orders import ActionOrderStatus, ActionRequestReturn, ValidateReturnForm
 from actions.profile import ValidateUpdateEmailForm
 from tests.actions.support import make_tracker, run_action, user_event, verified
@@ -179,3 +179,18 @@ async def test_a_bare_contact_from_a_verified_customer_still_gets_the_question()
     )
     outcome = await run_action(ActionValueInContext(), tracker)
     assert outcome.responses == ["utter_value_without_request"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "second"),
+    [
+        ("the tracking number you sent me doesn't work", "open_ticket", None),
+        ("my order KF-500002 arrived broken", "open_ticket", None),
+        ("cancel KF-500001 and also tell me my open tickets", "cancel_order", "ticket_status"),
+        ("我是C10001，邮编10115，帮我看看KF-500002", "identify", "order_status"),
+    ],
+)
+def test_a_second_request_needs_a_clause_of_its_own(
+    text: str, intent: str, second: str | None
+) -> None:
+    assert second_request(make_tracker(text, intent), intent) == second

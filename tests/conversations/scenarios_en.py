@@ -484,6 +484,24 @@ TYPOS = [
         ],
     ),
     Scenario(
+        "a broken tracking number is a problem, not a second request for the status",
+        "wording",
+        [
+            ("the tracking number you sent me doesn't work", [ASK_CONTACT, "!come back to"]),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, ["verified", "!Laptop sleeve", "!What can I do for you"]),
+        ],
+    ),
+    Scenario(
+        "deleting the account goes to the team as a ticket",
+        "wording",
+        [
+            ("please delete my account and all my data", [ASK_CONTACT]),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, ["verified", "!What can I do for you"]),
+        ],
+    ),
+    Scenario(
         "discount codes are out of scope, not shipping",
         "wording",
         [("do you have any discount codes?", ["outside what I can help", "!Standard delivery"])],
