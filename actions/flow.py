@@ -14,10 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import localized, slots
 from actions.base import Dispatcher, Events, KefuAction, Named
+from actions.carry import reason_in
 from actions.conversation import (
     conversation_key,
     latest_entity_values,
     latest_intent,
+    latest_text,
     request_key,
     verified_customer_id,
 )
@@ -34,8 +36,10 @@ from actions.digression import (
 from actions.extraction import (
     confirmation_candidate,
     free_text_answer,
+    guess_ticket_category,
     parse_confirmation,
     requested_slot,
+    word_count,
 )
 from actions.feelings import is_upset
 from actions.handoff import perform_handoff
@@ -52,6 +56,18 @@ FREE_TEXT_SLOTS = frozenset(
     {slots.RETURN_REASON, slots.TICKET_DESCRIPTION, slots.NEW_ADDRESS, slots.FEEDBACK_COMMENT}
 )
 _ORDER_REQUESTS = frozenset({"order_status", "cancel_order", "return_order"})
+# What NLU calls a message that acknowledges a question rather than answers it ("ok thanks",
+# "ja", "对"), and how many words such a message has at most ("thank you very much").
+ACKNOWLEDGEMENT_INTENTS = frozenset(
+    {
+        slots.INTENT_AFFIRM,
+        slots.INTENT_DENY,
+        slots.INTENT_THANKS,
+        slots.INTENT_GREET,
+        slots.INTENT_GOODBYE,
+    }
+)
+ACKNOWLEDGEMENT_WORDS = 4
 
 
 def abort_events(tracker: Tracker, ends_on_goodbye: bool = False) -> list[EventType]:
@@ -66,6 +82,28 @@ def abort_events(tracker: Tracker, ends_on_goodbye: bool = False) -> list[EventT
     if intent == slots.INTENT_HUMAN_HANDOFF:
         return [SlotSet(slots.FLOW_ABORTED, True), SlotSet(slots.HANDOFF_REQUESTED, True)]
     return []
+
+
+def is_acknowledgement(tracker: Tracker) -> bool:
+    """The latest message only says yes, no, thanks, hello or bye: NLU reads it so, it is short,
+    and it names neither a reason nor a ticket topic ("ja, passt nicht" is `affirm`, a reason)."""
+    text = latest_text(tracker)
+    return (
+        latest_intent(tracker) in ACKNOWLEDGEMENT_INTENTS
+        and word_count(text) <= ACKNOWLEDGEMENT_WORDS
+        and reason_in(text) is None
+        and guess_ticket_category(text) is None
+    )
+
+
+def acknowledged_only(dispatcher: Dispatcher, tracker: Tracker, slot: str) -> bool:
+    """Whether the question for `slot`, answered in the customer's own words, got only "ok
+    thanks" or "ja"; then the customer is told what kind of answer it needs (utter_explain_<slot>),
+    and the form asks again."""
+    if requested_slot(tracker) != slot or not is_acknowledgement(tracker):
+        return False
+    dispatcher.utter_message(response=f"utter_explain_{slot}")
+    return True
 
 
 def checked(dispatcher: Dispatcher, slot: str, value: Any | None, complaint: str) -> dict[str, Any]:
@@ -133,6 +171,8 @@ class FlowFormValidator(Named, FormValidationAction):
     ) -> dict[str, Any]:
         assert self.free_text_slot is not None
         slot, shortest = self.free_text_slot
+        if acknowledged_only(dispatcher, tracker, slot):
+            return {slot: None}
         text = str(value or "").strip()
         return checked(
             dispatcher, slot, text if len(text) >= shortest else None, "utter_please_rephrase"

@@ -202,6 +202,21 @@ async def test_validate_return_reason_needs_some_words() -> None:
     assert dispatcher.messages[0]["response"] == "utter_please_rephrase"
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"), [("ok thanks", "thanks"), ("ja", "affirm"), ("对", "affirm")]
+)
+async def test_an_acknowledgement_is_no_return_reason(text: str, intent: str) -> None:
+    outcome = await run_action(ValidateReturnForm(), reason_answer(text, intent))
+    assert outcome.slots["return_reason"] is None
+    assert outcome.responses == ["utter_explain_return_reason"]
+    assert outcome.slots["requested_slot"] == "return_reason"
+
+
+async def test_a_yes_that_gives_a_reason_is_the_reason() -> None:
+    outcome = await run_action(ValidateReturnForm(), reason_answer("ja, passt nicht", "affirm"))
+    assert outcome.slots["return_reason"] == "ja, passt nicht"
+
+
 async def test_return_within_30_days_opens_a_return_ticket(
     crm_db: async_sessionmaker[AsyncSession],
 ) -> None:

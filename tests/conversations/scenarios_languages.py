@@ -76,6 +76,52 @@ CHINESE = [
         ],
     ),
     Scenario("zh: thanks", "chinese", [("谢谢", ["不客气"])]),
+    Scenario(
+        "zh: the return reason in the request is kept",
+        "chinese",
+        [
+            ("{order}我想退货，尺码不对", [ZH_ASK_CONTACT]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["身份已确认", "已为订单 {order} 登记退货申请", "!退货原因"]),
+        ],
+        needs="delivered",
+        check=ticket_with("尺码不对", kind="return"),
+    ),
+    Scenario(
+        "zh: 对 is no return reason",
+        "chinese",
+        [
+            ("我想退货 {order}", [ZH_ASK_CONTACT]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["退货原因"]),
+            ("对", ["简单说一下原因", "退货原因", "!登记退货申请"]),
+            ("颜色不一样", ["已为订单 {order} 登记退货申请"]),
+        ],
+        needs="delivered",
+        check=ticket_with("颜色不一样", kind="return"),
+    ),
+    Scenario(
+        "zh: a complaint about the courier becomes the ticket, only confirmed",
+        "chinese",
+        [
+            ("快递员态度太差了，我要投诉", [ZH_ASK_CONTACT]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["配送类工单", "快递员态度太差了", "要继续吗", "!属于哪一类"]),
+            ("是的", ["已创建工单"]),
+        ],
+        needs="cancellable",  # a fresh customer; any order will do
+        check=ticket_with("快递员", kind="problem"),
+    ),
+    Scenario(
+        "zh: 是的 is no ticket category",
+        "chinese",
+        [
+            ("我要投诉", [ZH_ASK_CONTACT]),
+            (ANNA, [ZH_ASK_FACT]),
+            (ANNA_POSTCODE, ["属于哪一类"]),
+            ("是的", ["简单说一下是什么问题", "属于哪一类", "!描述您的问题"]),
+        ],
+    ),
 ]
 
 GERMAN = [
@@ -153,6 +199,58 @@ GERMAN = [
             ("Ich möchte mit einem Menschen sprechen", ["Kollegen"]),
         ],
         check=handed_off(),
+    ),
+    Scenario(
+        "de: the return reason in the request is kept",
+        "german",
+        [
+            ("Ich möchte {order} zurückgeben, passt leider nicht", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            (
+                "{postcode}",
+                ["Sie sind bestätigt", "Rücksendung für die Bestellung {order}", "!Warum"],
+            ),
+        ],
+        needs="delivered",
+        check=ticket_with("passt leider nicht", kind="return"),
+    ),
+    Scenario(
+        "de: ja is no return reason",
+        "german",
+        [
+            ("Ich möchte {order} zurückgeben", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Warum schicken Sie"]),
+            ("ja", ["ein paar Worte zum Grund", "Warum schicken Sie", "!erfasst"]),
+            ("zu eng", ["Rücksendung für die Bestellung {order}"]),
+        ],
+        needs="delivered",
+        check=ticket_with("zu eng", kind="return"),
+    ),
+    Scenario(
+        "de: a complaint about the driver becomes the ticket, only confirmed",
+        "german",
+        [
+            ("Ich will mich beschweren, der Fahrer war total unfreundlich", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            (
+                "{postcode}",
+                ["Ticket (Lieferung)", "Fahrer war total unfreundlich", "Soll ich", "!Worum"],
+            ),
+            ("Ja", ["Ich habe das Ticket"]),
+        ],
+        needs="cancellable",  # a fresh customer; any order will do
+        check=ticket_with("Fahrer", "unfreundlich", kind="problem"),
+    ),
+    Scenario(
+        "de: ja is no ticket category",
+        "german",
+        [
+            ("Ich will mich beschweren", [DE_ASK_CONTACT]),
+            (ANNA, [DE_ASK_FACT]),
+            (ANNA_POSTCODE, ["Worum geht es"]),
+            ("ja", ["in ein paar Worten, worum es geht", "Worum geht es", "!beschreiben"]),
+        ],
     ),
     Scenario("de: payment FAQ", "german", [("Welche Zahlungsarten gibt es?", ["PayPal"])]),
     Scenario("de: thanks", "german", [("Vielen Dank", ["Gern geschehen"])]),
