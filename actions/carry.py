@@ -2,10 +2,11 @@
 
 "Please cancel my order KF-500005" starts the cancel form of a customer who is not verified yet:
 the form asks for the contact and a proof first, and only then for the order. The order number
-was in the request all along; this module finds it (and the return reason, the new email or
-phone, the ticket number) in the messages of the running form, so the form uses it instead of
-asking again. The facts are read from the tracker's history rather than copied into slots: the
-history is already kept per conversation session, and it cannot go stale when a form ends.
+was in the request all along; this module finds it (and the return reason, the problem a ticket
+request describes, the new email or phone, the ticket number) in the messages of the running
+form, so the form uses it instead of asking again. The facts are read from the tracker's history
+rather than copied into slots: the history is already kept per conversation session, and it
+cannot go stale when a form ends.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from actions.conversation import (
     last_named,
     order_at_position,
 )
-from actions.extraction import guess_ticket_category
+from actions.extraction import MAX_FREE_TEXT_CHARS, guess_ticket_category, word_count
 from crm_store.errors import InvalidValue
 from crm_store.services.customers import parse_address
 
@@ -38,17 +39,47 @@ CARRIED_ENTITIES: dict[str, str] = {
 # An email or a phone number said in answer to "who are you?" is the contact, not a new one.
 _CONTACT_ENTITIES = frozenset({"email", "phone"})
 
-# Words that make a clause a reason for sending something back ("it arrived broken").
+# Words that make a clause a reason for sending something back ("it arrived broken", "passt mir
+# leider nicht", "尺码不对"). Grouped by what they say rather than by the wording of one message:
+# damage, the wrong or a different item, a size or a feel ("too" / "zu" and an adjective), a
+# negated verb with up to three words in between ("doesn't really fit", "gefällt mir gar nicht"),
+# and a change of mind. The apostrophe may be typed or typographic ("doesn’t").
+_NOT = r"(?:not|never|(?:does|do|did|is|are|was|were|wo|ca)n['’]?t|cannot|no longer)"
 _REASON = re.compile(
-    r"\b(?:broken|broke|damaged|defect\w*|faulty|scratch\w*|crack\w*|wrong|too (?:small|big|"
-    r"large|short|long|tight)|doesn'?t fit|does not fit|not fit\w*|not work\w*|doesn'?t work|"
-    r"stopped working|missing|late|changed my mind|don'?t (?:like|want|need)|not as described|"
-    r"poor quality|bad quality|ripped|torn|stain\w*|leak\w*|kaputt|beschädigt|defekt|falsch\w*|"
-    r"zu (?:klein|groß|gross)|passt nicht)",
+    r"\b(?:"
+    # English: damage, the wrong or a different item, a size, a negated verb, a change of mind
+    r"broken|broke|breaks|damaged|defect\w*|faulty|scratch\w*|crack\w*|dent\w*|ripped|torn|"
+    r"stain\w*|dirty|leak\w*|shatter\w*|smashed|bent|fake|wrong|incorrect|missing|late|"
+    r"different (?:colou?r|size|item|product|model|one)|(?:colou?r|size) (?:is |was )?(?:off|"
+    r"different)|looks? different|not as (?:described|pictured|shown|advertised)|"
+    r"(?:poor|bad|low|cheap) quality|quality|disappoint\w*|unhappy|uncomfortable|itch\w*|"
+    r"stopped working|smaller than|bigger than|larger than|"
+    r"too (?:\w+ )?(?:small|big|large|short|long|tight|loose|"
+    r"narrow|wide|heavy|thin|thick|bright|dark|loud|slow|expensive|flimsy)|"
+    + _NOT
+    + r"(?:\s+\w+){0,3}?\s+(?:fit\w*|work\w*|suit\w*|match\w*|like|want|need|charg\w*|"
+    r"turn on|right|comfortable|happy|satisfied|what i (?:ordered|expected|wanted))|"
+    r"changed my mind|by mistake|ordered (?:twice|two)|duplicate|"
+    # German: beschädigt, zu eng, passt leider nicht, gefällt mir nicht, Farbe anders
+    r"kaputt\w*|beschädigt|defekt|gebrochen|zerbrochen|zerkratzt|kratzer|riss|gerissen|"
+    r"fleck\w*|undicht|ausgelaufen|schmutzig|mangelhaft|fehlerhaft|falsch\w*|anders|andere[nrs]?"
+    r" (?:farbe|größe|artikel)|fehlt|qualität|verspätet|zu spät|doppelt|versehentlich|"
+    r"aus versehen|zu (?:\w+ )?(?:klein|groß|gross|eng|weit|lang|kurz|"
+    r"schwer|dünn|dick|hell|dunkel|laut|teuer)|"
+    r"(?:passt|passen|passte|sitzt|gefällt|gefallen|gefiel|funktioniert|geht|hält|lädt|mag)"
+    r"(?:\s+\w+){0,3}?\s+(?:nicht|kaum)|nicht (?:\w+ )?(?:gepasst|gefallen|funktioniert|"
+    r"angekommen|richtig|gut|wie (?:beschrieben|abgebildet|bestellt|erwartet))|"
+    r"(?:brauche|will|möchte|mag)(?:\s+\w+){0,2}?\s+nicht mehr"
+    r")\b",
     re.IGNORECASE,
 )
-# Chinese has no spaces; these words name a reason wherever they are.
-_REASON_ZH = re.compile(r"坏|破|损|裂|不合适|太大|太小|错|质量|不喜欢|不能用|有问题")
+# Chinese has no spaces; these words name a reason wherever they are: damage, "not right / not
+# the same / not as described", too big or small, not wanted, wrong, quality.
+_REASON_ZH = re.compile(
+    r"坏|破|损|裂|划痕|脏|污|漏|瑕疵|不合适|不合身|不对|不一样|不符|不像|不满意|不喜欢|不想要|不要了|"
+    r"不需要|不能用|用不了|不好用|有问题|太[大小紧松长短肥瘦宽窄重薄厚贵慢]|偏[大小紧松长短肥瘦]|"
+    r"错|质量|色差|颜色|尺码|尺寸|假货|买多了|重复"
+)
 _CLAUSE_SPLIT = re.compile(r"[,;.!?，。；！？]|\b(?:because|since|as|weil|da)\b", re.IGNORECASE)
 # What introduces a new address in a request ("I moved, my new address is ...", "neue Adresse:
 # ...", "地址改成 ..."): the address is what follows, if it reads as one.
@@ -61,6 +92,21 @@ _TRAILING_COURTESY = re.compile(
     r"[\s,;.!]+(?:please|pls|thanks|thank you|bitte|danke)\W*$|[，。！\s]*(?:谢谢|请)\W*$",
     re.IGNORECASE,
 )
+# The words of a request for a ticket itself, and the small words around them ("Hi, I'd like to
+# file a complaint please", "Ich will mich beschweren", "我要投诉"): what is left is the problem.
+_TICKET_REQUEST_WORDING = re.compile(
+    r"\b(?:hi|hello|hey|please|pls|thanks|i|i'?d|i'?m|me|my|you|want|wanna|would|like|need|to|"
+    r"can|could|have|got|a|an|the|about|with|regarding|new|support|open|create|raise|file|"
+    r"submit|lodge|log|report|make|ticket|complaint|complain|case|issue|problem|request|"
+    r"hallo|bitte|danke|ich|mich|mir|mein(?:e[mnrs]?)?|will|möchte|würde|gerne?|habe?|"
+    r"ein(?:e[mnrs]?)?|der|die|"
+    r"das|den|dem|über|wegen|mit|neues?|beschwerde|beschweren|reklamation|reklamieren|anliegen|"
+    r"eröffnen|erstellen|aufmachen|anlegen|melden|einreichen)\b"
+    r"|你好|您好|我|想|要|请|帮|一下|一个|个|关于|开|建|创建|提交|工单|投诉|问题",
+    re.IGNORECASE,
+)
+# A request with this many words besides the request wording describes its problem.
+MIN_PROBLEM_WORDS = 3
 # Order numbers are dropped from a reason: they are the order, not why it goes back.
 _ORDER_NUMBER = re.compile(r"(?<![A-Za-z0-9-])[Kk][Ff][- ]?\d{6}(?!\d)")
 
@@ -142,6 +188,15 @@ def reason_in(text: str) -> str | None:
     return reason or None
 
 
+def problem_in(text: str) -> str | None:
+    """`text` when a request for a ticket also describes the problem ("I want to complain, the
+    driver was rude"), None when it only asks for one ("I'd like to open a ticket")."""
+    rest = _TICKET_REQUEST_WORDING.sub(" ", _ORDER_NUMBER.sub(" ", text))
+    if word_count(re.sub(r"[^\w\s]", " ", rest)) < MIN_PROBLEM_WORDS:
+        return None
+    return text.strip()[:MAX_FREE_TEXT_CHARS]
+
+
 def normalised_address(text: str) -> str | None:
     """ "Hauptstraße 5, 10115 Berlin" as the CRM stores it, or None if it is not an address."""
     try:
@@ -183,11 +238,18 @@ def carried_value(tracker: Tracker, slot: str) -> Any | None:
             ),
             None,
         )
-    complaint = tracker.get_slot(slots.COMPLAINT)
-    if complaint and slot == slots.TICKET_DESCRIPTION:
-        return str(complaint)  # the ticket offered to an upset customer (actions/feelings.py)
-    if complaint and slot == slots.TICKET_CATEGORY:
-        return guess_ticket_category(str(complaint)) or "other"
+    if slot in (slots.TICKET_DESCRIPTION, slots.TICKET_CATEGORY):
+        # The complaint of an upset customer who was offered a ticket (actions/feelings.py),
+        # else the problem the request for the ticket described.
+        problem = tracker.get_slot(slots.COMPLAINT) or next(
+            (found for turn in turns if turn.asked is None and (found := problem_in(turn.text))),
+            None,
+        )
+        if not problem:
+            return None
+        if slot == slots.TICKET_DESCRIPTION:
+            return str(problem)
+        return guess_ticket_category(str(problem)) or "other"
     entity = CARRIED_ENTITIES.get(slot)
     if entity is None:
         return None

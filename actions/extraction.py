@@ -27,7 +27,7 @@ MAX_FREE_TEXT_CHARS = 2000
 
 _CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
     "delivery": (
-        "deliver", "parcel", "package", "shipping", "shipment", "courier", "arrive",
+        "deliver", "parcel", "package", "shipping", "shipment", "courier", "driver", "arrive",
         "tracking", "dhl", "ups", "dpd", "late", "lost", "missing",
     ),
     "payment": (
@@ -42,7 +42,10 @@ _CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 # The same in German (typed instead of pressing a button), matched at the start of a word too.
 _CATEGORY_KEYWORDS_DE: dict[str, tuple[str, ...]] = {
-    "delivery": ("liefer", "paket", "versand", "sendung", "zustell", "angekommen", "verspät"),
+    "delivery": (
+        "liefer", "geliefert", "paket", "versand", "sendung", "zustell", "zugestellt", "fahrer",
+        "kurier", "bote", "angekommen", "verspät",
+    ),
     "payment": ("zahl", "bezahl", "rechnung", "abbuchung", "karte", "erstatt", "geld", "preis"),
     "product": ("produkt", "artikel", "kaputt", "beschädigt", "defekt", "funktioniert nicht"),
     "account": ("konto", "passwort", "anmeld", "login", "e-mail", "adresse", "profil"),
@@ -50,7 +53,7 @@ _CATEGORY_KEYWORDS_DE: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 # And in Chinese, where words have no boundary: matched anywhere in the text.
 _CATEGORY_KEYWORDS_ZH: dict[str, tuple[str, ...]] = {
-    "delivery": ("配送", "快递", "物流", "包裹", "送货", "发货", "没收到", "没到"),
+    "delivery": ("配送", "快递", "物流", "包裹", "送货", "发货", "司机", "没收到", "没到"),
     "payment": ("付款", "支付", "扣款", "发票", "退款", "价格", "钱"),
     "product": ("商品", "产品", "坏", "破损", "质量", "尺寸"),
     "account": ("账户", "账号", "密码", "登录", "邮箱", "地址"),
@@ -103,6 +106,17 @@ _DECLINE = re.compile(
 )
 # Up to this many words, a message NLU reads as `deny` is a "no" too.
 _SHORT_ANSWER_WORDS = 3
+# A typed answer to "what is it about?" this long is already the description.
+MIN_DESCRIPTION_WORDS = 4
+# Chinese has no spaces between words: about two characters make a word.
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CHARACTERS_PER_CHINESE_WORD = 2
+
+
+def word_count(text: str) -> float:
+    """Words in `text`, whatever its script ("我的发票上的地址写错了" has about five)."""
+    han = len(_HAN.findall(text))
+    return len(_HAN.sub(" ", text).split()) + han / _CHARACTERS_PER_CHINESE_WORD
 
 
 def requested_slot(tracker: Tracker) -> str | None:

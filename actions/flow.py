@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import localized, slots
+from actions.answers import acknowledged_only
 from actions.base import Dispatcher, Events, KefuAction, Named
 from actions.conversation import (
     conversation_key,
@@ -34,7 +35,6 @@ from actions.digression import (
 from actions.extraction import (
     confirmation_candidate,
     free_text_answer,
-    is_decline,
     parse_confirmation,
     requested_slot,
 )
@@ -67,15 +67,6 @@ def abort_events(tracker: Tracker, ends_on_goodbye: bool = False) -> list[EventT
     if intent == slots.INTENT_HUMAN_HANDOFF:
         return [SlotSet(slots.FLOW_ABORTED, True), SlotSet(slots.HANDOFF_REQUESTED, True)]
     return []
-
-
-def declined(dispatcher: Dispatcher, tracker: Tracker, slot: str) -> dict[str, Any] | None:
-    """The form's end when the customer answers its question for `slot` with a "no" ("Which
-    order?" - "no, nothing"): not a mistyped value to ask for again."""
-    if requested_slot(tracker) != slot or not is_decline(tracker):
-        return None
-    dispatcher.utter_message(response="utter_flow_stopped")
-    return {slot: None, slots.FLOW_ABORTED: True}
 
 
 def checked(dispatcher: Dispatcher, slot: str, value: Any | None, complaint: str) -> dict[str, Any]:
@@ -143,6 +134,8 @@ class FlowFormValidator(Named, FormValidationAction):
     ) -> dict[str, Any]:
         assert self.free_text_slot is not None
         slot, shortest = self.free_text_slot
+        if acknowledged_only(dispatcher, tracker, slot):
+            return {slot: None}
         text = str(value or "").strip()
         return checked(
             dispatcher, slot, text if len(text) >= shortest else None, "utter_please_rephrase"

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import localized, replies, slots
+from actions.answers import declined
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     entities_of_last_request,
@@ -31,7 +32,6 @@ from actions.extraction import (
 )
 from actions.flow import (
     CustomerSubmitAction,
-    declined,
 )
 from actions.identification import IdentificationFormValidator
 from crm_store.errors import InvalidValue, OrderNotCancellable, OrderNotFound, OrderNotReturnable

@@ -13,12 +13,13 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import localized, replies, slots
+from actions.answers import declined
 from actions.base import Dispatcher, Events, KefuAction
 from actions.carry import normalised_address
 from actions.conversation import verified_customer_id
 from actions.crm import TECHNICAL_PROBLEM, CrmUnavailable, answer_with, respond, run_unit_of_work
 from actions.extraction import flow_candidate
-from actions.flow import CustomerSubmitAction, checked, declined
+from actions.flow import CustomerSubmitAction, checked
 from actions.identification import IdentificationFormValidator
 from crm_store.errors import EmailUnavailable, InvalidValue, NotFound
 from crm_store.normalize import normalize_email

@@ -43,6 +43,8 @@ MAX_IDENTIFICATION_ATTEMPTS = 3
 # Intents with a meaning inside every form.
 INTENT_STOP = "stop"
 INTENT_GOODBYE = "goodbye"
+INTENT_GREET = "greet"
+INTENT_THANKS = "thanks"
 INTENT_HUMAN_HANDOFF = "human_handoff"
 INTENT_AFFIRM = "affirm"
 INTENT_DENY = "deny"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -10,7 +9,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import localized, replies, slots, ticket_replies
+from actions.answers import acknowledged_only
 from actions.base import Dispatcher, Events, KefuAction
+from actions.carry import problem_in
 from actions.conversation import (
     entities_of_last_request,
     latest_intent,
@@ -19,8 +20,11 @@ from actions.conversation import (
 )
 from actions.crm import respond, run_unit_of_work
 from actions.extraction import (
+    MIN_DESCRIPTION_WORDS,
     flow_candidate,
+    guess_ticket_category,
     requested_slot,
+    word_count,
 )
 from actions.flow import (
     CustomerSubmitAction,
@@ -38,17 +42,6 @@ from crm_store.services.tickets import TICKET_CATEGORIES, get_ticket, open_ticke
 
 # Shorter than this is not a description an agent can work with ("hi", "?").
 MIN_DESCRIPTION_CHARS = 3
-# A typed answer to "what is it about?" this long is already the description.
-MIN_DESCRIPTION_WORDS = 4
-# Chinese has no spaces between words: about two characters make a word.
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_CHARACTERS_PER_CHINESE_WORD = 2
-
-
-def word_count(text: str) -> float:
-    """Words in `text`, whatever its script ("我的发票上的地址写错了" has about five)."""
-    han = len(_HAN.findall(text))
-    return len(_HAN.sub(" ", text).split()) + han / _CHARACTERS_PER_CHINESE_WORD
 
 
 class ValidateTicketStatusForm(IdentificationFormValidator):
@@ -79,12 +72,20 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
             and requested_slot(tracker) is None
             and latest_intent(tracker) == "open_ticket"
         ):
-            value = await suggest_ticket_category(latest_text(tracker))
+            request = latest_text(tracker)
+            # Past tickets vote only on a described problem: "Ich möchte ein Ticket eröffnen"
+            # is like every ticket and says nothing of its own ("a payment problem" has a word).
+            if problem_in(request):
+                value = await suggest_ticket_category(request)
+            else:
+                value = guess_ticket_category(request)
         return {} if value is None else {slots.TICKET_CATEGORY: value}
 
     async def validate_ticket_category(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if acknowledged_only(dispatcher, tracker, slots.TICKET_CATEGORY):
+            return {slots.TICKET_CATEGORY: None}
         category = str(value or "").strip().lower()
         known = category if category in TICKET_CATEGORIES else None
         return checked(dispatcher, slots.TICKET_CATEGORY, known, "utter_please_rephrase")

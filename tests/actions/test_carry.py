@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from rasa_sdk.events import ActionExecuted, SlotSet
 
-from actions.carry import address_in, carried_value, form_turns, reason_in
+from actions.carry import address_in, carried_value, form_turns, problem_in, reason_in
 from actions.orders import ValidateCancelOrderForm, ValidateOrderStatusForm, ValidateReturnForm
 from actions.profile import ValidateUpdateAddressForm, ValidateUpdateEmailForm
+from actions.tickets import ValidateOpenTicketForm
 from tests.actions.support import make_tracker, run_action, user_event, verified
 
 
@@ -152,6 +153,30 @@ def test_an_order_number_given_as_proof_is_not_carried_as_the_order() -> None:
         ("Ich will KF-500003 zurückgeben, es kam kaputt an", "es kam kaputt an"),
         ("我想退掉订单 KF-500003，东西坏了", "东西坏了"),
         ("I want to return KF-500003", None),
+        # Words between "passt" and "nicht", a negated verb, a size, a colour; three languages.
+        ("Ich möchte KF-502945 zurückgeben, passt leider nicht", "passt leider nicht"),
+        ("Rücksendung bitte, es passt mir leider gar nicht", "es passt mir leider gar nicht"),
+        ("die Jacke gefällt mir nicht", "die Jacke gefällt mir nicht"),
+        ("KF-502945 zurück, zu eng", "zu eng"),
+        ("Farbe anders als auf dem Foto", "Farbe anders als auf dem Foto"),
+        ("ich brauche es nicht mehr", "ich brauche es nicht mehr"),
+        ("KF-502954我想退货，尺码不对", "尺码不对"),
+        ("不对", "不对"),
+        ("我要退货，颜色不一样", "颜色不一样"),
+        ("不想要了", "不想要了"),
+        ("鞋子偏小", "鞋子偏小"),
+        ("I'd like to return it, it doesn’t fit me", "it doesn’t fit me"),
+        ("it's too tight on me", "it's too tight on me"),
+        ("I don't really like the colour", "I don't really like the colour"),
+        ("the colour is different from the photo", "the colour is different from the photo"),
+        # Nothing about why: asked for.
+        ("hey there, I sent back KF-502938 two weeks ago and still no refund??", None),
+        ("Ich möchte KF-502945 zurückgeben", None),
+        ("我退货了KF-502948，钱什么时候退给我？", None),
+        ("ok thanks", None),
+        ("ja", None),
+        ("对", None),
+        ("谢谢", None),
     ],
 )
 def test_reason_in_finds_why_an_item_goes_back(text: str, reason: str | None) -> None:
@@ -181,3 +206,59 @@ def test_without_a_number_or_a_list_the_order_last_named_is_carried() -> None:
         slots=verified(),
     )
     assert carried_value(tracker, "order_number") == "KF-500002"
+
+
+@pytest.mark.parametrize(
+    ("text", "described"),
+    [
+        ("my package says delivered but there's nothing at my door", True),
+        ("Ich will mich beschweren, der Fahrer war total unfreundlich", True),
+        ("快递员态度太差了，我要投诉", True),
+        ("I want to complain about the driver, he was rude", True),
+        ("I want to open a ticket", False),
+        ("Hi, I would like to file a complaint please", False),
+        ("I need to report a problem with a payment", False),
+        ("open a ticket for KF-500001", False),
+        ("Ich will mich beschweren", False),
+        ("Ich möchte ein Ticket eröffnen", False),
+        ("我要投诉", False),
+        ("我想开一个工单", False),
+    ],
+)
+def test_problem_in_tells_a_described_problem_from_a_bare_request(
+    text: str, described: bool
+) -> None:
+    assert problem_in(text) == (text if described else None)
+
+
+@pytest.mark.parametrize(
+    ("request_text", "category"),
+    [
+        ("my package says delivered but there's nothing at my door", "delivery"),
+        ("Ich will mich beschweren, der Fahrer war total unfreundlich", "delivery"),
+        ("快递员态度太差了，我要投诉", "delivery"),
+    ],
+)
+async def test_the_problem_in_a_ticket_request_is_only_confirmed(
+    request_text: str, category: str
+) -> None:
+    history = detour(
+        "open_ticket_form", (request_text, "open_ticket", []), "anna.schmidt@example.com"
+    )
+    tracker = proof("open_ticket_form", history, "anna.schmidt@example.com", "10115")
+    outcome = await run_action(ValidateOpenTicketForm(), tracker)
+    assert outcome.slots["ticket_category"] == category
+    assert outcome.slots["ticket_description"] == request_text
+    assert outcome.slots["requested_slot"] == "confirm_ticket"
+
+
+async def test_a_bare_ticket_request_asks_what_it_is_about() -> None:
+    history = detour(
+        "open_ticket_form",
+        ("Ich will mich beschweren", "open_ticket", []),
+        "anna.schmidt@example.com",
+    )
+    tracker = proof("open_ticket_form", history, "anna.schmidt@example.com", "10115")
+    outcome = await run_action(ValidateOpenTicketForm(), tracker)
+    assert "ticket_description" not in outcome.slots
+    assert outcome.slots["requested_slot"] == "ticket_category"

@@ -111,6 +111,12 @@ def test_is_decline(text: str, intent: str | None, expected: bool) -> None:
         ("我的包裹还没到", "delivery"),
         ("商品坏了", "product"),
         ("其他", "other"),
+        # the people who bring the parcel, in three languages
+        ("the driver was rude", "delivery"),
+        ("my package says delivered but there's nothing at my door", "delivery"),
+        ("Der Fahrer war total unfreundlich", "delivery"),
+        ("Das Paket wurde nicht zugestellt", "delivery"),
+        ("快递员态度太差了", "delivery"),
     ],
 )
 def test_guess_ticket_category(text: str, expected: str | None) -> None:

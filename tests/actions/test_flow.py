@@ -15,6 +15,7 @@ import actions.identification
 import actions.orders
 import actions.profile
 import actions.tickets
+from actions.answers import is_acknowledgement
 from actions.flow import FlowFormValidator
 from actions.orders import ActionCancelOrder, ValidateCancelOrderForm
 from actions.profile import ValidateUpdateEmailForm
@@ -150,3 +151,27 @@ async def test_leftover_flags_of_an_earlier_flow_do_not_end_a_new_form() -> None
     assert outcome.slots["flow_aborted"] is False
     assert outcome.slots["handoff_requested"] is False
     assert outcome.slots["requested_slot"] == "new_email"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("ok thanks", "thanks", True),
+        ("thank you very much", "thanks", True),
+        ("ja", "affirm", True),
+        ("对", "affirm", True),
+        ("谢谢", "thanks", True),
+        ("是的", "affirm", True),
+        ("no", "deny", True),
+        ("hallo", "greet", True),
+        # NLU reads it as a yes, but it says why.
+        ("ja, passt nicht", "affirm", False),
+        ("yes, the parcel is late", "affirm", False),
+        # Longer than an acknowledgement, or not read as one.
+        ("yes, I would like to explain it to you properly", "affirm", False),
+        ("KF-502998", "inform", False),
+        ("too small", "inform", False),
+    ],
+)
+def test_is_acknowledgement(text: str, intent: str, expected: bool) -> None:
+    assert is_acknowledgement(make_tracker(text, intent)) is expected

@@ -91,6 +91,16 @@ def test_every_response_the_actions_use_is_in_the_domain(domain: dict[str, Any])
     assert not missing, f"add to domain.yml: {sorted(missing)}"
 
 
+def test_every_question_in_the_customers_words_can_say_what_it_needs(
+    domain: dict[str, Any],
+) -> None:
+    # actions/answers.py::acknowledged_only builds the name (utter_explain_<slot>), so the check
+    # above cannot see it.
+    asked = {"return_reason", "ticket_description", "ticket_category"}
+    missing = {f"utter_explain_{slot}" for slot in asked} - set(domain["responses"])
+    assert not missing, f"add to domain.yml: {sorted(missing)}"
+
+
 def test_responses_with_placeholders_get_their_values(domain: dict[str, Any]) -> None:
     # utter_verified etc. are uttered before their slots are set, so the action passes them.
     for name, placeholder in (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from unittest.mock import AsyncMock
 
 import pytest
 from rasa_sdk import Tracker
@@ -87,16 +88,26 @@ async def test_a_short_typed_category_still_asks_for_the_description(text: str) 
     assert outcome.slots["requested_slot"] == "ticket_description"
 
 
-async def test_extract_ticket_category_from_the_request_that_starts_the_form() -> None:
+@pytest.mark.parametrize(
+    ("request_text", "category", "asked"),
+    [
+        ("I need to report a problem with a payment", "payment", "ticket_description"),
+        # However similar past tickets are, a bare request names no topic of its own.
+        ("Ich möchte ein Ticket eröffnen", None, "ticket_category"),
+    ],
+)
+async def test_extract_ticket_category_from_the_request_that_starts_the_form(
+    monkeypatch: pytest.MonkeyPatch, request_text: str, category: str | None, asked: str
+) -> None:
+    monkeypatch.setattr(
+        "actions.tickets.suggest_ticket_category", AsyncMock(return_value="delivery")
+    )
     tracker = make_tracker(
-        "I need to report a problem with a payment",
-        intent="open_ticket",
-        form="open_ticket_form",
-        slots=verified(),
+        request_text, intent="open_ticket", form="open_ticket_form", slots=verified()
     )
     outcome = await run_action(ValidateOpenTicketForm(), tracker)
-    assert outcome.slots["ticket_category"] == "payment"
-    assert outcome.slots["requested_slot"] == "ticket_description"
+    assert outcome.slots.get("ticket_category") == category
+    assert outcome.slots["requested_slot"] == asked
 
 
 async def test_validate_ticket_category_refuses_an_unknown_button_value() -> None:
@@ -125,6 +136,26 @@ async def test_validate_ticket_description_refuses_a_too_short_one() -> None:
     outcome = await run_action(ValidateOpenTicketForm(), tracker)
     assert outcome.slots["ticket_description"] is None
     assert outcome.responses == ["utter_please_rephrase"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "intent"),
+    [
+        ("ticket_category", "ja", "affirm"),
+        ("ticket_category", "是的", "affirm"),
+        ("ticket_description", "yes", "affirm"),
+        ("ticket_description", "ok thanks", "thanks"),
+    ],
+)
+async def test_an_acknowledgement_is_no_category_and_no_description(
+    asked: str, text: str, intent: str
+) -> None:
+    earlier = {} if asked == "ticket_category" else {"ticket_category": "delivery"}
+    tracker = ticket_answer(text, asked, intent, **earlier)
+    outcome = await run_action(ValidateOpenTicketForm(), tracker)
+    assert outcome.slots[asked] is None
+    assert outcome.responses == [f"utter_explain_{asked}"]
+    assert outcome.slots["requested_slot"] == asked
 
 
 @pytest.mark.parametrize(

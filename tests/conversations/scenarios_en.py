@@ -284,82 +284,6 @@ TWO_REQUESTS = [
     ),
 ]
 
-# Follow-ups that refer back to what was just said.
-FOLLOW_UPS = [
-    Scenario(
-        "'when will it arrive' is about the order just shown",
-        "follow-up",
-        [
-            ("wher is my ordr KF-500002", [ASK_CONTACT]),
-            (ANNA, [ASK_FACT]),
-            (ANNA_POSTCODE, [ANNA_DHL]),
-            ("and when will it arrive", ["KF-500002", ANNA_DHL, "!KF-500001"]),
-        ],
-    ),
-    Scenario(
-        "'return it' after a refused cancel is about the same order",
-        "follow-up",
-        [
-            ("cancel KF-500002", [ASK_CONTACT]),
-            (ANNA, [ASK_FACT]),
-            (ANNA_POSTCODE, ["already shipped"]),
-            ("ok then I want to return it", ["KF-500002", "!Which order"]),
-        ],
-    ),
-    Scenario(
-        "'the second one' after the list of orders",
-        "follow-up",
-        [
-            ("show me my last orders", [ASK_CONTACT]),
-            (ANNA, [ASK_FACT]),
-            (ANNA_POSTCODE, ["KF-500001", "KF-500002", "KF-500003"]),
-            ("the second one, where is it?", [ANNA_DHL, "!Laptop sleeve"]),
-        ],
-    ),
-    Scenario(
-        "an email sent after an apology starts the identification",
-        "follow-up",
-        [
-            ("this is the worst shop ever, my order is 3 weeks late!!!", ["sorry"]),
-            (ANNA, [ASK_FACT, "!What would you like me to do"]),
-            (ANNA_POSTCODE, ["Anna", "verified", "What can I do for you?"]),
-        ],
-    ),
-    Scenario(
-        "a status question about two orders answers both",
-        "follow-up",
-        [
-            ("where are KF-500001 and KF-500002", [ASK_CONTACT]),
-            (ANNA, [ASK_FACT]),
-            (ANNA_POSTCODE, ["KF-500001", "Laptop sleeve", "KF-500002", ANNA_DHL]),
-        ],
-    ),
-]
-
-# Customers who get identification wrong the first time.
-IDENTIFICATION = [
-    Scenario(
-        "a corrected postcode after a wrong one is tried with the same email",
-        "identification",
-        [
-            ("where's my stuff", [ASK_CONTACT]),
-            (ANNA, [ASK_FACT]),
-            ("99999", ["couldn't verify"]),
-            ("oh sorry 10115", ["Anna", "verified", "KF-500001"]),
-        ],
-    ),
-    Scenario(
-        "another contact given at the proof question replaces the first",
-        "identification",
-        [
-            ("track order KF-500002", [ASK_CONTACT]),
-            ("nobody@nowhere.example.com", [ASK_FACT]),
-            ("ok then C10001", [ASK_FACT, "!5-digit"]),
-            (ANNA_POSTCODE, ["Anna", ANNA_DHL]),
-        ],
-    ),
-]
-
 FEELINGS = [
     Scenario(
         "anger gets an apology, then a ticket with the complaint",
@@ -454,59 +378,6 @@ TYPOS = [
         ],
     ),
     Scenario(
-        "'excellent' answers the rating question",
-        "wording",
-        [("hi", ["Kefu"]), ("bye", ["rate"]), ("excellent!", ["anything you'd like to tell us"])],
-    ),
-    Scenario(
-        "'no' to 'which order?' ends the cancel, not a loop",
-        "wording",
-        [
-            ("cancel all my orders", [ASK_CONTACT]),
-            (ANNA, [ASK_FACT]),
-            (ANNA_POSTCODE, ["Which order"]),
-            ("no", ["stopped", "!doesn't look like an order number", "!Shall I cancel"]),
-        ],
-    ),
-    Scenario(
-        "'and on sundays?' after the opening hours",
-        "wording",
-        [("when are you open?", ["Mon"]), ("and on sundays?", ["Mon", "Sat"])],
-    ),
-    Scenario(
-        "'what email do you have for me?' is answered, and 'no' keeps it",
-        "wording",
-        [
-            ("what email do you have for me?", [ASK_CONTACT]),
-            (ANNA, ["confirm"]),
-            (ANNA_POSTCODE, ["The email address we have for you is a•••@example.com"]),
-            ("no that's all", ["stopped", "!doesn't look like"]),
-        ],
-    ),
-    Scenario(
-        "a broken tracking number is a problem, not a second request for the status",
-        "wording",
-        [
-            ("the tracking number you sent me doesn't work", [ASK_CONTACT, "!come back to"]),
-            (ANNA, [ASK_FACT]),
-            (ANNA_POSTCODE, ["verified", "!Laptop sleeve", "!What can I do for you"]),
-        ],
-    ),
-    Scenario(
-        "deleting the account goes to the team as a ticket",
-        "wording",
-        [
-            ("please delete my account and all my data", [ASK_CONTACT]),
-            (ANNA, [ASK_FACT]),
-            (ANNA_POSTCODE, ["verified", "!What can I do for you"]),
-        ],
-    ),
-    Scenario(
-        "discount codes are out of scope, not shipping",
-        "wording",
-        [("do you have any discount codes?", ["outside what I can help", "!Standard delivery"])],
-    ),
-    Scenario(
         "out of scope stays out",
         "wording",
         [
@@ -516,6 +387,4 @@ TYPOS = [
     Scenario("goodbye asks for a rating", "wording", [("ok bye", ["rate"])]),
 ]
 
-SCENARIOS = (
-    CARRY + FACTS + DIGRESSIONS + TWO_REQUESTS + FOLLOW_UPS + IDENTIFICATION + FEELINGS + TYPOS
-)
+SCENARIOS = CARRY + FACTS + DIGRESSIONS + TWO_REQUESTS + FEELINGS + TYPOS

@@ -9,13 +9,27 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conversations import scenarios_en, scenarios_languages
+from tests.conversations import (
+    scenarios_chinese,
+    scenarios_en,
+    scenarios_follow_ups,
+    scenarios_german,
+    scenarios_languages,
+    scenarios_own_words,
+)
 from tests.conversations.support import Facts, Scenario, fresh_customer, play
 from tests.integration.support import Databases, Stack
 
 pytestmark = pytest.mark.integration
 
-ALL = scenarios_en.SCENARIOS + scenarios_languages.SCENARIOS
+ALL = (
+    scenarios_en.SCENARIOS
+    + scenarios_follow_ups.SCENARIOS
+    + scenarios_own_words.SCENARIOS
+    + scenarios_chinese.SCENARIOS
+    + scenarios_german.SCENARIOS
+    + scenarios_languages.SCENARIOS
+)
 # The guard's reply when a turn takes too long: the first turns after start-up may.
 SLOW = "taking longer than it should"
 
