@@ -107,6 +107,13 @@ _TICKET_REQUEST_WORDING = re.compile(
 )
 # A request with this many words besides the request wording describes its problem.
 MIN_PROBLEM_WORDS = 3
+# A request that points back at the order just talked about ("return it", "storniere sie",
+# "把它退了"), not at "my order", which may be any of them.
+_REFERS_BACK = re.compile(
+    r"\b(?:it|that|this|that one|this one|the same one|es|ihn|sie|diese[nrs]?|dieselbe)\b"
+    r"|它|这个|那个|这单|这笔|刚才",
+    re.IGNORECASE,
+)
 # Order numbers are dropped from a reason: they are the order, not why it goes back.
 _ORDER_NUMBER = re.compile(r"(?<![A-Za-z0-9-])[Kk][Ff][- ]?\d{6}(?!\d)")
 
@@ -260,14 +267,16 @@ def carried_value(tracker: Tracker, slot: str) -> Any | None:
                 return values[0]
     if slot != slots.ORDER_NUMBER:
         return None
-    # A flow started for a queued request has no messages of its own yet; "ok then I want to
-    # return it" right after "KF-500002 has already shipped" is about KF-500002. The cancel
-    # form confirms the order it names, and the return form names it when asking why.
+    # A flow started for a queued request has no messages of its own yet; "cancel the second
+    # one" points into the list just shown; "ok then I want to return it" right after "KF-500002
+    # has already shipped" is about KF-500002 ("cancel my order" may mean another one: asked).
+    # The cancel form confirms the order it names, and the return form names it when asking why.
     earlier = last_named(tracker, "order_number")
+    refers_back = any(turn.asked is None and _REFERS_BACK.search(turn.text) for turn in turns)
     return (
         tracker.get_slot(slots.QUEUED_ORDER)
         or order_at_position(tracker)
-        or (earlier[-1] if earlier else None)
+        or (earlier[-1] if earlier and refers_back else None)
     )
 
 

@@ -201,7 +201,7 @@ def test_without_a_number_or_a_list_the_order_last_named_is_carried() -> None:
         "ok then I want to return it",
         "return_order",
         form="return_form",
-        requested_slot="order_number",
+        requested_slot=None,
         history=[user_event("cancel KF-500002", "cancel_order", [("order_number", "KF-500002")])],
         slots=verified(),
     )
@@ -262,3 +262,15 @@ async def test_a_bare_ticket_request_asks_what_it_is_about() -> None:
     outcome = await run_action(ValidateOpenTicketForm(), tracker)
     assert "ticket_description" not in outcome.slots
     assert outcome.slots["requested_slot"] == "ticket_category"
+
+
+def test_my_order_without_a_back_reference_is_asked_for() -> None:
+    tracker = make_tracker(
+        "I want to cancel my order",
+        "cancel_order",
+        form="cancel_order_form",
+        requested_slot=None,
+        history=[user_event("where is KF-500002", "order_status", [("order_number", "KF-500002")])],
+        slots=verified(),
+    )
+    assert carried_value(tracker, "order_number") is None

@@ -35,6 +35,17 @@ FOLLOW_UPS = [
         ],
     ),
     Scenario(
+        "'cancel my order' after a status answer still asks which order",
+        "follow-up",
+        [
+            ("where is KF-500002", [ASK_CONTACT]),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, [ANNA_DHL]),
+            ("I want to cancel my order", ["Which order", "!already shipped"]),
+            ("stop", ["stopped"]),
+        ],
+    ),
+    Scenario(
         "'the second one' after the list of orders",
         "follow-up",
         [
