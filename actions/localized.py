@@ -68,6 +68,17 @@ _REQUEST_NAMES: dict[str, tuple[str, str, str]] = {
 }
 
 _TEXTS: dict[str, dict[str, str]] = {
+    "languages_offered": {
+        "en": "I can help you in English, German and Chinese — just write in the one you prefer.",
+        "de": "Ich helfe Ihnen auf Deutsch, Englisch und Chinesisch — schreiben Sie einfach in der "
+        "Sprache, die Ihnen lieber ist.",
+        "zh": "我可以用中文、英文和德文为您服务——用您喜欢的语言写就可以。",
+    },
+    "language_switched": {
+        "en": "Of course — let's continue in English. What can I do for you?",
+        "de": "Gern — machen wir auf Deutsch weiter. Was kann ich für Sie tun?",
+        "zh": "好的，我们用中文继续。请问有什么可以帮您？",
+    },
     "request_queued": {
         "en": "Sure! I'll do this first, then I'll come back to {request}.",
         "de": "Gern! Ich erledige zuerst das, danach kümmere ich mich um {request}.",

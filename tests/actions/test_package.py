@@ -19,6 +19,7 @@ EXPECTED_ACTIONS = {
     "action_identified",
     "action_order_status",
     "action_recent_orders",
+    "action_switch_language",
     "action_ask_new_email",
     "action_ask_new_phone",
     "action_ask_new_address",

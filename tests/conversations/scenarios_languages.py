@@ -67,6 +67,28 @@ DEMO = [
 
 SWITCHING = [
     Scenario(
+        "asked in German for English, the bot goes on in English",
+        "language switch",
+        [
+            ("Hallo", ["Kefu"]),
+            ("Sprechen Sie Englisch?", ["continue in English", "!Entschuldigung"]),
+            ("10115", ["!Sie", "!Postleitzahl"]),
+        ],
+    ),
+    Scenario(
+        "'can you speak English?' after German is no out-of-scope question",
+        "language switch",
+        [
+            ("Hallo", ["Kefu"]),
+            ("Can you speak English?", ["continue in English", "!outside what I can help"]),
+        ],
+    ),
+    Scenario(
+        "asked in Chinese for Chinese",
+        "language switch",
+        [("Hello", ["Kefu"]), ("可以说中文吗", ["用中文继续"])],
+    ),
+    Scenario(
         "switch en -> de -> zh",
         "language switch",
         [
