@@ -24,6 +24,7 @@ from actions.conversation import (
     is_button_payload,
     last_named,
     order_at_position,
+    refers_back,
 )
 from actions.extraction import MAX_FREE_TEXT_CHARS, guess_ticket_category, word_count
 from crm_store.errors import InvalidValue
@@ -107,13 +108,6 @@ _TICKET_REQUEST_WORDING = re.compile(
 )
 # A request with this many words besides the request wording describes its problem.
 MIN_PROBLEM_WORDS = 3
-# A request that points back at the order just talked about ("return it", "storniere sie",
-# "把它退了"), not at "my order", which may be any of them.
-_REFERS_BACK = re.compile(
-    r"\b(?:it|that|this|that one|this one|the same one|es|ihn|sie|diese[nrs]?|dieselbe)\b"
-    r"|它|这个|那个|这单|这笔|刚才",
-    re.IGNORECASE,
-)
 # Order numbers are dropped from a reason: they are the order, not why it goes back.
 _ORDER_NUMBER = re.compile(r"(?<![A-Za-z0-9-])[Kk][Ff][- ]?\d{6}(?!\d)")
 
@@ -272,11 +266,11 @@ def carried_value(tracker: Tracker, slot: str) -> Any | None:
     # has already shipped" is about KF-500002 ("cancel my order" may mean another one: asked).
     # The cancel form confirms the order it names, and the return form names it when asking why.
     earlier = last_named(tracker, "order_number")
-    refers_back = any(turn.asked is None and _REFERS_BACK.search(turn.text) for turn in turns)
+    pointed = any(turn.asked is None and refers_back(turn.text) for turn in turns)
     return (
         tracker.get_slot(slots.QUEUED_ORDER)
         or order_at_position(tracker)
-        or (earlier[-1] if earlier and refers_back else None)
+        or (earlier[-1] if earlier and pointed else None)
     )
 
 

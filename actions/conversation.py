@@ -87,6 +87,29 @@ def _user_events(tracker: Tracker) -> Iterator[dict[str, Any]]:
             yield event
 
 
+# A message that points back at the order just talked about ("return it", "wann kommt es an?",
+# "把它退了"), and one that says "my order", which may be any of them.
+_REFERS_BACK = re.compile(
+    r"\b(?:it|that|this|that one|this one|the same one|es|ihn|sie|diese[nrs]?|dieselbe)\b"
+    r"|它|这个|那个|这单|这笔|刚才",
+    re.IGNORECASE,
+)
+_ANY_OWN_ORDER = re.compile(
+    r"\bmy (?:order|parcel|package|delivery|stuff)\b"
+    r"|\bmeine?[nrs]? (?:bestellung|paket|lieferung|sendung)\b|我的(?:订单|包裹|快递)",
+    re.IGNORECASE,
+)
+
+
+def refers_back(text: str) -> bool:
+    return bool(_REFERS_BACK.search(text))
+
+
+def names_own_order(text: str) -> bool:
+    """ "where is my order?": any of the customer's orders, unless the message also points back."""
+    return bool(_ANY_OWN_ORDER.search(text)) and not refers_back(text)
+
+
 def last_named(tracker: Tracker, entity: str) -> list[Any]:
     """The values of `entity` in the latest message of this session that names any, proofs of
     identity aside.
@@ -176,6 +199,14 @@ def entities_of_last_request(tracker: Tracker, intent: str, entity: str) -> list
         elif event.get("event") == "user" and asked == slots.CONTACT:
             found = entity_values(event.get("parse_data") or {}, entity)
     return found
+
+
+def text_of_last_request(tracker: Tracker, intent: str) -> str:
+    """What the customer typed in their latest message with `intent` in this session."""
+    for event in reversed(_session_events(tracker)):
+        if event.get("event") == "user" and intent_of(event) == intent:
+            return str(event.get("text") or "")
+    return ""
 
 
 def _session_events(tracker: Tracker) -> list[dict[str, Any]]:

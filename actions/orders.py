@@ -15,8 +15,10 @@ from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     entities_of_last_request,
     last_named,
+    names_own_order,
     order_at_position,
     request_key,
+    text_of_last_request,
     verified_customer_id,
 )
 from actions.crm import (
@@ -169,7 +171,10 @@ class ActionOrderStatus(CustomerSubmitAction):
             # "the second one, where is it?" after a list; a follow-up without a number ("when
             # will it arrive?") is about the order last named.
             shown = order_at_position(tracker)
-            named = [shown] if shown else last_named(tracker, "order_number")
+            if shown:
+                named = [shown]
+            elif not names_own_order(text_of_last_request(tracker, "order_status")):
+                named = last_named(tracker, "order_number")
         numbers = [normalize_order_number(str(value)) for value in named]
         wanted = list(dict.fromkeys(n for n in numbers if n is not None))[:MAX_ORDERS_PER_ANSWER]
         language = localized.language_of(tracker)

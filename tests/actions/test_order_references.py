@@ -112,3 +112,16 @@ async def test_a_mistyped_order_number_is_still_asked_again() -> None:
     tracker = cancel_answer("KF-5000", "order_number")
     outcome = await run_action(ValidateCancelOrderForm(), tracker)
     assert outcome.responses == ["utter_invalid_order_number"]
+
+
+async def test_my_order_after_someone_elses_number_is_the_latest_order() -> None:
+    history = [
+        user_event("status of KF-500005", "order_status", [("order_number", "KF-500005")]),
+        ActionExecuted("action_order_status"),
+        ActionExecuted("action_listen"),
+    ]
+    tracker = make_tracker(
+        "ok, where is my order then?", intent="order_status", slots=verified(), history=history
+    )
+    outcome = await run_action(ActionOrderStatus(), tracker)
+    assert "KF-500001" in outcome.texts and "couldn't find" not in outcome.texts
