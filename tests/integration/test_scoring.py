@@ -54,5 +54,7 @@ async def test_an_ended_conversation_carries_sentiment_topic_and_satisfaction(
     async with databases.crm() as session:
         ended = await session.get(Conversation, conversation.id)
     assert ended is not None and ended.ended_at is not None
-    assert ended.topic in topic_model.labels
+    # A topic the model knows; "other" too: the tickets it is trained on here are whatever the
+    # suite filed before this test, so the conversation may lie far from every centroid.
+    assert ended.topic in [*topic_model.labels, topics.OTHER]
     assert ended.satisfaction is not None and 1.0 <= ended.satisfaction <= 5.0
