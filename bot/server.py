@@ -6,7 +6,8 @@ inside this process (so `ps` never shows it) and removed from the environment it
 Without the secret (KEFU_RASA_API=off), Rasa's HTTP API stays off; with it, only the console's
 live handoff uses it (pause, agents' replies, resume).
 Kefu's speed-ups of Rasa's per-message costs (`bot/speedups.py`) are applied here too, the
-fused submit of a completed form (`bot/fused_submit.py`), and the gate that admits
+loaded model frozen out of the garbage collector (`bot/heap.py`), the fused submit of a
+completed form (`bot/fused_submit.py`), and the gate that admits
 KEFU_TURNS_AT_ONCE turns at a time (`bot/admission.py`; unset or 0: no gate).
 """
 
@@ -28,13 +29,14 @@ def rasa_arguments(arguments: list[str], jwt_secret: str | None) -> list[str]:
 def main() -> None:
     jwt_secret = os.environ.pop("KEFU_RASA_JWT_SECRET", None)
     sys.argv = rasa_arguments(sys.argv[1:], jwt_secret)
-    from bot import admission, fused_submit, speedups
+    from bot import admission, fused_submit, heap, speedups
 
     # Before Rasa is imported: what only training needs is imported on first use.
     speedups.defer_imports()
     from rasa.__main__ import main as rasa_main
 
     speedups.apply()
+    heap.apply()
     fused_submit.apply()
     admission.apply(
         int(os.environ.get("KEFU_TURNS_AT_ONCE") or 0),
