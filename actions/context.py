@@ -14,6 +14,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from actions import slots
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
+    CLARIFY_ACTION,
     intent_of,
     latest_entity_values,
     latest_text,
@@ -66,6 +67,13 @@ class ActionValueInContext(KefuAction):
         if request is None and not verified and _names_a_contact(tracker):
             # A stranger who sends their email out of the blue wants to be recognised.
             return [FollowupAction("identify_form")]
+        values = [
+            e for e in tracker.latest_message.get("entities") or [] if e.get("entity") != "language"
+        ]
+        if request is None and not values:
+            # "asdf": no value at all, so no "what shall I do with that?" but the clarifying
+            # question, which hands over to a person after two misses in a row.
+            return [FollowupAction(CLARIFY_ACTION)]
         if request is None:
             dispatcher.utter_message(response="utter_value_without_request")
             return []

@@ -215,17 +215,27 @@ def _session_events(tracker: Tracker) -> list[dict[str, Any]]:
     return events[starts[-1] :] if starts else events
 
 
+# The bot's clarifying question (actions/fallback.py).
+CLARIFY_ACTION = "action_clarify"
+
+
 def consecutive_fallbacks(tracker: Tracker, skip_latest: bool = False) -> int:
-    """How many of the customer's latest messages in a row NLU could not classify.
+    """How many of the customer's latest messages in a row the bot could not understand: NLU
+    could not classify them, or the bot answered them with its clarifying question ("asdf").
 
     `skip_latest` counts the ones before the latest message (e.g. before a "/human_handoff" click).
     """
+    misses: list[bool] = []  # newest first
+    clarified = False
+    for event in reversed(_session_events(tracker)):
+        if event.get("event") == "action" and event.get("name") == CLARIFY_ACTION:
+            clarified = True
+        elif event.get("event") == "user":
+            misses.append(clarified or intent_of(event) == slots.INTENT_NLU_FALLBACK)
+            clarified = False
     count = 0
-    events = _user_events(tracker)
-    if skip_latest:
-        next(events, None)
-    for event in events:
-        if intent_of(event) != slots.INTENT_NLU_FALLBACK:
+    for missed in misses[1:] if skip_latest else misses:
+        if not missed:
             break
         count += 1
     return count

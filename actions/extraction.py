@@ -35,7 +35,8 @@ _CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "product": (
         "product", "broken", "damaged", "defect", "faulty", "quality", "size", "scratch",
-        "not working", "doesn't work", "does not work",
+        "not working", "doesn't work", "does not work", "leak", "crack", "stopped working",
+        "won't turn on", "doesn't turn on", "item",
     ),
     "account": ("account", "login", "log in", "password", "sign in", "email", "address", "profile"),
     "other": ("other", "something else"),
@@ -47,7 +48,10 @@ _CATEGORY_KEYWORDS_DE: dict[str, tuple[str, ...]] = {
         "kurier", "bote", "angekommen", "verspät",
     ),
     "payment": ("zahl", "bezahl", "rechnung", "abbuchung", "karte", "erstatt", "geld", "preis"),
-    "product": ("produkt", "artikel", "kaputt", "beschädigt", "defekt", "funktioniert nicht"),
+    "product": (
+        "produkt", "artikel", "kaputt", "beschädigt", "defekt", "funktioniert nicht", "undicht",
+        "tropf", "zerkratzt", "gerissen", "geht nicht",
+    ),
     "account": ("konto", "passwort", "anmeld", "login", "e-mail", "adresse", "profil"),
     "other": ("sonstig", "etwas anderes", "anderes"),
 }  # fmt: skip
@@ -55,7 +59,7 @@ _CATEGORY_KEYWORDS_DE: dict[str, tuple[str, ...]] = {
 _CATEGORY_KEYWORDS_ZH: dict[str, tuple[str, ...]] = {
     "delivery": ("配送", "快递", "物流", "包裹", "送货", "发货", "司机", "没收到", "没到"),
     "payment": ("付款", "支付", "扣款", "发票", "退款", "价格", "钱"),
-    "product": ("商品", "产品", "坏", "破损", "质量", "尺寸"),
+    "product": ("商品", "产品", "坏", "破损", "质量", "尺寸", "漏", "裂", "不能用", "用不了"),
     "account": ("账户", "账号", "密码", "登录", "邮箱", "地址"),
     "other": ("其他", "别的"),
 }  # fmt: skip

@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 
 from actions import localized, slots
 from actions.base import Dispatcher, Events, KefuAction
-from actions.conversation import consecutive_fallbacks
+from actions.conversation import CLARIFY_ACTION, consecutive_fallbacks
 from actions.feelings import acknowledge_or_hand_off, is_upset
 from actions.handoff import NOT_UNDERSTOOD_REASON, perform_handoff
 from actions.replies import EN, pick
@@ -94,7 +94,7 @@ def likely_requests(latest_message: dict[str, Any], limit: int = OPTIONS_OFFERED
 class ActionClarify(KefuAction):
     """Runs for nlu_fallback: asks what the customer meant, counting misses in fallback_count."""
 
-    action_name = "action_clarify"
+    action_name = CLARIFY_ACTION
 
     async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         if is_upset(tracker):
@@ -102,7 +102,8 @@ class ActionClarify(KefuAction):
             return await acknowledge_or_hand_off(dispatcher, tracker)
         # Counted from the tracker's own events, so a clear message in between resets it
         # without every other action having to touch the slot.
-        misses = max(consecutive_fallbacks(tracker), 1)
+        # This message is a miss (NLU's fallback, or a bare value that names nothing).
+        misses = consecutive_fallbacks(tracker, skip_latest=True) + 1
         language = localized.language_of(tracker)
         if misses >= FALLBACKS_BEFORE_HUMAN:
             # Two misses in a row: a third guess helps nobody; a person takes over.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecuted
 
 from actions.conversation import (
     UNKNOWN_CHANNEL,
@@ -96,3 +97,16 @@ def test_consecutive_fallbacks() -> None:
     tracker = make_tracker("d", "nlu_fallback", history=history)
     assert consecutive_fallbacks(tracker) == 2
     assert consecutive_fallbacks(tracker, skip_latest=True) == 1
+
+
+def test_a_message_answered_with_the_clarifying_question_is_a_miss_too() -> None:
+    history = [
+        user_event("hello", "greet"),
+        user_event("asdf", "inform"),
+        ActionExecuted("action_value_in_context"),
+        ActionExecuted("action_clarify"),
+        ActionExecuted("action_listen"),
+    ]
+    tracker = make_tracker("qwer", "inform", history=history)
+    assert consecutive_fallbacks(tracker, skip_latest=True) == 1  # "asdf"
+    assert consecutive_fallbacks(tracker) == 0  # "qwer" itself is not answered yet

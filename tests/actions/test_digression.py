@@ -194,3 +194,10 @@ def test_a_second_request_needs_a_clause_of_its_own(
     text: str, intent: str, second: str | None
 ) -> None:
     assert second_request(make_tracker(text, intent), intent) == second
+
+
+async def test_a_bare_inform_naming_nothing_gets_the_clarifying_question() -> None:
+    tracker = make_tracker("asdf", "inform", [("language", "en")])
+    outcome = await run_action(ActionValueInContext(), tracker)
+    assert FollowupAction("action_clarify") in outcome.events
+    assert outcome.responses == []

@@ -118,4 +118,12 @@ SCENARIOS = [
         "wording",
         [("do you have any discount codes?", ["outside what I can help", "!Standard delivery"])],
     ),
+    Scenario(
+        "gibberish gets the clarifying question, then a person, not 'what shall I do with that?'",
+        "wording",
+        [
+            ("asdf", ["not sure I understood", "!What would you like me to do"]),
+            ("qwer", ["passed your conversation to our team"]),
+        ],
+    ),
 ]
