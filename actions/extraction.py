@@ -35,8 +35,8 @@ _CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "product": (
         "product", "broken", "damaged", "defect", "faulty", "quality", "size", "scratch",
-        "not working", "doesn't work", "does not work", "leak", "crack", "stopped working",
-        "won't turn on", "doesn't turn on", "item",
+        "not working", "doesn't work", "does not work", "leak", "crack", "won't turn on",
+        "doesn't turn on",
     ),
     "account": ("account", "login", "log in", "password", "sign in", "email", "address", "profile"),
     "other": ("other", "something else"),
