@@ -1,7 +1,7 @@
 """The loaded model's objects kept out of the garbage collector's full collections.
 
-A Rasa server holds about half a million long-lived objects once its model is loaded
-(TensorFlow, spaCy, the policies' lookups, the SVMs). CPython's full (generation 2) collection
+A Rasa server holds about 280,000 long-lived objects once its model is loaded
+(spaCy, the policies' lookups, the SVMs and their vocabularies). CPython's full collection
 walks all of them, about 0.15–0.25 s here, with every turn of the process waiting. Those
 objects live as long as the process, so after the model is loaded they are moved to the
 permanent generation (`gc.freeze()`), which full collections skip; what turns allocate is
