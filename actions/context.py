@@ -78,12 +78,8 @@ class ActionValueInContext(KefuAction):
             dispatcher.utter_message(response="utter_value_without_request")
             return []
         step = next_step(request, verified)
-        # Several numbers for one status question are all answered from the message itself.
-        queued = (
-            str(numbers[0])
-            if numbers and not (request == "order_status" and len(numbers) > 1)
-            else None
-        )
+        # One number is queued for the request; several are read from the message itself.
+        queued = str(numbers[0]) if len(numbers) == 1 else None
         events: list = [SlotSet(slots.QUEUED_ORDER, queued)]
         if len(named) > 1:
             # "where is KF-500002 and then I need a human": the second comes after the first.

@@ -184,14 +184,12 @@ def entities_of_last_request(tracker: Tracker, intent: str, entity: str) -> list
     "KF-500002"): the form says that is no contact, but it is the order they mean.
     """
     session = _session_events(tracker)
-    requests = [
-        i for i, e in enumerate(session) if e.get("event") == "user" and intent_of(e) == intent
-    ]
-    if not requests:
+    request = _last_request(session, intent)
+    if request is None:
         return []
-    found = entity_values(session[requests[-1]].get("parse_data") or {}, entity)
+    found = entity_values(session[request].get("parse_data") or {}, entity)
     asked: Any = None
-    for event in session[requests[-1] + 1 :]:
+    for event in session[request + 1 :]:
         if found:
             return found
         if event.get("event") == "slot" and event.get("name") == "requested_slot":
@@ -203,10 +201,18 @@ def entities_of_last_request(tracker: Tracker, intent: str, entity: str) -> list
 
 def text_of_last_request(tracker: Tracker, intent: str) -> str:
     """What the customer typed in their latest message with `intent` in this session."""
-    for event in reversed(_session_events(tracker)):
+    session = _session_events(tracker)
+    request = _last_request(session, intent)
+    return "" if request is None else str(session[request].get("text") or "")
+
+
+def _last_request(session: list[dict[str, Any]], intent: str) -> int | None:
+    """The index of the latest `user` event with `intent` among the session's events."""
+    for index in range(len(session) - 1, -1, -1):
+        event = session[index]
         if event.get("event") == "user" and intent_of(event) == intent:
-            return str(event.get("text") or "")
-    return ""
+            return index
+    return None
 
 
 def _session_events(tracker: Tracker) -> list[dict[str, Any]]:

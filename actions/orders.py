@@ -43,6 +43,7 @@ from crm_store.services.orders import (
     cancel_order,
     get_order,
     latest_order,
+    orders_of,
     recent_orders,
 )
 from crm_store.services.tickets import request_return
@@ -180,15 +181,13 @@ class ActionOrderStatus(CustomerSubmitAction):
         language = localized.language_of(tracker)
         if len(wanted) > 1:
             # "where are KF-500001 and KF-500002": each of them, a missing one said as such.
-            for number in wanted:
-                try:
-                    order = await run_unit_of_work(
-                        lambda session, number=number: get_order(session, customer_id, number)
-                    )
-                except OrderNotFound:
-                    dispatcher.utter_message(text=replies.order_not_found(number, language))
-                else:
-                    dispatcher.utter_message(text=replies.order_status(order, language))
+            found = await run_unit_of_work(lambda session: orders_of(session, customer_id, wanted))
+            for number, order in found:
+                dispatcher.utter_message(
+                    text=replies.order_not_found(number, language)
+                    if order is None
+                    else replies.order_status(order, language)
+                )
             return []
         if wanted:
             order: OrderView | None = await run_unit_of_work(

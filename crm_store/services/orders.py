@@ -48,6 +48,20 @@ async def get_order(session: AsyncSession, customer_id: int, order_number: str) 
     return order_view(await load_order(session, customer_id, order_number))
 
 
+async def orders_of(
+    session: AsyncSession, customer_id: int, order_numbers: list[str]
+) -> list[tuple[str, OrderView | None]]:
+    """Each of `order_numbers` with the customer's order, or None where it is not theirs (the
+    same None for someone else's and for none at all)."""
+    found: list[tuple[str, OrderView | None]] = []
+    for number in order_numbers:
+        try:
+            found.append((number, await get_order(session, customer_id, number)))
+        except OrderNotFound:
+            found.append((number, None))
+    return found
+
+
 async def recent_orders(session: AsyncSession, customer_id: int, limit: int = 5) -> list[OrderView]:
     """Newest first."""
     orders = await session.scalars(
