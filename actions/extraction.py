@@ -16,11 +16,14 @@ from actions.conversation import (
     latest_text,
     verified_customer_id,
 )
+from actions.language import requested_language
 from crm_store.services.tickets import TICKET_CATEGORIES
 
 # Questions a customer may ask in the middle of a form; their text is not an answer, so the
 # extractors leave it alone, the form rejects the turn and the rules answer the question.
-DIGRESSION_INTENTS = frozenset({"faq", "chitchat", "bot_challenge", "what_can_you_do", "complain"})
+DIGRESSION_INTENTS = frozenset(
+    {"faq", "chitchat", "bot_challenge", "what_can_you_do", "complain", "switch_language"}
+)
 
 # The longest free text kept in a slot; the input guard already refuses much longer messages.
 MAX_FREE_TEXT_CHARS = 2000
@@ -149,7 +152,17 @@ def answer_text(tracker: Tracker, free_text: bool = False) -> str | None:
         return None
     if not free_text and latest_intent(tracker) in DIGRESSION_INTENTS:
         return None
+    if asks_for_a_language(tracker):  # "Sprechen Sie Englisch?" is no return reason
+        return None
     return text[:MAX_FREE_TEXT_CHARS]
+
+
+def asks_for_a_language(tracker: Tracker) -> bool:
+    """The latest message asks for a language it names: no answer to any question."""
+    return (
+        latest_intent(tracker) == "switch_language"
+        and requested_language(latest_text(tracker)) is not None
+    )
 
 
 def flow_candidate(

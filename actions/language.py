@@ -44,5 +44,8 @@ class ActionSwitchLanguage(KefuAction):
             dispatcher.utter_message(text=localized.text("languages_offered", current))
             return []
         # Composed here, not a domain response: those are chosen by the slot as it was before.
-        dispatcher.utter_message(text=localized.text("language_switched", language))
+        # Inside a form its question comes next (rules.yml), so "what can I do for you?" not.
+        in_form = (tracker.active_loop or {}).get("name") is not None
+        reply = "language_switched_in_form" if in_form else "language_switched"
+        dispatcher.utter_message(text=localized.text(reply, language))
         return [SlotSet(localized.LANGUAGE_SLOT, language)]

@@ -79,6 +79,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "de": "Gern — machen wir auf Deutsch weiter. Was kann ich für Sie tun?",
         "zh": "好的，我们用中文继续。请问有什么可以帮您？",
     },
+    "language_switched_in_form": {
+        "en": "Of course — let's continue in English.",
+        "de": "Gern — machen wir auf Deutsch weiter.",
+        "zh": "好的，我们用中文继续。",
+    },
     "request_queued": {
         "en": "Sure! I'll do this first, then I'll come back to {request}.",
         "de": "Gern! Ich erledige zuerst das, danach kümmere ich mich um {request}.",

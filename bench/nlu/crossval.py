@@ -14,6 +14,10 @@ Rasa's intent_errors.json: which intents the data lets overlap. --holdout FILE t
 a language's examples and reports accuracy on the hand-written messages FILE holds for it
 (bench/nlu/holdout.yml: new wording, never training data), as `rasa test nlu` scores them.
 
+--together cross-validates the languages' examples as one data set, as the bot is trained (one
+model for every language), and scores each held-out example in its own language: per-language
+F1 of the model customers talk to. Without it each language is cross-validated on its own.
+
 --seed N makes the folds reproducible: Rasa shuffles them unseeded (`StratifiedKFold(shuffle=
 True)` in rasa.nlu.test.generate_folds), so two runs of the same data differ by about ±0.016;
 with a seed, rasa runs with that shuffle seeded and the same data gives the same folds.
@@ -28,7 +32,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections import Counter
+from collections import Counter, defaultdict, deque
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -208,6 +212,94 @@ def cross_validate(
     }
 
 
+def per_language_scores(
+    results: list[dict[str, Any]], language_of_text: dict[str, list[str]]
+) -> dict[str, dict[str, Any]]:
+    """Weighted and macro F1 per language of Rasa's per-example intent results.
+
+    `results` are the entries of intent_successes.json and intent_errors.json (text, gold intent,
+    prediction); `language_of_text` names the language of each training text, once per
+    occurrence (a text in two languages' files is attributed to each in turn).
+    """
+    from sklearn.metrics import classification_report
+
+    queues = {text: deque(languages) for text, languages in language_of_text.items()}
+    pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for entry in results:
+        queue = queues.get(str(entry["text"]))
+        if not queue:
+            continue
+        language = queue.popleft()
+        gold = str(entry["intent"]).split("/")[0]
+        predicted = str((entry.get("intent_prediction") or {}).get("name")).split("/")[0]
+        pairs[language].append((gold, predicted))
+    scores: dict[str, dict[str, Any]] = {}
+    for language, rows in pairs.items():
+        golds, predictions = [g for g, _ in rows], [p for _, p in rows]
+        report = classification_report(golds, predictions, output_dict=True, zero_division=0)
+        scores[language] = {
+            "examples": len(rows),
+            "intents": len(set(golds)),
+            "weighted_f1": round(report["weighted avg"]["f1-score"], 3),
+            "macro_f1": round(report["macro avg"]["f1-score"], 3),
+            "accuracy": round(report["accuracy"], 3),
+            "worst": sorted(
+                (
+                    (name, round(row["f1-score"], 2))
+                    for name, row in report.items()
+                    if isinstance(row, dict) and name in set(golds)
+                ),
+                key=lambda item: item[1],
+            )[:5],
+            "confused": Counter((g, p) for g, p in rows if g != p).most_common(),
+        }
+    return scores
+
+
+def cross_validate_together(
+    languages: list[str],
+    folds: int,
+    workdir: Path,
+    with_fallback: bool = False,
+    confusions: int = 5,
+    seed: int | None = None,
+) -> list[dict[str, Any]]:
+    """One cross-validation of all languages' examples (the bot's one model), F1 per language."""
+    language_of_text: dict[str, list[str]] = defaultdict(list)
+    examples: list[Example] = []
+    for language in languages:
+        for example in examples_of(LANGUAGE_FILES[language]):
+            examples.append(example)
+            language_of_text[example.text].append(language)
+    workdir.mkdir(parents=True, exist_ok=True)
+    data, config, out = workdir / "nlu.json", workdir / "config.yml", workdir / "results"
+    write_rasa_nlu(examples, data)
+    write_config(config, with_fallback)
+    _run_rasa(
+        [
+            *rasa_command(seed), "test", "nlu", "--cross-validation", "--folds", str(folds),
+            "--config", str(config), "--nlu", str(data), "--out", str(out), "--successes",
+        ],
+        workdir,
+        "test.log",
+    )  # fmt: skip
+    results: list[dict[str, Any]] = []
+    for name in ("intent_successes.json", "intent_errors.json"):
+        path = out / name
+        if path.exists():
+            results.extend(json.loads(path.read_text(encoding="utf-8")))
+    scores = per_language_scores(results, language_of_text)
+    return [
+        {
+            "language": language,
+            **scores[language],
+            "confused": [(g, p, n) for (g, p), n in scores[language]["confused"][:confusions]],
+        }
+        for language in languages
+        if language in scores
+    ]
+
+
 def argument_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.nlu.crossval", description=__doc__)
     parser.add_argument("--folds", type=int, default=5)
@@ -228,6 +320,10 @@ def argument_parser() -> argparse.ArgumentParser:
         "--keep", type=Path, metavar="DIR",
         help="work in DIR and keep Rasa's reports there (DIR/LANGUAGE/results/intent_errors.json)",
     )  # fmt: skip
+    parser.add_argument(
+        "--together", action="store_true",
+        help="one cross-validation of all LANGUAGES' examples (the bot's model), F1 per language",
+    )  # fmt: skip
     parser.add_argument("--no-crossval", action="store_true", help="only the --holdout test")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     return parser
@@ -247,23 +343,27 @@ def main(argv: list[str] | None = None) -> int:
         else tempfile.TemporaryDirectory(prefix="kefu-crossval-")
     ) as tmp:
         stream = sys.stderr if args.json else sys.stdout
+        crossvalidated: dict[str, dict[str, Any]] = {}
+        if args.together and not args.no_crossval:
+            together = cross_validate_together(
+                args.languages, args.folds, Path(tmp) / "together", args.with_fallback,
+                args.confusions, args.seed,
+            )  # fmt: skip
+            crossvalidated = {result["language"]: result for result in together}
         for language in args.languages:
             result: dict[str, Any] = {"language": language}
             if not args.no_crossval:
-                result = cross_validate(
-                    language,
-                    args.folds,
-                    Path(tmp) / language,
-                    args.with_fallback,
-                    args.confusions,
-                    args.seed,
-                )
+                result = crossvalidated.get(language) or cross_validate(
+                    language, args.folds, Path(tmp) / language, args.with_fallback,
+                    args.confusions, args.seed,
+                )  # fmt: skip
                 print(
                     f"{language}: intent F1 {result['weighted_f1']:.3f} weighted, "
                     f"{result['macro_f1']:.3f} macro ({result['examples']} examples, "
                     f"{result['intents']} intents, {args.folds} folds"
-                    f"{'' if args.seed is None else f', seed {args.seed}'}); "
-                    f"worst {result['worst']}",
+                    f"{'' if args.seed is None else f', seed {args.seed}'}"
+                    f"{', trained with ' + ' '.join(args.languages) if args.together else ''}"
+                    f"); worst {result['worst']}",
                     file=stream,
                 )
                 for gold, predicted, n in result["confused"]:

@@ -1,11 +1,11 @@
-"""bench.nlu.crossval's --seed: Rasa's folds, unseeded by Rasa, become reproducible."""
+"""bench.nlu.crossval: --seed makes Rasa's folds reproducible; --together scores per language."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from bench.nlu.crossval import SEED_FOLDS, rasa_command
+from bench.nlu.crossval import SEED_FOLDS, per_language_scores, rasa_command
 from kefu.paths import RASA_BIN, RASA_PYTHON
 
 # What rasa.nlu.test.generate_folds does with the splitter, after SEED_FOLDS has run.
@@ -35,3 +35,35 @@ def test_rasa_runs_through_the_seeding_program_only_with_a_seed() -> None:
     python, flag, program = rasa_command(7)
     assert (python, flag) == (str(RASA_PYTHON), "-c")
     assert "random_state=7" in program and program.rstrip().endswith("sys.exit(main())")
+
+
+def _result(text: str, gold: str, predicted: str) -> dict[str, object]:
+    return {"text": text, "intent": gold, "intent_prediction": {"name": predicted}}
+
+
+def test_results_of_one_model_are_scored_in_the_language_of_each_example() -> None:
+    results = [
+        _result("where is my order", "order_status", "order_status"),
+        _result("cancel it", "cancel_order", "cancel_order"),
+        _result("wo ist meine Bestellung", "order_status", "order_status"),
+        _result("storniere sie", "cancel_order", "order_status"),
+        # The same text in two languages' files: one result each, one per language.
+        _result("ok", "affirm", "affirm"),
+        _result("ok", "affirm", "affirm"),
+        _result("faq text", "faq/shipping", "faq/returns"),
+    ]
+    languages = {
+        "where is my order": ["en"],
+        "cancel it": ["en"],
+        "wo ist meine Bestellung": ["de"],
+        "storniere sie": ["de"],
+        "ok": ["en", "de"],
+        "faq text": ["en"],
+    }
+    scores = per_language_scores(results, languages)
+    assert scores["en"]["examples"] == 4 and scores["de"]["examples"] == 3
+    # Retrieval intents count as one intent: faq/shipping read as faq/returns is right.
+    assert scores["en"]["weighted_f1"] == 1.0
+    assert scores["de"]["accuracy"] == round(2 / 3, 3)
+    assert scores["de"]["confused"] == [(("cancel_order", "order_status"), 1)]
+    assert scores["de"]["weighted_f1"] < 1.0

@@ -8,11 +8,13 @@ from tests.conversations.scenarios_en import (
     ANNA_DHL,
     ANNA_POSTCODE,
     ASK_CONTACT,
+    ASK_FACT,
 )
 from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
 from tests.conversations.support import (
     Scenario,
     all_of,
+    no_ticket_for_the_order,
     order_is,
     ticket_with,
 )
@@ -147,4 +149,50 @@ SWITCHING = [
     ),
 ]
 
-SCENARIOS = DEMO + SWITCHING
+# A form's question, asked again in the language asked for; the request is not dropped and the
+# request for a language is no answer to the question.
+INSIDE_FORMS = [
+    Scenario(
+        "asked for German at the return reason: the question again in German, then filed",
+        "language switch",
+        [
+            ("I want to return {order}", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["sending back order {order}"]),
+            (
+                "Können Sie auch Deutsch?",
+                ["auf Deutsch weiter", "Warum schicken Sie die Bestellung {order} zurück?"],
+            ),
+            ("Die Jacke ist mir zu klein", ["Rücksendung", "{order}"]),
+        ],
+        needs="delivered",
+        check=ticket_with("zu klein", kind="return"),
+    ),
+    Scenario(
+        "asked for Chinese at the cancel confirmation: asked again in Chinese, then cancelled",
+        "language switch",
+        [
+            ("please cancel {order}", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["cancel order {order}"]),
+            ("可以说中文吗", ["用中文继续", "取消订单 {order}", "!What can I do"]),
+            ("是的", ["订单 {order} 已取消"]),
+        ],
+        needs="cancellable",
+        check=order_is("cancelled"),
+    ),
+    Scenario(
+        "'Sprechen Sie Englisch?' at a German return reason is not the reason",
+        "language switch",
+        [
+            ("Ich möchte {order} zurückgeben", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Warum schicken Sie die Bestellung {order} zurück?"]),
+            ("Sprechen Sie Englisch?", ["continue in English", "sending back order {order}"]),
+        ],
+        needs="delivered",
+        check=no_ticket_for_the_order(),
+    ),
+]
+
+SCENARIOS = DEMO + SWITCHING + INSIDE_FORMS
