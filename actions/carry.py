@@ -189,9 +189,28 @@ def reason_in(text: str) -> str | None:
     return reason or None
 
 
+# A sentence that says who the customer is: their email, customer number, phone or postcode.
+_IDENTIFYING = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.-]+|\bC\d{5}\b|\+\d[\d /-]{7,}\d|\b0\d{2,4}[ /-]?\d{5,8}\b|"
+    r"\b(?:plz|postcode|post code|zip(?: code)?|postleitzahl)\b\W{0,3}\d{4,5}|邮编\W{0,2}\d",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])")
+
+
+def without_identification(text: str) -> str:
+    """`text` without its sentences that identify the customer ("Meine Email: …, PLZ 01294.
+    Ich brauche die Rechnung" -> "Ich brauche die Rechnung"); all of it if nothing else is left."""
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    kept = [s for s in sentences if not _IDENTIFYING.search(s)]
+    return " ".join(kept).strip() if kept else text.strip()
+
+
 def problem_in(text: str) -> str | None:
     """`text` when a request for a ticket also describes the problem ("I want to complain, the
-    driver was rude"), None when it only asks for one ("I'd like to open a ticket")."""
+    driver was rude"), None when it only asks for one ("I'd like to open a ticket"). Sentences
+    that only say who the customer is are left out of it."""
+    text = without_identification(text)
     rest = _TICKET_REQUEST_WORDING.sub(" ", _ORDER_NUMBER.sub(" ", text))
     if word_count(re.sub(r"[^\w\s]", " ", rest)) < MIN_PROBLEM_WORDS:
         return None

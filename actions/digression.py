@@ -59,6 +59,10 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("open_ticket", (
         r"\b(?:open|create|raise|file)\b[^.?!]{0,10}\b(?:ticket|complaint)\b",
         r"ticket (?:öffnen|eröffnen)", "投诉", "工单",
+        # An invoice asked for: the team sends it (a ticket), as NLU data says too.
+        r"\b(?:need|want|send|get)\b[^.?!]{0,25}\b(?:invoice|receipt)\b",
+        r"\b(?:brauch|benötig|benoetig|schick|send)\w*\b[^.?!]{0,30}\brechnung\b",
+        r"(?:开|要|补|发|寄)[^，。？！,]{0,3}发票",
     )),
     ("recent_orders", (
         r"\b(?:recent|last|latest|previous|past)\s+(?:few\s+)?orders\b",

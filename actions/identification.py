@@ -15,8 +15,9 @@ from rasa_sdk.types import DomainDict
 from actions import localized, slots
 from actions.base import Dispatcher, Events
 from actions.carry import carried_values
-from actions.conversation import latest_intent, verified_customer_id
+from actions.conversation import latest_intent, latest_text, verified_customer_id
 from actions.crm import CrmUnavailable, run_unit_of_work
+from actions.digression import REQUEST_INTENTS, requests_in
 from actions.extraction import answer_text, first_entity, requested_slot
 from actions.flow import CustomerSubmitAction, FlowFormValidator, checked
 from crm_store.normalize import (
@@ -89,6 +90,11 @@ def contact_to_retry(tracker: Tracker) -> str | None:
         ):
             return str(event["value"])
     return None
+
+
+def names_a_request(tracker: Tracker) -> bool:
+    """The latest message asks for something the bot does (NLU's reading or its wording)."""
+    return latest_intent(tracker) in REQUEST_INTENTS or bool(requests_in(latest_text(tracker)))
 
 
 def identification_refused(tracker: Tracker) -> bool:
@@ -175,6 +181,10 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
         # read in the region of the conversation's language.
         regions = phone_regions(None, localized.language_of(tracker))
         contact = parse_contact(str(value), regions) if value is not None else None
+        if contact is None and names_a_request(tracker):
+            # "ok I want to return KF-500003" while asked who they are: no failed contact, the
+            # question again (its order number is carried, actions/carry.py).
+            return {slots.CONTACT: None}
         return checked(
             dispatcher, slots.CONTACT, contact[1] if contact else None, "utter_invalid_contact"
         )

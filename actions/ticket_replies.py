@@ -21,9 +21,20 @@ def category_name(category: str, language: str = EN) -> str:
     return named(CATEGORY_NAMES, category, language)
 
 
-def ticket_question(category: str, description: str, language: str = EN) -> str:
+def ticket_question(
+    category: str, description: str, language: str = EN, order: str | None = None
+) -> str:
     name = category_name(category, language)
     said = quote(description)
+    if order:
+        return pick(
+            language,
+            f"I'll open a ticket ({category}) about order {order} with this description: "
+            f"“{said}”. Shall I go ahead?",
+            f"Ich eröffne ein Ticket ({name}) zur Bestellung {order} mit dieser Beschreibung: "
+            f"„{said}“. Soll ich das tun?",
+            f"我将为订单 {order} 创建一个{name}类工单，描述为：“{said}”。要继续吗？",
+        )
     return pick(
         language,
         f"I'll open a ticket ({category}) with this description: “{said}”. Shall I go ahead?",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -14,6 +16,7 @@ from actions.base import Dispatcher, Events, KefuAction
 from actions.carry import problem_in
 from actions.conversation import (
     entities_of_last_request,
+    latest_entity_values,
     latest_intent,
     latest_text,
     verified_customer_id,
@@ -36,8 +39,9 @@ from actions.similar_cases import (
     suggest_ticket_category,
     typical_resolution_hours,
 )
-from crm_store.errors import InvalidValue, NotFound
-from crm_store.normalize import normalize_ticket_number
+from crm_store.errors import InvalidValue, NotFound, OrderNotFound
+from crm_store.normalize import normalize_order_number, normalize_ticket_number
+from crm_store.services.orders import get_order
 from crm_store.services.tickets import TICKET_CATEGORIES, get_ticket, open_ticket, open_tickets
 
 # Shorter than this is not a description an agent can work with ("hi", "?").
@@ -90,6 +94,56 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
         known = category if category in TICKET_CATEGORIES else None
         return checked(dispatcher, slots.TICKET_CATEGORY, known, "utter_please_rephrase")
 
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """The order the ticket is about, when the customer names one of theirs: in the request,
+        with the description, or as the answer to "Shall I go ahead?" (then asked again)."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        customer_id = verified_customer_id(tracker)
+        if customer_id is None or tracker.get_slot(slots.FLOW_ABORTED):
+            return events
+        asked = requested_slot(tracker)
+        just_verified = any(
+            event.get("name") == slots.IS_VERIFIED and event.get("value") is True
+            for event in events
+        )
+        # A number queued for this request ("Ich bin …, PLZ …. Rechnung für KF-500015").
+        queued = [tracker.get_slot(slots.QUEUED_ORDER)] if asked is None else []
+        if just_verified:
+            named = entities_of_last_request(tracker, "open_ticket", "order_number") or queued
+        elif asked in (slots.CONTACT, slots.VERIFICATION_FACT):
+            named = []  # an order number given as proof of identity is not what it is about
+        else:
+            named = latest_entity_values(tracker, "order_number") or queued
+        named = [number for number in named if number]
+        if not named:
+            return events
+        number = normalize_order_number(str(named[-1]))
+        try:
+            if number is None:
+                raise OrderNotFound(str(named[-1]))
+            await run_unit_of_work(lambda session: get_order(session, customer_id, number))
+            events.append(SlotSet(slots.TICKET_ORDER, number))
+        except OrderNotFound:
+            dispatcher.utter_message(response="utter_order_not_found")
+        answered = any(
+            isinstance(event, dict) and event.get("name") == slots.CONFIRM_TICKET
+            for event in events
+        )
+        if asked == slots.CONFIRM_TICKET and not answered:
+            events.append(SlotSet(slots.CONFIRM_TICKET, None))  # the question again, with it
+        return events
+
+    async def _extract_confirmation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if latest_intent(tracker) not in (slots.INTENT_AFFIRM, slots.INTENT_DENY) and (
+            latest_entity_values(tracker, "order_number")
+        ):
+            return {}  # the order it is about, not an answer (get_validation_events)
+        return await super()._extract_confirmation(dispatcher, tracker, domain)
+
 
 class ActionAskConfirmTicket(KefuAction):
     """Asks confirm_ticket, repeating the category and description, with yes/no buttons."""
@@ -103,6 +157,7 @@ class ActionAskConfirmTicket(KefuAction):
                 str(tracker.get_slot(slots.TICKET_CATEGORY) or "other"),
                 str(tracker.get_slot(slots.TICKET_DESCRIPTION) or ""),
                 language,
+                order=tracker.get_slot(slots.TICKET_ORDER),
             ),
             buttons=replies.yes_no_buttons(language),
         )
@@ -114,6 +169,7 @@ class ActionOpenTicket(CustomerSubmitAction):
         slots.TICKET_CATEGORY,
         slots.TICKET_DESCRIPTION,
         slots.CONFIRM_TICKET,
+        slots.TICKET_ORDER,
         slots.COMPLAINT,
     )
     refusals = ((InvalidValue, respond("utter_please_rephrase")),)
@@ -126,8 +182,13 @@ class ActionOpenTicket(CustomerSubmitAction):
             return []
         category = str(tracker.get_slot(slots.TICKET_CATEGORY) or "")
         description = str(tracker.get_slot(slots.TICKET_DESCRIPTION) or "")
+        order = tracker.get_slot(slots.TICKET_ORDER)
         ticket = await self.file_ticket(
-            tracker, open_ticket, customer_id, (category, description), (category, description)
+            tracker,
+            partial(open_ticket, order_number=str(order)) if order else open_ticket,
+            customer_id,
+            (category, description),
+            (category, description, str(order or "")),
         )
         typical_hours = await typical_resolution_hours(description)
         await remember_ticket(ticket.ticket_number, f"{ticket.subject}\n{description}", category)

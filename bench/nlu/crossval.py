@@ -32,7 +32,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -219,20 +219,20 @@ def per_language_scores(
 
     `results` are the entries of intent_successes.json and intent_errors.json (text, gold intent,
     prediction); `language_of_text` names the language of each training text, once per
-    occurrence (a text in two languages' files is attributed to each in turn).
+    occurrence. A text in several languages' files ("ok", a bare order number) that Rasa kept
+    once counts in each of them, as each language's own cross-validation would count it.
     """
     from sklearn.metrics import classification_report
 
-    queues = {text: deque(languages) for text, languages in language_of_text.items()}
-    pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    by_text: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for entry in results:
-        queue = queues.get(str(entry["text"]))
-        if not queue:
-            continue
-        language = queue.popleft()
         gold = str(entry["intent"]).split("/")[0]
         predicted = str((entry.get("intent_prediction") or {}).get("name")).split("/")[0]
-        pairs[language].append((gold, predicted))
+        by_text[str(entry["text"])].append((gold, predicted))
+    pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for text, outcomes in by_text.items():
+        for index, language in enumerate(language_of_text.get(text, [])):
+            pairs[language].append(outcomes[min(index, len(outcomes) - 1)])
     scores: dict[str, dict[str, Any]] = {}
     for language, rows in pairs.items():
         golds, predictions = [g for g, _ in rows], [p for _, p in rows]

@@ -103,8 +103,10 @@ async def open_ticket(
     description: str,
     origin: ConversationKey | str,
     request_key: str | None = None,
+    order_number: str | None = None,
 ) -> TicketView:
-    """A new problem ticket in one of TICKET_CATEGORIES.
+    """A new problem ticket in one of TICKET_CATEGORIES, about one of the customer's orders
+    when `order_number` names one (OrderNotFound if it is not theirs).
 
     `origin` is the conversation it came from, or only a channel's name when there is none. A
     repeated request (same `request_key`) returns the ticket it opened instead of a new one.
@@ -117,8 +119,10 @@ async def open_ticket(
     earlier = await _earlier_ticket(session, customer.id, request_key)
     if earlier is not None:
         return earlier
+    order = await load_order(session, customer.id, order_number) if order_number else None
     subject = _subject(category_key.capitalize(), text)
     ticket = Ticket(customer_id=customer.id, type=TicketType.problem, category=category_key)
+    ticket.order_id = order.id if order is not None else None
     ticket.subject, ticket.description = subject, text
     return await _file(session, ticket, origin, request_key)
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from tests.conversations.scenarios_chinese import ZH_ASK_FACT
 from tests.conversations.scenarios_en import (
     ANNA,
     ANNA_DHL,
@@ -10,6 +11,7 @@ from tests.conversations.scenarios_en import (
     ASK_CONTACT,
     ASK_FACT,
 )
+from tests.conversations.scenarios_german import DE_ASK_FACT
 from tests.conversations.support import Scenario
 
 # Follow-ups that refer back to what was just said.
@@ -100,4 +102,53 @@ IDENTIFICATION = [
 ]
 
 
-SCENARIOS = FOLLOW_UPS + IDENTIFICATION
+# Customers who say who they are unasked, or ask again while being asked who they are.
+UNASKED = [
+    Scenario(
+        "a greeting with the email starts the identification",
+        "identification",
+        [
+            ("hi, {email}", [ASK_FACT]),
+            ("postcode {postcode}", ["verified"]),
+            ("what did I order recently?", ["!make sure it's you"]),
+        ],
+        needs="any",
+    ),
+    Scenario(
+        "de: a greeting with the email starts the identification",
+        "identification",
+        [("Hallo, hier ist {email}", [DE_ASK_FACT]), ("{postcode}", ["Sie sind bestätigt"])],
+        needs="any",
+    ),
+    Scenario(
+        "zh: a greeting with the email starts the identification",
+        "identification",
+        [("你好，我的邮箱是{email}", [ZH_ASK_FACT]), ("{postcode}", ["身份已确认"])],
+        needs="any",
+    ),
+    Scenario(
+        "the request again, with its order, while asked who they are",
+        "identification",
+        [
+            ("How do I return something?", [ASK_CONTACT]),
+            ("ok I want to return {order}", [ASK_CONTACT, "!doesn't look like"]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["sending back order {order}"]),
+        ],
+        needs="delivered",
+    ),
+    Scenario(
+        "'thank you, that's all' ends the conversation with the rating question",
+        "follow-up",
+        [
+            ("where is {order}", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["{order}"]),
+            ("perfect thank you, that's all", ["rate this conversation"]),
+        ],
+        needs="any",
+    ),
+]
+
+
+SCENARIOS = FOLLOW_UPS + IDENTIFICATION + UNASKED

@@ -14,6 +14,7 @@ from tests.conversations.support import (
     no_ticket_for_the_order,
     order_is,
     phone_is,
+    ticket_about_the_order,
     ticket_with,
 )
 
@@ -231,4 +232,37 @@ GERMAN = [
     ),
 ]
 
-SCENARIOS = GERMAN
+# A ticket about one of the customer's orders: the order is linked to it for the team.
+TICKETS = [
+    Scenario(
+        "de: the order number given at 'Soll ich das tun?' is what the ticket is about",
+        "german",
+        [
+            (
+                "Ich habe ein Problem mit meinem Paket, es ist beschädigt angekommen",
+                [DE_ASK_CONTACT],
+            ),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Soll ich das tun?"]),
+            ("{order}", ["zur Bestellung {order}", "Soll ich", "!nicht ganz verstanden"]),
+            ("ja", ["Ich habe das Ticket"]),
+        ],
+        needs="delivered",
+        check=ticket_about_the_order("beschädigt"),
+    ),
+    Scenario(
+        "de: identified and an invoice asked for in one message",
+        "german",
+        [
+            (
+                "Meine Email: {email}, PLZ {postcode}. Ich brauche die Rechnung für {order}",
+                ["Sie sind bestätigt", "zur Bestellung {order}", "!Was kann ich"],
+            ),
+            ("ja", ["Ich habe das Ticket"]),
+        ],
+        needs="any",
+        check=ticket_about_the_order("Rechnung"),
+    ),
+]
+
+SCENARIOS = GERMAN + TICKETS

@@ -87,8 +87,8 @@ async def fresh_customer(databases: Databases, status: str) -> Facts:
             query = query.where(Order.delivered_at > recent)
             query = query.where(~select(Ticket.id).where(Ticket.order_id == Order.id).exists())
         row = (await session.execute(query.limit(1))).first()
-    if row is None and status == "cancellable":
-        row = await _new_paid_order(databases)
+    if row is None and status in ("cancellable", "delivered"):
+        row = await _new_order(databases, delivered=status == "delivered")
     assert row is not None, f"no unused customer with a {status} order in the demo CRM"
     customer, order = row
     _USED.add(customer.id)
@@ -98,8 +98,9 @@ async def fresh_customer(databases: Databases, status: str) -> Facts:
     )  # fmt: skip
 
 
-async def _new_paid_order(databases: Databases) -> tuple[Customer, Order] | None:
-    """A paid order for an unused customer: the seeded CRM has only a few still cancellable."""
+async def _new_order(databases: Databases, delivered: bool) -> tuple[Customer, Order] | None:
+    """A paid order, or one delivered three days ago, for an unused customer: the seeded CRM has
+    only a few still cancellable or returnable."""
     async with databases.crm() as session, session.begin():
         customer = await session.scalar(
             select(Customer)
@@ -115,11 +116,15 @@ async def _new_paid_order(databases: Databases) -> tuple[Customer, Order] | None
             id=next_id,
             order_number=order_number_for(next_id),
             customer_id=customer.id,
-            status=OrderStatus.paid,
-            placed_at=datetime.now(timezone.utc) - timedelta(hours=5),
+            status=OrderStatus.delivered if delivered else OrderStatus.paid,
+            placed_at=datetime.now(timezone.utc) - timedelta(days=6 if delivered else 0, hours=5),
             total=Decimal("19.90"),
             currency="EUR",
         )
+        if delivered:
+            order.shipped_at = datetime.now(timezone.utc) - timedelta(days=5)
+            order.delivered_at = datetime.now(timezone.utc) - timedelta(days=3)
+            order.carrier, order.tracking_number = "DHL", f"0034043400000{next_id:07d}"
         session.add(order)
     return customer, order
 
@@ -183,6 +188,29 @@ def ticket_with(*words: str, kind: str | None = None) -> Check:
             and (kind is None or str(getattr(t.type, "value", t.type)) == kind)
         ]
         assert matching, [(t.type, t.description) for t in tickets]
+
+    return check
+
+
+def ticket_about_the_order(*words: str) -> Check:
+    """A problem ticket of the customer's about the scenario's order, its description holding
+    every one of `words`."""
+
+    async def check(databases: Databases, facts: Facts, sender: str) -> None:
+        async with databases.crm() as session:
+            rows = (
+                await session.execute(
+                    select(Ticket, Order.order_number)
+                    .join(Order, Order.id == Ticket.order_id)
+                    .where(Ticket.customer_id == facts.customer_id)
+                )
+            ).all()
+        about = [
+            ticket
+            for ticket, number in rows
+            if number == facts.order and all(w.lower() in ticket.description.lower() for w in words)
+        ]
+        assert about, [(t.description, number) for t, number in rows]
 
     return check
 
