@@ -54,7 +54,7 @@ _REASON = re.compile(
     r"different (?:colou?r|size|item|product|model|one)|(?:colou?r|size) (?:is |was )?(?:off|"
     r"different)|looks? different|not as (?:described|pictured|shown|advertised)|"
     r"(?:poor|bad|low|cheap) quality|quality|disappoint\w*|unhappy|uncomfortable|itch\w*|"
-    r"stopped working|smaller than|bigger than|larger than|"
+    r"stopped working|smaller than|bigger than|larger than|(?:bigger|smaller|larger) size|"
     r"too (?:\w+ )?(?:small|big|large|short|long|tight|loose|"
     r"narrow|wide|heavy|thin|thick|bright|dark|loud|slow|expensive|flimsy)|"
     + _NOT
@@ -65,7 +65,8 @@ _REASON = re.compile(
     r"kaputt\w*|beschädigt|defekt|gebrochen|zerbrochen|zerkratzt|kratzer|riss|gerissen|"
     r"fleck\w*|undicht|ausgelaufen|schmutzig|mangelhaft|fehlerhaft|falsch\w*|anders|andere[nrs]?"
     r" (?:farbe|größe|artikel)|fehlt|qualität|verspätet|zu spät|doppelt|versehentlich|"
-    r"aus versehen|zu (?:\w+ )?(?:klein|groß|gross|eng|weit|lang|kurz|"
+    r"aus versehen|nummer (?:größer|groesser|kleiner)|"
+    r"zu (?:\w+ )?(?:klein|groß|gross|eng|weit|lang|kurz|"
     r"schwer|dünn|dick|hell|dunkel|laut|teuer)|"
     r"(?:passt|passen|passte|sitzt|gefällt|gefallen|gefiel|funktioniert|geht|hält|lädt|mag)"
     r"(?:\s+\w+){0,3}?\s+(?:nicht|kaum)|nicht (?:\w+ )?(?:gepasst|gefallen|funktioniert|"
@@ -79,7 +80,7 @@ _REASON = re.compile(
 _REASON_ZH = re.compile(
     r"坏|破|损|裂|划痕|脏|污|漏|瑕疵|不合适|不合身|不对|不一样|不符|不像|不满意|不喜欢|不想要|不要了|"
     r"不需要|不能用|用不了|不好用|有问题|太[大小紧松长短肥瘦宽窄重薄厚贵慢]|偏[大小紧松长短肥瘦]|"
-    r"错|质量|色差|颜色|尺码|尺寸|假货|买多了|重复"
+    r"错|质量|色差|颜色|尺码|尺寸|大一号|小一号|假货|买多了|重复"
 )
 _CLAUSE_SPLIT = re.compile(r"[,;.!?，。；！？]|\b(?:because|since|as|weil|da)\b", re.IGNORECASE)
 # What introduces a new address in a request ("I moved, my new address is ...", "neue Adresse:
@@ -185,7 +186,7 @@ def reason_in(text: str) -> str | None:
     found = [c for c in clauses if _REASON.search(c) or _REASON_ZH.search(c)]
     if not found:
         return None
-    reason = _ORDER_NUMBER.sub("", ", ".join(found)).strip(" ,")
+    reason = re.sub(r"\s{2,}", " ", _ORDER_NUMBER.sub("", ", ".join(found))).strip(" ,")
     return reason or None
 
 

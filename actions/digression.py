@@ -90,7 +90,7 @@ REQUEST_INTENTS = frozenset(intent for intent, _ in _REQUEST_WORDING)
 # "and also", "then", ... join two requests; each part is read on its own.
 _JOINERS = re.compile(
     r"\b(?:and also|and then|and|also|as well as|plus|then|after that|und auch|und|außerdem|"
-    r"sowie|dann)\b|[;？?。]|还有|另外|然后|并且|顺便|以及|同时",
+    r"sowie|dann)\b|[;？?。，]|还有|另外|然后|并且|顺便|以及|同时",
     re.IGNORECASE,
 )
 # A change of mind: what follows replaces the request the form is working on.

@@ -158,4 +158,25 @@ CHINESE = [
     ),
 ]
 
-SCENARIOS = CHINESE
+# Found by the probes of stop 24.
+CHANGES = [
+    Scenario(
+        "zh: '算了不取消了，帮我看看物流' at the cancel question keeps the order and shows it",
+        "chinese",
+        [
+            ("取消订单{order}", [ZH_ASK_CONTACT]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["要取消订单 {order}"]),
+            ("算了不取消了，帮我看看物流", ["订单 {order}", "状态"]),
+        ],
+        needs="cancellable",
+        check=order_is("paid"),
+    ),
+    Scenario(
+        "zh: 'when does the money come' after a return is the returns policy, no second return",
+        "chinese",
+        [("我退货了，钱什么时候退给我", ["退款", "!身份"])],
+    ),
+]
+
+SCENARIOS = CHINESE + CHANGES

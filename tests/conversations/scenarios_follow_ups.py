@@ -11,8 +11,8 @@ from tests.conversations.scenarios_en import (
     ASK_CONTACT,
     ASK_FACT,
 )
-from tests.conversations.scenarios_german import DE_ASK_FACT
-from tests.conversations.support import Scenario
+from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
+from tests.conversations.support import Scenario, no_ticket_for_the_order, ticket_with
 
 # Follow-ups that refer back to what was just said.
 FOLLOW_UPS = [
@@ -136,6 +136,40 @@ UNASKED = [
             ("{postcode}", ["sending back order {order}"]),
         ],
         needs="delivered",
+    ),
+    Scenario(
+        "'nvm' at the contact question ends the flow",
+        "follow-up",
+        [("track my package pls", [ASK_CONTACT]), ("nvm", ["!doesn't look like", "!make sure"])],
+    ),
+    Scenario(
+        "'when do i get my money' after sending back is the returns policy, no new return",
+        "follow-up",
+        [("hi i sent back my order {order} last week, when do i get my money", ["refund"])],
+        needs="delivered",
+        check=no_ticket_for_the_order(),
+    ),
+    Scenario(
+        "'for a bigger size' is the reason of an exchange",
+        "follow-up",
+        [
+            ("can I exchange {order} for a bigger size?", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["return request for order {order}", "!why you're sending"]),
+        ],
+        needs="delivered",
+        check=ticket_with("bigger size", kind="return"),
+    ),
+    Scenario(
+        "de: 'Danke, und wann ungefähr?' after a status is about the same order",
+        "follow-up",
+        [
+            ("Hallo, wo bleibt mein Paket? Bestellnummer {order}", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["{order}"]),
+            ("Danke, und wann ungefähr?", ["{order}", "!nicht sicher"]),
+        ],
+        needs="shipped",
     ),
     Scenario(
         "'thank you, that's all' ends the conversation with the rating question",

@@ -87,8 +87,8 @@ async def fresh_customer(databases: Databases, status: str) -> Facts:
             query = query.where(Order.delivered_at > recent)
             query = query.where(~select(Ticket.id).where(Ticket.order_id == Order.id).exists())
         row = (await session.execute(query.limit(1))).first()
-    if row is None and status in ("cancellable", "delivered"):
-        row = await _new_order(databases, delivered=status == "delivered")
+    if row is None and status in ("cancellable", "shipped", "delivered"):
+        row = await _new_order(databases, OrderStatus(_STATUSES[status][-1]))
     assert row is not None, f"no unused customer with a {status} order in the demo CRM"
     customer, order = row
     _USED.add(customer.id)
@@ -98,9 +98,9 @@ async def fresh_customer(databases: Databases, status: str) -> Facts:
     )  # fmt: skip
 
 
-async def _new_order(databases: Databases, delivered: bool) -> tuple[Customer, Order] | None:
-    """A paid order, or one delivered three days ago, for an unused customer: the seeded CRM has
-    only a few still cancellable or returnable."""
+async def _new_order(databases: Databases, status: OrderStatus) -> tuple[Customer, Order] | None:
+    """A paid order, or one shipped or delivered in the last days, for an unused customer: the
+    seeded CRM has only a few still cancellable, on their way or returnable."""
     async with databases.crm() as session, session.begin():
         customer = await session.scalar(
             select(Customer)
@@ -112,19 +112,21 @@ async def _new_order(databases: Databases, delivered: bool) -> tuple[Customer, O
         if customer is None:
             return None
         next_id = (await session.scalar(select(func.max(Order.id)))) + 1
+        now = datetime.now(timezone.utc)
         order = Order(
             id=next_id,
             order_number=order_number_for(next_id),
             customer_id=customer.id,
-            status=OrderStatus.delivered if delivered else OrderStatus.paid,
-            placed_at=datetime.now(timezone.utc) - timedelta(days=6 if delivered else 0, hours=5),
+            status=status,
+            placed_at=now - timedelta(days=0 if status == OrderStatus.paid else 6, hours=5),
             total=Decimal("19.90"),
             currency="EUR",
         )
-        if delivered:
-            order.shipped_at = datetime.now(timezone.utc) - timedelta(days=5)
-            order.delivered_at = datetime.now(timezone.utc) - timedelta(days=3)
+        if status in (OrderStatus.shipped, OrderStatus.delivered):
+            order.shipped_at = now - timedelta(days=5)
             order.carrier, order.tracking_number = "DHL", f"0034043400000{next_id:07d}"
+        if status == OrderStatus.delivered:
+            order.delivered_at = now - timedelta(days=3)
         session.add(order)
     return customer, order
 
