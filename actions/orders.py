@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import localized, replies, slots
+from actions import localized, order_replies, replies, slots
 from actions.answers import declined
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
@@ -186,7 +186,7 @@ class ActionOrderStatus(CustomerSubmitAction):
                 dispatcher.utter_message(
                     text=replies.order_not_found(number, language)
                     if order is None
-                    else replies.order_status(order, language)
+                    else order_replies.order_status(order, language)
                 )
             return []
         if wanted:
@@ -198,7 +198,7 @@ class ActionOrderStatus(CustomerSubmitAction):
         if order is None:
             dispatcher.utter_message(text=replies.recent_orders([], language))
         else:
-            dispatcher.utter_message(text=replies.order_status(order, language))
+            dispatcher.utter_message(text=order_replies.order_status(order, language))
         return []
 
 

@@ -137,68 +137,6 @@ def quote(text: str) -> str:
     return text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1] + "…"
 
 
-def order_status(order: OrderView, language: str = EN) -> str:
-    if language in (DE, ZH):
-        return _order_status_translated(order, language)
-    head = f"Order {order.order_number} ({order.item_summary}), placed on {date(order.placed_at)}"
-    status = order.status.lower()
-    if status == "shipped":
-        line = f"{head}, was shipped"
-        if order.shipped_at:
-            line += f" on {date(order.shipped_at)}"
-        if order.carrier:
-            line += f" with {order.carrier}"
-        line += "."
-        if order.tracking_number:
-            line += f" Tracking number: {order.tracking_number}."
-        return line
-    if status == "delivered":
-        when = f" on {date(order.delivered_at)}" if order.delivered_at else ""
-        return f"{head}, was delivered{when}."
-    if status == "cancelled":
-        when = f" on {date(order.cancelled_at)}" if order.cancelled_at else ""
-        return f"{head}, was cancelled{when}."
-    if status == "paid":
-        return f"{head}, is paid and being prepared for shipping."
-    if status == "placed":
-        return f"{head}, has been received and is waiting for payment."
-    return f"{head}, has the status “{order.status}”."
-
-
-# What the German and Chinese status lines add after the status name.
-_STATUS_DETAIL: dict[str, tuple[str, str]] = {
-    "placed": (", wartet auf Zahlung", "，等待付款"),
-    "paid": (", wird für den Versand vorbereitet", "，正在备货"),
-}
-
-
-def _order_status_translated(order: OrderView, language: str) -> str:
-    status = order.status.lower()
-    detail = _STATUS_DETAIL.get(status)
-    name = status_name(status, language) + (detail[language == ZH] if detail else "")
-    placed = date(order.placed_at, language)
-    when = {
-        "shipped": order.shipped_at,
-        "delivered": order.delivered_at,
-        "cancelled": order.cancelled_at,
-    }.get(status)
-    if language == DE:
-        line = f"Bestellung {order.order_number} ({order.item_summary}) vom {placed}: Status {name}"
-        line += f" am {date(when, DE)}." if when else "."
-        if status == "shipped" and order.carrier:
-            line += f" Versand mit {order.carrier}."
-        if status == "shipped" and order.tracking_number:
-            line += f" Sendungsnummer: {order.tracking_number}."
-        return line
-    line = f"订单 {order.order_number}（{order.item_summary}），下单日期 {placed}，状态：{name}"
-    line += f"（{date(when, ZH)}）。" if when else "。"
-    if status == "shipped" and order.carrier:
-        line += f"承运商：{order.carrier}。"
-    if status == "shipped" and order.tracking_number:
-        line += f"运单号：{order.tracking_number}。"
-    return line
-
-
 def listing(heading: str, lines: list[str], when_empty: str) -> str:
     return "\n".join([heading, *(f"• {line}" for line in lines)]) if lines else when_empty
 

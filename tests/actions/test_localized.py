@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from actions import fallback, localized, replies, ticket_replies
+from actions import fallback, localized, order_replies, replies, ticket_replies
 from actions.digression import REQUEST_INTENTS
 from crm_store.views import CustomerView, OrderView, TicketView
 
@@ -75,7 +75,7 @@ def every_sentence(language: str) -> dict[str, str]:
     """Each public composing function of replies.py, called once in `language`."""
     return {
         **{
-            f"order_status/{s}": replies.order_status(order(s), language)
+            f"order_status/{s}": order_replies.order_status(order(s), language)
             for s in ("placed", "paid", "shipped", "delivered", "cancelled", "returned")
         },
         "recent_orders": replies.recent_orders([order("paid")], language),
@@ -125,15 +125,17 @@ def test_german_and_chinese_sentences_are_translations_not_copies() -> None:
 
 def test_the_record_details_survive_the_translation() -> None:
     for language in localized.LANGUAGES:
-        shipped = replies.order_status(order("shipped"), language)
+        shipped = order_replies.order_status(order("shipped"), language)
         assert all(value in shipped for value in ("KF-500002", "DHL", "0034", "2 × Desk lamp"))
         assert "T-10001" in ticket_replies.ticket_status(TICKET, language)
     assert "74,80 EUR" in replies.recent_orders([order("paid")], "de")
-    assert "4. März 2025" in replies.order_status(order("delivered"), "de")
-    assert "2025年3月4日" in replies.order_status(order("delivered"), "zh")
-    assert "versandt" in replies.order_status(order("shipped"), "de")
-    assert "已发货" in replies.order_status(order("shipped"), "zh")
+    assert "4. März 2025" in order_replies.order_status(order("delivered"), "de")
+    assert "2025年3月4日" in order_replies.order_status(order("delivered"), "zh")
+    assert "versandt" in order_replies.order_status(order("shipped"), "de")
+    assert "已发货" in order_replies.order_status(order("shipped"), "zh")
 
 
 def test_an_unknown_language_reads_english() -> None:
-    assert replies.order_status(order("paid"), "fr") == replies.order_status(order("paid"))
+    assert order_replies.order_status(order("paid"), "fr") == order_replies.order_status(
+        order("paid")
+    )

@@ -138,6 +138,19 @@ UNASKED = [
         needs="delivered",
     ),
     Scenario(
+        "a parcel on its way: the status says by when it should arrive",
+        "follow-up",
+        [
+            (
+                "hey i ordered {order} like 2 weeks ago and it still hasnt arrived whats going on",
+                [ASK_CONTACT],
+            ),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["{order}", "arrive"]),
+        ],
+        needs="shipped",
+    ),
+    Scenario(
         "'nvm' at the contact question ends the flow",
         "follow-up",
         [("track my package pls", [ASK_CONTACT]), ("nvm", ["!doesn't look like", "!make sure"])],

@@ -1,0 +1,109 @@
+"""An order's status in the customer's language, with when a parcel on its way should arrive."""
+
+from __future__ import annotations
+
+from datetime import date as calendar_date
+from datetime import datetime, timedelta, timezone
+
+from actions.replies import DE, EN, ZH, date, pick, status_name
+from crm_store.views import OrderView
+
+# The shipping FAQ's promise within Germany: 2-4 working days from shipping.
+WORKING_DAYS_TO_ARRIVE = (2, 4)
+
+
+def working_days_after(start: datetime, days: int) -> datetime:
+    """`days` working days (Monday to Friday) after `start`; public holidays are not counted."""
+    moment = start
+    while days > 0:
+        moment += timedelta(days=1)
+        if moment.weekday() < 5:
+            days -= 1
+    return moment
+
+
+def arrival(order: OrderView, language: str = EN, today: calendar_date | None = None) -> str:
+    """For a shipped order: by when it should arrive, or, once that is past, what to do."""
+    if order.status.lower() != "shipped" or order.shipped_at is None:
+        return ""
+    latest = working_days_after(order.shipped_at, WORKING_DAYS_TO_ARRIVE[1])
+    today = today or datetime.now(timezone.utc).date()
+    by = date(latest, language)
+    if latest.date() >= today:
+        return pick(
+            language,
+            f" Parcels usually arrive 2–4 working days after shipping, so it should be with you"
+            f" by {by}.",
+            f" Pakete kommen meist 2–4 Werktage nach dem Versand an, also bis {by}.",
+            f"包裹通常在发货后2–4个工作日送达，预计{by}前到。",
+        )
+    return pick(
+        language,
+        f" It should have arrived by {by}. If it hasn't, write “open a ticket” and our team will"
+        " look into it.",
+        f" Es hätte bis {by} ankommen sollen. Falls nicht, schreiben Sie „Ticket eröffnen“, dann"
+        " kümmert sich unser Team darum.",
+        f"按理应在{by}前送达。如果还没收到，请回复“开工单”，我们的团队会跟进。",
+    )
+
+
+def order_status(order: OrderView, language: str = EN) -> str:
+    if language in (DE, ZH):
+        return _order_status_translated(order, language)
+    head = f"Order {order.order_number} ({order.item_summary}), placed on {date(order.placed_at)}"
+    status = order.status.lower()
+    if status == "shipped":
+        line = f"{head}, was shipped"
+        if order.shipped_at:
+            line += f" on {date(order.shipped_at)}"
+        if order.carrier:
+            line += f" with {order.carrier}"
+        line += "."
+        if order.tracking_number:
+            line += f" Tracking number: {order.tracking_number}."
+        return line + arrival(order, language)
+    if status == "delivered":
+        when = f" on {date(order.delivered_at)}" if order.delivered_at else ""
+        return f"{head}, was delivered{when}."
+    if status == "cancelled":
+        when = f" on {date(order.cancelled_at)}" if order.cancelled_at else ""
+        return f"{head}, was cancelled{when}."
+    if status == "paid":
+        return f"{head}, is paid and being prepared for shipping."
+    if status == "placed":
+        return f"{head}, has been received and is waiting for payment."
+    return f"{head}, has the status “{order.status}”."
+
+
+# What the German and Chinese status lines add after the status name.
+_STATUS_DETAIL: dict[str, tuple[str, str]] = {
+    "placed": (", wartet auf Zahlung", "，等待付款"),
+    "paid": (", wird für den Versand vorbereitet", "，正在备货"),
+}
+
+
+def _order_status_translated(order: OrderView, language: str) -> str:
+    status = order.status.lower()
+    detail = _STATUS_DETAIL.get(status)
+    name = status_name(status, language) + (detail[language == ZH] if detail else "")
+    placed = date(order.placed_at, language)
+    when = {
+        "shipped": order.shipped_at,
+        "delivered": order.delivered_at,
+        "cancelled": order.cancelled_at,
+    }.get(status)
+    if language == DE:
+        line = f"Bestellung {order.order_number} ({order.item_summary}) vom {placed}: Status {name}"
+        line += f" am {date(when, DE)}." if when else "."
+        if status == "shipped" and order.carrier:
+            line += f" Versand mit {order.carrier}."
+        if status == "shipped" and order.tracking_number:
+            line += f" Sendungsnummer: {order.tracking_number}."
+        return line + arrival(order, language)
+    line = f"订单 {order.order_number}（{order.item_summary}），下单日期 {placed}，状态：{name}"
+    line += f"（{date(when, ZH)}）。" if when else "。"
+    if status == "shipped" and order.carrier:
+        line += f"承运商：{order.carrier}。"
+    if status == "shipped" and order.tracking_number:
+        line += f"运单号：{order.tracking_number}。"
+    return line + arrival(order, language)

@@ -1,0 +1,45 @@
+"""When a parcel on its way should arrive, in the status answer (actions/order_replies.py)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from actions.order_replies import arrival, order_status, working_days_after
+from crm_store.views import OrderView
+
+# A Thursday: four working days later is the next Wednesday, over the weekend.
+THURSDAY = datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc)
+
+
+def shipped(on: datetime = THURSDAY, status: str = "shipped") -> OrderView:
+    return OrderView(
+        order_number="KF-500002", status=status, placed_at=on, total=Decimal("9.90"),
+        currency="EUR", carrier="DHL", tracking_number="0034", shipped_at=on,
+        delivered_at=None, cancelled_at=None, item_summary="1 × Lamp",
+    )  # fmt: skip
+
+
+def test_working_days_skip_the_weekend() -> None:
+    assert working_days_after(THURSDAY, 4).date() == date(2026, 12, 2)
+    assert working_days_after(THURSDAY, 1).date() == date(2026, 11, 27)
+
+
+def test_a_parcel_on_its_way_gets_the_date_it_should_arrive_by() -> None:
+    text = arrival(shipped(), "en", today=date(2026, 11, 30))
+    assert "by 2 December 2026" in text and "open a ticket" not in text
+    assert "bis 2. Dezember 2026" in arrival(shipped(), "de", today=date(2026, 11, 30))
+    assert "2026年12月2日前到" in arrival(shipped(), "zh", today=date(2026, 11, 30))
+
+
+def test_a_late_parcel_gets_the_way_to_a_ticket() -> None:
+    late = arrival(shipped(), "en", today=date(2026, 12, 3))
+    assert "should have arrived by 2 December 2026" in late and "open a ticket" in late
+    assert "Ticket eröffnen" in arrival(shipped(), "de", today=date(2026, 12, 3))
+    assert "开工单" in arrival(shipped(), "zh", today=date(2026, 12, 3))
+
+
+def test_only_parcels_on_their_way_get_an_estimate() -> None:
+    assert arrival(shipped(status="delivered"), "en", today=date(2026, 11, 30)) == ""
+    assert "Parcels usually arrive" not in order_status(shipped(status="delivered"))
+    assert "DHL" in order_status(shipped()) and "0034" in order_status(shipped())
