@@ -41,7 +41,10 @@ _CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
         "not working", "doesn't work", "does not work", "leak", "crack", "won't turn on",
         "doesn't turn on",
     ),
-    "account": ("account", "login", "log in", "password", "sign in", "email", "address", "profile"),
+    "account": (
+        "account", "login", "log in", "password", "sign in", "email", "address", "profile",
+        "my name", "surname", "last name",
+    ),
     "other": ("other", "something else"),
 }  # fmt: skip
 # The same in German (typed instead of pressing a button), matched at the start of a word too.
@@ -55,7 +58,7 @@ _CATEGORY_KEYWORDS_DE: dict[str, tuple[str, ...]] = {
         "produkt", "artikel", "kaputt", "beschädigt", "defekt", "funktioniert nicht", "undicht",
         "tropf", "zerkratzt", "gerissen", "geht nicht",
     ),
-    "account": ("konto", "passwort", "anmeld", "login", "e-mail", "adresse", "profil"),
+    "account": ("konto", "passwort", "anmeld", "login", "e-mail", "adresse", "profil", "nachname"),
     "other": ("sonstig", "etwas anderes", "anderes"),
 }  # fmt: skip
 # And in Chinese, where words have no boundary: matched anywhere in the text.
@@ -63,7 +66,7 @@ _CATEGORY_KEYWORDS_ZH: dict[str, tuple[str, ...]] = {
     "delivery": ("配送", "快递", "物流", "包裹", "送货", "发货", "司机", "没收到", "没到"),
     "payment": ("付款", "支付", "扣款", "发票", "退款", "价格", "钱"),
     "product": ("商品", "产品", "坏", "破损", "质量", "尺寸", "漏", "裂", "不能用", "用不了"),
-    "account": ("账户", "账号", "密码", "登录", "邮箱", "地址"),
+    "account": ("账户", "账号", "密码", "登录", "邮箱", "地址", "姓名", "名字"),
     "other": ("其他", "别的"),
 }  # fmt: skip
 # Keywords match at the start of a word, so "deliver" finds "delivered" but "late" not "plate".
@@ -244,11 +247,15 @@ def is_decline(tracker: Tracker) -> bool:
 
 
 def guess_ticket_category(text: str) -> str | None:
-    """The first category whose keywords occur in `text` (delivery before payment, ...)."""
+    """The category whose keywords `text` names most often (on a tie the first: delivery before
+    payment, ...): "the jar is cracked and leaks, I want a refund" is about the product."""
     lowered = text.strip().lower()
     if lowered in TICKET_CATEGORIES:
         return lowered
-    for category, pattern in _CATEGORY_PATTERNS.items():
-        if pattern.search(lowered):
-            return category
+    hits = {
+        category: len(pattern.findall(lowered)) for category, pattern in _CATEGORY_PATTERNS.items()
+    }
+    best = max(hits, key=lambda category: hits[category])  # the first of the most named
+    if hits[best]:
+        return best
     return None

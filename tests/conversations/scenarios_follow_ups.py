@@ -12,7 +12,7 @@ from tests.conversations.scenarios_en import (
     ASK_FACT,
 )
 from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
-from tests.conversations.support import Scenario, no_ticket_for_the_order, ticket_with
+from tests.conversations.support import Scenario, no_ticket_for_the_order, order_is, ticket_with
 
 # Follow-ups that refer back to what was just said.
 FOLLOW_UPS = [
@@ -149,6 +149,42 @@ UNASKED = [
             ("{postcode}", ["{order}", "arrive"]),
         ],
         needs="shipped",
+    ),
+    Scenario(
+        "'cancle my ordr' is a cancel request",
+        "follow-up",
+        [
+            ("cancle my ordr {order} plz", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["cancel order {order}"]),
+            ("ya", ["{order} is cancelled"]),
+        ],
+        needs="cancellable",
+        check=order_is("cancelled"),
+    ),
+    Scenario(
+        "a name change goes to the team as an account ticket",
+        "follow-up",
+        [
+            ("I got married, please change my last name to Miller", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["ticket (account)", "Miller"]),
+        ],
+        needs="any",
+    ),
+    Scenario(
+        "a cracked, leaking jar with a refund asked for is a product problem",
+        "follow-up",
+        [
+            (
+                "Hello, I got {order} yesterday but the blender jar is cracked and it leaks "
+                "everywhere. I would like a replacement or refund please.",
+                [ASK_CONTACT],
+            ),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["ticket (product) about order {order}"]),
+        ],
+        needs="delivered",
     ),
     Scenario(
         "'nvm' at the contact question ends the flow",
