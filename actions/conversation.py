@@ -165,6 +165,21 @@ def order_at_position(tracker: Tracker) -> str | None:
     return None
 
 
+def order_just_shown(tracker: Tracker) -> str | None:
+    """The one order the bot's reply to the customer's previous message was about, if exactly one
+    ("open a ticket" right after the status of a late parcel is about that parcel)."""
+    users_passed, shown = 0, []
+    for event in reversed(_session_events(tracker)):
+        if event.get("event") == "user":
+            users_passed += 1
+            if users_passed == 2:
+                break
+        elif event.get("event") == "bot" and users_passed == 1:
+            shown += _ORDER_NUMBER_IN_TEXT.findall(str(event.get("text") or ""))
+    distinct = set(shown)
+    return distinct.pop() if len(distinct) == 1 else None
+
+
 def last_typed_text(tracker: Tracker) -> str | None:
     """The last thing the customer typed (button payloads skipped)."""
     for event in _user_events(tracker):

@@ -22,6 +22,7 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
     # A change verb and the detail, in either order (German puts the verb last).
     ("update_email", (
         r"\b(?:change|update|new)\b[^.?!]{0,20}\be-?mail\b",
+        r"\be-?mail(?: address)? (?:to|is now)\b",
         r"\be-?mail\b[^.?!]{0,25}\b(?:chang|updat)",
         r"\b(?:änder\w*|aender\w*|aktualisier\w*|neue)\b[^.?!]{0,25}\be-?mail",
         r"\be-?mail\w*\b[^.?!]{0,25}\b(?:ge)?(?:änder|aender|aktualisier)",
@@ -29,6 +30,8 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("update_phone", (
         r"\b(?:change|update|new)\b[^.?!]{0,20}\b(?:phone|mobile)\b",
+        r"\b(?:phone|mobile)(?: number)? (?:to|is now)\b",
+        r"\b(?:handy|telefon)\w* (?:auf|ist jetzt)\b",
         r"\b(?:phone|mobile)\b[^.?!]{0,25}\b(?:chang|updat)",
         r"\b(?:änder\w*|aender\w*|aktualisier\w*|neue)\b[^.?!]{0,25}\b(?:telefon|handy|rufnummer)",
         r"\b(?:telefon|handy|rufnummer)\w*\b[^.?!]{0,25}\b(?:ge)?(?:änder|aender|aktualisier)",
@@ -77,6 +80,7 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\b(?:status|track\w*|where(?:'?s| is| are)?|when will)\b",
         r"\bcheck\b[^.?!]{0,15}\border\b",
         r"\bwo (?:ist|sind|bleibt)\b", r"\bwann kommt\b", "sendungsverfolgung", "到哪", "物流",
+        r"\b(?:schon|noch) (?:unterwegs|verschickt|versendet|versandt)\b",
         "状态", "什么时候到", "发货了吗",
         r"(?:查|看)(?:一下|一查|查|看)?\s*(?:我的)?(?:订单|包裹|kf)",
     )),

@@ -31,7 +31,8 @@ MAX_FREE_TEXT_CHARS = 2000
 _CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
     "delivery": (
         "deliver", "parcel", "package", "shipping", "shipment", "courier", "driver", "arrive",
-        "tracking", "dhl", "ups", "dpd", "late", "lost", "missing",
+        "tracking", "dhl", "ups", "dpd", "late", "lost", "missing", "hasn't come", "has not come",
+        "didn't come", "never came", "not come",
     ),
     "payment": (
         "pay", "charge", "invoice", "bill", "card", "refund", "money", "price", "paypal",

@@ -19,6 +19,7 @@ from actions.conversation import (
     latest_entity_values,
     latest_intent,
     latest_text,
+    order_just_shown,
     verified_customer_id,
 )
 from actions.crm import respond, run_unit_of_work
@@ -117,6 +118,9 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
         else:
             named = latest_entity_values(tracker, "order_number") or queued
         named = [number for number in named if number]
+        if not named and asked is None and not just_verified:
+            shown = order_just_shown(tracker)  # "open a ticket" right after its status
+            named = [shown] if shown else []
         if not named:
             return events
         number = normalize_order_number(str(named[-1]))

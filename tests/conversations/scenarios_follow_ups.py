@@ -12,7 +12,14 @@ from tests.conversations.scenarios_en import (
     ASK_FACT,
 )
 from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
-from tests.conversations.support import Scenario, no_ticket_for_the_order, order_is, ticket_with
+from tests.conversations.support import (
+    Scenario,
+    no_ticket_for_the_order,
+    order_is,
+    phone_is,
+    ticket_about_the_order,
+    ticket_with,
+)
 
 # Follow-ups that refer back to what was just said.
 FOLLOW_UPS = [
@@ -185,6 +192,36 @@ UNASKED = [
             ("{postcode}", ["ticket (product) about order {order}"]),
         ],
         needs="delivered",
+    ),
+    Scenario(
+        "'it hasn't come, open a ticket' right after the status is about that order",
+        "follow-up",
+        [
+            ("where is {order}", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["{order}"]),
+            ("it hasn't come, open a ticket", ["ticket (delivery) about order {order}"]),
+            ("yes", ["I've opened ticket"]),
+        ],
+        needs="shipped",
+        check=ticket_about_the_order(),
+    ),
+    Scenario(
+        "'and my phone to …' after an email change changes the phone too",
+        "follow-up",
+        [
+            ("change my email to fresh.{id}@example.org", [ASK_CONTACT]),
+            ("{email}", ["confirm"]),
+            ("{postcode}", ["email address is now"]),
+            ("and my phone to +49 170 1234567", ["phone number is now", "!what would you like"]),
+        ],
+        needs="any",
+        check=phone_is("+491701234567"),
+    ),
+    Scenario(
+        "'and to austria?' after the shipping answer asks it again",
+        "follow-up",
+        [("how much is shipping", ["working days"]), ("and to austria?", ["working days"])],
     ),
     Scenario(
         "'nvm' at the contact question ends the flow",

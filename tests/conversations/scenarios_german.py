@@ -232,6 +232,25 @@ GERMAN = [
     ),
 ]
 
+# Two requests, the second asked as a question about a parcel on its way.
+TWO = [
+    Scenario(
+        "de: 'storniere … und sag mir, ob mein Paket schon unterwegs ist' does both",
+        "german",
+        [
+            (
+                "Bitte storniere {order} und sag mir, ob mein anderes Paket schon unterwegs ist",
+                ["danach kümmere ich mich", DE_ASK_CONTACT],
+            ),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Soll ich die Bestellung {order}"]),
+            ("ja", ["ist storniert", "Bestellung"]),
+        ],
+        needs="cancellable",
+        check=order_is("cancelled"),
+    ),
+]
+
 # A ticket about one of the customer's orders: the order is linked to it for the team.
 TICKETS = [
     Scenario(
@@ -265,4 +284,4 @@ TICKETS = [
     ),
 ]
 
-SCENARIOS = GERMAN + TICKETS
+SCENARIOS = GERMAN + TWO + TICKETS
