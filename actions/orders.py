@@ -46,7 +46,7 @@ from crm_store.services.orders import (
     orders_of,
     recent_orders,
 )
-from crm_store.services.tickets import request_return
+from crm_store.services.tickets import request_return, why_not_returnable
 from crm_store.views import OrderView
 
 # How many orders "show my recent orders" lists.
@@ -122,6 +122,19 @@ class ValidateReturnForm(OrderFormValidator):
     action_name = "validate_return_form"
     submit_action = "action_request_return"
     free_text_slot = (slots.RETURN_REASON, 1)
+
+    def check_order(
+        self, order: OrderView, dispatcher: CollectingDispatcher, language: str
+    ) -> dict[str, Any]:
+        # Say so at once rather than after "why are you sending it back?"; request_return
+        # checks again (and for a return already requested).
+        refusal = why_not_returnable(order.status, order.delivered_at)
+        if refusal is not None:
+            dispatcher.utter_message(
+                text=replies.return_refused(order.order_number, refusal, language)
+            )
+            return {slots.ORDER_NUMBER: None, slots.FLOW_ABORTED: True}
+        return {slots.ORDER_NUMBER: order.order_number}
 
 
 class ActionAskConfirmCancel(KefuAction):

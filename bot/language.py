@@ -33,6 +33,7 @@ _GERMAN_WORDS = frozenset(
     du dich dir dein deine bist hast kannst magst willst weisst wer welche welcher welches
     gibt es sich uns euch ihnen vom beim ins bis wieso weshalb soll sollte muss kam kommt
     gern genau klar nee jetzt hier dort etwas jemand jemanden einfach bald gute schöne viel
+    storno stornierung rückgabe retoure reklamation sendung lieferadresse bestellnummer
     """,
     )
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -127,6 +127,18 @@ async def open_ticket(
     return await _file(session, ticket, origin, request_key)
 
 
+def why_not_returnable(status: str, delivered_at: datetime | None) -> str | None:
+    """Why an order in `status` cannot be returned ("already_returned", "not_delivered",
+    "return_window_closed"), or None; an open return request is checked by request_return."""
+    if status == OrderStatus.returned.value:
+        return "already_returned"
+    if status != OrderStatus.delivered.value or delivered_at is None:
+        return "not_delivered"
+    if utcnow() - delivered_at > RETURN_WINDOW:
+        return "return_window_closed"
+    return None
+
+
 async def request_return(
     session: AsyncSession,
     customer_id: int,
@@ -146,12 +158,9 @@ async def request_return(
     if earlier is not None:
         return earlier
     status = value_of(order.status)
-    if order.status == OrderStatus.returned:
-        raise OrderNotReturnable(order.order_number, status, "already_returned")
-    if order.status != OrderStatus.delivered or order.delivered_at is None:
-        raise OrderNotReturnable(order.order_number, status, "not_delivered")
-    if utcnow() - order.delivered_at > RETURN_WINDOW:
-        raise OrderNotReturnable(order.order_number, status, "return_window_closed")
+    refusal = why_not_returnable(status, order.delivered_at)
+    if refusal is not None:
+        raise OrderNotReturnable(order.order_number, status, refusal)
     pending = await session.scalar(
         select(Ticket.id).where(
             Ticket.order_id == order.id,

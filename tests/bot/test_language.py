@@ -17,6 +17,9 @@ from bot.language_detector import LanguageDetector
         ("Hallo, wo ist meine Bestellung KF-500002?", "de"),
         ("Ich möchte meine Bestellung stornieren", "de"),
         ("Die Lampe ist kaputt", "de"),
+        # One German shop word and an order number: German, not the English default.
+        ("storno KF-502994", "de"),
+        ("Retoure KF-500004", "de"),
         ("Hai not recieved my product", "en"),
         ("where is my order", "en"),
         ("Customer care", "en"),

@@ -179,4 +179,17 @@ CHANGES = [
     ),
 ]
 
+CHANGES.append(
+    Scenario(
+        "zh: '收到的杯子碎了' is a product problem",
+        "chinese",
+        [
+            ("收到的杯子碎了", [ZH_ASK_CONTACT]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["商品类工单"]),
+        ],
+        needs="any",
+    )
+)
+
 SCENARIOS = CHINESE + CHANGES

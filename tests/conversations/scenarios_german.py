@@ -13,6 +13,7 @@ from tests.conversations.support import (
     handed_off,
     no_ticket_for_the_order,
     order_is,
+    order_is_not,
     phone_is,
     ticket_about_the_order,
     ticket_with,
@@ -251,6 +252,31 @@ TWO = [
     ),
 ]
 
+# Found by the fifth probe round of stop 24.
+SHORT = [
+    Scenario(
+        "de: 'storno KF-…' alone is German, and 'nein doch nicht' keeps the order",
+        "german",
+        [
+            ("storno {order}", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Soll ich die Bestellung {order}"]),
+            ("nein doch nicht", ["nichts storniert"]),
+        ],
+        needs="cancellable",
+        check=order_is_not("cancelled"),
+    ),
+    Scenario(
+        "de: a return after the 30 days is refused before the reason is asked",
+        "german",
+        [
+            ("Rückgabe von KF-500004", [DE_ASK_CONTACT]),
+            ("ben.okafor@example.com", [DE_ASK_FACT]),
+            ("20095", ["Rückgabefrist ist abgelaufen", "!Warum schicken"]),
+        ],
+    ),
+]
+
 # A ticket about one of the customer's orders: the order is linked to it for the team.
 TICKETS = [
     Scenario(
@@ -284,4 +310,4 @@ TICKETS = [
     ),
 ]
 
-SCENARIOS = GERMAN + TWO + TICKETS
+SCENARIOS = GERMAN + TWO + SHORT + TICKETS
