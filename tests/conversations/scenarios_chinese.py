@@ -192,4 +192,12 @@ CHANGES.append(
     )
 )
 
+CHANGES.append(
+    Scenario(
+        "zh: '订单里能加一件吗' gets why not and what instead",
+        "chinese",
+        [("我的订单里能再加一件吗", ["无法再修改"])],
+    )
+)
+
 SCENARIOS = CHINESE + CHANGES

@@ -224,6 +224,14 @@ UNASKED = [
         [("how much is shipping", ["working days"]), ("and to austria?", ["working days"])],
     ),
     Scenario(
+        "adding an item to an order, or undoing a cancel, gets why not and what instead",
+        "follow-up",
+        [
+            ("can I add an item to my order", ["can't change an order", "cancel it for you"]),
+            ("i cancelled by mistake, can you undo that", ["bring back one that was cancelled"]),
+        ],
+    ),
+    Scenario(
         "'nvm' at the contact question ends the flow",
         "follow-up",
         [("track my package pls", [ASK_CONTACT]), ("nvm", ["!doesn't look like", "!make sure"])],

@@ -267,6 +267,11 @@ SHORT = [
         check=order_is_not("cancelled"),
     ),
     Scenario(
+        "de: 'Stornierung rückgängig machen' gets why not and what instead",
+        "german",
+        [("kann man eine Stornierung rückgängig machen?", ["nicht wiederherstellen"])],
+    ),
+    Scenario(
         "de: a return after the 30 days is refused before the reason is asked",
         "german",
         [
