@@ -54,7 +54,9 @@ _CATEGORY_KEYWORDS_DE: dict[str, tuple[str, ...]] = {
         "liefer", "geliefert", "paket", "versand", "sendung", "zustell", "zugestellt", "fahrer",
         "kurier", "bote", "angekommen", "verspät",
     ),
-    "payment": ("zahl", "bezahl", "rechnung", "abbuchung", "karte", "erstatt", "geld", "preis"),
+    "payment": (
+        "zahl", "bezahl", "rechnung", "abbuch", "abgebucht", "karte", "erstatt", "geld", "preis",
+    ),
     "product": (
         "produkt", "artikel", "kaputt", "beschädigt", "defekt", "funktioniert nicht", "undicht",
         "tropf", "zerkratzt", "gerissen", "geht nicht",

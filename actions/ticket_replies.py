@@ -17,6 +17,22 @@ CATEGORY_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
+# What a customer types instead of pressing a category button: the keys, the names above and
+# the buttons' titles (domain.yml, utter_ask_ticket_category), in any of the three languages.
+_TYPED_CATEGORIES: dict[str, str] = {
+    **{key: key for key in CATEGORY_NAMES},
+    **{name.lower(): key for key, names in CATEGORY_NAMES.items() for name in names},
+    "a product": "product", "my account": "account", "something else": "other",
+    "ein produkt": "product", "mein konto": "account", "etwas anderes": "other",
+    "我的账户": "account",
+}  # fmt: skip
+
+
+def typed_category(text: str) -> str | None:
+    """The category a typed answer names on its own ("Zahlung", "my account", "配送"), or None."""
+    return _TYPED_CATEGORIES.get(text.strip(" .!?。！？\n\t").lower())
+
+
 def category_name(category: str, language: str = EN) -> str:
     return named(CATEGORY_NAMES, category, language)
 

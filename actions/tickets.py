@@ -40,6 +40,7 @@ from actions.similar_cases import (
     suggest_ticket_category,
     typical_resolution_hours,
 )
+from actions.ticket_replies import typed_category
 from crm_store.errors import InvalidValue, NotFound, OrderNotFound
 from crm_store.normalize import normalize_order_number, normalize_ticket_number
 from crm_store.services.orders import get_order
@@ -63,6 +64,11 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
     async def extract_ticket_category(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        typed = typed_category(latest_text(tracker))
+        asked_now = requested_slot(tracker) == slots.TICKET_CATEGORY
+        if typed and asked_now and verified_customer_id(tracker) is not None:
+            # "Zahlung" typed, not clicked: NLU may read a payment question in it.
+            return {slots.TICKET_CATEGORY: typed}
         value = flow_candidate(tracker, slots.TICKET_CATEGORY, entities=("ticket_category",))
         if isinstance(value, str) and value.strip().lower() not in TICKET_CATEGORIES:
             typed = value.strip()

@@ -200,4 +200,19 @@ CHANGES.append(
     )
 )
 
+CHANGES.append(
+    Scenario(
+        "zh: '我要开工单' opens a ticket",
+        "chinese",
+        [
+            ("我要开工单", [ZH_ASK_CONTACT]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["您的问题属于哪一类"]),
+            ("付款", ["!信用卡"]),
+            ("扣了两次钱", ["付款类工单"]),
+        ],
+        needs="any",
+    )
+)
+
 SCENARIOS = CHINESE + CHANGES

@@ -272,6 +272,20 @@ SHORT = [
         [("kann man eine Stornierung rückgängig machen?", ["nicht wiederherstellen"])],
     ),
     Scenario(
+        "de: 'Zahlung' typed at the category question is the category, not a payment question",
+        "german",
+        [
+            ("Ich möchte ein Ticket eröffnen", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Worum geht es"]),
+            ("Zahlung", ["!Kreditkarte", "!Kredit- oder Debitkarte"]),
+            ("Mir wurde zweimal abgebucht", ["Ticket (Zahlung)"]),
+            ("Ja", ["Ich habe das Ticket"]),
+        ],
+        needs="any",
+        check=ticket_with("zweimal abgebucht"),
+    ),
+    Scenario(
         "de: a return after the 30 days is refused before the reason is asked",
         "german",
         [
