@@ -11,10 +11,15 @@ from rasa_sdk.events import SlotSet
 
 from actions import localized, slots
 from actions.base import Dispatcher, Events, KefuAction
-from actions.conversation import CLARIFY_ACTION, consecutive_fallbacks
+from actions.context import ActionValueInContext
+from actions.conversation import CLARIFY_ACTION, consecutive_fallbacks, latest_text
+from actions.digression import requests_in
 from actions.feelings import acknowledge_or_hand_off, is_upset
 from actions.handoff import NOT_UNDERSTOOD_REASON, perform_handoff
 from actions.replies import EN, pick
+
+# The records a request can be about: with one of them named, the wording decides the request.
+_RECORDS = ("order_number", "ticket_number")
 
 # Intents the clarifying fallback may offer, with the label shown on the button (en, de, zh).
 _INTENT_LABELS: dict[str, tuple[str, str, str]] = {
@@ -100,6 +105,10 @@ class ActionClarify(KefuAction):
         if is_upset(tracker):
             # "Useless", "Waste of time": no request to guess, a feeling to answer.
             return await acknowledge_or_hand_off(dispatcher, tracker)
+        if names_one_request_and_its_record(tracker):
+            # "wheres KF500002": NLU is unsure, but the wording names one request and the order
+            # (or ticket) it is about; served as a value in context is (actions/context.py).
+            return await ActionValueInContext().act(dispatcher, tracker)
         # Counted from the tracker's own events, so a clear message in between resets it
         # without every other action having to touch the slot.
         # This message is a miss (NLU's fallback, or a bare value that names nothing).
@@ -116,6 +125,14 @@ class ActionClarify(KefuAction):
                 buttons=clarify_buttons(options, language),
             )
         return [SlotSet(slots.FALLBACK_COUNT, float(misses))]
+
+
+def names_one_request_and_its_record(tracker: Tracker) -> bool:
+    """The latest message names exactly one request by its wording, and an order or ticket."""
+    records = [
+        e for e in tracker.latest_message.get("entities") or [] if e.get("entity") in _RECORDS
+    ]
+    return bool(records) and len(requests_in(latest_text(tracker))) == 1
 
 
 def clarify_question(has_options: bool, language: str = EN) -> str:
