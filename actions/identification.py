@@ -97,6 +97,13 @@ def names_a_request(tracker: Tracker) -> bool:
     return latest_intent(tracker) in REQUEST_INTENTS or bool(requests_in(latest_text(tracker)))
 
 
+def verified_by(events: list[EventType]) -> bool:
+    """Whether these validation events verify the customer (this turn's proof was right)."""
+    return any(
+        event.get("name") == slots.IS_VERIFIED and event.get("value") is True for event in events
+    )
+
+
 def identification_refused(tracker: Tracker) -> bool:
     """Too many wrong guesses in this session: no more lookups until the session ends."""
     return (
@@ -198,10 +205,7 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
         failed its check is asked for, not tried again on every turn.
         """
         events = await super().get_validation_events(dispatcher, tracker, domain)
-        just_verified = any(
-            event.get("name") == slots.IS_VERIFIED and event.get("value") is True
-            for event in events
-        )
+        just_verified = verified_by(events)
         if tracker.get_slot(slots.FLOW_ABORTED) or verified_customer_id(tracker) is None:
             return events
         if not (just_verified or requested_slot(tracker) is None):

@@ -82,6 +82,13 @@ _STATUS_DETAIL: dict[str, tuple[str, str]] = {
 }
 
 
+# What the German and Chinese status lines say of a parcel on its way.
+_SHIPPED_DETAIL: dict[str, tuple[str, str]] = {
+    DE: (" Versand mit {}.", " Sendungsnummer: {}."),
+    ZH: ("承运商：{}。", "运单号：{}。"),
+}
+
+
 def _order_status_translated(order: OrderView, language: str) -> str:
     status = order.status.lower()
     detail = _STATUS_DETAIL.get(status)
@@ -95,15 +102,11 @@ def _order_status_translated(order: OrderView, language: str) -> str:
     if language == DE:
         line = f"Bestellung {order.order_number} ({order.item_summary}) vom {placed}: Status {name}"
         line += f" am {date(when, DE)}." if when else "."
-        if status == "shipped" and order.carrier:
-            line += f" Versand mit {order.carrier}."
-        if status == "shipped" and order.tracking_number:
-            line += f" Sendungsnummer: {order.tracking_number}."
-        return line + arrival(order, language)
-    line = f"订单 {order.order_number}（{order.item_summary}），下单日期 {placed}，状态：{name}"
-    line += f"（{date(when, ZH)}）。" if when else "。"
-    if status == "shipped" and order.carrier:
-        line += f"承运商：{order.carrier}。"
-    if status == "shipped" and order.tracking_number:
-        line += f"运单号：{order.tracking_number}。"
+    else:
+        line = f"订单 {order.order_number}（{order.item_summary}），下单日期 {placed}，状态：{name}"
+        line += f"（{date(when, ZH)}）。" if when else "。"
+    if status == "shipped":
+        carrier, tracking = _SHIPPED_DETAIL[language]
+        line += carrier.format(order.carrier) if order.carrier else ""
+        line += tracking.format(order.tracking_number) if order.tracking_number else ""
     return line + arrival(order, language)

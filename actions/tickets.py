@@ -34,7 +34,7 @@ from actions.flow import (
     CustomerSubmitAction,
     checked,
 )
-from actions.identification import IdentificationFormValidator
+from actions.identification import IdentificationFormValidator, verified_by
 from actions.similar_cases import (
     remember_ticket,
     suggest_ticket_category,
@@ -111,36 +111,19 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
         if customer_id is None or tracker.get_slot(slots.FLOW_ABORTED):
             return events
         asked = requested_slot(tracker)
-        just_verified = any(
-            event.get("name") == slots.IS_VERIFIED and event.get("value") is True
-            for event in events
-        )
-        # A number queued for this request ("Ich bin …, PLZ …. Rechnung für KF-500015").
-        queued = [tracker.get_slot(slots.QUEUED_ORDER)] if asked is None else []
-        if just_verified:
-            named = entities_of_last_request(tracker, "open_ticket", "order_number") or queued
-        elif asked in (slots.CONTACT, slots.VERIFICATION_FACT):
-            named = []  # an order number given as proof of identity is not what it is about
-        else:
-            named = latest_entity_values(tracker, "order_number") or queued
-        named = [number for number in named if number]
-        if not named and asked is None and not just_verified:
-            shown = order_just_shown(tracker)  # "open a ticket" right after its status
-            named = [shown] if shown else []
-        if not named:
+        named = order_named_for_ticket(tracker, asked, verified_by(events))
+        if named is None:
             return events
-        number = normalize_order_number(str(named[-1]))
-        try:
-            if number is None:
-                raise OrderNotFound(str(named[-1]))
-            await run_unit_of_work(lambda session: get_order(session, customer_id, number))
-            events.append(SlotSet(slots.TICKET_ORDER, number))
-        except OrderNotFound:
-            dispatcher.utter_message(response="utter_order_not_found")
-        answered = any(
-            isinstance(event, dict) and event.get("name") == slots.CONFIRM_TICKET
-            for event in events
-        )
+        number = normalize_order_number(named)
+        if number != tracker.get_slot(slots.TICKET_ORDER):  # known: no second lookup
+            try:
+                if number is None:
+                    raise OrderNotFound(named)
+                await run_unit_of_work(lambda session: get_order(session, customer_id, number))
+                events.append(SlotSet(slots.TICKET_ORDER, number))
+            except OrderNotFound:
+                dispatcher.utter_message(response="utter_order_not_found")
+        answered = any(event.get("name") == slots.CONFIRM_TICKET for event in events)
         if asked == slots.CONFIRM_TICKET and not answered:
             events.append(SlotSet(slots.CONFIRM_TICKET, None))  # the question again, with it
         return events
@@ -153,6 +136,28 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
         ):
             return {}  # the order it is about, not an answer (get_validation_events)
         return await super()._extract_confirmation(dispatcher, tracker, domain)
+
+
+def order_named_for_ticket(tracker: Tracker, asked: Any, just_verified: bool) -> str | None:
+    """The order number a ticket request points to, as typed; None when it names none.
+
+    Right after identification, the request's own message (or the number queued with it: "Ich
+    bin …, PLZ …. Rechnung für KF-500015"); never an answer to the identity questions (an order
+    number given as proof is not what the ticket is about); otherwise the latest message, and
+    at the start of the form the order the bot has just shown ("it hasn't come, open a ticket").
+    """
+    queued = tracker.get_slot(slots.QUEUED_ORDER) if asked is None else None
+    if just_verified:
+        named = entities_of_last_request(tracker, "open_ticket", "order_number")
+    elif asked in (slots.CONTACT, slots.VERIFICATION_FACT):
+        return None
+    else:
+        named = latest_entity_values(tracker, "order_number")
+    if named:
+        return str(named[-1])
+    if queued:
+        return str(queued)
+    return order_just_shown(tracker) if asked is None and not just_verified else None
 
 
 class ActionAskConfirmTicket(KefuAction):
