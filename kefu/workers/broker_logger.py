@@ -8,7 +8,13 @@ database outage or a broker outage redelivers the batch, and the keys make a sec
 add nothing. Whenever it (re)connects, and every `replay_seconds` besides, it also replays the
 tracker store from where its last replay stopped, for events a Rasa server could not publish (it
 publishes in the background after saving the turn and keeps unpublished events in memory only:
-a server killed just after answering loses them; the tracker store has them).
+a server killed just after answering loses them; the tracker store has them). Each path skips
+the events the other has already ingested: ingesting them again would add nothing, but it scored
+every customer message a second time and doubled the worker's CPU under load.
+
+Messages come by subscription (basic.consume with a prefetch window), not by one basic.get
+round trip each: RabbitMQ and this worker each spent a tenth of a core on those round trips at
+60 messages a second (bench/README.md, "Scale-out").
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import hashlib
 import json
 import logging
 import time
+from collections import OrderedDict
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
@@ -26,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kefu.workers.base import Worker
 from kefu.workers.tracker_events import (
+    LOGGED_EVENT_TYPES,
     SentimentScorer,
     TrackerEvent,
     ingest_events,
@@ -38,6 +46,20 @@ CONNECT_TIMEOUT_SECONDS = 5.0
 # The sweep over the tracker store re-reads each event once more (ingesting it adds nothing
 # when the broker delivered it): a small cost for never waiting on `reconcile`.
 DEFAULT_REPLAY_SECONDS = 10.0
+# How many ingested events each path remembers for the other to skip: far more than arrive
+# between two replays; an event forgotten early is only ingested a second time (adding nothing).
+REMEMBERED_DELIVERIES = 200_000
+
+DeliveryKey = tuple[str, str, str, str]
+
+
+def delivery_key(event: TrackerEvent) -> DeliveryKey:
+    """The same event whether the broker delivered it or the tracker store holds it."""
+    data = event.data
+    what = json.dumps(
+        [data.get("text"), data.get("name"), data.get("value")], sort_keys=True, default=str
+    )
+    return (event.sender_id, event.type_name, repr(float(event.timestamp)), what)
 
 
 def broker_event(body: bytes) -> TrackerEvent | None:
@@ -61,6 +83,14 @@ def broker_event(body: bytes) -> TrackerEvent | None:
         timestamp=float(timestamp) if isinstance(timestamp, (int, float)) else 0.0,
         data=data,
     )
+
+
+def _remember(ingested: OrderedDict[DeliveryKey, None], events: list[TrackerEvent]) -> None:
+    for event in events:
+        if event.type_name in LOGGED_EVENT_TYPES:
+            ingested[delivery_key(event)] = None
+    while len(ingested) > REMEMBERED_DELIVERIES:
+        ingested.popitem(last=False)
 
 
 class BrokerLogger(Worker):
@@ -91,9 +121,15 @@ class BrokerLogger(Worker):
         self.connection: aio_pika.abc.AbstractConnection | None = None
         self.channel: AbstractChannel | None = None
         self.queue: AbstractQueue | None = None
+        # Filled by the subscription; its messages are acknowledged once their batch commits.
+        self.arrived: asyncio.Queue[AbstractIncomingMessage] = asyncio.Queue()
         self.replayed_up_to = 0  # tracker store events up to this id are in the CRM
         self.must_replay = True
         self.records_added = 0
+        # Events one path ingested and the CRM committed, for the other path to skip.
+        self.from_broker: OrderedDict[DeliveryKey, None] = OrderedDict()
+        self.from_replay: OrderedDict[DeliveryKey, None] = OrderedDict()
+        self.skipped = 0
 
     async def connect(self) -> AbstractQueue:
         if self.queue is not None and self.channel is not None and not self.channel.is_closed:
@@ -101,13 +137,17 @@ class BrokerLogger(Worker):
         await self.close()
         self.connection = await aio_pika.connect(self.broker_url, timeout=CONNECT_TIMEOUT_SECONDS)
         self.channel = await self.connection.channel()
+        await self.channel.set_qos(prefetch_count=self.batch_size * 2)
         # Declared as Rasa declares it (durable), so whichever starts first creates it.
         self.queue = await self.channel.declare_queue(self.queue_name, durable=True)
+        await self.queue.consume(self.arrived.put, no_ack=False)
         self.must_replay = True
         return self.queue
 
     async def close(self) -> None:
         connection, self.connection, self.channel, self.queue = self.connection, None, None, None
+        # Unacknowledged deliveries of a closed channel are the broker's to deliver again.
+        self.arrived = asyncio.Queue()
         if connection is not None and not connection.is_closed:
             with contextlib.suppress(Exception):
                 await connection.close()
@@ -116,16 +156,22 @@ class BrokerLogger(Worker):
         """Ingest the tracker store's events after the last replay; returns the records added."""
         added = 0
         while True:
-            events = await read_tracker_events(self.tracker_engine, after_id=self.replayed_up_to)
+            events = await read_tracker_events(
+                self.tracker_engine, after_id=self.replayed_up_to, types=LOGGED_EVENT_TYPES
+            )
             if not events:
                 return added
-            async with self.crm_sessions() as session, session.begin():
-                added += await ingest_events(session, events, self.score_sentiment)
+            missed = self._not_yet_ingested(events, self.from_broker)
+            if missed:
+                async with self.crm_sessions() as session, session.begin():
+                    added += await ingest_events(session, missed, self.score_sentiment)
+                _remember(self.from_replay, missed)
             self.replayed_up_to = events[-1].event_id
 
-    async def consume(self) -> int:
+    async def consume(self, wait: float | None = None) -> int:
+        """One batch: whatever has arrived, waiting up to `wait` (the poll interval) for it."""
         try:
-            queue = await self.connect()
+            await self.connect()
         except Exception:
             await self.close()
             raise
@@ -133,15 +179,10 @@ class BrokerLogger(Worker):
             self.records_added += await self.replay_tracker_store()
             self.must_replay = False
             self.next_replay = time.monotonic() + self.replay_seconds
-        messages: list[AbstractIncomingMessage] = []
+        messages = await self._take_batch(self.poll_interval if wait is None else wait)
+        if not messages:
+            return 0
         try:
-            while len(messages) < self.batch_size:
-                message = await queue.get(no_ack=False, fail=False, timeout=CONNECT_TIMEOUT_SECONDS)
-                if message is None:
-                    break
-                messages.append(message)
-            if not messages:
-                return 0
             await self._ingest(messages)
             await messages[-1].ack(multiple=True)
         except Exception:
@@ -149,6 +190,16 @@ class BrokerLogger(Worker):
             await self._give_back(messages)
             raise
         return len(messages)
+
+    async def _take_batch(self, wait: float) -> list[AbstractIncomingMessage]:
+        arrived = self.arrived
+        try:
+            messages = [await asyncio.wait_for(arrived.get(), timeout=wait)]
+        except asyncio.TimeoutError:
+            return []
+        while len(messages) < self.batch_size and not arrived.empty():
+            messages.append(arrived.get_nowait())
+        return messages
 
     async def _ingest(self, messages: list[AbstractIncomingMessage]) -> None:
         events = []
@@ -158,11 +209,29 @@ class BrokerLogger(Worker):
                 logger.warning("exchange log: a broker message that is no Rasa event was dropped")
             else:
                 events.append(event)
+        events = self._not_yet_ingested(events, self.from_replay)
+        if not events:
+            return
         async with self.crm_sessions() as session, session.begin():
             added = await ingest_events(session, events, self.score_sentiment)
         self.records_added += added
+        _remember(self.from_broker, events)
         if added:
             logger.debug("logged %d records from %d broker events", added, len(events))
+
+    def _not_yet_ingested(
+        self, events: list[TrackerEvent], by_the_other_path: OrderedDict[DeliveryKey, None]
+    ) -> list[TrackerEvent]:
+        missed = []
+        for event in events:
+            key = delivery_key(event)
+            if key in by_the_other_path:
+                # Each path sees an event once: once skipped, its key is not needed again.
+                del by_the_other_path[key]
+                self.skipped += 1
+            else:
+                missed.append(event)
+        return missed
 
     async def _give_back(self, messages: list[AbstractIncomingMessage]) -> None:
         if messages:
@@ -176,8 +245,10 @@ class BrokerLogger(Worker):
     async def catch_up(self) -> int:
         """Consume until the queue is empty; return the records added."""
         before = self.records_added
-        while await self.consume():
-            pass
+        # The first wait is longer: a fresh subscription's deliveries take a moment to arrive.
+        wait = max(self.poll_interval, 1.0)
+        while await self.consume(wait):
+            wait = self.poll_interval
         return self.records_added - before
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
@@ -60,6 +60,9 @@ events_table = Table(
     Column("action_name", String(255)),
     Column("data", Text),
 )
+
+# The events `ingest_events` acts on; it passes over every other kind.
+LOGGED_EVENT_TYPES = ("session_started", "user", "bot", "slot")
 
 # Rich parts of a bot message worth keeping next to its text.
 _BOT_PAYLOAD_KEYS = ("buttons", "quick_replies", "image", "attachment", "elements", "custom")
@@ -116,9 +119,13 @@ def _decode(raw: str | None) -> tuple[dict[str, Any], str | None]:
 
 
 async def read_tracker_events(
-    tracker_engine: AsyncEngine, after_id: int = 0, limit: int = 500
+    tracker_engine: AsyncEngine,
+    after_id: int = 0,
+    limit: int = 500,
+    types: Collection[str] | None = None,
 ) -> list[TrackerEvent]:
-    """Up to `limit` events with id > after_id, oldest first; [] while Rasa has no table yet."""
+    """Up to `limit` events with id > after_id (of these `types`, if given), oldest first; []
+    while Rasa has no table yet."""
     statement = (
         select(
             events_table.c.id,
@@ -131,6 +138,8 @@ async def read_tracker_events(
         .order_by(events_table.c.id)
         .limit(limit)
     )
+    if types is not None:
+        statement = statement.where(events_table.c.type_name.in_(types))
     async with tracker_engine.connect() as connection:
         try:
             rows = (await connection.execute(statement)).all()

@@ -119,3 +119,39 @@ async def test_events_never_published_come_from_the_tracker_store(
         assert await count_records(crm) == 4
     finally:
         await logger.close()
+
+
+async def test_an_event_is_ingested_once_by_the_broker_or_the_replay(
+    queue: str, tracker: AsyncEngine, crm: async_sessionmaker[AsyncSession]
+) -> None:
+    """The tracker store and the broker both hold each event: whichever path ingests it first,
+    the other skips it, so each customer message is scored once; an event only the tracker store
+    holds is still logged by the replay."""
+    scored: list[str] = []
+
+    def score(text: str) -> float:
+        scored.append(text)
+        return 0.0
+
+    async def both(sender: str, start: float, user: str, bot: str) -> None:
+        await add_turn(tracker, sender, start, user, bot)  # the turn as Rasa saves it ...
+        saved = turn(sender, start, user, bot)
+        saved[1]["parse_data"]["intent"]["confidence"] = 0.97
+        await publish(queue, saved)  # ... and as it publishes it
+
+    await both("erin", 5000.0, "hello", "Hi!")
+    logger = BrokerLogger(BROKER, queue, tracker, crm, score_sentiment=score)
+    try:
+        # The replay on connecting logs erin's turn; the broker's copy is skipped.
+        assert await logger.catch_up() == 2
+        assert logger.skipped == 3  # her session start, message and reply
+        await both("frank", 6000.0, "hey there", "Hello!")
+        await add_turn(tracker, "gina", 7000.0, "good morning", "Morning!")  # never published
+        assert await logger.catch_up() == 2  # frank's, from the broker
+        logger.next_replay = 0.0
+        assert await logger.catch_up() == 2  # gina's, from the tracker store
+        assert logger.skipped == 6
+        assert sorted(scored) == ["good morning", "hello", "hey there"]
+        assert await count_records(crm) == 6
+    finally:
+        await logger.close()
