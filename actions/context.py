@@ -17,11 +17,20 @@ from actions.conversation import (
     CLARIFY_ACTION,
     intent_of,
     latest_entity_values,
+    latest_intent,
     latest_text,
     verified_customer_id,
 )
 from actions.digression import next_step, requests_in
+from actions.feelings import (
+    PERSON_WAY,
+    TICKET_WAY,
+    ask_which_way,
+    offer_just_made,
+    way_chosen,
+)
 from actions.flow import find_action
+from actions.handoff import UPSET_REASON, perform_handoff
 from actions.identification import CONTACT_ENTITIES
 
 # Requests a bare order number can continue.
@@ -56,6 +65,9 @@ class ActionValueInContext(KefuAction):
     action_name = "action_value_in_context"
 
     async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
+        answered = await answer_to_the_offer(dispatcher, tracker)
+        if answered is not None:
+            return answered  # "the first one", "a real person" after the apology's offer
         numbers = latest_entity_values(tracker, "order_number")
         # "订单KF-500007到哪了": a number that NLU took for the whole message, with a request
         # named around it; else the request the customer made last.
@@ -77,15 +89,55 @@ class ActionValueInContext(KefuAction):
         if request is None:
             dispatcher.utter_message(response="utter_value_without_request")
             return []
-        step = next_step(request, verified)
         # One number is queued for the request; several are read from the message itself.
         queued = str(numbers[0]) if len(numbers) == 1 else None
         events: list = [SlotSet(slots.QUEUED_ORDER, queued)]
         if len(named) > 1:
             # "where is KF-500002 and then I need a human": the second comes after the first.
             events.append(SlotSet(slots.PENDING_REQUEST, named[1]))
-        direct = find_action(step) if step else None
-        if direct is None:
-            return [*events, FollowupAction(str(step))]
-        tracker.add_slots(events)
-        return events + await direct.act(dispatcher, tracker)
+        return await start_request(dispatcher, tracker, request, events)
+
+
+async def start_request(
+    dispatcher: Dispatcher, tracker: Tracker, request: str, events: list | None = None
+) -> Events:
+    """Go on with `request` (identification first when it needs it), after `events`."""
+    events = list(events or [])
+    step = next_step(request, verified_customer_id(tracker) is not None)
+    direct = find_action(step) if step else None
+    if direct is None:
+        return [*events, FollowupAction(str(step))]
+    tracker.add_slots(events)
+    return events + await direct.act(dispatcher, tracker)
+
+
+async def answer_to_the_offer(dispatcher: Dispatcher, tracker: Tracker) -> Events | None:
+    """The customer's typed answer to the apology's offer of a ticket or a person ("yes, a
+    ticket please", "ja, lieber ein Mensch"), or None when the message is no such answer. A bare
+    "yes" gets the question again; a second one takes the first way offered, the ticket."""
+    offer = offer_just_made(tracker)
+    if offer is None:
+        return None
+    way = way_chosen(latest_text(tracker))
+    if way is None and latest_intent(tracker) != slots.INTENT_AFFIRM:
+        return None
+    if way is None and offer == "offer":
+        return ask_which_way(dispatcher, tracker)
+    if way == PERSON_WAY:
+        await perform_handoff(dispatcher, tracker, UPSET_REASON)
+        return []
+    return await start_request(dispatcher, tracker, TICKET_WAY)
+
+
+class ActionAffirmInContext(KefuAction):
+    """Runs for "yes" outside a form (rules.yml): an answer to the bot's last offer, if it made
+    one; else "Alright, anything else?"."""
+
+    action_name = "action_affirm_in_context"
+
+    async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
+        answered = await answer_to_the_offer(dispatcher, tracker)
+        if answered is not None:
+            return answered
+        dispatcher.utter_message(response="utter_anything_else")
+        return []

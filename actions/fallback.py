@@ -7,17 +7,23 @@ from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions import localized, slots
 from actions.base import Dispatcher, Events, KefuAction
 from actions.context import ActionValueInContext
-from actions.conversation import CLARIFY_ACTION, consecutive_fallbacks, latest_text
+from actions.conversation import (
+    CLARIFY_ACTION,
+    consecutive_fallbacks,
+    latest_intent,
+    latest_text,
+)
 from actions.digression import requests_in
 from actions.feelings import acknowledge_or_hand_off, is_upset
 from actions.handoff import NOT_UNDERSTOOD_REASON, perform_handoff
 from actions.replies import EN, pick
 
+ACTION_LISTEN = "action_listen"
 # The records a request can be about: with one of them named, the wording decides the request.
 _RECORDS = ("order_number", "ticket_number")
 
@@ -117,14 +123,19 @@ class ActionClarify(KefuAction):
         if misses >= FALLBACKS_BEFORE_HUMAN:
             # Two misses in a row: a third guess helps nobody; a person takes over.
             await perform_handoff(dispatcher, tracker, NOT_UNDERSTOOD_REASON)
-            return [SlotSet(slots.FALLBACK_COUNT, 0.0)]
+            events: Events = [SlotSet(slots.FALLBACK_COUNT, 0.0)]
         else:
             options = likely_requests(tracker.latest_message)
             dispatcher.utter_message(
                 text=clarify_question(bool(options), language),
                 buttons=clarify_buttons(options, language),
             )
-        return [SlotSet(slots.FALLBACK_COUNT, float(misses))]
+            events = [SlotSet(slots.FALLBACK_COUNT, float(misses))]
+        if latest_intent(tracker) != slots.INTENT_NLU_FALLBACK:
+            # Run as a follow-up (a bare "the latest one" named nothing): no rule knows this
+            # state, and the policies' own fallback would answer a second time.
+            events.append(FollowupAction(ACTION_LISTEN))
+        return events
 
 
 def names_one_request_and_its_record(tracker: Tracker) -> bool:

@@ -8,6 +8,8 @@ complaint text is kept in the `complaint` slot, and the ticket form takes it as 
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
@@ -27,6 +29,18 @@ NEGATIVE = -0.4
 REPEATED_COMPLAINTS = 2
 # The complaint kept for a ticket is cut here: the ticket's description has its own limit.
 MAX_COMPLAINT_CHARS = 1500
+# The two ways forward the apology offers, as its buttons send them.
+TICKET_WAY, PERSON_WAY = "open_ticket", "human_handoff"
+_OFFER_PAYLOADS = {f"/{TICKET_WAY}", f"/{PERSON_WAY}"}
+# Typed answers to the offer ("yes, a ticket please", "ja, lieber ein Mensch", "第一个").
+_WAY_WORDS = {
+    TICKET_WAY: re.compile(r"ticket|工单|投诉单|\bfirst\b|\berste|第一", re.IGNORECASE),
+    PERSON_WAY: re.compile(
+        r"\b(person|human|someone|somebody|colleague|agent|staff|real one)\b|\bsecond\b|"
+        r"mensch|mitarbeiter|kolleg|jemand|\bzweite|人工|真人|同事|客服|第二",
+        re.IGNORECASE,
+    ),
+}
 
 
 def _session_user_texts(tracker: Tracker) -> list[tuple[str, str | None]]:
@@ -77,6 +91,40 @@ def acknowledge(dispatcher: Dispatcher, tracker: Tracker) -> Events:
     )
     complaint = complaint_text(tracker) or latest_text(tracker)
     return [SlotSet(slots.COMPLAINT, complaint)]
+
+
+def offer_just_made(tracker: Tracker) -> str | None:
+    """The offer the bot's reply to the customer's previous message ended with: "offer" (the
+    apology's ticket-or-person question), "which" (that question asked again), or None."""
+    seen_latest = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_latest:
+                return None
+            seen_latest = True
+        elif kind == "bot" and seen_latest:
+            buttons = (event.get("data") or {}).get("buttons") or []
+            if {button.get("payload") for button in buttons} != _OFFER_PAYLOADS:
+                return None
+            texts = localized.texts_of("feelings_which")
+            return "which" if event.get("text") in texts else "offer"
+    return None
+
+
+def way_chosen(text: str) -> str | None:
+    """The way forward a typed answer to the offer names, if it names exactly one."""
+    named = [way for way, words in _WAY_WORDS.items() if words.search(text)]
+    return named[0] if len(named) == 1 else None
+
+
+def ask_which_way(dispatcher: Dispatcher, tracker: Tracker) -> Events:
+    language = localized.language_of(tracker)
+    dispatcher.utter_message(
+        text=localized.text("feelings_which", language),
+        buttons=localized.buttons(localized.FEELINGS_BUTTONS[language]),
+    )
+    return []
 
 
 async def acknowledge_or_hand_off(dispatcher: Dispatcher, tracker: Tracker) -> Events:

@@ -110,6 +110,14 @@ _TEXTS: dict[str, dict[str, str]] = {
             "或者现在就为您转接人工客服。您希望怎么处理？"
         ),
     },
+    "feelings_which": {
+        "en": "Shall I open a ticket for our team, or would you rather talk to a colleague?",
+        "de": (
+            "Soll ich ein Ticket für unser Team eröffnen, oder möchten Sie lieber mit einem "
+            "Kollegen sprechen?"
+        ),
+        "zh": "需要我为您创建工单，还是为您转接人工客服？",
+    },
     "sorry_short": {
         "en": (
             "I'm sorry about the trouble — let's sort it out right away. (If you'd rather "
@@ -167,6 +175,11 @@ def text(key: str, language: str, **values: str) -> str:
     """The text `key` in `language`, its {placeholders} filled."""
     variants = _TEXTS[key]
     return (variants.get(language) or variants[DEFAULT_LANGUAGE]).format(**values)
+
+
+def texts_of(key: str) -> set[str]:
+    """The text `key` in every language (to recognise it among the bot's earlier messages)."""
+    return set(_TEXTS[key].values())
 
 
 def buttons(choices: list[tuple[str, str]]) -> list[dict[str, str]]:

@@ -30,7 +30,7 @@ from crm_store.db import create_engine, create_sessionmaker
 from crm_store.models import utcnow
 from crm_store.services.messages import REDACTED
 from kefu.settings import Settings
-from kefu.workers.tracker_events import events_table
+from kefu.workers.tracker_table import events_table
 
 # What a customer said or had said about them, wherever Rasa keeps it in an event.
 _TEXT_KEYS = ("text",)

@@ -22,7 +22,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 # Imported after sys.path is set, so the repo's packages resolve however pytest was started.
 from crm_store.db import create_engine  # noqa: E402
-from kefu.workers.tracker_events import tracker_metadata  # noqa: E402
+from kefu.workers.tracker_table import tracker_metadata  # noqa: E402
 from tests.databases import (  # noqa: E402, F401 - fixtures, registered by being imported here
     _backends,
     backend,

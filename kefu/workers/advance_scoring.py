@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kefu.workers.tracker_events import TrackerEvent
+    from kefu.workers.tracker_table import TrackerEvent
 
 # As tracker_events.SentimentScorer: a customer message's sentiment in [-1, 1].
 Scorer = Callable[[str], float]

@@ -32,13 +32,8 @@ from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kefu.workers.base import Worker
-from kefu.workers.tracker_events import (
-    LOGGED_EVENT_TYPES,
-    SentimentScorer,
-    TrackerEvent,
-    ingest_events,
-    read_tracker_events,
-)
+from kefu.workers.tracker_events import LOGGED_EVENT_TYPES, SentimentScorer, ingest_events
+from kefu.workers.tracker_table import TrackerEvent, read_tracker_events
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kefu.privacy import redact_event_ids
 from kefu.workers.base import Worker
-from kefu.workers.tracker_events import SentimentScorer, ingest_events, read_tracker_events
+from kefu.workers.tracker_events import SentimentScorer, ingest_events
+from kefu.workers.tracker_table import read_tracker_events
 
 logger = logging.getLogger(__name__)
 

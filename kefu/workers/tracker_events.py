@@ -1,6 +1,7 @@
-"""Rasa tracker events -> CRM communication records: read, ingest idempotently, reconcile.
+"""Rasa tracker events -> CRM communication records: ingest idempotently, reconcile.
 
-Rasa's SQL tracker store keeps every event in its `events` table. Each user and bot message
+Rasa's SQL tracker store keeps every event in its `events` table (read by tracker_table.py).
+Each user and bot message
 becomes exactly one CommunicationRecord whose `source_key` is derived from the event, so
 ingesting the same events again adds nothing: the exchange logger can restart from id 0 and
 `reconcile` can re-read everything after an outage. `ingest_events` works inside the caller's
@@ -14,13 +15,12 @@ import hashlib
 import json
 import logging
 import math
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, inspect, select
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from crm_store.models import AgentUser, Customer, Direction, utcnow
@@ -44,22 +44,9 @@ from crm_store.services.messages import (
     touch_last_message,
 )
 from kefu.workers.advance_scoring import scored_in_advance
+from kefu.workers.tracker_table import TrackerEvent, read_tracker_events
 
 logger = logging.getLogger(__name__)
-
-# The table Rasa's SQLTrackerStore writes (rasa/core/tracker_store.py, SQLTrackerStore.SQLEvent).
-tracker_metadata = MetaData()
-events_table = Table(
-    "events",
-    tracker_metadata,
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255), nullable=False, index=True),
-    Column("type_name", String(255), nullable=False),
-    Column("timestamp", Float),
-    Column("intent_name", String(255)),
-    Column("action_name", String(255)),
-    Column("data", Text),
-)
 
 # The events `ingest_events` acts on; it passes over every other kind.
 LOGGED_EVENT_TYPES = ("session_started", "user", "bot", "slot")
@@ -77,17 +64,6 @@ AGENT_METADATA_KEY = "kefu_agent_id"
 SentimentScorer = Callable[[str], float]
 
 
-@dataclass
-class TrackerEvent:
-    event_id: int
-    sender_id: str
-    type_name: str
-    timestamp: float
-    data: dict[str, Any] = field(default_factory=dict)
-    # Why the event's data could not be read, for an event that cannot be logged as it is.
-    malformed: str | None = None
-
-
 def source_key(sender_id: str, type_name: str, timestamp: float, text: str | None) -> str:
     """sha256 of (sender_id, type_name, repr(timestamp), text): one key per message event."""
     material = json.dumps([sender_id, type_name, repr(float(timestamp)), text or ""])
@@ -103,57 +79,6 @@ def _utc(timestamp: float) -> datetime:
 def _mapping(value: Any) -> dict[str, Any]:
     # Event data is whatever a channel or action put there; read it defensively.
     return value if isinstance(value, dict) else {}
-
-
-def _decode(raw: str | None) -> tuple[dict[str, Any], str | None]:
-    """The event's data, and why it is unreadable (None when it is fine)."""
-    if not raw:
-        return {}, None
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return {}, "its data is not JSON"
-    if not isinstance(value, dict):
-        return {}, "its data is not a JSON object"
-    return value, None
-
-
-async def read_tracker_events(
-    tracker_engine: AsyncEngine,
-    after_id: int = 0,
-    limit: int = 500,
-    types: Collection[str] | None = None,
-) -> list[TrackerEvent]:
-    """Up to `limit` events with id > after_id (of these `types`, if given), oldest first; []
-    while Rasa has no table yet."""
-    statement = (
-        select(
-            events_table.c.id,
-            events_table.c.sender_id,
-            events_table.c.type_name,
-            events_table.c.timestamp,
-            events_table.c.data,
-        )
-        .where(events_table.c.id > after_id)
-        .order_by(events_table.c.id)
-        .limit(limit)
-    )
-    if types is not None:
-        statement = statement.where(events_table.c.type_name.in_(types))
-    async with tracker_engine.connect() as connection:
-        try:
-            rows = (await connection.execute(statement)).all()
-        except DBAPIError:
-            await connection.rollback()
-            if not await connection.run_sync(lambda sync: inspect(sync).has_table("events")):
-                return []  # Rasa creates the table when it first starts
-            raise
-    return [
-        TrackerEvent(
-            row.id, row.sender_id, row.type_name, float(row.timestamp or 0.0), *_decode(row.data)
-        )
-        for row in rows
-    ]
 
 
 class _Ingest:

@@ -37,6 +37,7 @@ EXPECTED_ACTIONS = {
     "action_ask_confirm_ticket",
     "action_acknowledge_feelings",
     "action_value_in_context",
+    "action_affirm_in_context",
 } | {f"validate_{form}" for form in FORMS}
 
 _REGISTER = """

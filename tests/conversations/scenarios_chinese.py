@@ -215,4 +215,16 @@ CHANGES.append(
     )
 )
 
+CHANGES.append(
+    Scenario(
+        "zh: '好的' after the apology gets the question again, '第一个' opens the ticket",
+        "chinese",
+        [
+            ("你们的服务太差了，等了两个星期还没收到货！！", ["抱歉"]),
+            ("好的", ["创建工单", "人工客服"]),
+            ("第一个", [ZH_ASK_CONTACT]),
+        ],
+    )
+)
+
 SCENARIOS = CHINESE + CHANGES

@@ -329,4 +329,19 @@ TICKETS = [
     ),
 ]
 
+# Found by the probes of stop 25: a typed answer to the apology's offer.
+TICKETS.append(
+    Scenario(
+        "de: 'ja, bitte ein Ticket' after the apology opens the ticket",
+        "german",
+        [
+            ("Das ist eine Frechheit! Seit drei Wochen warte ich auf mein Geld!!", ["leid"]),
+            ("ja, bitte ein Ticket", [DE_ASK_CONTACT, "!Alles klar"]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["drei Wochen"]),
+        ],
+        needs="any",
+    )
+)
+
 SCENARIOS = GERMAN + TWO + SHORT + TICKETS

@@ -123,7 +123,9 @@ SCENARIOS = [
         "wording",
         [
             ("asdf", ["not sure I understood", "!What would you like me to do"]),
-            ("qwer", ["passed your conversation to our team"]),
+            # "I've asked a colleague from our team" in opening hours, "passed ... to our team"
+            # outside them.
+            ("qwer", ["our team", "!not sure I understood"]),
         ],
     ),
 ]

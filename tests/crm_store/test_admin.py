@@ -19,7 +19,8 @@ from crm_store.models import CommunicationRecord, Customer, Feedback, Order, Tic
 from crm_store.services.conversations import ConversationKey, save_feedback
 from crm_store.services.customers import verify_identity
 from crm_store.services.tickets import open_ticket
-from kefu.workers.tracker_events import TrackerEvent, ingest_events
+from kefu.workers.tracker_events import ingest_events
+from kefu.workers.tracker_table import TrackerEvent
 from tests.databases import Sessions
 
 T0 = 1_763_800_000.5

@@ -22,7 +22,7 @@ from console.config import ConsoleConfig
 from crm_store.models import CommunicationRecord, Conversation
 from crm_store.services._common import value_of
 from crm_store.services.agents import create_agent
-from kefu.workers.tracker_events import read_tracker_events
+from kefu.workers.tracker_table import read_tracker_events
 from tests.console.conftest import Client
 from tests.integration.support import Databases, Stack
 

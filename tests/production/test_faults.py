@@ -18,7 +18,7 @@ import pytest
 
 from bench.load import send
 from crm_store.db import create_engine
-from kefu.workers.tracker_events import read_tracker_events
+from kefu.workers.tracker_table import read_tracker_events
 from tests.production.cluster import Cluster
 from tests.production.support import exchange_log_problems, kill, load_with_fault, pause
 

@@ -13,14 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from crm_store.db import create_engine
 from crm_store.models import AgentUser, CommunicationRecord, Conversation, QuarantinedEvent
 from crm_store.services._common import value_of
-from kefu.workers.tracker_events import (
-    TrackerEvent,
-    events_table,
-    ingest_events,
-    read_tracker_events,
-    reconcile,
-    source_key,
-)
+from kefu.workers.tracker_events import ingest_events, reconcile, source_key
+from kefu.workers.tracker_table import TrackerEvent, events_table, read_tracker_events
 from tests.databases import Sessions
 
 T0 = 1_763_800_000.123456
