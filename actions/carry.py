@@ -237,6 +237,19 @@ def address_in(text: str) -> str | None:
     return None
 
 
+def category_named(turns: list[Turn]) -> str | None:
+    """The ticket category the customer's request for the ticket names, if it names one."""
+    return next(
+        (
+            category
+            for turn in turns
+            if turn.asked is None
+            and (category := guess_ticket_category(without_identification(turn.text)))
+        ),
+        None,
+    )
+
+
 def carried_value(tracker: Tracker, slot: str) -> Any | None:
     """The latest value the customer gave for `slot` in the running form, wherever it was asked."""
     turns = form_turns(tracker)
@@ -267,7 +280,8 @@ def carried_value(tracker: Tracker, slot: str) -> Any | None:
             None,
         )
         if not problem:
-            return None
+            # "我需要开发票": too short to describe the problem, but it names its kind.
+            return None if slot == slots.TICKET_DESCRIPTION else category_named(turns)
         if slot == slots.TICKET_DESCRIPTION:
             return str(problem)
         return guess_ticket_category(str(problem)) or "other"

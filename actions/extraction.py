@@ -40,7 +40,7 @@ _CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
     "product": (
         "product", "broken", "damaged", "defect", "faulty", "quality", "size", "scratch",
         "not working", "doesn't work", "does not work", "leak", "crack", "shatter", "won't turn on",
-        "doesn't turn on",
+        "doesn't turn on", "wrong item", "wrong product", "wrong colour", "wrong color",
     ),
     "account": (
         "account", "login", "log in", "password", "sign in", "email", "address", "profile",
@@ -68,7 +68,9 @@ _CATEGORY_KEYWORDS_DE: dict[str, tuple[str, ...]] = {
 _CATEGORY_KEYWORDS_ZH: dict[str, tuple[str, ...]] = {
     "delivery": ("配送", "快递", "物流", "包裹", "送货", "发货", "司机", "没收到", "没到"),
     "payment": ("付款", "支付", "扣款", "发票", "退款", "价格", "钱"),
-    "product": ("商品", "产品", "坏", "破损", "碎", "质量", "尺寸", "漏", "裂", "不能用", "用不了"),
+    "product": (
+        "商品", "产品", "坏", "破损", "碎", "质量", "尺寸", "漏", "裂", "不能用", "用不了", "发错",
+    ),
     "account": ("账户", "账号", "密码", "登录", "邮箱", "地址", "姓名", "名字"),
     "other": ("其他", "别的"),
 }  # fmt: skip

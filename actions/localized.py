@@ -110,6 +110,11 @@ _TEXTS: dict[str, dict[str, str]] = {
             "或者现在就为您转接人工客服。您希望怎么处理？"
         ),
     },
+    "order_noted": {
+        "en": "Thanks, I've noted order {order}.",
+        "de": "Danke, ich habe mir die Bestellung {order} notiert.",
+        "zh": "谢谢，我已记下订单 {order}。",
+    },
     "feelings_which": {
         "en": "Shall I open a ticket for our team, or would you rather talk to a colleague?",
         "de": (

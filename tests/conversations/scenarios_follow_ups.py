@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tests.conversations.scenarios_chinese import ZH_ASK_FACT
+from tests.conversations.scenarios_chinese import ZH_ASK_CONTACT, ZH_ASK_FACT
 from tests.conversations.scenarios_en import (
     ANGRY,
     ANNA,
@@ -310,6 +310,42 @@ ANSWERS_TO_THE_APOLOGY = [
 ]
 
 # Found by the probes of stop 25.
+UNASKED.append(
+    Scenario(
+        "an order number typed for 'who are you?' is noted, not 'doesn't look like an email'",
+        "identification",
+        [
+            ("i want to return something", [ASK_CONTACT]),
+            ("KF-500003", ["noted order KF-500003", ASK_CONTACT, "!doesn't look like"]),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500003"]),
+        ],
+    )
+)
+UNASKED.append(
+    Scenario(
+        "'you sent me the wrong item!!' is a ticket about the product",
+        "wording",
+        [
+            ("you sent me the wrong item!! order {order}", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["ticket (product)", "{order}"]),
+        ],
+        needs="delivered",
+    )
+)
+UNASKED.append(
+    Scenario(
+        "zh: '我需要开发票' names the kind of ticket: no question which kind",
+        "chinese",
+        [
+            ("我需要开发票", [ZH_ASK_CONTACT]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["!属于哪一类"]),
+        ],
+        needs="any",
+    )
+)
 UNASKED.append(
     Scenario(
         "a vague 'the most recent one' after an answer gets one clarifying question",
