@@ -25,6 +25,16 @@ DIGRESSION_INTENTS = frozenset(
     {"faq", "chitchat", "bot_challenge", "what_can_you_do", "complain", "switch_language"}
 )
 
+# A side question NLU is sure of, asked where a form wants the customer's own words ("how long
+# do refunds take?" when asked why the item goes back): answered by the rules, then asked again.
+_QUESTION_INTENTS = frozenset({"faq", "chitchat", "bot_challenge", "what_can_you_do"})
+_QUESTION = re.compile(
+    r"[?？]\s*$|吗\s*$|^\s*(?:怎么|怎样|多久|多长时间|什么|为什么|哪|能不能|可不可以|可以|是否)|"
+    r"^\s*(?:how|what|when|where|why|which|who|can|could|do|does|is|are|will|"
+    r"wie|was|wann|wo|warum|wieso|welche\w*|kann|können|koennen|gibt|ist|sind)\b",
+    re.IGNORECASE,
+)
+
 # The longest free text kept in a slot; the input guard already refuses much longer messages.
 MAX_FREE_TEXT_CHARS = 2000
 
@@ -163,6 +173,13 @@ def answer_text(tracker: Tracker, free_text: bool = False) -> str | None:
     if asks_for_a_language(tracker):  # "Sprechen Sie Englisch?" is no return reason
         return None
     return text[:MAX_FREE_TEXT_CHARS]
+
+
+def is_side_question(tracker: Tracker) -> bool:
+    """The latest message is a question NLU reads as an FAQ or small talk."""
+    return latest_intent(tracker) in _QUESTION_INTENTS and bool(
+        _QUESTION.search(latest_text(tracker))
+    )
 
 
 def asks_for_a_language(tracker: Tracker) -> bool:

@@ -15,10 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from actions import localized, slots
 from actions.answers import acknowledged_only
 from actions.base import Dispatcher, Events, KefuAction, Named
+from actions.carry import reason_in
 from actions.conversation import (
     conversation_key,
     latest_entity_values,
     latest_intent,
+    latest_text,
     request_key,
     verified_customer_id,
 )
@@ -35,6 +37,7 @@ from actions.digression import (
 from actions.extraction import (
     confirmation_candidate,
     free_text_answer,
+    is_side_question,
     parse_confirmation,
     requested_slot,
 )
@@ -52,6 +55,9 @@ TicketService = Callable[
 FREE_TEXT_SLOTS = frozenset(
     {slots.RETURN_REASON, slots.TICKET_DESCRIPTION, slots.NEW_ADDRESS, slots.FEEDBACK_COMMENT}
 )
+# Free text that says why (a return's reason, a ticket's problem): a side question with no
+# reason in it is no answer. A rating comment or an address may be anything.
+_WHY_SLOTS = frozenset({slots.RETURN_REASON, slots.TICKET_DESCRIPTION})
 _ORDER_REQUESTS = frozenset({"order_status", "cancel_order", "return_order"})
 
 
@@ -106,6 +112,8 @@ class FlowFormValidator(Named, FormValidationAction):
     submit_action: ClassVar[str | None] = None
     # The rating form starts on a goodbye, so it must not end on one.
     ends_on_goodbye: ClassVar[bool] = False
+    # The intent that starts a form which serves no request of its own (identify_form).
+    starting_intent: ClassVar[str | None] = None
     # A yes/no slot the form asks last ("Cancel KF-500001?"); its hooks are made from it.
     confirmation_slot: ClassVar[str | None] = None
     # A slot answered in the customer's own words (a reason, a description), and how many
@@ -127,7 +135,14 @@ class FlowFormValidator(Named, FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         assert self.free_text_slot is not None
-        return free_text_answer(tracker, self.free_text_slot[0])
+        slot = self.free_text_slot[0]
+        if (
+            slot in _WHY_SLOTS
+            and is_side_question(tracker)
+            and reason_in(latest_text(tracker)) is None
+        ):
+            return {}  # the form rejects the turn: the rules answer, then it asks again
+        return free_text_answer(tracker, slot)
 
     async def _validate_free_text(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -164,17 +179,22 @@ class FlowFormValidator(Named, FormValidationAction):
                 # The request comes with anger: say sorry before the first question.
                 language = localized.language_of(tracker)
                 dispatcher.utter_message(text=localized.text("sorry_short", language))
-            other = second_request(tracker, own)
+            other = second_request(tracker, own or self.starting_intent)
             if other is None:
                 return []
             order = queued_order_number(tracker, own in _ORDER_REQUESTS)
+            queued = [SlotSet(k, v) for k, v in pending_events(other, order).items()]
+            if own is None:
+                # "Meine Kundennummer ist C10001, wo ist meine letzte Bestellung?": who it is
+                # comes first anyway; the request follows without an announcement.
+                return queued
             language = localized.language_of(tracker)
             dispatcher.utter_message(
                 text=localized.text(
                     "request_queued", language, request=localized.request_name(other, language)
                 )
             )
-            return [SlotSet(k, v) for k, v in pending_events(other, order).items()]
+            return queued
         switched = switch_request(tracker, form, free_text=asked in FREE_TEXT_SLOTS)
         if switched is None:
             return []

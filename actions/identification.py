@@ -320,6 +320,7 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
 class ValidateIdentifyForm(IdentificationFormValidator):
     action_name = "validate_identify_form"
     submit_action = "action_identified"
+    starting_intent = "identify"
 
 
 class ActionIdentified(CustomerSubmitAction):

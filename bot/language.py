@@ -60,10 +60,20 @@ _GERMAN_ENDINGS = ("ung", "keit", "heit", "lich", "chen", "isch", "schaft", "ier
 _SPELLED_UMLAUT = re.compile(r"(?<!g)[aou]e(?:ss|[b-df-hj-np-rtv-z])")
 
 
+# A postal address alone ("Lindenstraße 3, 80331 München"): its street and city are names in
+# the country's language, not the customer's, who may be writing in Chinese or English.
+_ADDRESS_ONLY = re.compile(
+    r"\s*[^\W\d_][\w.'-]*(?:\s+[\w.'-]+){0,3}?\s+\d+\s*[a-zA-Z]?(?:\s*[-/]\s*\d+[a-zA-Z]?)?"
+    r"\s*,?\s*(?:[A-Z]{1,2}-?)?\d{4,5}\s+[^\W\d_][\w.'-]*(?:\s+[\w.'-]+){0,2}\s*[.!]?\s*"
+)
+
+
 def detect(text: str) -> str | None:
     """`zh`, `de`, `en`, or None when the message says nothing about its language."""
     if _HAN.search(text):
         return CHINESE
+    if _ADDRESS_ONLY.fullmatch(text):
+        return None
     # An email's letters ("anna.schmidt@example.com", "walker9.ae41f0@...") say nothing about
     # the customer's language: they would switch the conversation's replies.
     for found in reversed(language_free_entities(text)):

@@ -31,6 +31,11 @@ from bot.language_detector import LanguageDetector
         ("meine E-Mail ist ben.new@example.org", "de"),
         ("my email is anna.schmidt@example.com", "en"),
         ("ok", None),
+        # A postal address alone is in the country's language, not the customer's.
+        ("Lindenstraße 3, 80331 München", None),
+        ("Am Markt 7 / 2, 04109 Leipzig", None),
+        ("Ich wohne jetzt in der Lindenstraße 3, 80331 München", "de"),
+        ("my new address is Lindenstraße 3, 80331 München", "en"),
     ],
 )
 def test_detect(text: str, language: str | None) -> None:

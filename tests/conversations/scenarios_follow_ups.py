@@ -3,20 +3,17 @@
 
 from __future__ import annotations
 
-from tests.conversations.scenarios_chinese import ZH_ASK_CONTACT, ZH_ASK_FACT
+from tests.conversations.scenarios_chinese import ZH_ASK_FACT
 from tests.conversations.scenarios_en import (
-    ANGRY,
     ANNA,
     ANNA_DHL,
     ANNA_POSTCODE,
     ASK_CONTACT,
     ASK_FACT,
-    SORRY,
 )
 from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
 from tests.conversations.support import (
     Scenario,
-    handed_off,
     no_ticket_for_the_order,
     order_is,
     phone_is,
@@ -282,81 +279,4 @@ UNASKED = [
 ]
 
 
-# Found by the probes of stop 25: typed answers to the apology's offer of a ticket or a person.
-ANSWERS_TO_THE_APOLOGY = [
-    Scenario(
-        "anger, then 'yes open a ticket' typed: the ticket, with the complaint",
-        "feelings",
-        [
-            (ANGRY, [SORRY]),
-            ("yes open a ticket", [ASK_CONTACT, "!anything else"]),
-            ("{email}", [ASK_FACT]),
-            ("{postcode}", ["third time", "go ahead"]),
-            ("yes", ["opened ticket"]),
-        ],
-        needs="shipped",
-        check=ticket_with("third time", "terrible service"),
-    ),
-    Scenario(
-        "anger, then a bare 'yes': which of the two, then 'the second one' is a person",
-        "feelings",
-        [
-            (ANGRY, [SORRY]),
-            ("yes", ["open a ticket", "colleague", "!anything else"]),
-            ("the second one", ["colleague", "!not sure I understood"]),
-        ],
-        check=handed_off(),
-    ),
-]
-
-# Found by the probes of stop 25.
-UNASKED.append(
-    Scenario(
-        "an order number typed for 'who are you?' is noted, not 'doesn't look like an email'",
-        "identification",
-        [
-            ("i want to return something", [ASK_CONTACT]),
-            ("KF-500003", ["noted order KF-500003", ASK_CONTACT, "!doesn't look like"]),
-            (ANNA, [ASK_FACT]),
-            (ANNA_POSTCODE, ["KF-500003"]),
-        ],
-    )
-)
-UNASKED.append(
-    Scenario(
-        "'you sent me the wrong item!!' is a ticket about the product",
-        "wording",
-        [
-            ("you sent me the wrong item!! order {order}", [ASK_CONTACT]),
-            ("{email}", [ASK_FACT]),
-            ("{postcode}", ["ticket (product)", "{order}"]),
-        ],
-        needs="delivered",
-    )
-)
-UNASKED.append(
-    Scenario(
-        "zh: '我需要开发票' names the kind of ticket: no question which kind",
-        "chinese",
-        [
-            ("我需要开发票", [ZH_ASK_CONTACT]),
-            ("{email}", [ZH_ASK_FACT]),
-            ("{postcode}", ["!属于哪一类"]),
-        ],
-        needs="any",
-    )
-)
-UNASKED.append(
-    Scenario(
-        "a vague 'the most recent one' after an answer gets one clarifying question",
-        "follow-up",
-        [
-            ("where is my order KF-500002", [ASK_CONTACT]),
-            (ANNA, [ASK_FACT]),
-            (ANNA_POSTCODE, [ANNA_DHL]),
-            ("the most recent one", ["not sure I understood", "!to reach our team"]),
-        ],
-    )
-)
-
-SCENARIOS = FOLLOW_UPS + IDENTIFICATION + UNASKED + ANSWERS_TO_THE_APOLOGY
+SCENARIOS = FOLLOW_UPS + IDENTIFICATION + UNASKED

@@ -16,6 +16,7 @@ from tests.conversations import (
     scenarios_german,
     scenarios_languages,
     scenarios_own_words,
+    scenarios_probed,
 )
 from tests.conversations.support import Facts, Scenario, fresh_customer, play
 from tests.integration.support import Databases, Stack
@@ -29,6 +30,7 @@ ALL = (
     + scenarios_chinese.SCENARIOS
     + scenarios_german.SCENARIOS
     + scenarios_languages.SCENARIOS
+    + scenarios_probed.SCENARIOS
 )
 # The guard's reply when a turn takes too long: the first turns after start-up may.
 SLOW = "taking longer than it should"

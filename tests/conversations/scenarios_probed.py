@@ -1,0 +1,153 @@
+"""Conversations found failing by probing the running bot with wording nobody scripted (stop
+25): typed answers to the apology's offer, side questions where a reason is asked, addresses,
+run-on messages that name an email without asking to change it."""
+
+from __future__ import annotations
+
+from tests.conversations.scenarios_chinese import ZH_ASK_CONTACT, ZH_ASK_FACT
+from tests.conversations.scenarios_en import (
+    ANGRY,
+    ANNA,
+    ANNA_DHL,
+    ANNA_POSTCODE,
+    ASK_CONTACT,
+    ASK_FACT,
+    SORRY,
+)
+from tests.conversations.scenarios_german import DE_ASK_FACT
+from tests.conversations.support import Scenario, email_is, handed_off, ticket_with
+
+PROBED: list[Scenario] = []
+
+# Typed answers to the apology's offer of a ticket or a person.
+ANSWERS_TO_THE_APOLOGY = [
+    Scenario(
+        "anger, then 'yes open a ticket' typed: the ticket, with the complaint",
+        "feelings",
+        [
+            (ANGRY, [SORRY]),
+            ("yes open a ticket", [ASK_CONTACT, "!anything else"]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["third time", "go ahead"]),
+            ("yes", ["opened ticket"]),
+        ],
+        needs="shipped",
+        check=ticket_with("third time", "terrible service"),
+    ),
+    Scenario(
+        "anger, then a bare 'yes': which of the two, then 'the second one' is a person",
+        "feelings",
+        [
+            (ANGRY, [SORRY]),
+            ("yes", ["open a ticket", "colleague", "!anything else"]),
+            ("the second one", ["colleague", "!not sure I understood"]),
+        ],
+        check=handed_off(),
+    ),
+]
+
+PROBED.append(
+    Scenario(
+        "'the tracking doesn't update, my email is ...' changes no email",
+        "carry",
+        [
+            (
+                "hello I ordered a kettle two weeks ago and I still haven't got it and the "
+                "tracking doesn't update, my email is {email} and I live in {postcode}, can you "
+                "check what's going on with {order} please",
+                ["{order}", "!your email address is now", "!come back to"],
+            ),
+        ],
+        needs="shipped",
+        check=email_is("{email}"),
+    )
+)
+PROBED.append(
+    Scenario(
+        "'how long do refunds take?' asked for the return reason is answered, not the reason",
+        "digression",
+        [
+            ("i want to return {order}", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["why"]),
+            ("how long do refunds take?", ["5 working days", "why", "!registered"]),
+            ("it's too small", ["registered"]),
+        ],
+        needs="delivered",
+        check=ticket_with("too small", kind="return"),
+    )
+)
+PROBED.append(
+    Scenario(
+        "zh: the new address is no reason to answer in German",
+        "chinese",
+        [
+            ("我搬家了，要改地址", [ZH_ASK_CONTACT]),
+            ("{email}", ["邮编"]),
+            ("{postcode}", ["新地址"]),
+            ("Lindenstraße 3, 80331 München", ["地址", "München", "!Adresse"]),
+        ],
+        needs="any",
+    )
+)
+PROBED.append(
+    Scenario(
+        "de: 'Meine Kundennummer ist C10001, wo ist meine letzte Bestellung?' is answered",
+        "german",
+        [
+            ("Meine Kundennummer ist C10001, wo ist meine letzte Bestellung?", [DE_ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500001", "!Was kann ich für Sie tun"]),
+        ],
+    )
+)
+PROBED.append(
+    Scenario(
+        "an order number typed for 'who are you?' is noted, not 'doesn't look like an email'",
+        "identification",
+        [
+            ("i want to return something", [ASK_CONTACT]),
+            ("KF-500003", ["noted order KF-500003", ASK_CONTACT, "!doesn't look like"]),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500003"]),
+        ],
+    )
+)
+PROBED.append(
+    Scenario(
+        "'you sent me the wrong item!!' is a ticket about the product",
+        "wording",
+        [
+            ("you sent me the wrong item!! order {order}", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["ticket (product)", "{order}"]),
+        ],
+        needs="delivered",
+    )
+)
+PROBED.append(
+    Scenario(
+        "zh: '我需要开发票' names the kind of ticket: no question which kind",
+        "chinese",
+        [
+            ("我需要开发票", [ZH_ASK_CONTACT]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["!属于哪一类"]),
+        ],
+        needs="any",
+    )
+)
+PROBED.append(
+    Scenario(
+        "a vague 'the most recent one' after an answer gets one clarifying question",
+        "follow-up",
+        [
+            ("where is my order KF-500002", [ASK_CONTACT]),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, [ANNA_DHL]),
+            ("the most recent one", ["not sure I understood", "!to reach our team"]),
+        ],
+    )
+)
+
+
+SCENARIOS = ANSWERS_TO_THE_APOLOGY + PROBED
