@@ -145,6 +145,20 @@ def changes_mind(text: str) -> bool:
     return bool(_CHANGE_OF_MIND.search(text))
 
 
+# A short message that gives up on the request ("ach nee, doch nicht", "nah forget it", "算了吧"),
+# whatever NLU made of it ("deny" as often as "stop").
+_GIVES_UP = re.compile(
+    r"^\W*(?:(?:oh|ah|hmm+|ok(?:ay)?|well|no|nah|nope|ach|na|nee|nein|äh|ähm)\b\W*|[嗯哦啊]\W*)*"
+    r"(?:never ?mind|forget (?:it|that|about it)|scratch that|doch nicht|vergiss es|lass (?:es|mal)"
+    r"|算了|不用了)\W*(?:then|dann|吧|了)?\W*$",
+    re.IGNORECASE,
+)
+
+
+def gives_up(text: str) -> bool:
+    return bool(_GIVES_UP.match(text.strip()))
+
+
 def switch_request(tracker: Tracker, form: str, free_text: bool) -> str | None:
     """The other request the customer switches to inside `form` ("actually, check KF-500004").
 

@@ -27,6 +27,7 @@ from actions.conversation import (
 from actions.crm import Refusals, answer_refusal, run_unit_of_work
 from actions.digression import (
     FORM_REQUESTS,
+    gives_up,
     next_step,
     pending_events,
     queued_order_number,
@@ -214,6 +215,10 @@ class FlowFormValidator(Named, FormValidationAction):
         tracker.add_slots(detour)
         early = detour if tracker.get_slot(slots.FLOW_ABORTED) else []
         early = early or abort_events(tracker, self.ends_on_goodbye)
+        if not early and requested_slot(tracker) in _WHY_SLOTS and gives_up(latest_text(tracker)):
+            # "ach nee, doch nicht" asked why: NLU reads a "no", which is no reason either.
+            dispatcher.utter_message(response="utter_flow_stopped")
+            early = [SlotSet(slots.FLOW_ABORTED, True)]
         if not early:
             # Left over from an earlier flow that did not reach its submit action.
             early = [

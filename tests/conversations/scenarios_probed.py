@@ -14,8 +14,14 @@ from tests.conversations.scenarios_en import (
     ASK_FACT,
     SORRY,
 )
-from tests.conversations.scenarios_german import DE_ASK_FACT
-from tests.conversations.support import Scenario, email_is, handed_off, ticket_with
+from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
+from tests.conversations.support import (
+    Scenario,
+    email_is,
+    handed_off,
+    no_ticket_for_the_order,
+    ticket_with,
+)
 
 PROBED: list[Scenario] = []
 
@@ -149,5 +155,19 @@ PROBED.append(
     )
 )
 
+PROBED.append(
+    Scenario(
+        "de: 'ach nee, doch nicht' asked for the return reason ends the return",
+        "german",
+        [
+            ("Ich möchte {order} zurückschicken", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Warum"]),
+            ("ach nee, doch nicht", ["abgebrochen", "!Grund"]),
+        ],
+        needs="delivered",
+        check=no_ticket_for_the_order(),
+    )
+)
 
 SCENARIOS = ANSWERS_TO_THE_APOLOGY + PROBED
