@@ -148,6 +148,8 @@ _ORDINAL = re.compile(
     re.IGNORECASE,
 )
 _ORDER_NUMBER_IN_TEXT = re.compile(r"\bKF-\d{6}\b")
+# The hint under the bot's "which order?" list (actions/order_question.py).
+_OFFERED_FOR_CHOICE = re.compile(r"the first one|die erste|第一个")
 
 
 def order_at_position(tracker: Tracker) -> str | None:
@@ -160,7 +162,8 @@ def order_at_position(tracker: Tracker) -> str | None:
         if event.get("event") != "bot":
             continue
         listed = list(dict.fromkeys(_ORDER_NUMBER_IN_TEXT.findall(str(event.get("text") or ""))))
-        if len(listed) > 1:
+        # A list, or the bot's question offering just one order ("the first one" is it).
+        if len(listed) > 1 or (listed and _OFFERED_FOR_CHOICE.search(str(event.get("text")))):
             return listed[position] if position < len(listed) else None
     return None
 

@@ -71,6 +71,8 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("recent_orders", (
         r"\b(?:recent|last|latest|previous|past)\s+(?:few\s+)?orders\b",
+        r"\b(?:show|list|see|view)\b[^.?!,]{0,12}\borders\b",
+        r"\bzeig\w*\b[^.?!,]{0,15}\bbestellungen\b", r"(?:查看|看看|列出)[^，。？！,]{0,4}订单",
         r"\ball (?:of )?my orders\b",
         r"\b(?:letzten|bisherigen|vorherigen)\s+bestellungen\b",
         r"\balle\s+(?:meine\s+)?bestellungen\b",

@@ -15,6 +15,7 @@ from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     entities_of_last_request,
     last_named,
+    latest_text,
     names_own_order,
     order_at_position,
     request_key,
@@ -31,6 +32,7 @@ from actions.crm import (
 )
 from actions.extraction import (
     flow_candidate,
+    requested_slot,
 )
 from actions.flow import (
     CustomerSubmitAction,
@@ -70,6 +72,9 @@ class OrderFormValidator(IdentificationFormValidator, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         value = flow_candidate(tracker, slots.ORDER_NUMBER, entities=("order_number",))
+        if requested_slot(tracker) == slots.ORDER_NUMBER and value == latest_text(tracker):
+            # "die erste", "第一个": a place in the list the question showed.
+            value = order_at_position(tracker) or value
         return {} if value is None else {slots.ORDER_NUMBER: str(value)}
 
     @apologise_when_crm_unavailable(lambda: {slots.ORDER_NUMBER: None, slots.FLOW_ABORTED: True})

@@ -38,6 +38,7 @@ EXPECTED_ACTIONS = {
     "action_acknowledge_feelings",
     "action_value_in_context",
     "action_affirm_in_context",
+    "action_ask_order_number",
 } | {f"validate_{form}" for form in FORMS}
 
 _REGISTER = """

@@ -20,6 +20,7 @@ from tests.conversations.support import (
     email_is,
     handed_off,
     no_ticket_for_the_order,
+    order_is,
     ticket_with,
 )
 
@@ -167,6 +168,47 @@ PROBED.append(
         ],
         needs="delivered",
         check=no_ticket_for_the_order(),
+    )
+)
+PROBED.append(
+    Scenario(
+        "de: 'Which order?' lists the ones that can be cancelled, 'die erste' picks one",
+        "german",
+        [
+            ("Ich will eine Bestellung stornieren", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Welche Bestellung soll ich stornieren", "{order}"]),
+            ("die erste", ["{order}", "stornieren?"]),
+            ("ja", ["storniert"]),
+        ],
+        needs="cancellable",
+        check=order_is("cancelled"),
+    )
+)
+PROBED.append(
+    Scenario(
+        "zh: '第一个' answers which order to return",
+        "chinese",
+        [
+            ("我要退货", [ZH_ASK_CONTACT]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["您要退哪个订单", "{order}"]),
+            ("第一个", ["{order}", "!不像订单号"]),
+        ],
+        needs="delivered",
+    )
+)
+PROBED.append(
+    Scenario(
+        "'email ... postcode ... show me my orders' shows them",
+        "facts",
+        [
+            (
+                "email {email} postcode {postcode} show me my orders",
+                ["recent orders", "!What can I do"],
+            )
+        ],
+        needs="any",
     )
 )
 
