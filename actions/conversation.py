@@ -168,6 +168,16 @@ def order_at_position(tracker: Tracker) -> str | None:
     return None
 
 
+def order_offered_alone(tracker: Tracker) -> str | None:
+    """The one order the bot's latest "which order?" question offered (a "yes" takes it)."""
+    for event in reversed(_session_events(tracker)):
+        if event.get("event") == "bot":
+            text = str(event.get("text") or "")
+            listed = set(_ORDER_NUMBER_IN_TEXT.findall(text))
+            return listed.pop() if len(listed) == 1 and _OFFERED_FOR_CHOICE.search(text) else None
+    return None
+
+
 def order_just_shown(tracker: Tracker) -> str | None:
     """The one order the bot's reply to the customer's previous message was about, if exactly one
     ("open a ticket" right after the status of a late parcel is about that parcel)."""

@@ -131,9 +131,10 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
     Once verified, the identification slots drop out of `required_slots()`.
     """
 
-    # Whether a contact inside the request ("cancel my order, I'm C10001") is taken when the form
-    # starts. The update forms say no: in "change my email to x@example.com" it is the new one.
-    contact_in_request: ClassVar[bool] = True
+    # The contacts taken from the request that starts the form ("cancel my order, I'm C10001").
+    # The update forms leave out their own kind: in "change my email to x@example.com" the
+    # address is the new one, while "..., I'm C10001" still says who asks.
+    contact_kinds_in_request: ClassVar[tuple[str, ...]] = CONTACT_ENTITIES
     # Forms that change contact details want a recent proof (FRESH_PROOF), asked again if old.
     needs_fresh_proof: ClassVar[bool] = False
     ends_on_goodbye = True
@@ -168,7 +169,9 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
         requested = requested_slot(tracker)
         value = first_entity(tracker, *CONTACT_ENTITIES)
         if requested is None:
-            if not (self.contact_in_request or latest_intent(tracker) in _CONTACT_INTENTS):
+            if latest_intent(tracker) not in _CONTACT_INTENTS:
+                value = first_entity(tracker, *self.contact_kinds_in_request)
+            if value is None:
                 return {}
         elif requested == slots.CONTACT:
             if value is None:

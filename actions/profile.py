@@ -20,7 +20,7 @@ from actions.conversation import verified_customer_id
 from actions.crm import TECHNICAL_PROBLEM, CrmUnavailable, answer_with, respond, run_unit_of_work
 from actions.extraction import flow_candidate
 from actions.flow import CustomerSubmitAction, checked
-from actions.identification import IdentificationFormValidator
+from actions.identification import CONTACT_ENTITIES, IdentificationFormValidator
 from crm_store.errors import EmailUnavailable, InvalidValue, NotFound
 from crm_store.normalize import normalize_email
 from crm_store.services.customers import (
@@ -54,14 +54,16 @@ class _UpdateDetailForm(IdentificationFormValidator, ABC):
     from `detail` when the subclass is defined, so their names always match the slot.
     """
 
-    # In "change my email to x@example.com" the address is the new one, not who is asking.
-    contact_in_request = False
     needs_fresh_proof = True
     detail: ClassVar[NewDetail]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "detail" in vars(cls):
+            # In "change my email to x@example.com" the address is the new one, not who asks.
+            cls.contact_kinds_in_request = tuple(
+                kind for kind in CONTACT_ENTITIES if kind not in cls.detail.entities
+            )
             setattr(cls, f"extract_{cls.detail.slot}", cls._extract_detail)
             setattr(cls, f"validate_{cls.detail.slot}", cls._validate_detail)
 
@@ -160,7 +162,6 @@ class ValidateUpdatePhoneForm(_UpdateDetailForm):
 class ValidateUpdateAddressForm(_UpdateDetailForm):
     action_name = "validate_update_address_form"
     submit_action = "action_update_address"
-    contact_in_request = True
     detail = NewDetail(
         slots.NEW_ADDRESS, normalised_address, "utter_invalid_address", free_text=True
     )

@@ -21,6 +21,7 @@ from tests.conversations.support import (
     handed_off,
     no_ticket_for_the_order,
     order_is,
+    phone_is,
     ticket_with,
 )
 
@@ -209,6 +210,46 @@ PROBED.append(
             )
         ],
         needs="any",
+    )
+)
+PROBED.append(
+    Scenario(
+        "'yes' to the one order 'Which order shall I cancel?' offers",
+        "follow-up",
+        [
+            ("cancel my order", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["Which order shall I cancel", "{order}"]),
+            ("yes", ["Shall I cancel order {order}", "!doesn't look like"]),
+        ],
+        needs="cancellable",
+    )
+)
+PROBED.append(
+    Scenario(
+        "'update my phone number to ..., email ..., postcode ...' in one message",
+        "facts",
+        [
+            (
+                "please update my phone number to 0176 98765432, email {email}, postcode "
+                "{postcode}",
+                ["phone number is now", "!make sure it's you"],
+            ),
+        ],
+        needs="any",
+        check=phone_is("+4917698765432"),
+    )
+)
+PROBED.append(
+    Scenario(
+        "de: 'wo ist die zweite?' after the list of orders",
+        "german",
+        [
+            ("Zeig mir meine Bestellungen", [DE_ASK_CONTACT]),
+            (ANNA, [DE_ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500002"]),
+            ("wo ist die zweite?", [ANNA_DHL]),
+        ],
     )
 )
 
