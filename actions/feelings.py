@@ -118,6 +118,12 @@ def way_chosen(text: str) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
+def chooses_the_ticket(tracker: Tracker) -> bool:
+    """The latest message answers the offer with the ticket, whatever NLU made of it ("ticket"
+    alone reads as a question about a ticket's status)."""
+    return offer_just_made(tracker) is not None and way_chosen(latest_text(tracker)) == TICKET_WAY
+
+
 def ask_which_way(dispatcher: Dispatcher, tracker: Tracker) -> Events:
     language = localized.language_of(tracker)
     dispatcher.utter_message(

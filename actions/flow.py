@@ -42,7 +42,7 @@ from actions.extraction import (
     parse_confirmation,
     requested_slot,
 )
-from actions.feelings import is_upset
+from actions.feelings import TICKET_WAY, chooses_the_ticket, is_upset
 from actions.handoff import perform_handoff
 from crm_store.services.conversations import ConversationKey
 from crm_store.views import TicketView
@@ -176,6 +176,12 @@ class FlowFormValidator(Named, FormValidationAction):
         own = FORM_REQUESTS.get(form)
         asked = requested_slot(tracker)
         if asked is None:
+            if own == "ticket_status" and chooses_the_ticket(tracker):
+                # "ticket" after the apology's offer: the new ticket it offered, not a status.
+                return [
+                    SlotSet(slots.FLOW_ABORTED, True),
+                    SlotSet(slots.PENDING_REQUEST, TICKET_WAY),
+                ]
             if own is not None and is_upset(tracker):
                 # The request comes with anger: say sorry before the first question.
                 language = localized.language_of(tracker)
@@ -301,7 +307,9 @@ class FlowSubmitAction(KefuAction, ABC):
         if not request:
             return []
         verified = verified_customer_id(tracker) is not None
-        switched = str(request) in requests_in(str(tracker.latest_message.get("text") or ""))
+        switched = str(request) in requests_in(str(tracker.latest_message.get("text") or "")) or (
+            request == TICKET_WAY and chooses_the_ticket(tracker)
+        )
         step = next_step(str(request), verified)
         if step is None or not (verified or switched):
             return [SlotSet(slots.PENDING_REQUEST, None)]

@@ -43,6 +43,19 @@ ANSWERS_TO_THE_APOLOGY = [
         check=ticket_with("third time", "terrible service"),
     ),
     Scenario(
+        "anger, then 'ticket' typed (NLU: a ticket's status): the ticket it offered",
+        "feelings",
+        [
+            (ANGRY, [SORRY]),
+            ("ticket", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["third time", "go ahead", "!no open support tickets"]),
+            ("yes", ["opened ticket"]),
+        ],
+        needs="shipped",
+        check=ticket_with("third time"),
+    ),
+    Scenario(
         "anger, then a bare 'yes': which of the two, then 'the second one' is a person",
         "feelings",
         [
