@@ -66,12 +66,13 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"ticket (?:öffnen|eröffnen)", "投诉", "工单",
         # An invoice asked for: the team sends it (a ticket), as NLU data says too.
         r"\b(?:need|want|send|get)\b[^.?!]{0,25}\b(?:invoice|receipt)\b",
-        r"\b(?:brauch|benötig|benoetig|schick|send)\w*\b[^.?!]{0,30}\brechnung\b",
+        r"\b(?:brauch|bräucht|benötig|benoetig|schick|send|hätte|haette)\w*\b[^.?!]{0,30}"
+        r"\brechnung\b",
         r"(?:开|要|补|发|寄)[^，。？！,]{0,3}发票",
     )),
     ("recent_orders", (
         r"\b(?:recent|last|latest|previous|past)\s+(?:few\s+)?orders\b",
-        r"\b(?:show|list|see|view)\b[^.?!,]{0,12}\borders\b",
+        r"\b(?:show|list|see|view)\b[^.?!,]{0,20}\borders\b",
         r"\bzeig\w*\b[^.?!,]{0,15}\bbestellungen\b", r"(?:查看|看看|列出)[^，。？！,]{0,4}订单",
         r"\ball (?:of )?my orders\b",
         r"\b(?:letzten|bisherigen|vorherigen)\s+bestellungen\b",

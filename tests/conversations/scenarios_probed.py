@@ -265,5 +265,30 @@ PROBED.append(
         ],
     )
 )
+PROBED.append(
+    Scenario(
+        "'cancel KF-... and show me my other orders': both",
+        "two requests",
+        [
+            ("cancel {order} and show me my other orders", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["Shall I cancel order {order}"]),
+            ("yes", ["is cancelled", "recent orders"]),
+        ],
+        needs="cancellable",
+        check=order_is("cancelled"),
+    )
+)
+PROBED.append(
+    Scenario(
+        "de: 'Guten Morgen! Ich hätte gerne eine Rechnung für KF-...' is a request, not a hello",
+        "german",
+        [
+            ("Guten Morgen! Ich hätte gerne eine Rechnung für KF-500003", [DE_ASK_CONTACT]),
+            (ANNA, [DE_ASK_FACT]),
+            (ANNA_POSTCODE, ["Ticket", "KF-500003"]),
+        ],
+    )
+)
 
 SCENARIOS = ANSWERS_TO_THE_APOLOGY + PROBED
