@@ -64,6 +64,8 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("open_ticket", (
         r"\b(?:open|create|raise|file)\b[^.?!]{0,10}\b(?:ticket|complaint)\b",
         r"ticket (?:öffnen|eröffnen)", "投诉", "工单",
+        # "Ticket bitte", "a ticket please": the whole message asks for one.
+        r"^\W*(?:an? |new |ein(?:en)? |neues )?ticket (?:please|pls|bitte)\W*$",
         # An invoice asked for: the team sends it (a ticket), as NLU data says too.
         r"\b(?:need|want|send|get)\b[^.?!]{0,25}\b(?:invoice|receipt)\b",
         r"\b(?:brauch|bräucht|benötig|benoetig|schick|send|hätte|haette)\w*\b[^.?!]{0,30}"

@@ -108,6 +108,15 @@ class ActionClarify(KefuAction):
     action_name = CLARIFY_ACTION
 
     async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
+        events = await self.clarify(dispatcher, tracker)
+        followed_up = any(event.get("event") == "followup" for event in events)
+        if latest_intent(tracker) != slots.INTENT_NLU_FALLBACK and not followed_up:
+            # Run as a follow-up (a bare "the latest one" named nothing): no rule knows this
+            # state, and the policies' own fallback would answer a second time.
+            events = [*events, FollowupAction(ACTION_LISTEN)]
+        return events
+
+    async def clarify(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         if is_upset(tracker):
             # "Useless", "Waste of time": no request to guess, a feeling to answer.
             return await acknowledge_or_hand_off(dispatcher, tracker)
@@ -131,10 +140,6 @@ class ActionClarify(KefuAction):
                 buttons=clarify_buttons(options, language),
             )
             events = [SlotSet(slots.FALLBACK_COUNT, float(misses))]
-        if latest_intent(tracker) != slots.INTENT_NLU_FALLBACK:
-            # Run as a follow-up (a bare "the latest one" named nothing): no rule knows this
-            # state, and the policies' own fallback would answer a second time.
-            events.append(FollowupAction(ACTION_LISTEN))
         return events
 
 

@@ -135,6 +135,9 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
     # The update forms leave out their own kind: in "change my email to x@example.com" the
     # address is the new one, while "..., I'm C10001" still says who asks.
     contact_kinds_in_request: ClassVar[tuple[str, ...]] = CONTACT_ENTITIES
+    # The update forms take one only next to a postcode ("..., email X, postcode Y"): without
+    # it, "new email X and new number Y" names two new details and nobody to check them for.
+    contact_in_request_needs_postcode: ClassVar[bool] = False
     # Forms that change contact details want a recent proof (FRESH_PROOF), asked again if old.
     needs_fresh_proof: ClassVar[bool] = False
     ends_on_goodbye = True
@@ -171,6 +174,8 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
         if requested is None:
             if latest_intent(tracker) not in _CONTACT_INTENTS:
                 value = first_entity(tracker, *self.contact_kinds_in_request)
+                if self.contact_in_request_needs_postcode and not first_entity(tracker, "postcode"):
+                    value = None
             if value is None:
                 return {}
         elif requested == slots.CONTACT:

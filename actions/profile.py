@@ -55,6 +55,7 @@ class _UpdateDetailForm(IdentificationFormValidator, ABC):
     """
 
     needs_fresh_proof = True
+    contact_in_request_needs_postcode = True
     detail: ClassVar[NewDetail]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

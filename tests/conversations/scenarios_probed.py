@@ -290,5 +290,39 @@ PROBED.append(
         ],
     )
 )
+PROBED.append(
+    Scenario(
+        "zh: an upset '不喜欢' after the return gets the apology once, no second reply",
+        "chinese",
+        [
+            ("东西不喜欢，想退", [ZH_ASK_CONTACT]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["您要退哪个订单"]),
+            ("第一个", ["退货申请"]),
+            ("不喜欢", ["!换个说法"]),
+        ],
+        needs="delivered",
+    )
+)
+PROBED.append(
+    Scenario(
+        "de: 'Ticket bitte' while asked who they are switches to a ticket",
+        "german",
+        [
+            ("Mein Paket ist seit 2 Wochen überfällig!!", [DE_ASK_CONTACT]),
+            ("Ticket bitte", [DE_ASK_CONTACT, "Ticket"]),
+            (ANNA, [DE_ASK_FACT]),
+            (ANNA_POSTCODE, ["!Status bezahlt"]),
+        ],
+    )
+)
+PROBED.append(
+    Scenario(
+        "de: 'Neue E-Mail: ... und neue Nummer ...': the new number is no contact to check",
+        "german",
+        [("Neue E-Mail: neu.neu@example.de und neue Nummer 0151 11122233", [DE_ASK_CONTACT])],
+        needs="any",
+    )
+)
 
 SCENARIOS = ANSWERS_TO_THE_APOLOGY + PROBED
