@@ -21,7 +21,7 @@ from actions.conversation import (
     latest_text,
     verified_customer_id,
 )
-from actions.digression import next_step, requests_in
+from actions.digression import requests_in
 from actions.feelings import (
     PERSON_WAY,
     TICKET_WAY,
@@ -29,9 +29,9 @@ from actions.feelings import (
     offer_just_made,
     way_chosen,
 )
-from actions.flow import find_action
 from actions.handoff import UPSET_REASON, perform_handoff
 from actions.identification import CONTACT_ENTITIES
+from actions.next_request import start_request
 
 # Requests a bare order number can continue.
 ORDER_REQUESTS = ("order_status", "cancel_order", "return_order")
@@ -96,19 +96,6 @@ class ActionValueInContext(KefuAction):
             # "where is KF-500002 and then I need a human": the second comes after the first.
             events.append(SlotSet(slots.PENDING_REQUEST, named[1]))
         return await start_request(dispatcher, tracker, request, events)
-
-
-async def start_request(
-    dispatcher: Dispatcher, tracker: Tracker, request: str, events: list | None = None
-) -> Events:
-    """Go on with `request` (identification first when it needs it), after `events`."""
-    events = list(events or [])
-    step = next_step(request, verified_customer_id(tracker) is not None)
-    direct = find_action(step) if step else None
-    if direct is None:
-        return [*events, FollowupAction(str(step))]
-    tracker.add_slots(events)
-    return events + await direct.act(dispatcher, tracker)
 
 
 async def answer_to_the_offer(dispatcher: Dispatcher, tracker: Tracker) -> Events | None:

@@ -148,8 +148,6 @@ _ORDINAL = re.compile(
     re.IGNORECASE,
 )
 _ORDER_NUMBER_IN_TEXT = re.compile(r"\bKF-\d{6}\b")
-# The hint under the bot's "which order?" list (actions/order_question.py).
-_OFFERED_FOR_CHOICE = re.compile(r"the first one|die erste|第一个")
 
 
 def order_at_position(tracker: Tracker) -> str | None:
@@ -163,18 +161,24 @@ def order_at_position(tracker: Tracker) -> str | None:
             continue
         listed = list(dict.fromkeys(_ORDER_NUMBER_IN_TEXT.findall(str(event.get("text") or ""))))
         # A list, or the bot's question offering just one order ("the first one" is it).
-        if len(listed) > 1 or (listed and _OFFERED_FOR_CHOICE.search(str(event.get("text")))):
+        if len(listed) > 1 or (listed and _orders_offered(event)):
             return listed[position] if position < len(listed) else None
     return None
+
+
+def _orders_offered(bot_event: dict[str, Any]) -> list[str]:
+    """The orders a bot message offers as buttons ("which order?", actions/order_question.py)."""
+    buttons = (bot_event.get("data") or {}).get("buttons") or []
+    payloads = [str(button.get("payload") or "") for button in buttons]
+    return [payload for payload in payloads if _ORDER_NUMBER_IN_TEXT.fullmatch(payload)]
 
 
 def order_offered_alone(tracker: Tracker) -> str | None:
     """The one order the bot's latest "which order?" question offered (a "yes" takes it)."""
     for event in reversed(_session_events(tracker)):
         if event.get("event") == "bot":
-            text = str(event.get("text") or "")
-            listed = set(_ORDER_NUMBER_IN_TEXT.findall(text))
-            return listed.pop() if len(listed) == 1 and _OFFERED_FOR_CHOICE.search(text) else None
+            offered = _orders_offered(event)
+            return offered[0] if len(offered) == 1 else None
     return None
 
 

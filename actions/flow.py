@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from rasa_sdk import FormValidationAction, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,6 +44,7 @@ from actions.extraction import (
 )
 from actions.feelings import TICKET_WAY, chooses_the_ticket, is_upset
 from actions.handoff import perform_handoff
+from actions.next_request import start_request
 from crm_store.services.conversations import ConversationKey
 from crm_store.views import TicketView
 
@@ -317,12 +318,9 @@ class FlowSubmitAction(KefuAction, ABC):
             SlotSet(slots.PENDING_REQUEST, None),
             SlotSet(slots.QUEUED_ORDER, queued),
         ]
-        direct = find_action(step)
-        if direct is None:
-            return [*events, FollowupAction(step)]
         # The next action must see this flow as over (not aborted, its slots empty).
-        tracker.add_slots(self.reset_events(tracker) + events)
-        return events + await direct.act(dispatcher, tracker)
+        tracker.add_slots(self.reset_events(tracker))
+        return await start_request(dispatcher, tracker, str(request), events)
 
     async def aborted(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         if tracker.get_slot(slots.PENDING_REQUEST):
@@ -350,17 +348,6 @@ class FlowSubmitAction(KefuAction, ABC):
             if tracker.get_slot(flag)
         ]
         return events
-
-
-def find_action(name: str) -> KefuAction | None:
-    """The concrete Kefu action called `name`, found among the loaded action classes."""
-    stack: list[type] = [KefuAction]
-    while stack:
-        cls = stack.pop()
-        stack.extend(cls.__subclasses__())
-        if vars(cls).get("action_name") == name and not getattr(cls, "__abstractmethods__", None):
-            return cls()
-    return None
 
 
 class CustomerSubmitAction(FlowSubmitAction, ABC):

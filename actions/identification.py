@@ -200,12 +200,12 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
             # "ok I want to return KF-500003" while asked who they are: no failed contact, the
             # question again (its order number is carried, actions/carry.py).
             return {slots.CONTACT: None}
-        orders = first_entity(tracker, "order_number")
-        if contact is None and orders is not None:
+        order = first_entity(tracker, "order_number")
+        if contact is None and order is not None:
             # "KF-500003" typed for "who are you?": the order the request is about (carried,
             # actions/carry.py), not a wrong contact; the question comes again.
             language = localized.language_of(tracker)
-            dispatcher.utter_message(text=localized.text("order_noted", language, order=orders))
+            dispatcher.utter_message(text=localized.text("order_noted", language, order=order))
             return {slots.CONTACT: None}
         return checked(
             dispatcher, slots.CONTACT, contact[1] if contact else None, "utter_invalid_contact"
