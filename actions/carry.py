@@ -26,6 +26,7 @@ from actions.conversation import (
     order_at_position,
     refers_back,
 )
+from actions.digression import requests_in
 from actions.extraction import MAX_FREE_TEXT_CHARS, guess_ticket_category, word_count
 from crm_store.errors import InvalidValue
 from crm_store.services.customers import parse_address
@@ -315,3 +316,20 @@ def carried_values(tracker: Tracker, needed: list[str]) -> Iterator[tuple[str, A
             value = carried_value(tracker, slot)
             if value is not None:
                 yield slot, value
+
+
+def queued_detail(tracker: Tracker, request: str, entities: tuple[str, ...]) -> Any | None:
+    """The new detail named with a request that waited for another one ("where is KF-500002,
+    and change my email to x@example.com"): the message that named the request is earlier
+    than the form that now serves it."""
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "session_started":
+            return None
+        if kind != "user":
+            continue
+        parse_data = event.get("parse_data") or {}
+        if request in requests_in(str(event.get("text") or "")):
+            values = [v for entity in entities for v in entity_values(parse_data, entity)]
+            return values[-1] if values else None
+    return None

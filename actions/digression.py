@@ -16,6 +16,16 @@ from rasa_sdk import Tracker
 from actions import slots
 from actions.conversation import latest_entity_values, latest_intent, latest_text
 
+# An order reported late: a status question of its own, unless the same message asks for a
+# ticket or a return, whose problem it describes ("it is late, open a ticket").
+_LATE = (
+    r"\b(?:is|are|was|running|so|very) late\b"
+    r"|\b(?:has ?n[o']?t|have ?n[o']?t|not|still not)\s+(?:yet\s+)?"
+    r"(?:arrived|come|been delivered)\b"
+    r"|\bnoch (?:immer )?nicht (?:angekommen|da|geliefert)\b|\bverspät\w*|还没到|还没收到"
+)
+_REPORTS_A_PROBLEM = frozenset({"open_ticket", "return_order", "human_handoff"})
+
 # The requests a customer may name, the wording that names them, in the order they are checked
 # (a cancel or a return mentions an order too, so they come before the status question).
 _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -82,6 +92,7 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"最近的?(?:几个)?订单", r"(?:所有|全部)的?订单", "历史订单",
     )),
     ("order_status", (
+        _LATE,
         r"\b(?:status|track\w*|where(?:'?s| is| are)?|when will)\b",
         r"\bcheck\b[^.?!]{0,15}\border\b",
         r"\bwo (?:ist|sind|bleibt)\b", r"\bwann kommt\b", "sendungsverfolgung", "到哪", "物流",
@@ -96,6 +107,35 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
 )  # fmt: skip
 _REQUEST_PATTERNS = tuple(
     (intent, re.compile("|".join(wording), re.IGNORECASE)) for intent, wording in _REQUEST_WORDING
+)
+# Questions the FAQ answers, by their wording: a clause asking one is no request ("cancel
+# KF-500001, oh and what's your return policy" asks for no return), and it is answered at once.
+_FAQ_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("faq/returns_policy", (
+        r"\breturns? (?:policy|policies|rules|window|period|conditions)\b",
+        r"\bhow (?:long|many days) (?:do i have )?to (?:return|send)",
+        r"\b(?:rückgabe|rueckgabe|umtausch|widerruf)\w*(?:recht|frist|bedingung|regel)\w*",
+        "退货政策", "退货规则", r"几天内(?:可以|能)?退",
+    )),
+    ("faq/shipping", (
+        r"\b(?:shipping|delivery) (?:costs?|fees?|times?|charges?)\b",
+        r"\bhow long (?:does|do) (?:shipping|delivery)\b",
+        r"\bversandkosten\b", r"\blieferzeit\w*",
+        r"\bwie lange dauert (?:der versand|die lieferung)",
+        "运费", "邮费", r"发货(?:要|需要)?多久",
+    )),
+    ("faq/payment", (
+        r"\bpayment (?:methods?|options?)\b", r"\bhow can i pay\b",
+        r"\bzahlungs(?:arten|methoden|möglichkeiten)\b", r"\bwie kann ich (?:be)?zahlen\b",
+        "支付方式", "付款方式",
+    )),
+    ("faq/opening_hours", (
+        r"\b(?:opening|business) hours\b", r"\böffnungszeiten\b", "营业时间",
+    )),
+    ("faq/warranty", (r"\bwarranty\b", r"\bgarantie\w*", "保修", "质保")),
+)  # fmt: skip
+_FAQ_PATTERNS = tuple(
+    (key, re.compile("|".join(wording), re.IGNORECASE)) for key, wording in _FAQ_WORDING
 )
 REQUEST_INTENTS = frozenset(intent for intent, _ in _REQUEST_WORDING)
 # "and also", "then", ... join two requests; each part is read on its own.
@@ -138,12 +178,37 @@ def requests_in(text: str) -> list[str]:
     """The requests named in `text`, in the order they appear, each once."""
     found: list[str] = []
     for part in _JOINERS.split(text):
+        if part and _faq_asked(part):
+            continue
         for intent, pattern in _REQUEST_PATTERNS:
             if part and pattern.search(part):
                 if intent not in found:
                     found.append(intent)
                 break
     return found
+
+
+def _faq_asked(part: str) -> str | None:
+    return next((key for key, pattern in _FAQ_PATTERNS if pattern.search(part)), None)
+
+
+def faq_questions(text: str) -> list[str]:
+    """The FAQ answers (`faq/<key>`) that the questions in `text` ask for, each once."""
+    found: list[str] = []
+    for part in _JOINERS.split(text):
+        key = _faq_asked(part) if part else None
+        if key and key not in found:
+            found.append(key)
+    return found
+
+
+def side_questions(tracker: Tracker, first: str | None) -> list[str]:
+    """The FAQ questions asked beside `first`, the request NLU read in the latest message
+    ("cancel KF-500001, oh and what's your return policy"); none on a message that is no longer
+    the customer's own request (a flow started for a queued request sees it again)."""
+    if first is None or latest_intent(tracker) != first:
+        return []
+    return faq_questions(latest_text(tracker))
 
 
 def changes_mind(text: str) -> bool:
@@ -197,6 +262,8 @@ def second_request(tracker: Tracker, first: str | None) -> str | None:
     if first != "identify" and len([p for p in _JOINERS.split(text) if p and p.strip()]) < 2:
         return None
     others = [r for r in requests_in(text) if r != first]
+    if first in _REPORTS_A_PROBLEM and re.search(_LATE, text, re.IGNORECASE):
+        others = [r for r in others if r != "order_status"]
     return others[0] if others else None
 
 

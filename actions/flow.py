@@ -33,6 +33,7 @@ from actions.digression import (
     queued_order_number,
     requests_in,
     second_request,
+    side_questions,
     switch_request,
 )
 from actions.extraction import (
@@ -187,6 +188,9 @@ class FlowFormValidator(Named, FormValidationAction):
                 # The request comes with anger: say sorry before the first question.
                 language = localized.language_of(tracker)
                 dispatcher.utter_message(text=localized.text("sorry_short", language))
+            for question in side_questions(tracker, own or self.starting_intent):
+                # Answered at once: the answer needs no identification and no order.
+                dispatcher.utter_message(response=f"utter_{question}")
             other = second_request(tracker, own or self.starting_intent)
             if other is None:
                 return []

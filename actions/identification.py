@@ -28,6 +28,8 @@ from crm_store.normalize import (
 )
 from crm_store.services.verification import check_identity
 
+# The contact kind that a change request names as the new detail.
+_NEW_CONTACT_OF = {"update_email": "email", "update_phone": "phone"}
 # Intents whose message may carry the contact even before the form asks for it.
 _CONTACT_INTENTS = frozenset({"identify", "inform"})
 # The entities that say who a customer is, and those that prove it.
@@ -164,6 +166,15 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
         )
         return [name for name in domain_slots if name not in proven]
 
+    def contact_kinds_in(self, text: str) -> tuple[tuple[str, ...], bool]:
+        """The contact kinds the request may name the customer by, and whether a postcode must
+        be next to it. A change asked for besides ("where is KF-500002, and change my email to
+        x@example.com") names the new detail, as in the update forms' own requests."""
+        new = {_NEW_CONTACT_OF[r] for r in requests_in(text) if r in _NEW_CONTACT_OF}
+        if not new:
+            return self.contact_kinds_in_request, self.contact_in_request_needs_postcode
+        return tuple(kind for kind in self.contact_kinds_in_request if kind not in new), True
+
     async def extract_contact(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -173,8 +184,9 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
         value = first_entity(tracker, *CONTACT_ENTITIES)
         if requested is None:
             if latest_intent(tracker) not in _CONTACT_INTENTS:
-                value = first_entity(tracker, *self.contact_kinds_in_request)
-                if self.contact_in_request_needs_postcode and not first_entity(tracker, "postcode"):
+                kinds, needs_postcode = self.contact_kinds_in(latest_text(tracker))
+                value = first_entity(tracker, *kinds)
+                if needs_postcode and not first_entity(tracker, "postcode"):
                     value = None
             if value is None:
                 return {}

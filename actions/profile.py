@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from actions import localized, replies, slots
 from actions.answers import declined
 from actions.base import Dispatcher, Events, KefuAction
-from actions.carry import normalised_address
+from actions.carry import normalised_address, queued_detail
 from actions.conversation import verified_customer_id
 from actions.crm import TECHNICAL_PROBLEM, CrmUnavailable, answer_with, respond, run_unit_of_work
-from actions.extraction import flow_candidate
+from actions.digression import FORM_REQUESTS
+from actions.extraction import flow_candidate, requested_slot
 from actions.flow import CustomerSubmitAction, checked
 from actions.identification import CONTACT_ENTITIES, IdentificationFormValidator
 from crm_store.errors import EmailUnavailable, InvalidValue, NotFound
@@ -73,6 +74,13 @@ class _UpdateDetailForm(IdentificationFormValidator, ABC):
     ) -> dict[str, Any]:
         detail = self.detail
         value = flow_candidate(tracker, detail.slot, detail.entities, detail.free_text)
+        if (
+            value is None
+            and detail.entities
+            and requested_slot(tracker) is None
+            and verified_customer_id(tracker) is not None
+        ):
+            value = queued_detail(tracker, FORM_REQUESTS[self.form_name()], detail.entities)
         return {} if value is None else {detail.slot: str(value)}
 
     async def _validate_detail(

@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk.events import ActionExecuted, FollowupAction
 
 from actions.context import ActionValueInContext
-from actions.digression import changes_mind, requests_in, second_request
+from actions.digression import changes_mind, faq_questions, requests_in, second_request
 from actions.orders import ActionOrderStatus, ActionRequestReturn, ValidateReturnForm
 from actions.profile import ValidateUpdateEmailForm
 from tests.actions.support import make_tracker, run_action, user_event, verified
@@ -51,12 +51,35 @@ from tests.actions.support import make_tracker, run_action, user_event, verified
         ("我之前提交的工单有进展吗", ["ticket_status"]),
         ("我是C10001，邮编10115，帮我看看KF-500002", ["order_status"]),
         ("wheres KF500002", ["order_status"]),
+        # A question the FAQ answers is no request; a late order asks for its status.
+        ("cancel KF-502994 pls. oh and whats ur return policy", ["cancel_order"]),
+        (
+            "my order KF-500017 is late and i also want to update my email to x@example.com",
+            ["order_status", "update_email"],
+        ),
+        (
+            "Mein Paket ist noch nicht angekommen und meine Adresse hat sich geändert",
+            ["order_status", "update_address"],
+        ),
         ("never mind, cancel that", []),
         ("the box was damaged and the lamp is scratched", []),
     ],
 )
 def test_requests_in_names_each_request_once_in_order(text: str, requests: list[str]) -> None:
     assert requests_in(text) == requests
+
+
+@pytest.mark.parametrize(
+    ("text", "questions"),
+    [
+        ("cancel KF-502994 pls. oh and whats ur return policy", ["faq/returns_policy"]),
+        ("Wie hoch sind die Versandkosten? Und bitte stornieren Sie KF-500001", ["faq/shipping"]),
+        ("取消订单KF-500001，另外你们有哪些支付方式", ["faq/payment"]),
+        ("cancel KF-500001 and tell me where it is", []),
+    ],
+)
+def test_faq_questions_beside_a_request_are_found(text: str, questions: list[str]) -> None:
+    assert faq_questions(text) == questions
 
 
 def test_changes_mind_needs_a_marker() -> None:

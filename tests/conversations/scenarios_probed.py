@@ -325,4 +325,67 @@ PROBED.append(
     )
 )
 
-SCENARIOS = ANSWERS_TO_THE_APOLOGY + PROBED
+# Stop 26: a question the FAQ answers beside a request, and a late order beside a change.
+SIDE_QUESTIONS = [
+    Scenario(
+        "'cancel KF-... pls. oh and whats ur return policy': the policy now, then the cancel",
+        "two requests",
+        [
+            (
+                "cancel {order} pls. oh and whats ur return policy",
+                ["30 days", ASK_CONTACT, "!come back to your return"],
+            ),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["Shall I cancel"]),
+            ("yes", ["is cancelled", "!which order"]),
+        ],
+        needs="cancellable",
+        check=order_is("cancelled"),
+    ),
+    Scenario(
+        "de: 'Wie sind die Versandkosten? Und storniere bitte ...': both",
+        "german",
+        [
+            (
+                "Wie hoch sind die Versandkosten? Und bitte stornieren Sie {order}",
+                ["4,90", DE_ASK_CONTACT],
+            ),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["stornieren"]),
+            ("ja", ["storniert"]),
+        ],
+        needs="cancellable",
+        check=order_is("cancelled"),
+    ),
+    Scenario(
+        "'my order is late and i also want to update my email': the email, then the order",
+        "two requests",
+        [
+            (
+                "i have two problems: my order {order} is late and i also want to update my "
+                "email to late.{id}@example.com",
+                [ASK_CONTACT],
+            ),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["email address is now", "{order}", "shipped"]),
+        ],
+        needs="shipped",
+        check=email_is("late.{id}@example.com"),
+    ),
+    Scenario(
+        "zh: '快递还没到，另外我要改邮箱': the email, then the order",
+        "chinese",
+        [
+            (
+                "我的快递 {order} 还没到，另外我要改邮箱为 zh.late.{id}@example.com",
+                [ZH_ASK_CONTACT, "!邮编"],
+            ),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["邮箱", "{order}", "已发货"]),
+        ],
+        needs="shipped",
+        check=email_is("zh.late.{id}@example.com"),
+    ),
+]
+
+SCENARIOS = ANSWERS_TO_THE_APOLOGY + PROBED + SIDE_QUESTIONS
