@@ -111,8 +111,7 @@ async def answer_to_the_offer(dispatcher: Dispatcher, tracker: Tracker) -> Event
     if way is None and offer == "offer":
         return ask_which_way(dispatcher, tracker)
     if way == PERSON_WAY:
-        await perform_handoff(dispatcher, tracker, UPSET_REASON)
-        return []
+        return await perform_handoff(dispatcher, tracker, UPSET_REASON)
     return await start_request(dispatcher, tracker, TICKET_WAY)
 
 

@@ -131,8 +131,10 @@ class ActionClarify(KefuAction):
         language = localized.language_of(tracker)
         if misses >= FALLBACKS_BEFORE_HUMAN:
             # Two misses in a row: a third guess helps nobody; a person takes over.
-            await perform_handoff(dispatcher, tracker, NOT_UNDERSTOOD_REASON)
-            events: Events = [SlotSet(slots.FALLBACK_COUNT, 0.0)]
+            events: Events = [
+                *await perform_handoff(dispatcher, tracker, NOT_UNDERSTOOD_REASON),
+                SlotSet(slots.FALLBACK_COUNT, 0.0),
+            ]
         else:
             options = likely_requests(tracker.latest_message)
             dispatcher.utter_message(

@@ -138,8 +138,13 @@ async def acknowledge_or_hand_off(dispatcher: Dispatcher, tracker: Tracker) -> E
     (the complaint slot holds the earlier words): a person takes over, no second offer."""
     if not tracker.get_slot(slots.COMPLAINT):
         return acknowledge(dispatcher, tracker)
-    await perform_handoff(dispatcher, tracker, f"{UPSET_REASON}: upset again after an apology")
-    return [SlotSet(slots.COMPLAINT, complaint_text(tracker) or latest_text(tracker))]
+    handed_off = await perform_handoff(
+        dispatcher, tracker, f"{UPSET_REASON}: upset again after an apology"
+    )
+    return [
+        *handed_off,
+        SlotSet(slots.COMPLAINT, complaint_text(tracker) or latest_text(tracker)),
+    ]
 
 
 class ActionAcknowledgeFeelings(KefuAction):

@@ -330,7 +330,7 @@ class FlowSubmitAction(KefuAction, ABC):
         if tracker.get_slot(slots.PENDING_REQUEST):
             pass  # the validator has said that the new request comes now
         elif tracker.get_slot(slots.HANDOFF_REQUESTED):
-            await perform_handoff(dispatcher, tracker)
+            return await perform_handoff(dispatcher, tracker)
         elif latest_intent(tracker) == slots.INTENT_STOP:
             dispatcher.utter_message(response="utter_flow_stopped")
         elif latest_intent(tracker) == slots.INTENT_GOODBYE:

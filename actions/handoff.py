@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import localized, replies, slots
@@ -64,16 +64,16 @@ def handoff_reason(tracker: Tracker, cause: str | None = None) -> str:
 
 async def perform_handoff(
     dispatcher: CollectingDispatcher, tracker: Tracker, cause: str | None = None
-) -> None:
+) -> list[EventType]:
     """Mark the conversation for an agent and say what happens next (or apologise): right away
-    in opening hours, else when the team is back."""
+    in opening hours, else when the team is back. Returns the events that remember it."""
     key = conversation_key(tracker)
     reason = handoff_reason(tracker, cause)
     try:
         await run_unit_of_work(lambda session: mark_handoff(session, key, reason))
     except CrmUnavailable:
         dispatcher.utter_message(response="utter_technical_problem")
-        return
+        return []
     hours = OPENING_HOURS["hours"]
     now = datetime.now(timezone.utc)
     language = localized.language_of(tracker)
@@ -84,7 +84,7 @@ async def perform_handoff(
             hours=opening_hours_text(hours, language),
             zone=str(hours.zone),
         )
-        return
+        return [SlotSet(slots.AGENT_REQUESTED, True)]
     dispatcher.utter_message(
         text=localized.text(
             "handoff_closed",
@@ -94,6 +94,7 @@ async def perform_handoff(
             opens=replies.moment(hours.next_opening(now), language),
         )
     )
+    return [SlotSet(slots.AGENT_REQUESTED, True)]
 
 
 class ActionHandoff(KefuAction):
@@ -102,8 +103,8 @@ class ActionHandoff(KefuAction):
     action_name = "action_handoff"
 
     async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
-        await perform_handoff(dispatcher, tracker)
         return [
+            *await perform_handoff(dispatcher, tracker),
             SlotSet(slots.HANDOFF_REQUESTED, False),
             SlotSet(slots.FLOW_ABORTED, False),
             SlotSet(slots.FALLBACK_COUNT, 0.0),

@@ -32,6 +32,8 @@ TIMEOUT = aiohttp.ClientTimeout(total=15)
 # The rating form (data/rules.yml), run when an agent resolves: it asks "how would you rate
 # us?" and the customer's answer goes on through its rules, like a rating the bot asked for.
 RATING_ACTION = "csat_form"
+# Set by the bot's handoff (actions/handoff.py): cleared when an agent gives the conversation back.
+AGENT_REQUESTED_SLOT = "agent_requested"
 
 
 class RasaUnavailable(Exception):
@@ -72,7 +74,12 @@ class RasaApi:
         await self._post(self._events_path(sender_id), {"event": "pause"})
 
     async def resume(self, sender_id: str) -> None:
-        await self._post(self._events_path(sender_id), {"event": "resume"})
+        """The bot answers again, and no longer tells a "hello?" that an agent is coming."""
+        events = [
+            {"event": "resume"},
+            {"event": "slot", "name": AGENT_REQUESTED_SLOT, "value": False},
+        ]
+        await self._post(self._events_path(sender_id), events)
 
     async def say(self, sender_id: str, text: str, agent_id: int, agent_name: str) -> None:
         """The agent's reply: one bot event marked as the agent's, sent through the channel."""

@@ -51,7 +51,7 @@ async def test_second_fallback_in_a_row_hands_off_to_a_person(
 ) -> None:
     outcome = await run_action(ActionClarify(), unclear([user_event("huh", "nlu_fallback")]))
     assert outcome.responses == ["utter_handoff"]
-    assert outcome.slots == {"fallback_count": 0.0}
+    assert outcome.slots == {"agent_requested": True, "fallback_count": 0.0}
     async with crm_db() as session:
         reason = await session.scalar(select(Conversation.handoff_reason))
     assert reason == "the bot did not understand the customer: can I get that thing sorted"

@@ -132,6 +132,7 @@ async def test_human_inside_a_form_hands_off_through_the_submit_action(
         "order_number": None,
         "flow_aborted": False,
         "handoff_requested": False,
+        "agent_requested": True,
     }
     async with crm_db() as session:
         status = await session.scalar(

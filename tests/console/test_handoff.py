@@ -21,6 +21,12 @@ from crm_store.db import create_engine, create_sessionmaker
 from crm_store.models import Conversation, ConversationStatus
 from tests.console.conftest import ADMIN, AGENT, SECRET, Client, Data
 
+# Handing back resumes the bot and tells it that nobody is waiting for an agent any more.
+RESUMED = [
+    {"event": "resume"},
+    {"event": "slot", "name": "agent_requested", "value": False},
+]
+
 RASA_SECRET = "the rasa jwt secret for the console tests"
 
 
@@ -156,7 +162,7 @@ async def test_hand_back_resumes_and_resolve_asks_the_rating(
     assert (taken.status, taken.headers["Location"]) == (303, f"/conversations/{refund}")
     back = await ann.post_form(f"/conversations/{refund}/handback", {})
     assert back.status == 303
-    assert rasa.calls[-1][2] == {"event": "resume"}
+    assert rasa.calls[-1][2] == RESUMED
     assert (await _row(data, "refund")).status == ConversationStatus.bot
     # Handed back, it is nobody's to resolve until the bot hands it off again.
     assert (await ann.api("POST", f"/api/conversations/{refund}/resolve")).status == 409
@@ -166,7 +172,7 @@ async def test_hand_back_resumes_and_resolve_asks_the_rating(
     assert (await ann.api("POST", f"/api/conversations/{refund}/take")).status == 200
     resolved = await ann.api("POST", f"/api/conversations/{refund}/resolve")
     assert (await resolved.json())["rating_asked"] is False
-    assert rasa.calls[-1][2] == {"event": "resume"}
+    assert rasa.calls[-1][2] == RESUMED
     row = await _row(data, "refund")
     assert row.status == ConversationStatus.resolved and row.resolved_at is not None
     # An unrated one gets the rating question, through the channel the customer last used.
@@ -176,7 +182,7 @@ async def test_hand_back_resumes_and_resolve_asks_the_rating(
     resolved = await ann.api("POST", f"/api/conversations/{hostile}/resolve")
     assert (await resolved.json())["rating_asked"] is True
     assert rasa.calls[-2:] == [
-        ("/conversations/hostile/tracker/events", {}, {"event": "resume"}),
+        ("/conversations/hostile/tracker/events", {}, RESUMED),
         ("/conversations/hostile/execute", {"output_channel": "latest"}, {"name": "csat_form"}),
     ]
 

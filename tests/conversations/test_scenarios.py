@@ -17,6 +17,7 @@ from tests.conversations import (
     scenarios_languages,
     scenarios_own_words,
     scenarios_probed,
+    scenarios_probed_more,
 )
 from tests.conversations.support import Facts, Scenario, fresh_customer, play
 from tests.integration.support import Databases, Stack
@@ -31,6 +32,7 @@ ALL = (
     + scenarios_german.SCENARIOS
     + scenarios_languages.SCENARIOS
     + scenarios_probed.SCENARIOS
+    + scenarios_probed_more.SCENARIOS
 )
 # The guard's reply when a turn takes too long: the first turns after start-up may.
 SLOW = "taking longer than it should"

@@ -1,0 +1,94 @@
+"""Conversations found failing by probing the running bot (stop 26): a question the FAQ answers
+asked beside a request, a late order beside a change of contact details, and a customer
+waiting for the agent the bot called."""
+
+from __future__ import annotations
+
+from tests.conversations.scenarios_chinese import ZH_ASK_CONTACT, ZH_ASK_FACT
+from tests.conversations.scenarios_en import ASK_CONTACT, ASK_FACT
+from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
+from tests.conversations.support import Scenario, email_is, handed_off, order_is
+
+# A question the FAQ answers beside a request, and a late order beside a change.
+SIDE_QUESTIONS = [
+    Scenario(
+        "'cancel KF-... pls. oh and whats ur return policy': the policy now, then the cancel",
+        "two requests",
+        [
+            (
+                "cancel {order} pls. oh and whats ur return policy",
+                ["30 days", ASK_CONTACT, "!come back to your return"],
+            ),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["Shall I cancel"]),
+            ("yes", ["is cancelled", "!which order"]),
+        ],
+        needs="cancellable",
+        check=order_is("cancelled"),
+    ),
+    Scenario(
+        "de: 'Wie sind die Versandkosten? Und storniere bitte ...': both",
+        "german",
+        [
+            (
+                "Wie hoch sind die Versandkosten? Und bitte stornieren Sie {order}",
+                ["4,90", DE_ASK_CONTACT],
+            ),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["stornieren"]),
+            ("ja", ["storniert"]),
+        ],
+        needs="cancellable",
+        check=order_is("cancelled"),
+    ),
+    Scenario(
+        "'my order is late and i also want to update my email': the email, then the order",
+        "two requests",
+        [
+            (
+                "i have two problems: my order {order} is late and i also want to update my "
+                "email to late.{id}@example.com",
+                [ASK_CONTACT],
+            ),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["email address is now", "{order}", "shipped"]),
+        ],
+        needs="shipped",
+        check=email_is("late.{id}@example.com"),
+    ),
+    Scenario(
+        "zh: '快递还没到，另外我要改邮箱': the email, then the order",
+        "chinese",
+        [
+            (
+                "我的快递 {order} 还没到，另外我要改邮箱为 zh.late.{id}@example.com",
+                [ZH_ASK_CONTACT, "!邮编"],
+            ),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["邮箱", "{order}", "已发货"]),
+        ],
+        needs="shipped",
+        check=email_is("zh.late.{id}@example.com"),
+    ),
+]
+
+# Waiting for the agent the bot called: a "hello?" is no new customer to introduce itself to.
+WAITING_FOR_AN_AGENT = [
+    Scenario(
+        "'can i talk to a real person', then 'hello?': the colleague is coming",
+        "follow-up",
+        [
+            ("can i talk to a real person", ["colleague"]),
+            ("hello?", ["still here", "colleague", "!I'm Kefu"]),
+        ],
+        check=handed_off(),
+    ),
+    Scenario(
+        "zh: '转人工', then '你好？': the colleague is coming",
+        "chinese",
+        [("转人工", ["同事"]), ("你好？", ["我还在", "同事"])],
+        check=handed_off(),
+    ),
+]
+
+SCENARIOS = SIDE_QUESTIONS + WAITING_FOR_AN_AGENT
