@@ -47,10 +47,18 @@ def arrival(order: OrderView, language: str = EN, today: calendar_date | None = 
     )
 
 
+def _items(order: OrderView, language: str = EN) -> str:
+    """What the order holds, in brackets after its number; nothing for an order without items
+    (one the shop's own systems created), rather than empty brackets."""
+    if not order.item_summary:
+        return ""
+    return f"（{order.item_summary}）" if language == ZH else f" ({order.item_summary})"
+
+
 def order_status(order: OrderView, language: str = EN) -> str:
     if language in (DE, ZH):
         return _order_status_translated(order, language)
-    head = f"Order {order.order_number} ({order.item_summary}), placed on {date(order.placed_at)}"
+    head = f"Order {order.order_number}{_items(order)}, placed on {date(order.placed_at)}"
     status = order.status.lower()
     if status == "shipped":
         line = f"{head}, was shipped"
@@ -100,10 +108,10 @@ def _order_status_translated(order: OrderView, language: str) -> str:
         "cancelled": order.cancelled_at,
     }.get(status)
     if language == DE:
-        line = f"Bestellung {order.order_number} ({order.item_summary}) vom {placed}: Status {name}"
+        line = f"Bestellung {order.order_number}{_items(order)} vom {placed}: Status {name}"
         line += f" am {date(when, DE)}." if when else "."
     else:
-        line = f"订单 {order.order_number}（{order.item_summary}），下单日期 {placed}，状态：{name}"
+        line = f"订单 {order.order_number}{_items(order, ZH)}，下单日期 {placed}，状态：{name}"
         line += f"（{date(when, ZH)}）。" if when else "。"
     if status == "shipped":
         carrier, tracking = _SHIPPED_DETAIL[language]

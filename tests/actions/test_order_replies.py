@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -43,3 +44,11 @@ def test_only_parcels_on_their_way_get_an_estimate() -> None:
     assert arrival(shipped(status="delivered"), "en", today=date(2026, 11, 30)) == ""
     assert "Parcels usually arrive" not in order_status(shipped(status="delivered"))
     assert "DHL" in order_status(shipped()) and "0034" in order_status(shipped())
+
+
+def test_an_order_without_items_gets_no_empty_brackets() -> None:
+    bare = replace(shipped(status="paid"), item_summary="")
+    assert order_status(bare, "en").startswith("Order KF-500002, placed on")
+    assert order_status(bare, "de").startswith("Bestellung KF-500002 vom")
+    assert order_status(bare, "zh").startswith("订单 KF-500002，下单日期")
+    assert "(1 × Lamp)" in order_status(shipped(status="paid"), "en")
