@@ -11,8 +11,9 @@ the queries' meaning and the exchange logger's view unchanged, and:
 - keeps the events of each conversation's latest session in memory (least recently used
   first out) once it has saved them, and answers `retrieve` from them when the newest event id
   in the table is still the one it saved last: one indexed `max(id)` query instead of reading
-  the session. Any other writer (another Rasa instance, an erasure) changes that id, and the
-  session is read from the table as before, and remembered;
+  the session. When another Rasa instance has written since (nginx spreads a conversation's
+  turns over the instances), only the rows after the cached id are read and decoded; a lower
+  id (rows deleted) means the session is read from the table as before, and remembered;
 - on SQLite, keeps its connections in a pool, with WAL and `synchronous=NORMAL` (a commit
   needs no fsync; a power cut, not a crash, may lose the last turns, never corrupt the file)
   and a busy timeout, so the exchange logger's reads never block a turn.
@@ -32,7 +33,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -83,6 +84,7 @@ class KefuSQLTrackerStore(SQLTrackerStore):
         self._cache: OrderedDict[str, _Cached] = OrderedDict()
         self.hits = 0
         self.misses = 0
+        self.caught_up = 0
 
     def _last_event_id(self, session: Any, sender_id: str) -> int | None:
         return (
@@ -112,6 +114,10 @@ class KefuSQLTrackerStore(SQLTrackerStore):
                 return DialogueStateTracker.from_events(
                     sender_id, list(cached.events), self.domain.slots
                 )
+            if newest is not None and newest > cached.last_event_id:
+                # Another instance served the turns since (a load balancer without sticky
+                # sessions does that on most turns): read only the rows it wrote.
+                return self._catch_up(sender_id, cached)
             self._cache.pop(sender_id, None)
         self.misses += 1
         events, newest = self._read_session(sender_id)
@@ -121,6 +127,27 @@ class KefuSQLTrackerStore(SQLTrackerStore):
         if newest is not None:
             self._remember(sender_id, int(newest), tracker.events)
         return tracker
+
+    def _catch_up(self, sender_id: str, cached: _Cached) -> DialogueStateTracker:
+        """The cached session with the events written since, read by id (an indexed range);
+        a session started meanwhile leaves only its own events, as the session query would."""
+        assert self.domain is not None
+        with self.session_scope() as session:
+            rows = (
+                session.query(self.SQLEvent.id, self.SQLEvent.data)
+                .filter(
+                    self.SQLEvent.sender_id == sender_id,
+                    self.SQLEvent.id > cached.last_event_id,
+                )
+                .order_by(self.SQLEvent.id)
+                .all()
+            )
+        self.caught_up += 1
+        later = deserialise_events([json.loads(row.data) for row in rows])
+        events = latest_session([*cached.events, *later])
+        if rows:
+            self._remember(sender_id, int(rows[-1].id), events)
+        return DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's save (new events streamed to the broker if one is set, then appended),

@@ -66,7 +66,7 @@ async def test_a_saved_tracker_comes_back_from_memory_as_rasa_reads_it(tmp_path:
     assert from_memory is not None and from_memory.get_slot("name") == "Anna"
 
 
-async def test_another_writer_makes_it_read_the_table(tmp_path: Path) -> None:
+async def test_another_writers_turns_are_read_by_id_after_the_cached_ones(tmp_path: Path) -> None:
     kefu, rasa = stores(tmp_path)
     await kefu.save(conversation("b"))
     other = await rasa.retrieve("b")
@@ -74,8 +74,38 @@ async def test_another_writer_makes_it_read_the_table(tmp_path: Path) -> None:
     other.update(UserUttered("again", {"intent": {"name": "greet"}}, timestamp=200.0))
     await rasa.save(other)
     again = await kefu.retrieve("b")
-    assert (kefu.hits, kefu.misses) == (0, 1)
+    assert (kefu.hits, kefu.misses, kefu.caught_up) == (0, 0, 1)
     assert again is not None and again.latest_message.text == "again"
+    assert dump(again) == dump(await rasa.retrieve("b"))
+    # Caught up, the cache is the table's again: the next turn is served from memory.
+    await kefu.retrieve("b")
+    assert kefu.hits == 1
+
+
+async def test_a_session_another_writer_started_leaves_only_its_events(tmp_path: Path) -> None:
+    kefu, rasa = stores(tmp_path)
+    await kefu.save(conversation("s"))
+    other = await rasa.retrieve("s")
+    assert other is not None
+    for event in list(conversation("s", start=900.0).events):
+        other.update(event)
+    await rasa.save(other)
+    fresh = await kefu.retrieve("s")
+    assert kefu.caught_up == 1
+    assert dump(fresh) == dump(await rasa.retrieve("s"))
+    assert fresh is not None and all(e.timestamp >= 900.0 for e in fresh.events)
+
+
+async def test_deleted_rows_make_it_read_the_session_again(tmp_path: Path) -> None:
+    kefu, rasa = stores(tmp_path)
+    await kefu.save(conversation("x"))
+    with kefu.session_scope() as session:
+        newest = kefu._last_event_id(session, "x")
+        session.query(kefu.SQLEvent).filter(kefu.SQLEvent.id == newest).delete()
+        session.commit()
+    again = await kefu.retrieve("x")
+    assert (kefu.hits, kefu.misses, kefu.caught_up) == (0, 1, 0)
+    assert dump(again) == dump(await rasa.retrieve("x"))
 
 
 async def test_turns_append_and_a_new_session_starts_over(tmp_path: Path) -> None:
