@@ -126,13 +126,14 @@ async def insert_records(session: AsyncSession, records: list[NewRecord]) -> int
     """Insert the records not logged yet; returns how many were new."""
     added = 0
     rows = [record.row() for record in records]
+    # One statement with the rows as parameters ("insertmanyvalues"): compiled once and cached,
+    # where rows written into the statement made a new one, compiled anew, for every batch.
+    statement = insert_ignoring_conflicts(session, CommunicationRecord).returning(
+        CommunicationRecord.id
+    )
     for start in range(0, len(rows), _INSERT_CHUNK):
-        statement = (
-            insert_ignoring_conflicts(session, CommunicationRecord)
-            .values(rows[start : start + _INSERT_CHUNK])
-            .returning(CommunicationRecord.id)
-        )
-        added += len((await session.execute(statement)).all())
+        result = await session.execute(statement, rows[start : start + _INSERT_CHUNK])
+        added += len(result.all())
     return added
 
 
