@@ -29,7 +29,9 @@ ALLOWED: dict[str, set[str]] = {
     "actions": {"crm_store", "nlp"},
     "console": {"crm_store", "nlp"},
     "kefu": {"crm_store", "nlp", "actions", "console"},
-    "bench": {"crm_store", "nlp", "kefu", "actions", "console"},
+    # The benchmarks measure every part, the Rasa server's own components too (run in its
+    # environment, as bench/tracker_read.py is).
+    "bench": {"crm_store", "nlp", "kefu", "actions", "console", "bot"},
 }
 MAX_FILE_LINES = 400
 MAX_FUNCTION_LINES = 60
