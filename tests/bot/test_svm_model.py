@@ -19,6 +19,14 @@ def test_normalise_folds_case_quotes_controls_and_length() -> None:
     assert normalise("", 10) == ""
 
 
+def test_normalise_reads_a_thumb_or_a_tick_as_its_word() -> None:
+    assert normalise("👍", 100) == "yes"
+    assert normalise("👍🏽👍", 100) == "yes yes"
+    assert normalise("no 👎", 100) == "no no"
+    assert normalise("ok ✅ 🙏", 100) == "ok yes thanks"
+    assert normalise("where is my order?? 😡", 100) == "where is my order?? 😡"
+
+
 def test_normalise_masks_language_free_entities_and_folds_umlauts() -> None:
     assert normalise("Wo ist KF-500002? Bin anna@example.com", 100) == (
         "wo ist xordernumberx ? bin xemailx"

@@ -7,7 +7,13 @@ from __future__ import annotations
 from tests.conversations.scenarios_chinese import ZH_ASK_CONTACT, ZH_ASK_FACT
 from tests.conversations.scenarios_en import ASK_CONTACT, ASK_FACT
 from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
-from tests.conversations.support import Scenario, email_is, handed_off, order_is
+from tests.conversations.support import (
+    Scenario,
+    email_is,
+    handed_off,
+    order_is,
+    order_is_not,
+)
 
 # A question the FAQ answers beside a request, and a late order beside a change.
 SIDE_QUESTIONS = [
@@ -91,4 +97,32 @@ WAITING_FOR_AN_AGENT = [
     ),
 ]
 
-SCENARIOS = SIDE_QUESTIONS + WAITING_FOR_AN_AGENT
+# A thumb typed on a phone is a yes or a no (the encoder had read both as one unknown token).
+THUMBS = [
+    Scenario(
+        "'👍' to 'Shall I cancel?' cancels",
+        "wording",
+        [
+            ("cancel {order} please", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["Shall I cancel"]),
+            ("👍", ["is cancelled"]),
+        ],
+        needs="cancellable",
+        check=order_is("cancelled"),
+    ),
+    Scenario(
+        "zh: '👎' to the cancel question keeps the order",
+        "chinese",
+        [
+            ("取消订单 {order}", [ZH_ASK_CONTACT]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["要取消订单"]),
+            ("👎", ["没有取消", "!已取消"]),
+        ],
+        needs="cancellable",
+        check=order_is_not("cancelled"),
+    ),
+]
+
+SCENARIOS = SIDE_QUESTIONS + WAITING_FOR_AN_AGENT + THUMBS
