@@ -148,6 +148,8 @@ _ORDINAL = re.compile(
     re.IGNORECASE,
 )
 _ORDER_NUMBER_IN_TEXT = re.compile(r"\bKF-\d{6}\b")
+# The example order number the identity questions give ("like KF-500001", "z. B.", "例如").
+_EXAMPLE_ORDER_NUMBER = re.compile(r"(?:like|z\. ?B\.|例如)\s*KF-\d{6}", re.IGNORECASE)
 
 
 def order_at_position(tracker: Tracker) -> str | None:
@@ -183,18 +185,24 @@ def order_offered_alone(tracker: Tracker) -> str | None:
 
 
 def order_just_shown(tracker: Tracker) -> str | None:
-    """The one order the bot's reply to the customer's previous message was about, if exactly one
-    ("open a ticket" right after the status of a late parcel is about that parcel)."""
-    users_passed, shown = 0, []
+    """The one order the bot's latest replies were about, if exactly one: this turn's (a request
+    queued behind a status answer, "查一下KF-…，另外我想投诉"), else the reply to the customer's
+    previous message ("open a ticket" right after the status of a late parcel is about that
+    parcel). The example in a question ("like KF-500001") is no order shown."""
+    users_passed, shown = 0, [[], []]
     for event in reversed(_session_events(tracker)):
         if event.get("event") == "user":
             users_passed += 1
             if users_passed == 2:
                 break
-        elif event.get("event") == "bot" and users_passed == 1:
-            shown += _ORDER_NUMBER_IN_TEXT.findall(str(event.get("text") or ""))
-    distinct = set(shown)
-    return distinct.pop() if len(distinct) == 1 else None
+        elif event.get("event") == "bot":
+            text = _EXAMPLE_ORDER_NUMBER.sub("", str(event.get("text") or ""))
+            shown[users_passed] += _ORDER_NUMBER_IN_TEXT.findall(text)
+    for replies in shown:
+        distinct = set(replies)
+        if distinct:
+            return distinct.pop() if len(distinct) == 1 else None
+    return None
 
 
 def last_typed_text(tracker: Tracker) -> str | None:

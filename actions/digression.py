@@ -95,7 +95,9 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
         _LATE,
         r"\b(?:status|track\w*|where(?:'?s| is| are)?|when will)\b",
         r"\bcheck\b[^.?!]{0,15}\border\b",
-        r"\bwo (?:ist|sind|bleibt)\b", r"\bwann kommt\b", "sendungsverfolgung", "到哪", "物流",
+        r"\bwo (?:ist|sind|bleibt)\b", r"\bwann kommt\b",
+        # A subordinate clause puts the verb last: "sagen Sie mir, wo KF-500002 ist".
+        r"\bwo\b[^.?!,;]{0,30}\b(?:ist|sind|bleibt)\W*$", "sendungsverfolgung", "到哪", "物流",
         r"\b(?:schon|noch) (?:unterwegs|verschickt|versendet|versandt)\b",
         "状态", "什么时候到", "发货了吗",
         r"(?:查|看)(?:一下|一查|查|看)?\s*(?:我的)?(?:订单|包裹|kf)",

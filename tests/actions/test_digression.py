@@ -61,6 +61,10 @@ from tests.actions.support import make_tracker, run_action, user_event, verified
             "Mein Paket ist noch nicht angekommen und meine Adresse hat sich geändert",
             ["order_status", "update_address"],
         ),
+        (
+            "Ändern Sie bitte meine E-Mail auf a@example.de und sagen Sie mir, wo KF-502985 ist",
+            ["update_email", "order_status"],
+        ),
         ("never mind, cancel that", []),
         ("the box was damaged and the lamp is scratched", []),
     ],

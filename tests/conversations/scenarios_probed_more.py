@@ -63,6 +63,31 @@ SIDE_QUESTIONS = [
         check=email_is("late.{id}@example.com"),
     ),
     Scenario(
+        "de: '… E-Mail auf … und sagen Sie mir, wo KF-… ist': the email, then the order",
+        "german",
+        [
+            (
+                "Ändern Sie bitte meine E-Mail auf de.two.{id}@example.de und sagen Sie mir, "
+                "wo {order} ist",
+                [DE_ASK_CONTACT],
+            ),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["E-Mail-Adresse lautet jetzt", "{order}", "versandt"]),
+        ],
+        needs="shipped",
+        check=email_is("de.two.{id}@example.de"),
+    ),
+    Scenario(
+        "zh: '查一下KF-…，另外我想投诉一下快递员': the status, then a ticket about that order",
+        "chinese",
+        [
+            ("帮我查一下{order}，另外我想投诉一下快递员", [ZH_ASK_CONTACT]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["{order}", "已发货", "!找不到这个订单"]),
+        ],
+        needs="shipped",
+    ),
+    Scenario(
         "zh: '快递还没到，另外我要改邮箱': the email, then the order",
         "chinese",
         [
