@@ -19,6 +19,7 @@ from actions.conversation import (
     latest_entity_values,
     latest_intent,
     latest_text,
+    order_at_position,
     verified_customer_id,
 )
 from actions.digression import requests_in
@@ -73,6 +74,12 @@ class ActionValueInContext(KefuAction):
         # named around it; else the request the customer made last.
         named = requests_in(latest_text(tracker))
         request = named[0] if named else None
+        picked = None if numbers or named else order_at_position(tracker)
+        if picked is not None:
+            # "die zweite" after a list of orders: that order, for the last order request
+            # ("which order?"), else its status (after "your recent orders").
+            numbers = [picked]
+            request = last_order_request(tracker) or "order_status"
         if request is None and numbers:
             request = last_order_request(tracker)
         verified = verified_customer_id(tracker) is not None

@@ -56,7 +56,7 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"(?:改|换|更新)[^，。？！,]{0,6}地址", r"地址[^，。？！,]{0,8}(?:改|换|更新)",
     )),
     ("cancel_order", (
-        r"\b(?:cancel|cancle|cansel)\w*\b(?!\s+(?:that|it|this)\b)", r"\bstornier\w*", "取消",
+        r"\b(?:cancel|cancle|cansel)\w*\b(?!\s+(?:that|it|this)\b)", r"\bstorn\w*", "取消",
     )),
     ("return_order", (
         r"\bretu?rn\w*\b", r"send (?:it )?back", r"zurück ?(?:schick|send|geb)\w*", "rücksendung",

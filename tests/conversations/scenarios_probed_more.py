@@ -150,4 +150,31 @@ THUMBS = [
     ),
 ]
 
-SCENARIOS = SIDE_QUESTIONS + WAITING_FOR_AN_AGENT + THUMBS
+# A misspelt German cancel, and an order picked from the list by its place alone.
+GERMAN_WORDING = [
+    Scenario(
+        "de: 'bitte stornirn sie meine bestelung KF-…' (NLU unsure) is still the cancel",
+        "german",
+        [
+            ("bitte stornirn sie meine bestelung {order}", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["{order}", "stornieren?"]),
+            ("ja", ["ist storniert"]),
+        ],
+        needs="cancellable",
+        check=order_is("cancelled"),
+    ),
+    Scenario(
+        "de: 'die zweite' after the recent orders is that order's status",
+        "german",
+        [
+            ("Zeig mir meine letzten Bestellungen", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Ihre letzten Bestellungen"]),
+            ("die zweite", ["Status", "!nicht sicher", "!Ihre letzten Bestellungen"]),
+        ],
+        needs="any",
+    ),
+]
+
+SCENARIOS = SIDE_QUESTIONS + WAITING_FOR_AN_AGENT + THUMBS + GERMAN_WORDING
