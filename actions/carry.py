@@ -25,6 +25,7 @@ from actions.conversation import (
     last_named,
     order_at_position,
     refers_back,
+    session_messages,
 )
 from actions.digression import requests_in
 from actions.extraction import MAX_FREE_TEXT_CHARS, guess_ticket_category, word_count
@@ -322,12 +323,7 @@ def queued_detail(tracker: Tracker, request: str, entities: tuple[str, ...]) -> 
     """The new detail named with a request that waited for another one ("where is KF-500002,
     and change my email to x@example.com"): the message that named the request is earlier
     than the form that now serves it."""
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "session_started":
-            return None
-        if kind != "user":
-            continue
+    for event in session_messages(tracker):
         parse_data = event.get("parse_data") or {}
         if request in requests_in(str(event.get("text") or "")):
             values = [v for entity in entities for v in entity_values(parse_data, entity)]

@@ -8,6 +8,8 @@ identification; anything else still gets the question.
 
 from __future__ import annotations
 
+import itertools
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 
@@ -20,6 +22,7 @@ from actions.conversation import (
     latest_intent,
     latest_text,
     order_at_position,
+    session_messages,
     verified_customer_id,
 )
 from actions.digression import requests_in
@@ -40,16 +43,7 @@ ORDER_REQUESTS = ("order_status", "cancel_order", "return_order")
 
 def last_order_request(tracker: Tracker) -> str | None:
     """The customer's latest request about an order in this session, the latest message aside."""
-    seen_latest = False
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "session_started":
-            return None
-        if kind != "user":
-            continue
-        if not seen_latest:
-            seen_latest = True
-            continue
+    for event in itertools.islice(session_messages(tracker), 1, None):
         intent = intent_of(event)
         if intent in ORDER_REQUESTS:
             return str(intent)

@@ -78,7 +78,7 @@ def latest_entity_values(tracker: Tracker, entity: str) -> list[Any]:
     return entity_values(tracker.latest_message, entity)
 
 
-def _user_events(tracker: Tracker) -> Iterator[dict[str, Any]]:
+def session_messages(tracker: Tracker) -> Iterator[dict[str, Any]]:
     """The customer's messages of the current session, newest first."""
     for event in reversed(tracker.events):
         if event.get("event") == "session_started":
@@ -207,7 +207,7 @@ def order_just_shown(tracker: Tracker) -> str | None:
 
 def last_typed_text(tracker: Tracker) -> str | None:
     """The last thing the customer typed (button payloads skipped)."""
-    for event in _user_events(tracker):
+    for event in session_messages(tracker):
         text = str(event.get("text") or "").strip()
         if text and not is_button_payload(text):
             return text
