@@ -102,6 +102,9 @@ _RATING_WORDS = {
 }
 # A lone digit 1-5 ("4", "4 stars", "4/5"), not part of "10", "4.5" or "4,5".
 _RATING_IN_TEXT = re.compile(r"(?<!\d)(?<!\d[.,])([1-5])(?:\s*(?:/|out of)\s*5)?(?!\d|[.,]\d)")
+# Star emoji typed as the rating ("⭐⭐⭐⭐"), one to five of them, and a mark out of ten.
+_STARS = re.compile(r"\s*(?:[\u2b50\u2605\U0001f31f]\ufe0f?\s*){1,5}")
+_OUT_OF_TEN = re.compile(r"(?<![\d.,])(10|[1-9])\s*(?:/|out of|von)\s*10(?!\d)")
 # "four", "vier Sterne", "五星", "打五分", "一颗星" (a Chinese numeral counts next to 星 or 分, or
 # alone, not inside other words).
 _RATING_WORD_IN_TEXT = re.compile(
@@ -219,12 +222,18 @@ def free_text_answer(tracker: Tracker, slot: str) -> dict[str, Any]:
 
 def parse_rating(value: Any) -> int | None:
     """1..5 from a button value, "4", "4 stars", "4/5", "I'd give you a four", "vier Sterne",
-    "五星", "excellent"; None otherwise."""
+    "五星", "excellent", "⭐⭐⭐⭐", "8/10"; None otherwise."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return int(value) if float(value).is_integer() and 1 <= value <= 5 else None
     text = str(value).strip().lower()
+    stars = _STARS.fullmatch(text)
+    if stars:
+        return len(re.sub(r"\s", "", stars.group(0)))  # "⭐⭐⭐⭐": as many as there are
+    out_of_ten = _OUT_OF_TEN.search(text)
+    if out_of_ten:
+        return (int(out_of_ten.group(1)) + 1) // 2  # "10/10" 5, "7/10" 4, "1/10" 1
     digits = _RATING_IN_TEXT.findall(text)
     words = [
         next(group for group in match if group) for match in _RATING_WORD_IN_TEXT.findall(text)

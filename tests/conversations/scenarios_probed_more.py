@@ -177,4 +177,18 @@ GERMAN_WORDING = [
     ),
 ]
 
-SCENARIOS = SIDE_QUESTIONS + WAITING_FOR_AN_AGENT + THUMBS + GERMAN_WORDING
+# Ratings typed as stars or as a mark out of ten.
+RATINGS = [
+    Scenario(
+        "'⭐⭐⭐⭐' answers the rating question",
+        "wording",
+        [("bye", ["rate"]), ("⭐⭐⭐⭐", ["anything you'd like to tell us", "!pick a rating"])],
+    ),
+    Scenario(
+        "de: '10/10' answers the rating question",
+        "german",
+        [("tschüss", ["bewerten"]), ("10/10", ["noch etwas sagen", "!Bitte wählen Sie"])],
+    ),
+]
+
+SCENARIOS = SIDE_QUESTIONS + WAITING_FOR_AN_AGENT + THUMBS + GERMAN_WORDING + RATINGS
