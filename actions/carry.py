@@ -294,7 +294,8 @@ def carried_value(tracker: Tracker, slot: str) -> Any | None:
         if _usable(turn, entity):
             values = turn.entity_values(entity)
             if values:
-                return values[0]
+                # "I'm x@…, change my email to y@…": the new detail is named last.
+                return values[-1] if entity in _CONTACT_ENTITIES else values[0]
     if slot != slots.ORDER_NUMBER:
         return None
     # A flow started for a queued request has no messages of its own yet; "cancel the second

@@ -60,7 +60,7 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("return_order", (
         r"\bretu?rn\w*\b", r"send (?:it )?back", r"zurück ?(?:schick|send|geb)\w*", "rücksendung",
-        "retoure", "退货", "退回", "退掉",
+        "retoure", "退货", "退回", "退掉", r"(?:要|想)退(?!款)",
     )),
     ("ticket_status", (
         r"\bticket\b[^.?!]{0,20}\b(?:status|update)", r"\bT-?\d{5}\b",
@@ -73,6 +73,8 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("open_ticket", (
         r"\b(?:open|create|raise|file)\b[^.?!]{0,10}\b(?:ticket|complaint)\b",
+        # A complaint about someone or something is filed as a ticket ("beschweren", "投诉").
+        r"\bcomplain\w*\s+about\b", r"\bbeschwer\w*",
         r"ticket (?:öffnen|eröffnen)", "投诉", "工单",
         # "Ticket bitte", "a ticket please": the whole message asks for one.
         r"^\W*(?:an? |new |ein(?:en)? |neues )?ticket (?:please|pls|bitte)\W*$",

@@ -15,7 +15,12 @@ from rasa_sdk.types import DomainDict
 from actions import localized, slots
 from actions.base import Dispatcher, Events
 from actions.carry import carried_values
-from actions.conversation import latest_intent, latest_text, verified_customer_id
+from actions.conversation import (
+    latest_entity_values,
+    latest_intent,
+    latest_text,
+    verified_customer_id,
+)
 from actions.crm import CrmUnavailable, run_unit_of_work
 from actions.digression import REQUEST_INTENTS, requests_in
 from actions.extraction import answer_text, first_entity, requested_slot
@@ -38,6 +43,16 @@ FACT_ENTITIES = ("postcode", "order_number")
 # Contact details change only with a proof of identity at most this old (configured by the
 # action server's entry point from KEFU_REVERIFY_MINUTES).
 FRESH_PROOF = {"window": timedelta(minutes=5)}
+
+
+def _first_of_two(tracker: Tracker, kinds: tuple[str, ...]) -> Any | None:
+    """In "I'm x@example.com, postcode …, change my email to y@example.com" the contact kind
+    left out as the new detail is named twice: the first is who asks, the last the new one."""
+    for kind in CONTACT_ENTITIES:
+        values = latest_entity_values(tracker, kind)
+        if kind not in kinds and len(values) >= 2:
+            return values[0]
+    return None
 
 
 def configure(fresh_proof: timedelta) -> None:
@@ -185,7 +200,7 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
         if requested is None:
             if latest_intent(tracker) not in _CONTACT_INTENTS:
                 kinds, needs_postcode = self.contact_kinds_in(latest_text(tracker))
-                value = first_entity(tracker, *kinds)
+                value = first_entity(tracker, *kinds) or _first_of_two(tracker, kinds)
                 if needs_postcode and not first_entity(tracker, "postcode"):
                     value = None
             if value is None:

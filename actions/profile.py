@@ -16,7 +16,7 @@ from actions import localized, replies, slots
 from actions.answers import declined
 from actions.base import Dispatcher, Events, KefuAction
 from actions.carry import normalised_address, queued_detail
-from actions.conversation import verified_customer_id
+from actions.conversation import latest_entity_values, verified_customer_id
 from actions.crm import TECHNICAL_PROBLEM, CrmUnavailable, answer_with, respond, run_unit_of_work
 from actions.digression import FORM_REQUESTS
 from actions.extraction import flow_candidate, requested_slot
@@ -74,6 +74,9 @@ class _UpdateDetailForm(IdentificationFormValidator, ABC):
     ) -> dict[str, Any]:
         detail = self.detail
         value = flow_candidate(tracker, detail.slot, detail.entities, detail.free_text)
+        named = [v for entity in detail.entities for v in latest_entity_values(tracker, entity)]
+        if value is not None and requested_slot(tracker) is None and len(named) >= 2:
+            value = named[-1]  # "I'm x@…, change my email to y@…": the first one said who asks
         if (
             value is None
             and detail.entities

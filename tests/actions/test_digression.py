@@ -65,6 +65,12 @@ from tests.actions.support import make_tracker, run_action, user_event, verified
             "Ändern Sie bitte meine E-Mail auf a@example.de und sagen Sie mir, wo KF-502985 ist",
             ["update_email", "order_status"],
         ),
+        (
+            "Wo ist KF-502987? Außerdem möchte ich mich über den Kurier beschweren",
+            ["order_status", "open_ticket"],
+        ),
+        ("我的邮箱是a@example.com，邮编40421，我要退KF-502938，质量有问题", ["return_order"]),
+        ("我想退款", []),
         ("never mind, cancel that", []),
         ("the box was damaged and the lamp is scratched", []),
     ],

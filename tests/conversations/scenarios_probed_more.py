@@ -13,6 +13,7 @@ from tests.conversations.support import (
     handed_off,
     order_is,
     order_is_not,
+    ticket_with,
 )
 
 # A question the FAQ answers beside a request, and a late order beside a change.
@@ -191,4 +192,42 @@ RATINGS = [
     ),
 ]
 
-SCENARIOS = SIDE_QUESTIONS + WAITING_FOR_AN_AGENT + THUMBS + GERMAN_WORDING + RATINGS
+# Who asks and what they want, all in the first message.
+FACTS_AND_REQUEST = [
+    Scenario(
+        "'I'm x@…, postcode …, please change my email to y@…': done at once, to the new one",
+        "facts",
+        [
+            (
+                "I'm {email}, postcode {postcode}, please change my email to fx.{id}@example.com",
+                ["you're verified", "email address is now"],
+            ),
+        ],
+        needs="any",
+        check=email_is("fx.{id}@example.com"),
+    ),
+    Scenario(
+        "zh: '我的邮箱是…，邮编…，我要退KF-…，质量有问题': the return, with its reason",
+        "chinese",
+        [("我的邮箱是{email}，邮编{postcode}，我要退{order}，质量有问题", ["身份已确认", "退货"])],
+        needs="delivered",
+        check=ticket_with("质量有问题"),
+    ),
+    Scenario(
+        "de: 'Wo ist KF-…? Außerdem möchte ich mich über den Kurier beschweren': both",
+        "german",
+        [
+            (
+                "Wo ist {order}? Außerdem möchte ich mich über den Kurier beschweren",
+                ["danach kümmere ich mich um ein Support-Ticket"],
+            ),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["{order}", "versandt", "Worum geht es"]),
+        ],
+        needs="shipped",
+    ),
+]
+
+SCENARIOS = (
+    SIDE_QUESTIONS + WAITING_FOR_AN_AGENT + THUMBS + GERMAN_WORDING + RATINGS + FACTS_AND_REQUEST
+)
