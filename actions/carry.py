@@ -113,6 +113,13 @@ _TICKET_REQUEST_WORDING = re.compile(
 MIN_PROBLEM_WORDS = 3
 # Order numbers are dropped from a reason: they are the order, not why it goes back.
 _ORDER_NUMBER = re.compile(r"(?<![A-Za-z0-9-])[Kk][Ff][- ]?\d{6}(?!\d)")
+# The order number in a reason, with the word that led to it ("the lamp from KF-…").
+_ORDER_REFERENCE = re.compile(
+    r"(?:\b(?:from|for|in|of|with|aus|für|von|bei|mit|der|des)\s+)?" + _ORDER_NUMBER.pattern,
+    re.IGNORECASE,
+)
+# A request for an invoice or a receipt: short, and still the whole description of the ticket.
+_INVOICE = re.compile(r"\b(?:invoice|receipt|rechnung|quittung)\b|发票|收据", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -188,7 +195,7 @@ def reason_in(text: str) -> str | None:
     found = [c for c in clauses if _REASON.search(c) or _REASON_ZH.search(c)]
     if not found:
         return None
-    reason = re.sub(r"\s{2,}", " ", _ORDER_NUMBER.sub("", ", ".join(found))).strip(" ,")
+    reason = re.sub(r"\s{2,}", " ", _ORDER_REFERENCE.sub("", ", ".join(found))).strip(" ,")
     return reason or None
 
 
@@ -215,7 +222,8 @@ def problem_in(text: str) -> str | None:
     that only say who the customer is are left out of it."""
     text = without_identification(text)
     rest = _TICKET_REQUEST_WORDING.sub(" ", _ORDER_NUMBER.sub(" ", text))
-    if word_count(re.sub(r"[^\w\s]", " ", rest)) < MIN_PROBLEM_WORDS:
+    asks_for_an_invoice = _INVOICE.search(text) is not None  # "KF-… 能开发票吗" says it all
+    if word_count(re.sub(r"[^\w\s]", " ", rest)) < MIN_PROBLEM_WORDS and not asks_for_an_invoice:
         return None
     return text.strip()[:MAX_FREE_TEXT_CHARS]
 

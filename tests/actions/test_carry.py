@@ -169,6 +169,9 @@ def test_an_order_number_given_as_proof_is_not_carried_as_the_order() -> None:
         ("it's too tight on me", "it's too tight on me"),
         ("I don't really like the colour", "I don't really like the colour"),
         ("the colour is different from the photo", "the colour is different from the photo"),
+        # The order number leaves with the word that led to it.
+        ("the lamp from KF-502938 arrived broken", "the lamp arrived broken"),
+        ("Die Lampe aus KF-502945 ist kaputt angekommen", "Die Lampe ist kaputt angekommen"),
         # Nothing about why: asked for.
         ("hey there, I sent back KF-502938 two weeks ago and still no refund??", None),
         ("Ich möchte KF-502945 zurückgeben", None),
@@ -223,6 +226,9 @@ def test_without_a_number_or_a_list_the_order_last_named_is_carried() -> None:
         ("Ich möchte ein Ticket eröffnen", False),
         ("我要投诉", False),
         ("我想开一个工单", False),
+        # An invoice asked for is the whole problem, however short.
+        ("KF-500014 能开发票吗", True),
+        ("Rechnung für KF-500011 bitte", True),
     ],
 )
 def test_problem_in_tells_a_described_problem_from_a_bare_request(

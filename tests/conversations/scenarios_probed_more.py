@@ -228,6 +228,28 @@ FACTS_AND_REQUEST = [
     ),
 ]
 
+# A short invoice request is the whole ticket (it had to be described again in Chinese).
+INVOICES = [
+    Scenario(
+        "zh: 'KF-… 能开发票吗' is confirmed as the ticket, not asked to be described",
+        "chinese",
+        [
+            ("{order} 能开发票吗", [ZH_ASK_CONTACT]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["能开发票吗", "要继续吗", "!请用几句话描述"]),
+            ("是", ["已创建工单"]),
+        ],
+        needs="any",
+        check=ticket_with("发票"),
+    ),
+]
+
 SCENARIOS = (
-    SIDE_QUESTIONS + WAITING_FOR_AN_AGENT + THUMBS + GERMAN_WORDING + RATINGS + FACTS_AND_REQUEST
+    SIDE_QUESTIONS
+    + WAITING_FOR_AN_AGENT
+    + THUMBS
+    + GERMAN_WORDING
+    + RATINGS
+    + FACTS_AND_REQUEST
+    + INVOICES
 )
