@@ -153,7 +153,8 @@ _JOINERS = re.compile(
 _CHANGE_OF_MIND = re.compile(
     r"^\W*(?:(?:oh|ah|hmm+|ok(?:ay)?|well|ach|na|nee|äh|ähm)\b\W*|[嗯哦啊]\W*)?"
     r"(?:actually|never ?mind|forget (?:it|that)|scratch that|wait|no,? (?:instead|rather)|"
-    r"doch nicht|vergiss es|lieber|算了|不用了|等一下)|\binstead\b|\bstattdessen\b|改成",
+    r"doch nicht|vergiss es|lieber|egal|schon gut|算了|不用了|等一下)"
+    r"|\binstead\b|\bstattdessen\b|改成",
     re.IGNORECASE,
 )
 # Where each request goes next: a form, or an action that needs nothing but a verified customer.
@@ -246,7 +247,8 @@ def switch_request(tracker: Tracker, form: str, free_text: bool) -> str | None:
     named = [r for r in requests_in(text) if r != own]
     if not named:
         return None
-    if changes_mind(text) or (not free_text and latest_intent(tracker) in named):
+    asks = text.rstrip().endswith(("?", "？"))  # a question is no reason: "wie ist der Status …?"
+    if changes_mind(text) or ((asks or not free_text) and latest_intent(tracker) in named):
         return named[-1]
     return None
 

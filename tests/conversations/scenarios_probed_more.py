@@ -11,6 +11,7 @@ from tests.conversations.support import (
     Scenario,
     email_is,
     handed_off,
+    no_ticket_for_the_order,
     order_is,
     order_is_not,
     ticket_with,
@@ -244,8 +245,37 @@ INVOICES = [
     ),
 ]
 
+# A status question where the return form asks why: no reason, the other request.
+NOT_A_REASON = [
+    Scenario(
+        "de: 'ach egal, wie ist der Status von KF-…?' asked why: the status, no return filed",
+        "german",
+        [
+            ("Ich will {order} zurückgeben", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Warum"]),
+            ("ach egal, wie ist der Status von {order}?", ["Status", "!Rücksendung für"]),
+        ],
+        needs="delivered",
+        check=no_ticket_for_the_order(),
+    ),
+    Scenario(
+        "'what's the status of KF-… then?' asked why: the status, no return filed",
+        "digression",
+        [
+            ("I want to return {order}", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["why"]),
+            ("hmm what's the status of {order} then?", ["delivered", "!return request for"]),
+        ],
+        needs="delivered",
+        check=no_ticket_for_the_order(),
+    ),
+]
+
 SCENARIOS = (
-    SIDE_QUESTIONS
+    NOT_A_REASON
+    + SIDE_QUESTIONS
     + WAITING_FOR_AN_AGENT
     + THUMBS
     + GERMAN_WORDING
