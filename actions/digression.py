@@ -24,6 +24,7 @@ _LATE = (
     r"(?:arrived|come|been delivered)\b"
     r"|\bnoch (?:immer )?nicht (?:angekommen|da|geliefert)\b|\bverspät\w*|还没到|还没收到"
 )
+_LATE_PATTERN = re.compile(_LATE, re.IGNORECASE)
 _REPORTS_A_PROBLEM = frozenset({"open_ticket", "return_order", "human_handoff"})
 
 # The requests a customer may name, the wording that names them, in the order they are checked
@@ -268,7 +269,7 @@ def second_request(tracker: Tracker, first: str | None) -> str | None:
     if first != "identify" and len([p for p in _JOINERS.split(text) if p and p.strip()]) < 2:
         return None
     others = [r for r in requests_in(text) if r != first]
-    if first in _REPORTS_A_PROBLEM and re.search(_LATE, text, re.IGNORECASE):
+    if first in _REPORTS_A_PROBLEM and _LATE_PATTERN.search(text):
         others = [r for r in others if r != "order_status"]
     return others[0] if others else None
 
