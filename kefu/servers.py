@@ -2,7 +2,8 @@
 
 nginx listens where the embedded default's single servers listen (KEFU_RASA_PORT for the
 channels, KEFU_ACTION_PORT for the Rasa servers' action calls) and spreads requests over the
-instances on the ports just above (KEFU_RASA_PORT + 1 …, KEFU_ACTION_PORT + 1 …). It is
+instances on the ports just above (KEFU_RASA_PORT + 1 …, KEFU_ACTION_PORT + 1 …), each
+conversation to one Rasa server while that server is up. It is
 Debian's nginx, run by the launcher in the foreground with a config written under var/nginx/,
 on loopback only. An instance that refuses connections is skipped for a few seconds; a
 customer message that finds no Rasa server at all gets a polite JSON reply from nginx itself
@@ -25,6 +26,28 @@ HEALTH_PATH = "/kefu-lb-health"
 UNAVAILABLE_REPLY = "Sorry, I cannot answer right now. Please send your message again in a moment."
 
 
+# Each conversation goes to one Rasa server while it is up ("sticky"): its session then stays in
+# that server's tracker cache, where turns spread at random made every server read back the
+# turns the others wrote (bench/README.md, "Scale-out"). The conversation is the REST channel's
+# `sender`, the conversation in an HTTP API path (the console's), or a socket.io session id;
+# anything else is spread at random. The lock store still orders a conversation's messages
+# when a failover or a second channel sends them to two servers.
+CONVERSATION_KEY = r"""    map $request_body $kefu_sender {
+        "~\"sender\"\s*:\s*\"(?<sender>[^\"]*)\"" $sender;
+        default "";
+    }
+    map $uri $kefu_path_conversation {
+        "~^/conversations/(?<conversation>[^/]+)/" $conversation;
+        default "";
+    }
+    map "$kefu_sender$kefu_path_conversation$arg_sid" $kefu_conversation {
+        "" $request_id;
+        default "$kefu_sender$kefu_path_conversation$arg_sid";
+    }
+"""
+STICKY = "        hash $kefu_conversation consistent;\n"
+
+
 def rasa_ports(settings: Settings) -> list[int]:
     return [settings.rasa_port + 1 + i for i in range(settings.production.rasa_instances)]
 
@@ -33,11 +56,11 @@ def action_ports(settings: Settings) -> list[int]:
     return [settings.action_port + 1 + i for i in range(settings.production.action_instances)]
 
 
-def _upstream(name: str, ports: list[int]) -> str:
+def _upstream(name: str, ports: list[int], balance: str = "") -> str:
     servers = "".join(
         f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=3s;\n" for port in ports
     )
-    return f"    upstream {name} {{\n{servers}        keepalive 32;\n    }}\n"
+    return f"    upstream {name} {{\n{balance}{servers}        keepalive 32;\n    }}\n"
 
 
 def nginx_config(settings: Settings, prefix: Path) -> str:
@@ -63,7 +86,7 @@ http {{
     proxy_read_timeout 60s;
     proxy_connect_timeout 2s;
     map $http_upgrade $connection_upgrade {{ default upgrade; '' ''; }}
-{_upstream("kefu_rasa", rasa_ports(settings))}{_upstream("kefu_actions", action_ports(settings))}
+{CONVERSATION_KEY}{_upstream("kefu_rasa", rasa_ports(settings), STICKY)}{_upstream("kefu_actions", action_ports(settings))}
     server {{
         listen 127.0.0.1:{settings.rasa_port};
         location = {HEALTH_PATH} {{ return 200 "ok"; }}

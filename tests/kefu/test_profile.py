@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import subprocess
 from pathlib import Path
 
+import aiohttp
 import pytest
+from aiohttp import web
 
+from kefu.processes import free_port_run
 from kefu.profile import DEFAULT_RABBITMQ_QUEUE, production_environment, socket_environment
 from kefu.servers import UNAVAILABLE_REPLY, action_ports, nginx_config, nginx_process, rasa_ports
 from kefu.settings import SettingsError, load_settings
@@ -120,6 +124,60 @@ def test_nginx_accepts_the_config(tmp_path: Path) -> None:
         [*process.command[:-2], "-t"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+async def _backend(port: int) -> web.AppRunner:
+    """A stand-in Rasa server that answers every request with its own port."""
+
+    async def answer(request: web.Request) -> web.Response:
+        return web.json_response({"port": port})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", answer)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner
+
+
+async def _served_by(session: aiohttp.ClientSession, url: str, sender: str) -> set[int]:
+    """Which servers nginx sent a conversation's requests to: REST messages and API calls."""
+    ports = set()
+    for text in ("hello", "where is my order", "thanks"):
+        body = {"sender": sender, "message": text}
+        async with session.post(f"{url}/webhooks/rest/webhook", json=body) as response:
+            ports.add((await response.json())["port"])
+    async with session.get(f"{url}/conversations/{sender}/tracker") as response:
+        ports.add((await response.json())["port"])
+    return ports
+
+
+@pytest.mark.skipif(shutil.which("nginx", path="/usr/sbin:/usr/bin") is None, reason="no nginx")
+async def test_nginx_keeps_each_conversation_on_one_rasa_server(tmp_path: Path) -> None:
+    """Sticky by conversation, spread over both servers, and a server that is down is skipped."""
+    base = free_port_run(3)
+    settings = load_settings(
+        {**PG, "KEFU_RASA_PORT": str(base), "KEFU_ACTION_PORT": str(free_port_run(3))}
+    )
+    backends = {port: await _backend(port) for port in rasa_ports(settings)}
+    balancer = nginx_process(settings, tmp_path)
+    balancer.start()
+    url = f"http://127.0.0.1:{settings.rasa_port}"
+    try:
+        await asyncio.to_thread(balancer.wait_ready, 30)
+        senders = [f"customer-{n}" for n in range(30)]
+        async with aiohttp.ClientSession() as session:
+            served = {sender: await _served_by(session, url, sender) for sender in senders}
+            assert all(len(ports) == 1 for ports in served.values()), served
+            assert set.union(*served.values()) == set(backends)
+            down, up = rasa_ports(settings)
+            await backends.pop(down).cleanup()
+            after = {sender: await _served_by(session, url, sender) for sender in senders}
+            assert set.union(*after.values()) == {up}
+    finally:
+        balancer.stop()
+        for runner in backends.values():
+            await runner.cleanup()
 
 
 def test_a_broker_message_is_the_tracker_stores_event() -> None:
