@@ -66,6 +66,8 @@ def _upstream(name: str, ports: list[int], balance: str = "") -> str:
 def nginx_config(settings: Settings, prefix: Path) -> str:
     """The whole nginx.conf: two loopback listeners, each over its upstream group."""
     reply = json.dumps([{"recipient_id": "", "text": UNAVAILABLE_REPLY}])
+    rasa_upstream = _upstream("kefu_rasa", rasa_ports(settings), STICKY)
+    action_upstream = _upstream("kefu_actions", action_ports(settings))
     temp = "\n".join(
         f"    {kind}_temp_path {prefix / 'tmp' / kind};"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -86,7 +88,7 @@ http {{
     proxy_read_timeout 60s;
     proxy_connect_timeout 2s;
     map $http_upgrade $connection_upgrade {{ default upgrade; '' ''; }}
-{CONVERSATION_KEY}{_upstream("kefu_rasa", rasa_ports(settings), STICKY)}{_upstream("kefu_actions", action_ports(settings))}
+{CONVERSATION_KEY}{rasa_upstream}{action_upstream}
     server {{
         listen 127.0.0.1:{settings.rasa_port};
         location = {HEALTH_PATH} {{ return 200 "ok"; }}
