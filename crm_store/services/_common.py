@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -36,6 +36,38 @@ def records_of(ids: list[int], *columns: Any) -> Select[Any]:
     )
 
 
+def _insert_ignoring_conflicts_class(insert: type[Any], do_nothing: type[Any]) -> type[Any]:
+    """A dialect's INSERT that always carries a bare ON CONFLICT DO NOTHING, and is cached.
+
+    The dialects' Insert and conflict clauses opt out of SQLAlchemy's compiled-statement cache
+    (their conflict targets and SET clauses are not in the cache key), so every such statement
+    was compiled anew on each execution: a tenth of the action server's CPU under load and as
+    much of the exchange logger's (bench/README.md, "Scale-out"). A bare DO NOTHING has no
+    parts, and these classes are part of the key, so caching them is safe.
+    """
+
+    class DoNothing(do_nothing):  # type: ignore[misc,valid-type]
+        inherit_cache = True
+        _traverse_internals: ClassVar[list[Any]] = []  # no target, no condition: nothing varies
+
+    class InsertIgnoringConflicts(insert):  # type: ignore[misc,valid-type]
+        inherit_cache = True
+
+        def __init__(self, table: Any) -> None:
+            super().__init__(table)
+            self._post_values_clause = DoNothing()
+
+    return InsertIgnoringConflicts
+
+
+_INSERT_IGNORING_CONFLICTS = {
+    "postgresql": _insert_ignoring_conflicts_class(
+        postgresql.Insert, postgresql.dml.OnConflictDoNothing
+    ),
+    "sqlite": _insert_ignoring_conflicts_class(sqlite.Insert, sqlite.dml.OnConflictDoNothing),
+}
+
+
 def insert_ignoring_conflicts(session: AsyncSession, table: Any) -> Any:
     """`INSERT … ON CONFLICT DO NOTHING` for the session's backend (SQLite or PostgreSQL).
 
@@ -43,10 +75,9 @@ def insert_ignoring_conflicts(session: AsyncSession, table: Any) -> Any:
     feedback): the database decides, and nobody's transaction is poisoned by an IntegrityError.
     """
     dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    if dialect not in ("postgresql", "sqlite"):
+    if dialect not in _INSERT_IGNORING_CONFLICTS:
         raise NotImplementedError(f"unsupported database {dialect!r}")
-    return module.insert(table).on_conflict_do_nothing()
+    return _INSERT_IGNORING_CONFLICTS[dialect](table)
 
 
 def value_of(member: Any) -> str:
