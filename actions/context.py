@@ -3,7 +3,8 @@
 Outside any form a lone order number used to get "What would you like me to do with that?".
 When the customer's last request in the session was about an order, the number is taken as the
 same request for another order; a contact from a customer not yet verified starts the
-identification; anything else still gets the question.
+identification (and once the customer is verified, a lone order number sent before is shown:
+actions/identification.py); anything else still gets the question.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from actions import slots
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     CLARIFY_ACTION,
+    VALUE_WITHOUT_REQUEST,
     intent_of,
     latest_entity_values,
     latest_intent,
@@ -88,7 +90,7 @@ class ActionValueInContext(KefuAction):
             # question, which hands over to a person after two misses in a row.
             return [FollowupAction(CLARIFY_ACTION)]
         if request is None:
-            dispatcher.utter_message(response="utter_value_without_request")
+            dispatcher.utter_message(response=VALUE_WITHOUT_REQUEST)
             return []
         # One number is queued for the request; several are read from the message itself.
         queued = str(numbers[0]) if len(numbers) == 1 else None

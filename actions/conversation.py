@@ -205,6 +205,40 @@ def order_just_shown(tracker: Tracker) -> str | None:
     return None
 
 
+# The bot's "What would you like me to do with that?" to a value sent alone (actions/context.py).
+VALUE_WITHOUT_REQUEST = "utter_value_without_request"
+
+
+def order_sent_alone(tracker: Tracker) -> str | None:
+    """The order number the customer sent on its own in this session, before saying what to do
+    with it: the message the bot last answered "What would you like me to do with that?"."""
+    events = _session_events(tracker)
+    asked = [
+        i
+        for i, event in enumerate(events)
+        if event.get("event") == "bot"
+        and (event.get("metadata") or {}).get("utter_action") == VALUE_WITHOUT_REQUEST
+    ]
+    if not asked:
+        return None
+    before = [e for e in events[: asked[-1]] if e.get("event") == "user"]
+    numbers = entity_values(before[-1].get("parse_data") or {}, "order_number") if before else []
+    return str(numbers[0]) if len(set(numbers)) == 1 else None
+
+
+def previous_replies(tracker: Tracker) -> list[str]:
+    """What the bot answered to the customer's previous message (not to the latest one)."""
+    users_passed, replies = 0, []
+    for event in reversed(_session_events(tracker)):
+        if event.get("event") == "user":
+            users_passed += 1
+            if users_passed == 2:
+                break
+        elif event.get("event") == "bot" and users_passed == 1:
+            replies.append(str(event.get("text") or ""))
+    return replies
+
+
 def last_typed_text(tracker: Tracker) -> str | None:
     """The last thing the customer typed (button payloads skipped)."""
     for event in session_messages(tracker):

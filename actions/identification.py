@@ -19,12 +19,14 @@ from actions.conversation import (
     latest_entity_values,
     latest_intent,
     latest_text,
+    order_sent_alone,
     verified_customer_id,
 )
 from actions.crm import CrmUnavailable, run_unit_of_work
 from actions.digression import REQUEST_INTENTS, requests_in
 from actions.extraction import answer_text, first_entity, requested_slot
 from actions.flow import CustomerSubmitAction, FlowFormValidator, checked
+from actions.next_request import start_request
 from crm_store.normalize import (
     normalize_order_number,
     normalize_postcode,
@@ -375,7 +377,14 @@ class ActionIdentified(CustomerSubmitAction):
 
     async def pending(self, dispatcher: Dispatcher, tracker: Tracker) -> list[EventType]:
         served = await super().pending(dispatcher, tracker)
-        if not served and verified_this_turn(tracker):
-            # "Thank you, Anna — you're verified." alone leaves the customer wondering what next.
-            dispatcher.utter_message(response="utter_what_now")
-        return served
+        if served or not verified_this_turn(tracker):
+            return served
+        alone = order_sent_alone(tracker)
+        if alone is not None:
+            # "KF-500002", asked what to do with it, then "anna@…": the customer expects it
+            # looked up. Its status is shown (it changes nothing, and says what else can be done).
+            queued = [SlotSet(slots.QUEUED_ORDER, alone)]
+            return await start_request(dispatcher, tracker, "order_status", queued)
+        # "Thank you, Anna — you're verified." alone leaves the customer wondering what next.
+        dispatcher.utter_message(response="utter_what_now")
+        return []

@@ -22,6 +22,11 @@ def working_days_after(start: datetime, days: int) -> datetime:
     return moment
 
 
+# What the notice for an overdue parcel tells the customer to write: a ticket asked for right
+# after it is about that delivery (actions/tickets.py).
+LATE_HINTS = ("write “open a ticket”", "schreiben Sie „Ticket eröffnen“", "请回复“开工单”")
+
+
 def arrival(order: OrderView, language: str = EN, today: calendar_date | None = None) -> str:
     """For a shipped order: by when it should arrive, or, once that is past, what to do."""
     if order.status.lower() != "shipped" or order.shipped_at is None:
@@ -37,13 +42,13 @@ def arrival(order: OrderView, language: str = EN, today: calendar_date | None = 
             f" Pakete kommen meist 2–4 Werktage nach dem Versand an, also bis {by}.",
             f"包裹通常在发货后2–4个工作日送达，预计{by}前到。",
         )
+    hint = pick(language, *LATE_HINTS)
     return pick(
         language,
-        f" It should have arrived by {by}. If it hasn't, write “open a ticket” and our team will"
-        " look into it.",
-        f" Es hätte bis {by} ankommen sollen. Falls nicht, schreiben Sie „Ticket eröffnen“, dann"
-        " kümmert sich unser Team darum.",
-        f"按理应在{by}前送达。如果还没收到，请回复“开工单”，我们的团队会跟进。",
+        f" It should have arrived by {by}. If it hasn't, {hint} and our team will look into it.",
+        f" Es hätte bis {by} ankommen sollen. Falls nicht, {hint}, dann kümmert sich unser Team"
+        " darum.",
+        f"按理应在{by}前送达。如果还没收到，{hint}，我们的团队会跟进。",
     )
 
 

@@ -33,6 +33,16 @@ def typed_category(text: str) -> str | None:
     return _TYPED_CATEGORIES.get(text.strip(" .!?。！？\n\t").lower())
 
 
+def late_parcel(order: str, language: str = EN) -> str:
+    """The description of a ticket asked for right after the notice that a parcel is overdue."""
+    return pick(
+        language,
+        f"Order {order} was shipped but has not arrived.",
+        f"Bestellung {order} wurde versandt, ist aber nicht angekommen.",
+        f"订单{order}已发货，但还没有收到。",
+    )
+
+
 def category_name(category: str, language: str = EN) -> str:
     return named(CATEGORY_NAMES, category, language)
 

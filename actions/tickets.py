@@ -20,6 +20,7 @@ from actions.conversation import (
     latest_intent,
     latest_text,
     order_just_shown,
+    previous_replies,
     verified_customer_id,
 )
 from actions.crm import respond, run_unit_of_work
@@ -35,6 +36,7 @@ from actions.flow import (
     checked,
 )
 from actions.identification import IdentificationFormValidator, verified_by
+from actions.order_replies import LATE_HINTS
 from actions.similar_cases import (
     remember_ticket,
     suggest_ticket_category,
@@ -88,6 +90,8 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
             # is like every ticket and says nothing of its own ("a payment problem" has a word).
             if problem_in(request):
                 value = await suggest_ticket_category(request)
+            elif late := late_parcel_ticket(tracker):
+                return late
             else:
                 value = guess_ticket_category(request)
         return {} if value is None else {slots.TICKET_CATEGORY: value}
@@ -136,6 +140,17 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
         ):
             return {}  # the order it is about, not an answer (get_validation_events)
         return await super()._extract_confirmation(dispatcher, tracker, domain)
+
+
+def late_parcel_ticket(tracker: Tracker) -> dict[str, Any] | None:
+    """ "Open a ticket" right after the bot said a parcel is overdue and suggested just that: a
+    delivery ticket about that parcel, described, rather than "What is your request about?"."""
+    hinted = any(hint in text for text in previous_replies(tracker) for hint in LATE_HINTS)
+    order = order_just_shown(tracker) if hinted else None
+    if order is None:
+        return None
+    description = ticket_replies.late_parcel(order, localized.language_of(tracker))
+    return {slots.TICKET_CATEGORY: "delivery", slots.TICKET_DESCRIPTION: description}
 
 
 def order_named_for_ticket(tracker: Tracker, asked: Any, just_verified: bool) -> str | None:

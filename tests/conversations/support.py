@@ -61,6 +61,8 @@ _STATUSES = {
     "cancellable": ("placed", "paid"),
     "delivered": ("delivered",),
     "shipped": ("shipped",),
+    # Shipped ten days ago: past its arrival date whatever the weekday (always a new order).
+    "overdue": ("shipped",),
     "any": ("placed", "paid", "shipped", "delivered", "cancelled", "returned"),
 }
 _USED: set[int] = set()
@@ -86,9 +88,10 @@ async def fresh_customer(databases: Databases, status: str) -> Facts:
             recent = datetime.now(timezone.utc) - timedelta(days=25)
             query = query.where(Order.delivered_at > recent)
             query = query.where(~select(Ticket.id).where(Ticket.order_id == Order.id).exists())
-        row = (await session.execute(query.limit(1))).first()
-    if row is None and status in ("cancellable", "shipped", "delivered"):
-        row = await _new_order(databases, OrderStatus(_STATUSES[status][-1]))
+        row = None if status == "overdue" else (await session.execute(query.limit(1))).first()
+    if row is None and status in ("cancellable", "shipped", "delivered", "overdue"):
+        shipped_days_ago = 10 if status == "overdue" else 5
+        row = await _new_order(databases, OrderStatus(_STATUSES[status][-1]), shipped_days_ago)
     assert row is not None, f"no unused customer with a {status} order in the demo CRM"
     customer, order = row
     _USED.add(customer.id)
@@ -98,7 +101,9 @@ async def fresh_customer(databases: Databases, status: str) -> Facts:
     )  # fmt: skip
 
 
-async def _new_order(databases: Databases, status: OrderStatus) -> tuple[Customer, Order] | None:
+async def _new_order(
+    databases: Databases, status: OrderStatus, shipped_days_ago: int = 5
+) -> tuple[Customer, Order] | None:
     """A paid order, or one shipped or delivered in the last days, for an unused customer: the
     seeded CRM has only a few still cancellable, on their way or returnable."""
     async with databases.crm() as session, session.begin():
@@ -118,12 +123,13 @@ async def _new_order(databases: Databases, status: OrderStatus) -> tuple[Custome
             order_number=order_number_for(next_id),
             customer_id=customer.id,
             status=status,
-            placed_at=now - timedelta(days=0 if status == OrderStatus.paid else 6, hours=5),
+            placed_at=now
+            - timedelta(days=0 if status == OrderStatus.paid else shipped_days_ago + 1, hours=5),
             total=Decimal("19.90"),
             currency="EUR",
         )
         if status in (OrderStatus.shipped, OrderStatus.delivered):
-            order.shipped_at = now - timedelta(days=5)
+            order.shipped_at = now - timedelta(days=shipped_days_ago)
             order.carrier, order.tracking_number = "DHL", f"0034043400000{next_id:07d}"
         if status == OrderStatus.delivered:
             order.delivered_at = now - timedelta(days=3)
