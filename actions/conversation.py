@@ -209,6 +209,11 @@ def order_just_shown(tracker: Tracker) -> str | None:
 VALUE_WITHOUT_REQUEST = "utter_value_without_request"
 
 
+def orders_named_in(text: str) -> set[str]:
+    """The order numbers written in a text ("KF-500002", "kf-500002")."""
+    return set(_ORDER_NUMBER_IN_TEXT.findall(text.upper()))
+
+
 def order_sent_alone(tracker: Tracker) -> str | None:
     """The order number the customer sent on its own in this session, before saying what to do
     with it: the message the bot last answered "What would you like me to do with that?"."""

@@ -112,6 +112,26 @@ def offer_just_made(tracker: Tracker) -> str | None:
     return None
 
 
+def offer_left_open(tracker: Tracker) -> bool:
+    """The apology's offer (a ticket or a person) was made in this session and the customer has
+    not chosen yet: they answered it with who they are, say."""
+    if not tracker.get_slot(slots.COMPLAINT) or tracker.get_slot(slots.AGENT_REQUESTED):
+        return False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "session_started":
+            return False
+        if kind == "user":
+            text = str(event.get("text") or "")
+            if text in _OFFER_PAYLOADS or way_chosen(text) is not None:
+                return False
+        elif kind == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or []
+            if {button.get("payload") for button in buttons} == _OFFER_PAYLOADS:
+                return True
+    return False
+
+
 def way_chosen(text: str) -> str | None:
     """The way forward a typed answer to the offer names, if it names exactly one."""
     named = [way for way, words in _WAY_WORDS.items() if words.search(text)]

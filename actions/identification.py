@@ -25,6 +25,7 @@ from actions.conversation import (
 from actions.crm import CrmUnavailable, run_unit_of_work
 from actions.digression import REQUEST_INTENTS, requests_in
 from actions.extraction import answer_text, first_entity, requested_slot
+from actions.feelings import ask_which_way, offer_left_open
 from actions.flow import CustomerSubmitAction, FlowFormValidator, checked
 from actions.next_request import start_request
 from crm_store.normalize import (
@@ -379,6 +380,10 @@ class ActionIdentified(CustomerSubmitAction):
         served = await super().pending(dispatcher, tracker)
         if served or not verified_this_turn(tracker):
             return served
+        if offer_left_open(tracker):
+            # Upset, offered a ticket or a colleague, and answered with who they are: the
+            # choice is still theirs to make, and the complaint is kept for the ticket.
+            return ask_which_way(dispatcher, tracker)
         alone = order_sent_alone(tracker)
         if alone is not None:
             # "KF-500002", asked what to do with it, then "anna@…": the customer expects it

@@ -20,6 +20,7 @@ from actions.conversation import (
     latest_intent,
     latest_text,
     order_just_shown,
+    orders_named_in,
     previous_replies,
     verified_customer_id,
 )
@@ -31,6 +32,7 @@ from actions.extraction import (
     requested_slot,
     word_count,
 )
+from actions.feelings import TICKET_WAY, chooses_the_ticket
 from actions.flow import (
     CustomerSubmitAction,
     checked,
@@ -172,6 +174,10 @@ def order_named_for_ticket(tracker: Tracker, asked: Any, just_verified: bool) ->
         return str(named[-1])
     if queued:
         return str(queued)
+    complained = orders_named_in(str(tracker.get_slot(slots.COMPLAINT) or ""))
+    if asked is None and len(complained) == 1:
+        # The ticket the apology offered is about the order the complaint names.
+        return complained.pop()
     return order_just_shown(tracker) if asked is None and not just_verified else None
 
 
@@ -238,6 +244,11 @@ class ActionTicketStatus(CustomerSubmitAction):
     request_intent = "ticket_status"
 
     async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
+        if chooses_the_ticket(tracker):
+            # "Ticket" answering the apology's offer, from a verified customer (NLU reads a
+            # status question in it): the ticket the offer meant, after this flow (`pending`).
+            tracker.add_slots([SlotSet(slots.PENDING_REQUEST, TICKET_WAY)])
+            return []
         named = entities_of_last_request(tracker, "ticket_status", "ticket_number")
         if not named and tracker.get_slot(slots.TICKET_NUMBER):
             named = [tracker.get_slot(slots.TICKET_NUMBER)]

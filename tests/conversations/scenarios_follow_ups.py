@@ -70,7 +70,8 @@ FOLLOW_UPS = [
         [
             ("this is the worst shop ever, my order is 3 weeks late!!!", ["sorry"]),
             (ANNA, [ASK_FACT, "!What would you like me to do"]),
-            (ANNA_POSTCODE, ["Anna", "verified", "What can I do for you?"]),
+            # The apology's offer is still open: asked again rather than "What can I do?".
+            (ANNA_POSTCODE, ["Anna", "verified", "open a ticket", "!What can I do for you?"]),
         ],
     ),
     Scenario(

@@ -1,7 +1,6 @@
-"""Conversations found failing by probing the running bot (stops 26 and 27): a question the FAQ
-answers asked beside a request, a late order beside a change of contact details, a customer
-waiting for the agent the bot called, "open a ticket" after the overdue notice, and an order
-number sent alone before identification."""
+"""Conversations found failing by probing the running bot (stop 26): a question the FAQ answers
+asked beside a request, a late order beside a change of contact details, and a customer
+waiting for the agent the bot called."""
 
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ from tests.conversations.support import (
     no_ticket_for_the_order,
     order_is,
     order_is_not,
-    ticket_about_the_order,
     ticket_with,
 )
 
@@ -275,90 +273,8 @@ NOT_A_REASON = [
     ),
 ]
 
-# "Open a ticket" right after the bot said a parcel is overdue and suggested just that.
-AFTER_THE_LATE_NOTICE = [
-    Scenario(
-        "'open a ticket' right after the overdue notice: a delivery ticket about that parcel",
-        "follow-up",
-        [
-            ("my order {order} never arrived", [ASK_CONTACT]),
-            ("{email}", [ASK_FACT]),
-            ("{postcode}", ["open a ticket"]),
-            (
-                "open a ticket",
-                ["ticket (delivery) about order {order}", "not arrived", "!request about"],
-            ),
-            ("yes", ["I've opened ticket"]),
-        ],
-        needs="overdue",
-        check=ticket_about_the_order("not arrived"),
-    ),
-    Scenario(
-        "de: 'Ticket eröffnen' right after the overdue notice: about that parcel",
-        "german",
-        [
-            ("Wo bleibt meine Bestellung {order}?", [DE_ASK_CONTACT]),
-            ("{email}", [DE_ASK_FACT]),
-            ("{postcode}", ["Ticket eröffnen"]),
-            ("Ticket eröffnen", ["zur Bestellung {order}", "nicht angekommen", "!Worum geht"]),
-            ("ja", ["eröffnet"]),
-        ],
-        needs="overdue",
-        check=ticket_about_the_order("nicht angekommen"),
-    ),
-    Scenario(
-        "zh: '开工单' right after the overdue notice: about that parcel",
-        "chinese",
-        [
-            ("我的订单{order}到哪了", [ZH_ASK_CONTACT]),
-            ("{email}", [ZH_ASK_FACT]),
-            ("{postcode}", ["开工单"]),
-            ("开工单", ["为订单 {order}", "还没有收到", "!哪一类"]),
-            ("好的", ["已创建工单"]),
-        ],
-        needs="overdue",
-        check=ticket_about_the_order("还没有收到"),
-    ),
-]
-
-# An order number sent alone, then who the customer is: the order, once verified.
-ORDER_SENT_ALONE = [
-    Scenario(
-        "'KF-…' alone, then the email and postcode: its status once verified",
-        "identification",
-        [
-            ("{order}", ["What would you like me to do with that"]),
-            ("{email}", [ASK_FACT]),
-            ("{postcode}", ["verified", "Order {order}", "!What can I do for you"]),
-        ],
-        needs="shipped",
-    ),
-    Scenario(
-        "de: 'Hallo, KF-…', then who: the order once verified",
-        "german",
-        [
-            ("Hallo, {order}", ["Was soll ich damit machen"]),
-            ("{email}", [DE_ASK_FACT]),
-            ("{postcode}", ["bestätigt", "Bestellung {order}", "!Was kann ich"]),
-        ],
-        needs="shipped",
-    ),
-    Scenario(
-        "zh: '你好，KF-…', then who: the order once verified",
-        "chinese",
-        [
-            ("你好，{order}", ["用它做什么"]),
-            ("{email}", [ZH_ASK_FACT]),
-            ("{postcode}", ["身份已确认", "订单 {order}", "!有什么可以帮您"]),
-        ],
-        needs="shipped",
-    ),
-]
-
 SCENARIOS = (
-    ORDER_SENT_ALONE
-    + AFTER_THE_LATE_NOTICE
-    + NOT_A_REASON
+    NOT_A_REASON
     + SIDE_QUESTIONS
     + WAITING_FOR_AN_AGENT
     + THUMBS

@@ -15,6 +15,7 @@ from tests.conversations import (
     scenarios_follow_ups,
     scenarios_german,
     scenarios_languages,
+    scenarios_left_open,
     scenarios_own_words,
     scenarios_probed,
     scenarios_probed_more,
@@ -33,6 +34,7 @@ ALL = (
     + scenarios_languages.SCENARIOS
     + scenarios_probed.SCENARIOS
     + scenarios_probed_more.SCENARIOS
+    + scenarios_left_open.SCENARIOS
 )
 # The guard's reply when a turn takes too long: the first turns after start-up may.
 SLOW = "taking longer than it should"

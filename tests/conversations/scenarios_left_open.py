@@ -1,0 +1,140 @@
+"""Conversations found failing by probing the running bot (stop 27): what the customer left
+open is taken up again. "Open a ticket" right after the overdue-parcel notice that suggested it,
+an order number sent alone before identification, and the apology's offer of a ticket or a
+colleague answered with who the customer is, or with "Ticket" by a verified customer."""
+
+from __future__ import annotations
+
+from tests.conversations.scenarios_chinese import ZH_ASK_CONTACT, ZH_ASK_FACT
+from tests.conversations.scenarios_en import ASK_CONTACT, ASK_FACT
+from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
+from tests.conversations.support import Scenario, ticket_about_the_order, ticket_with
+
+# "Open a ticket" right after the bot said a parcel is overdue and suggested just that.
+AFTER_THE_LATE_NOTICE = [
+    Scenario(
+        "'open a ticket' right after the overdue notice: a delivery ticket about that parcel",
+        "follow-up",
+        [
+            ("my order {order} never arrived", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["open a ticket"]),
+            (
+                "open a ticket",
+                ["ticket (delivery) about order {order}", "not arrived", "!request about"],
+            ),
+            ("yes", ["I've opened ticket"]),
+        ],
+        needs="overdue",
+        check=ticket_about_the_order("not arrived"),
+    ),
+    Scenario(
+        "de: 'Ticket eröffnen' right after the overdue notice: about that parcel",
+        "german",
+        [
+            ("Wo bleibt meine Bestellung {order}?", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Ticket eröffnen"]),
+            ("Ticket eröffnen", ["zur Bestellung {order}", "nicht angekommen", "!Worum geht"]),
+            ("ja", ["eröffnet"]),
+        ],
+        needs="overdue",
+        check=ticket_about_the_order("nicht angekommen"),
+    ),
+    Scenario(
+        "zh: '开工单' right after the overdue notice: about that parcel",
+        "chinese",
+        [
+            ("我的订单{order}到哪了", [ZH_ASK_CONTACT]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["开工单"]),
+            ("开工单", ["为订单 {order}", "还没有收到", "!哪一类"]),
+            ("好的", ["已创建工单"]),
+        ],
+        needs="overdue",
+        check=ticket_about_the_order("还没有收到"),
+    ),
+]
+
+
+# An order number sent alone, then who the customer is: the order, once verified.
+ORDER_SENT_ALONE = [
+    Scenario(
+        "'KF-…' alone, then the email and postcode: its status once verified",
+        "identification",
+        [
+            ("{order}", ["What would you like me to do with that"]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["verified", "Order {order}", "!What can I do for you"]),
+        ],
+        needs="shipped",
+    ),
+    Scenario(
+        "de: 'Hallo, KF-…', then who: the order once verified",
+        "german",
+        [
+            ("Hallo, {order}", ["Was soll ich damit machen"]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["bestätigt", "Bestellung {order}", "!Was kann ich"]),
+        ],
+        needs="shipped",
+    ),
+    Scenario(
+        "zh: '你好，KF-…', then who: the order once verified",
+        "chinese",
+        [
+            ("你好，{order}", ["用它做什么"]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["身份已确认", "订单 {order}", "!有什么可以帮您"]),
+        ],
+        needs="shipped",
+    ),
+]
+
+# The apology's offer (a ticket or a colleague), answered with who the customer is, or with
+# "Ticket" by a verified customer (NLU reads a status question in it).
+THE_OFFER = [
+    Scenario(
+        "upset about KF-…, answers the offer with who they are: the offer again, its ticket",
+        "feelings",
+        [
+            ("this is ridiculous, third time I write about {order}!!!", ["sorry", "ticket"]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["verified", "open a ticket", "colleague", "!What can I do"]),
+            ("ticket", ["about order {order}", "ridiculous", "!open tickets"]),
+            ("yes", ["I've opened ticket"]),
+        ],
+        needs="shipped",
+        check=ticket_about_the_order("ridiculous"),
+    ),
+    Scenario(
+        "de: verified, upset, 'Ticket' answers the offer: a ticket, not the tickets' status",
+        "german",
+        [
+            ("Wo ist {order}?", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["{order}"]),
+            ("Das ist eine Frechheit, immer noch nicht da!!!", ["leid", "Ticket"]),
+            ("Ticket", ["Ich eröffne ein Ticket", "Frechheit", "!offenen Support-Tickets"]),
+            ("ja", ["eröffnet"]),
+        ],
+        needs="shipped",
+        check=ticket_with("Frechheit"),
+    ),
+    Scenario(
+        "verified, upset, 'ticket' answers the offer: a ticket, not the tickets' status",
+        "feelings",
+        [
+            ("where is {order}?", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["{order}"]),
+            ("this is ridiculous, still not here!!!", ["sorry", "ticket"]),
+            ("ticket", ["I'll open a ticket", "ridiculous", "!open support tickets"]),
+            ("yes", ["I've opened ticket"]),
+        ],
+        needs="shipped",
+        check=ticket_with("ridiculous"),
+    ),
+]
+
+SCENARIOS = THE_OFFER + ORDER_SENT_ALONE + AFTER_THE_LATE_NOTICE
