@@ -145,8 +145,8 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
 
 
 def late_parcel_ticket(tracker: Tracker) -> dict[str, Any] | None:
-    """ "Open a ticket" right after the bot said a parcel is overdue and suggested just that: a
-    delivery ticket about that parcel, described, rather than "What is your request about?"."""
+    """The ticket asked for right after the bot said a parcel is overdue and suggested "open a
+    ticket": a delivery ticket about that parcel, described, not "What is your request about?"."""
     hinted = any(hint in text for text in previous_replies(tracker) for hint in LATE_HINTS)
     order = order_just_shown(tracker) if hinted else None
     if order is None:
