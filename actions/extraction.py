@@ -42,7 +42,7 @@ _CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
     "delivery": (
         "deliver", "parcel", "package", "shipping", "shipment", "courier", "driver", "arrive",
         "tracking", "dhl", "ups", "dpd", "late", "lost", "missing", "hasn't come", "has not come",
-        "didn't come", "never came", "not come",
+        "didn't come", "never came", "not come", "not here", "isn't here", "supposed to be here",
     ),
     "payment": (
         "pay", "charge", "invoice", "bill", "card", "refund", "money", "price", "paypal",
@@ -62,7 +62,7 @@ _CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
 _CATEGORY_KEYWORDS_DE: dict[str, tuple[str, ...]] = {
     "delivery": (
         "liefer", "geliefert", "paket", "versand", "sendung", "zustell", "zugestellt", "fahrer",
-        "kurier", "bote", "angekommen", "verspät",
+        "kurier", "bote", "angekommen", "verspät", "noch nicht da", "wo bleibt",
     ),
     "payment": (
         "zahl", "bezahl", "rechnung", "abbuch", "abgebucht", "karte", "erstatt", "geld", "preis",

@@ -125,6 +125,11 @@ def test_is_decline(text: str, intent: str | None, expected: bool) -> None:
         ("Der Fahrer war total unfreundlich", "delivery"),
         ("Das Paket wurde nicht zugestellt", "delivery"),
         ("快递员态度太差了", "delivery"),
+        # an angry complaint about a late order (the apology's ticket takes its category)
+        ("this is ridiculous, still not here!!!", "delivery"),
+        ("it was supposed to be here last week and nobody answers my emails", "delivery"),
+        ("Das ist eine Frechheit, immer noch nicht da!!!", "delivery"),
+        ("Ich bin nicht dabei", None),
     ],
 )
 def test_guess_ticket_category(text: str, expected: str | None) -> None:
