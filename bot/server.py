@@ -18,8 +18,12 @@ import sys
 
 
 def rasa_arguments(arguments: list[str], jwt_secret: str | None) -> list[str]:
-    """The `rasa run` command line for `arguments`, with the API on only given a JWT secret."""
-    command = ["rasa", "run", *arguments]
+    """The `rasa run` command line for `arguments`, with the API on only given a JWT secret.
+
+    Loopback unless an interface is given: `rasa run` itself listens on 0.0.0.0, so a server
+    started by hand would have answered strangers on every interface."""
+    named = any(a in ("-i", "--interface") or a.startswith("--interface=") for a in arguments)
+    command = ["rasa", "run", *arguments, *([] if named else ["--interface", "127.0.0.1"])]
     if jwt_secret:
         # One argument, "--jwt-secret=…": a secret that starts with "-" would read as an option.
         command += ["--enable-api", f"--jwt-secret={jwt_secret}", "--jwt-method", "HS256"]
