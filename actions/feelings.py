@@ -9,6 +9,7 @@ complaint text is kept in the `complaint` slot, and the ticket form takes it as 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -93,6 +94,12 @@ def acknowledge(dispatcher: Dispatcher, tracker: Tracker) -> Events:
     return [SlotSet(slots.COMPLAINT, complaint)]
 
 
+def _makes_the_offer(bot_event: dict[str, Any]) -> bool:
+    """Whether this reply offers a ticket or a person (its two buttons)."""
+    buttons = (bot_event.get("data") or {}).get("buttons") or []
+    return {button.get("payload") for button in buttons} == _OFFER_PAYLOADS
+
+
 def offer_just_made(tracker: Tracker) -> str | None:
     """The offer the bot's reply to the customer's previous message ended with: "offer" (the
     apology's ticket-or-person question), "which" (that question asked again), or None."""
@@ -104,8 +111,7 @@ def offer_just_made(tracker: Tracker) -> str | None:
                 return None
             seen_latest = True
         elif kind == "bot" and seen_latest:
-            buttons = (event.get("data") or {}).get("buttons") or []
-            if {button.get("payload") for button in buttons} != _OFFER_PAYLOADS:
+            if not _makes_the_offer(event):
                 return None
             texts = localized.texts_of("feelings_which")
             return "which" if event.get("text") in texts else "offer"
@@ -125,10 +131,8 @@ def offer_left_open(tracker: Tracker) -> bool:
             text = str(event.get("text") or "")
             if text in _OFFER_PAYLOADS or way_chosen(text) is not None:
                 return False
-        elif kind == "bot":
-            buttons = (event.get("data") or {}).get("buttons") or []
-            if {button.get("payload") for button in buttons} == _OFFER_PAYLOADS:
-                return True
+        elif kind == "bot" and _makes_the_offer(event):
+            return True
     return False
 
 
