@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InvalidatePoolError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.pool import NullPool
@@ -20,6 +21,12 @@ from crm_store.settings import DEFAULT_DATA_DIR
 SQLITE_BUSY_TIMEOUT_SECONDS = 15.0
 # asyncpg's own connect timeout; check_database() and the actions put tighter ones around it.
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 10.0
+# A pooled PostgreSQL connection is pinged before use once it has been idle this long. A
+# connection back in the pool for less than this is used as it is: a database restart takes
+# longer, and the ping (BEGIN, an empty statement, ROLLBACK: three round trips on asyncpg) on
+# every checkout was a tenth of the action servers' CPU under load (bench/README.md, Scale-out).
+PING_WHEN_IDLE_SECONDS = 1.0
+_IDLE_SINCE = "kefu_idle_since"
 
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 _SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg2"}
@@ -95,7 +102,13 @@ def _set_synchronous_normal(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str, *, rebuildable_writes: bool = False, **kwargs: Any) -> AsyncEngine:
+def create_engine(
+    url: str,
+    *,
+    rebuildable_writes: bool = False,
+    ping_when_idle: float = PING_WHEN_IDLE_SECONDS,
+    **kwargs: Any,
+) -> AsyncEngine:
     """An async engine for a plain URL; SQLite gets foreign keys, WAL and a busy timeout.
 
     Statement parameters never appear in errors or logs (`hide_parameters`): they are
@@ -105,6 +118,9 @@ def create_engine(url: str, *, rebuildable_writes: bool = False, **kwargs: Any) 
     (the exchange log from the tracker store, scores by scoring again), so on SQLite a commit
     need not wait for an fsync (`synchronous=NORMAL` in WAL mode: durable when a process
     crashes, not when the machine loses power), and it holds the one write lock for far less.
+
+    `ping_when_idle`: on PostgreSQL, a pooled connection idle this many seconds is pinged before
+    use, and replaced when the ping finds it dead (0: at every checkout).
     """
     kwargs.setdefault("hide_parameters", True)
     parsed = _parse(async_url(url))
@@ -116,8 +132,37 @@ def create_engine(url: str, *, rebuildable_writes: bool = False, **kwargs: Any) 
             event.listen(engine.sync_engine, "connect", _set_synchronous_normal)
         return engine
     connect_args = {"timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
-    kwargs.setdefault("pool_pre_ping", True)
-    return _create_async_engine(parsed, connect_args=connect_args, **kwargs)
+    # Last in, first out: under load the same few connections serve every unit of work and are
+    # never idle long enough to need the ping; the others wait, idle, until a burst needs them.
+    if "poolclass" not in kwargs:
+        kwargs.setdefault("pool_use_lifo", True)
+    engine = _create_async_engine(parsed, connect_args=connect_args, **kwargs)
+    _ping_when_idle(engine, ping_when_idle)
+    return engine
+
+
+def _ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:
+    """Ping a connection at checkout when it has been idle `idle_seconds` (SQLAlchemy's
+    `pool_pre_ping` pings at every checkout); a dead one is replaced, and the connections pooled
+    before it are replaced too (they died with it)."""
+    dialect = engine.dialect
+
+    def checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.pop(_IDLE_SINCE, None)
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return  # new, or back in the pool a moment ago
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, dbapi_connection, None):
+                raise InvalidatePoolError() from error
+            raise
+
+    event.listen(engine.sync_engine, "checkin", checked_in)
+    event.listen(engine.sync_engine, "checkout", checked_out)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

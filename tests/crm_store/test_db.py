@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from psycopg2 import sql
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crm_store.db import async_url, check_database, create_engine, display_url, sync_url
 from crm_store.errors import DatabaseUnavailable
+from tests.databases import PostgresServer
 
 
 @pytest.mark.parametrize(
@@ -83,3 +91,74 @@ async def test_check_database_fails_fast_and_clearly(url: str, says: str) -> Non
     assert says in str(raised.value)
     assert "secret" not in str(raised.value)
     assert time.monotonic() - started < 5
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    if postgres_server.user is None:
+        pytest.skip(postgres_server.reason)
+    name = f"kefu_test_ping_{uuid.uuid4().hex[:8]}"
+    postgres_server.create(name)
+    yield postgres_server.url(name)
+    postgres_server.drop(name)
+
+
+async def _backend_pid(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return int((await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+
+
+def _terminate(postgres_server: PostgresServer, pid: int) -> None:
+    postgres_server._admin(sql.SQL("SELECT pg_terminate_backend({})").format(sql.Literal(pid)))
+
+
+@pytest.mark.postgres
+async def test_a_connection_back_in_the_pool_a_moment_ago_is_not_pinged(postgres_url: str) -> None:
+    engine = create_engine(postgres_url, ping_when_idle=60)
+    pings = 0
+    ping = engine.dialect.do_ping
+
+    def counted(dbapi_connection: Any) -> bool:
+        nonlocal pings
+        pings += 1
+        return ping(dbapi_connection)
+
+    engine.dialect.do_ping = counted  # type: ignore[method-assign]
+    try:
+        pids = {await _backend_pid(engine) for _ in range(5)}
+        assert len(pids) == 1  # one pooled connection, reused
+        assert pings == 0
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_an_idle_connection_that_died_is_replaced_before_use(
+    postgres_server: PostgresServer, postgres_url: str
+) -> None:
+    engine = create_engine(postgres_url, ping_when_idle=0.2)
+    try:
+        first = await _backend_pid(engine)
+        _terminate(postgres_server, first)
+        await asyncio.sleep(0.3)
+        # The ping finds the connection dead; the unit of work runs on a new one.
+        assert await _backend_pid(engine) != first
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_dead_connection_used_within_the_idle_time_fails_and_is_replaced(
+    postgres_server: PostgresServer, postgres_url: str
+) -> None:
+    """The other side of not pinging: the unit of work that meets a connection killed in the
+    last second fails (as one running when the database stopped would), the next one works."""
+    engine = create_engine(postgres_url, ping_when_idle=60)
+    try:
+        first = await _backend_pid(engine)
+        _terminate(postgres_server, first)
+        with pytest.raises(DBAPIError):
+            await _backend_pid(engine)
+        assert await _backend_pid(engine) != first
+    finally:
+        await engine.dispose()
