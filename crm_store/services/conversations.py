@@ -68,16 +68,9 @@ async def get_or_create_conversation(
         await session.execute(select(Conversation.id, Conversation.channel).where(*key))
     ).first()
     if found is None:
-        await session.execute(
-            insert_ignoring_conflicts(session, Conversation).values(
-                sender_id=sender_id,
-                session_started_at=started,
-                channel=channel,
-                status=ConversationStatus.bot,
-                tags=[],
-                started_at=session_start_time(started),
-            )
-        )
+        created = await create_conversation(session, sender_id, started, channel)
+        if created is not None:
+            return created
         found = (
             await session.execute(select(Conversation.id, Conversation.channel).where(*key))
         ).one()
@@ -90,13 +83,34 @@ async def get_or_create_conversation(
     return int(conversation_id)
 
 
-async def link_customer(session: AsyncSession, conversation_id: int, customer_id: int) -> None:
-    """Record who the customer is, unless the conversation already names one."""
-    await session.execute(
+async def create_conversation(
+    session: AsyncSession, sender_id: str, session_started_at: float, channel: str
+) -> int | None:
+    """Create the conversation of this Rasa session; its id, or None when it exists already
+    (created by another process since the caller looked)."""
+    started = _check_key(sender_id, session_started_at)
+    return await session.scalar(
+        insert_ignoring_conflicts(session, Conversation)
+        .values(
+            sender_id=sender_id,
+            session_started_at=started,
+            channel=(channel or UNKNOWN_CHANNEL)[:64],
+            status=ConversationStatus.bot,
+            tags=[],
+            started_at=session_start_time(started),
+        )
+        .returning(Conversation.id)
+    )
+
+
+async def link_customer(session: AsyncSession, conversation_id: int, customer_id: int) -> bool:
+    """Record who the customer is, unless the conversation already names one; whether it did."""
+    result = await session.execute(
         update(Conversation)
         .where(Conversation.id == conversation_id, Conversation.customer_id.is_(None))
         .values(customer_id=customer_id)
     )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def conversation_id_for(session: AsyncSession, key: ConversationKey) -> int:

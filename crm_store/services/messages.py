@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Row, Select, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_store.errors import InvalidValue, NotFound
@@ -28,7 +28,7 @@ from crm_store.models import (
     utcnow,
 )
 from crm_store.services._common import insert_ignoring_conflicts
-from crm_store.services.conversations import UNKNOWN_CHANNEL
+from crm_store.services.conversations import UNKNOWN_CHANNEL, create_conversation
 
 MAX_AGENT_MESSAGE_CHARS = 5000
 MAX_CHANNEL_CHARS = 64
@@ -72,41 +72,71 @@ class NewRecord:
     def storable(self) -> bool:
         """Whether every text in the record can be stored (no lone surrogates)."""
         try:
-            json.dumps(asdict(self), default=str, ensure_ascii=False).encode("utf-8")
+            json.dumps(self._fields(), default=str, ensure_ascii=False).encode("utf-8")
         except (UnicodeEncodeError, TypeError, ValueError):
             return False
         return True
 
+    def _fields(self) -> dict[str, Any]:
+        # Not `asdict`: it deep-copies the entities and extras of every record logged.
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
     def row(self) -> dict[str, Any]:
-        row = asdict(self)
+        row = self._fields()
         row["channel"] = (self.channel or UNKNOWN_CHANNEL)[:MAX_CHANNEL_CHARS]
         row["intent"] = self.intent[:MAX_INTENT_CHARS] if self.intent else None
         return row
 
 
+def _ref_query() -> Select[Any]:
+    return select(
+        Conversation.id, Conversation.channel, Conversation.customer_id, Customer.erased_at
+    ).outerjoin(Customer, Customer.id == Conversation.customer_id)
+
+
+def _ref(row: Row[Any]) -> ConversationRef:
+    return ConversationRef(row.id, row.channel, row.customer_id, erased=row.erased_at is not None)
+
+
 async def conversation_ref(session: AsyncSession, conversation_id: int) -> ConversationRef:
+    return _ref(
+        (await session.execute(_ref_query().where(Conversation.id == conversation_id))).one()
+    )
+
+
+async def latest_session_ref(
+    session: AsyncSession, sender_id: str, timestamp: float
+) -> ConversationRef | None:
+    """The sender's conversation whose session started last at or before `timestamp`."""
     row = (
         await session.execute(
-            select(Conversation.channel, Conversation.customer_id, Customer.erased_at)
-            .outerjoin(Customer, Customer.id == Conversation.customer_id)
-            .where(Conversation.id == conversation_id)
+            _ref_query()
+            .where(
+                Conversation.sender_id == sender_id, Conversation.session_started_at <= timestamp
+            )
+            .order_by(Conversation.session_started_at.desc())
+            .limit(1)
         )
-    ).one()
-    return ConversationRef(
-        conversation_id, row.channel, row.customer_id, erased=row.erased_at is not None
-    )
+    ).first()
+    return None if row is None else _ref(row)
 
 
-async def latest_session_before(
-    session: AsyncSession, sender_id: str, timestamp: float
-) -> int | None:
-    """The sender's conversation whose session started last at or before `timestamp`."""
-    return await session.scalar(
-        select(Conversation.id)
-        .where(Conversation.sender_id == sender_id, Conversation.session_started_at <= timestamp)
-        .order_by(Conversation.session_started_at.desc())
-        .limit(1)
+async def session_ref(
+    session: AsyncSession, sender_id: str, session_started_at: float
+) -> ConversationRef:
+    """The conversation of this Rasa session, created (channel unknown) if needed: one round
+    trip when it exists, two when this call creates it (the exchange logger's hot path)."""
+    key = (
+        Conversation.sender_id == sender_id,
+        Conversation.session_started_at == session_started_at,
     )
+    row = (await session.execute(_ref_query().where(*key))).first()
+    if row is not None:
+        return _ref(row)
+    created = await create_conversation(session, sender_id, session_started_at, UNKNOWN_CHANNEL)
+    if created is not None:
+        return ConversationRef(created, UNKNOWN_CHANNEL, None)
+    return _ref((await session.execute(_ref_query().where(*key))).one())
 
 
 async def set_channel(session: AsyncSession, conversation_id: int, channel: str) -> None:
@@ -115,6 +145,14 @@ async def set_channel(session: AsyncSession, conversation_id: int, channel: str)
         .where(Conversation.id == conversation_id)
         .values(channel=channel[:MAX_CHANNEL_CHARS])
     )
+
+
+async def customer_erased(session: AsyncSession, customer_id: int) -> bool | None:
+    """Whether the customer has been erased; None when there is no such customer."""
+    row = (
+        await session.execute(select(Customer.erased_at).where(Customer.id == customer_id))
+    ).first()
+    return None if row is None else row.erased_at is not None
 
 
 async def row_exists(session: AsyncSession, model: Any, ident: int) -> bool:
@@ -187,18 +225,33 @@ async def attach_records_to_customer(session: AsyncSession, conversation_id: int
     )
 
 
-async def touch_last_message(
-    session: AsyncSession, conversation_id: int, sent_at: datetime
-) -> None:
-    """Move the conversation's last_message_at forward to `sent_at` (never back)."""
-    await session.execute(
-        update(Conversation)
-        .where(
-            Conversation.id == conversation_id,
-            or_(Conversation.last_message_at.is_(None), Conversation.last_message_at < sent_at),
-        )
-        .values(last_message_at=sent_at)
+_CONVERSATIONS = Conversation.__table__.c
+# One statement for every conversation of a batch, sent as one executemany: the exchange logger
+# sent one UPDATE per conversation per batch, a tenth of its time under load.
+_TOUCH_LAST_MESSAGE = (
+    update(Conversation.__table__)
+    .where(
+        _CONVERSATIONS.id == bindparam("conversation"),
+        or_(
+            _CONVERSATIONS.last_message_at.is_(None),
+            _CONVERSATIONS.last_message_at < bindparam("message_at"),
+        ),
     )
+    .values(last_message_at=bindparam("message_at"))
+)
+
+
+async def touch_last_messages(session: AsyncSession, last_messages: dict[int, datetime]) -> None:
+    """Move each conversation's last_message_at forward to its new message's time (never
+    back); `last_messages` maps conversation ids to those times."""
+    if last_messages:
+        await session.execute(
+            _TOUCH_LAST_MESSAGE,
+            [
+                {"conversation": conversation_id, "message_at": sent_at}
+                for conversation_id, sent_at in last_messages.items()
+            ],
+        )
 
 
 async def record_agent_message(

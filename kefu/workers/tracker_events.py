@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from crm_store.models import AgentUser, Customer, Direction, utcnow
+from crm_store.models import AgentUser, Direction, utcnow
 from crm_store.services.conversations import (
     UNKNOWN_CHANNEL,
     get_or_create_conversation,
@@ -35,13 +35,15 @@ from crm_store.services.messages import (
     NewRecord,
     attach_records_to_customer,
     conversation_ref,
+    customer_erased,
     insert_records,
-    latest_session_before,
+    latest_session_ref,
     mark_undelivered,
     quarantine,
     row_exists,
+    session_ref,
     set_channel,
-    touch_last_message,
+    touch_last_messages,
 )
 from kefu.workers.advance_scoring import scored_in_advance
 from kefu.workers.tracker_table import TrackerEvent, read_tracker_events
@@ -70,6 +72,13 @@ def source_key(sender_id: str, type_name: str, timestamp: float, text: str | Non
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
+def _ident(key: Any) -> int | None:
+    try:
+        return int(key)
+    except (TypeError, ValueError):
+        return None
+
+
 def _utc(timestamp: float) -> datetime:
     if not math.isfinite(timestamp) or timestamp <= 0:
         return utcnow()
@@ -89,6 +98,7 @@ class _Ingest:
         self.score_sentiment = score_sentiment
         self.current: dict[str, ConversationRef] = {}
         self.known: dict[tuple[type, int], bool] = {}
+        self.customers: dict[int, bool | None] = {}  # id -> erased; None: no such customer
         self.records: dict[str, NewRecord] = {}
         self.last_message: dict[int, datetime] = {}
         self.linked: set[int] = set()
@@ -108,23 +118,20 @@ class _Ingest:
         self.quarantined += 1
 
     async def start_session(self, event: TrackerEvent) -> None:
-        conversation_id = await get_or_create_conversation(
-            self.session, event.sender_id, event.timestamp, UNKNOWN_CHANNEL
+        self.current[event.sender_id] = await session_ref(
+            self.session, event.sender_id, event.timestamp
         )
-        self.current[event.sender_id] = await conversation_ref(self.session, conversation_id)
 
     async def conversation_for(self, event: TrackerEvent, channel: str | None) -> ConversationRef:
         conversation = self.current.get(event.sender_id)
         if conversation is None:
             # First event of this sender in the batch: the latest session started before it.
-            conversation_id = await latest_session_before(
-                self.session, event.sender_id, event.timestamp
-            )
-            if conversation_id is None:
+            conversation = await latest_session_ref(self.session, event.sender_id, event.timestamp)
+            if conversation is None:
                 conversation_id = await get_or_create_conversation(
                     self.session, event.sender_id, 0.0, channel or UNKNOWN_CHANNEL
                 )
-            conversation = await conversation_ref(self.session, conversation_id)
+                conversation = await conversation_ref(self.session, conversation_id)
         if channel and conversation.channel == UNKNOWN_CHANNEL:
             conversation = replace(conversation, channel=channel)
             await set_channel(self.session, conversation.id, channel)
@@ -137,31 +144,33 @@ class _Ingest:
             return False
         known = self.current.get(event.sender_id)
         if known is None:
-            conversation_id = await latest_session_before(
-                self.session, event.sender_id, event.timestamp
-            )
-            if conversation_id is None:
-                return False
-            known = await conversation_ref(self.session, conversation_id)
-        return known.erased
+            known = await latest_session_ref(self.session, event.sender_id, event.timestamp)
+        return known is not None and known.erased
 
     async def _existing(self, model: type, key: Any) -> int | None:
-        try:
-            ident = int(key)
-        except (TypeError, ValueError):
+        ident = _ident(key)
+        if ident is None:
             return None
         if (model, ident) not in self.known:
             self.known[model, ident] = await row_exists(self.session, model, ident)
         return ident if self.known[model, ident] else None
 
     async def link_customer(self, event: TrackerEvent) -> None:
-        customer_id = await self._existing(Customer, event.data.get("value"))
+        customer_id = _ident(event.data.get("value"))
         if customer_id is None:
             return
+        if customer_id not in self.customers:
+            self.customers[customer_id] = await customer_erased(self.session, customer_id)
+        erased = self.customers[customer_id]
+        if erased is None:
+            return  # no such customer
         conversation = await self.conversation_for(event, None)
         if conversation.customer_id is None:
-            await link_customer(self.session, conversation.id, customer_id)
-            self.current[event.sender_id] = await conversation_ref(self.session, conversation.id)
+            if await link_customer(self.session, conversation.id, customer_id):
+                conversation = replace(conversation, customer_id=customer_id, erased=erased)
+            else:  # another process linked it since this batch read it
+                conversation = await conversation_ref(self.session, conversation.id)
+            self.current[event.sender_id] = conversation
         self.linked.add(conversation.id)
 
     async def add_message(self, event: TrackerEvent) -> None:
@@ -255,8 +264,7 @@ class _Ingest:
             await mark_undelivered(self.session, conversation_id, texts, before)
         for conversation_id in self.linked:
             await attach_records_to_customer(self.session, conversation_id)
-        for conversation_id, sent_at in self.last_message.items():
-            await touch_last_message(self.session, conversation_id, sent_at)
+        await touch_last_messages(self.session, self.last_message)
         return added
 
 

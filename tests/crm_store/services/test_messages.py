@@ -14,7 +14,7 @@ from crm_store.services.messages import (
     NewRecord,
     insert_records,
     record_agent_message,
-    touch_last_message,
+    touch_last_messages,
 )
 from tests.databases import Sessions
 
@@ -47,12 +47,17 @@ async def test_a_record_is_written_once_whatever_the_replays(crm: Sessions) -> N
 
 async def test_last_message_time_only_moves_forward(crm: Sessions) -> None:
     async with crm() as session, session.begin():
-        conversation_id = await get_or_create_conversation(session, "ben", 1.0, "rest")
-        await touch_last_message(session, conversation_id, T0)
-        await touch_last_message(session, conversation_id, T0 - timedelta(minutes=5))
+        ben = await get_or_create_conversation(session, "ben", 1.0, "rest")
+        cleo = await get_or_create_conversation(session, "cleo", 1.0, "rest")
+        await touch_last_messages(session, {ben: T0, cleo: T0 - timedelta(minutes=5)})
+        await touch_last_messages(session, {ben: T0 - timedelta(minutes=5), cleo: T0})
+        await touch_last_messages(session, {})
     async with crm() as session:
-        conversation = await session.get(Conversation, conversation_id)
-        assert conversation is not None and conversation.last_message_at == T0
+        found = {
+            conversation_id: (await session.get(Conversation, conversation_id))
+            for conversation_id in (ben, cleo)
+        }
+        assert {key: c and c.last_message_at for key, c in found.items()} == {ben: T0, cleo: T0}
 
 
 async def test_agent_messages(crm: Sessions) -> None:
