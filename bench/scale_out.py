@@ -1,6 +1,6 @@
 """Scale-out: one Rasa server against two, at 50 conversations, in the production profile.
 
-    .venv/bin/python -m bench.scale_out [--conversations 50] [--seconds 30] [--rounds 3] [--write]
+    .venv/bin/python -m bench.scale_out [--conversations 50] [--seconds 30] [--rounds 5] [--write]
 
 Each run starts Kefu as `make run-prod` does (`python -m kefu run` with KEFU_PROFILE=production:
 nginx, the action servers, the Rasa servers, the RabbitMQ exchange logger) against this
@@ -219,9 +219,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--rounds", type=int, default=3, help="one and two, alternating")
+    parser.add_argument("--rounds", type=int, default=5, help="one and two, alternating")
     parser.add_argument("--write", action="store_true", help="into load.json and bench/README")
     args = parser.parse_args(argv)
+    given = [arg for arg in (sys.argv[1:] if argv is None else argv) if arg != "--write"]
+    command = f"python -m bench.scale_out {' '.join(given)}" if given else "make bench-scale-out"
     rounds = []
     for _ in range(max(1, args.rounds)):
         round_ = {
@@ -242,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(json.dumps(scale_out, indent=2))
     if args.write:
-        write_results(scale_out, "make bench-scale-out")
+        write_results(scale_out, command)
     return 0
 
 
