@@ -159,6 +159,11 @@ CHINESE_LEXICON: dict[str, float] = {
     **dict.fromkeys(["生气", "气死", "愤怒", "恼火", "受不了", "无语", "崩溃"], -2.6),
     **dict.fromkeys(["差", "太差", "垃圾", "骗子", "骗", "坑", "恶心", "离谱"], -2.7),
     **dict.fromkeys(["投诉", "浪费时间", "没人管", "不理", "敷衍", "态度差"], -2.2),
+    # Outrage and exasperation ("太过分了", "受够了", "搞什么"), as customers write it.
+    **dict.fromkeys(["怎么回事", "搞什么", "不靠谱"], -1.8),
+    **dict.fromkeys(["糟糕", "烂", "差劲", "坑人", "黑心"], -2.4),
+    **dict.fromkeys(["过分", "受够", "岂有此理"], -2.7),
+    **dict.fromkeys(["忍无可忍"], -3.0),
 }
 # Words that hold a scored character without its meaning ("你好" is no "好", "快递" no "快").
 CHINESE_NEUTRAL = frozenset(

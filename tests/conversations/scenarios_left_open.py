@@ -1,7 +1,8 @@
 """Conversations found failing by probing the running bot (stop 27): what the customer left
 open is taken up again. "Open a ticket" right after the overdue-parcel notice that suggested it,
 an order number sent alone before identification, and the apology's offer of a ticket or a
-colleague answered with who the customer is, or with "Ticket" by a verified customer."""
+colleague answered with who the customer is, or with "Ticket" by a verified customer. And
+(stop 28) outrage in Chinese in words the sentiment lexicon did not know."""
 
 from __future__ import annotations
 
@@ -137,4 +138,15 @@ THE_OFFER = [
     ),
 ]
 
-SCENARIOS = THE_OFFER + ORDER_SENT_ALONE + AFTER_THE_LATE_NOTICE
+# Outrage in Chinese without the words the sentiment lexicon knew (stop 28): the order's status
+# came back and no apology.
+OUTRAGE_IN_CHINESE = [
+    Scenario(
+        "zh: '太过分了，…到现在还没到！！！' gets an apology before identification",
+        "chinese",
+        [("太过分了，订单{order}到现在还没到！！！", ["抱歉", ZH_ASK_CONTACT])],
+        needs="shipped",
+    ),
+]
+
+SCENARIOS = THE_OFFER + ORDER_SENT_ALONE + AFTER_THE_LATE_NOTICE + OUTRAGE_IN_CHINESE

@@ -52,6 +52,22 @@ def test_german_and_chinese_have_their_polarity(positive: str, negative: str) ->
     assert sentiment_score(positive) > 0.3 > -0.3 > sentiment_score(negative)
 
 
+@pytest.mark.parametrize(
+    "outraged",
+    [
+        "太过分了",
+        "受够了！到底怎么回事？",
+        "搞什么鬼，三天了还没发货",
+        "岂有此理",
+        "东西太烂了",
+        "真糟糕",
+    ],
+)
+def test_chinese_outrage_is_strongly_negative(outraged: str) -> None:
+    # Strong enough for the bot's apology (actions/feelings.py, STRONGLY_NEGATIVE).
+    assert sentiment_score(outraged) <= -0.65
+
+
 def test_german_and_chinese_negation_spelling_and_neutral_words() -> None:
     assert sentiment_score("nicht gut") < 0 < sentiment_score("gut")
     assert sentiment_score("ich bin enttaeuscht") == sentiment_score("ich bin enttäuscht") < 0
