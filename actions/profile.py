@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import localized, replies, slots
-from actions.answers import declined
+from actions.answers import acknowledged_only, declined
 from actions.base import Dispatcher, Events, KefuAction
 from actions.carry import normalised_address, queued_detail
 from actions.conversation import latest_entity_values, verified_customer_id
@@ -93,6 +93,10 @@ class _UpdateDetailForm(IdentificationFormValidator, ABC):
         stop = declined(dispatcher, tracker, detail.slot)
         if stop is not None:
             return stop  # "no, I only wanted to know which one you have"
+        if detail.free_text and acknowledged_only(dispatcher, tracker, detail.slot):
+            # "对" after "no 5-digit postcode in that" is no address: saying so again, word for
+            # word, went round in circles.
+            return {detail.slot: None}
         try:
             normalised = await self.normalised(str(value), tracker) if value is not None else None
         except CrmUnavailable:

@@ -2,7 +2,8 @@
 open is taken up again. "Open a ticket" right after the overdue-parcel notice that suggested it,
 an order number sent alone before identification, and the apology's offer of a ticket or a
 colleague answered with who the customer is, or with "Ticket" by a verified customer. And
-(stop 28) outrage in Chinese in words the sentiment lexicon did not know."""
+(stop 28) outrage in Chinese in words the sentiment lexicon did not know, and "yes" where an
+address was asked again."""
 
 from __future__ import annotations
 
@@ -138,14 +139,54 @@ THE_OFFER = [
     ),
 ]
 
-# Outrage in Chinese without the words the sentiment lexicon knew (stop 28): the order's status
-# came back and no apology.
+# Stop 28: outrage in Chinese without the words the sentiment lexicon knew (the order's status
+# came back and no apology), and a bare "yes" to the address question after a foreign address
+# (the same "no 5-digit postcode" error again).
 OUTRAGE_IN_CHINESE = [
     Scenario(
         "zh: '太过分了，…到现在还没到！！！' gets an apology before identification",
         "chinese",
         [("太过分了，订单{order}到现在还没到！！！", ["抱歉", ZH_ASK_CONTACT])],
         needs="shipped",
+    ),
+    Scenario(
+        "zh: '对' after a foreign address was refused: what is needed, not the same error",
+        "chinese",
+        [
+            ("我搬家了，要改地址", [ZH_ASK_CONTACT]),
+            ("{email}", ["邮编"]),
+            ("{postcode}", ["新地址"]),
+            ("北京市朝阳区建国路88号", ["5位数的邮编"]),
+            ("对", ["只寄送到德国", "新地址", "!没有找到"]),
+            ("算了", ["停止"]),
+        ],
+        needs="any",
+    ),
+    Scenario(
+        "de: 'ja' after a foreign address was refused: what is needed, not the same error",
+        "german",
+        [
+            ("Ich bin umgezogen, bitte Adresse ändern", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["neue Adresse"]),
+            ("Bahnhofstrasse 1, 8001 Zürich", ["fünfstellige Postleitzahl"]),
+            ("ja", ["nur an Adressen in Deutschland", "!keine fünfstellige"]),
+            ("vergiss es", ["abgebrochen"]),
+        ],
+        needs="any",
+    ),
+    Scenario(
+        "'yes' after a foreign address was refused: what is needed, not the same error",
+        "follow-up",
+        [
+            ("I moved, please change my address", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["new address"]),
+            ("221B Baker Street, London NW1 6XE", ["5-digit postcode"]),
+            ("yes", ["only deliver to addresses in Germany", "new address", "!couldn't find"]),
+            ("never mind", ["stopped there", "!new address"]),
+        ],
+        needs="any",
     ),
 ]
 
