@@ -122,10 +122,11 @@ async def latest_session_ref(
 
 
 async def session_ref(
-    session: AsyncSession, sender_id: str, session_started_at: float
+    session: AsyncSession, sender_id: str, session_started_at: float, channel: str = UNKNOWN_CHANNEL
 ) -> ConversationRef:
-    """The conversation of this Rasa session, created (channel unknown) if needed: one round
-    trip when it exists, two when this call creates it (the exchange logger's hot path)."""
+    """The conversation of this Rasa session, created on `channel` if needed: one round trip
+    when it exists, two when this call creates it (the exchange logger's hot path). An existing
+    conversation keeps its channel."""
     key = (
         Conversation.sender_id == sender_id,
         Conversation.session_started_at == session_started_at,
@@ -133,9 +134,9 @@ async def session_ref(
     row = (await session.execute(_ref_query().where(*key))).first()
     if row is not None:
         return _ref(row)
-    created = await create_conversation(session, sender_id, session_started_at, UNKNOWN_CHANNEL)
+    created = await create_conversation(session, sender_id, session_started_at, channel)
     if created is not None:
-        return ConversationRef(created, UNKNOWN_CHANNEL, None)
+        return ConversationRef(created, (channel or UNKNOWN_CHANNEL)[:MAX_CHANNEL_CHARS], None)
     return _ref((await session.execute(_ref_query().where(*key))).one())
 
 

@@ -26,7 +26,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from crm_store.models import AgentUser, Direction, utcnow
 from crm_store.services.conversations import (
     UNKNOWN_CHANNEL,
-    get_or_create_conversation,
     link_customer,
 )
 from crm_store.services.messages import (
@@ -127,11 +126,10 @@ class _Ingest:
         if conversation is None:
             # First event of this sender in the batch: the latest session started before it.
             conversation = await latest_session_ref(self.session, event.sender_id, event.timestamp)
-            if conversation is None:
-                conversation_id = await get_or_create_conversation(
+            if conversation is None:  # no session_started yet: the "before any session" one
+                conversation = await session_ref(
                     self.session, event.sender_id, 0.0, channel or UNKNOWN_CHANNEL
                 )
-                conversation = await conversation_ref(self.session, conversation_id)
         if channel and conversation.channel == UNKNOWN_CHANNEL:
             conversation = replace(conversation, channel=channel)
             await set_channel(self.session, conversation.id, channel)
