@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kefu.workers.base import Worker
 from kefu.workers.tracker_events import LOGGED_EVENT_TYPES, SentimentScorer, ingest_events
-from kefu.workers.tracker_table import TrackerEvent, read_tracker_events
+from kefu.workers.tracker_table import TrackerEvent, newest_event_id, read_tracker_events
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,7 @@ DEFAULT_REPLAY_SECONDS = 10.0
 # How many ingested events each path remembers for the other to skip: far more than arrive
 # between two replays; an event forgotten early is only ingested a second time (adding nothing).
 REMEMBERED_DELIVERIES = 200_000
+REPLAY_PAGE = 500
 
 DeliveryKey = tuple[str, str, str, str]
 
@@ -148,20 +149,31 @@ class BrokerLogger(Worker):
                 await connection.close()
 
     async def replay_tracker_store(self) -> int:
-        """Ingest the tracker store's events after the last replay; returns the records added."""
+        """Ingest the tracker store's events after the last replay; returns the records added.
+
+        It stops at the newest event there was when it began. Under load, events arrive faster
+        than a page is ingested, so a replay chasing the table's tail never caught up: it did
+        all the ingesting while the broker's deliveries waited, to be decoded and skipped after
+        the load, while RabbitMQ held the backlog.
+        """
+        newest = await newest_event_id(self.tracker_engine)
         added = 0
-        while True:
+        while self.replayed_up_to < newest:
             events = await read_tracker_events(
-                self.tracker_engine, after_id=self.replayed_up_to, types=LOGGED_EVENT_TYPES
+                self.tracker_engine,
+                after_id=self.replayed_up_to,
+                limit=REPLAY_PAGE,
+                types=LOGGED_EVENT_TYPES,
+                up_to_id=newest,
             )
-            if not events:
-                return added
             missed = self._not_yet_ingested(events, self.from_broker)
             if missed:
                 async with self.crm_sessions() as session, session.begin():
                     added += await ingest_events(session, missed, self.score_sentiment)
                 _remember(self.from_replay, missed)
-            self.replayed_up_to = events[-1].event_id
+            # A short page is the last: the rest up to `newest` are events it does not log.
+            self.replayed_up_to = events[-1].event_id if len(events) == REPLAY_PAGE else newest
+        return added
 
     async def consume(self, wait: float | None = None) -> int:
         """One batch: whatever has arrived, waiting up to `wait` (the poll interval) for it."""

@@ -8,11 +8,24 @@ communication records).
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, inspect, select
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    Row,
+    Select,
+    String,
+    Table,
+    Text,
+    func,
+    inspect,
+    select,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -60,9 +73,10 @@ async def read_tracker_events(
     after_id: int = 0,
     limit: int = 500,
     types: Collection[str] | None = None,
+    up_to_id: int | None = None,
 ) -> list[TrackerEvent]:
-    """Up to `limit` events with id > after_id (of these `types`, if given), oldest first; []
-    while Rasa has no table yet."""
+    """Up to `limit` events with after_id < id (<= up_to_id, if given) of these `types` (if
+    given), oldest first; [] while Rasa has no table yet."""
     statement = (
         select(
             events_table.c.id,
@@ -77,17 +91,29 @@ async def read_tracker_events(
     )
     if types is not None:
         statement = statement.where(events_table.c.type_name.in_(types))
-    async with tracker_engine.connect() as connection:
-        try:
-            rows = (await connection.execute(statement)).all()
-        except DBAPIError:
-            await connection.rollback()
-            if not await connection.run_sync(lambda sync: inspect(sync).has_table("events")):
-                return []  # Rasa creates the table when it first starts
-            raise
+    if up_to_id is not None:
+        statement = statement.where(events_table.c.id <= up_to_id)
+    rows = await _rows(tracker_engine, statement)
     return [
         TrackerEvent(
             row.id, row.sender_id, row.type_name, float(row.timestamp or 0.0), *_decode(row.data)
         )
         for row in rows
     ]
+
+
+async def newest_event_id(tracker_engine: AsyncEngine) -> int:
+    """The id of the newest event in the tracker store (0 when it has none, or no table yet)."""
+    rows = await _rows(tracker_engine, select(func.max(events_table.c.id)))
+    return int(rows[0][0] or 0) if rows else 0
+
+
+async def _rows(tracker_engine: AsyncEngine, statement: Select[Any]) -> Sequence[Row[Any]]:
+    async with tracker_engine.connect() as connection:
+        try:
+            return (await connection.execute(statement)).all()
+        except DBAPIError:
+            await connection.rollback()
+            if not await connection.run_sync(lambda sync: inspect(sync).has_table("events")):
+                return []  # Rasa creates the table when it first starts
+            raise

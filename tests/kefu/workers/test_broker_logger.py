@@ -18,6 +18,7 @@ import pytest
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from kefu.workers import broker_logger
 from kefu.workers.broker_logger import BrokerLogger
 from tests.kefu.workers.test_exchange_logger import FailingSessions, add_turn, count_records
 
@@ -153,5 +154,35 @@ async def test_an_event_is_ingested_once_by_the_broker_or_the_replay(
         assert logger.skipped == 6
         assert sorted(scored) == ["good morning", "hello", "hey there"]
         assert await count_records(crm) == 6
+    finally:
+        await logger.close()
+
+
+async def test_a_replay_stops_at_the_newest_event_there_was_when_it_began(
+    queue: str,
+    tracker: AsyncEngine,
+    crm: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under load, turns are saved while a replay ingests: a replay that followed the table's
+    tail never caught up, and did all the logging while the broker's deliveries waited."""
+    await add_turn(tracker, "hana", 8000.0, "hello", "Hi Hana!")
+    logger = BrokerLogger(BROKER, queue, tracker, crm)
+    logger.must_replay = False
+    real_ingest = broker_logger.ingest_events
+    arrived = iter(["ivan", "jun", "kim"])
+
+    async def ingest_while_turns_arrive(*args: Any, **kwargs: Any) -> int:
+        sender = next(arrived, None)
+        if sender is not None:  # a turn saved while the replay is busy
+            await add_turn(tracker, sender, 9000.0, "hi", "Hello!")
+        return await real_ingest(*args, **kwargs)
+
+    monkeypatch.setattr(broker_logger, "ingest_events", ingest_while_turns_arrive)
+    try:
+        assert await logger.replay_tracker_store() == 2  # hana's turn only
+        assert await count_records(crm) == 2
+        # The turn saved meanwhile waits for the broker, or for the next replay.
+        assert await logger.replay_tracker_store() == 2
     finally:
         await logger.close()

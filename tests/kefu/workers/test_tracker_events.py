@@ -14,7 +14,12 @@ from crm_store.db import create_engine
 from crm_store.models import AgentUser, CommunicationRecord, Conversation, QuarantinedEvent
 from crm_store.services._common import value_of
 from kefu.workers.tracker_events import ingest_events, reconcile, source_key
-from kefu.workers.tracker_table import TrackerEvent, events_table, read_tracker_events
+from kefu.workers.tracker_table import (
+    TrackerEvent,
+    events_table,
+    newest_event_id,
+    read_tracker_events,
+)
 from tests.databases import Sessions
 
 T0 = 1_763_800_000.123456
@@ -140,6 +145,7 @@ async def test_read_tracker_events_before_rasa_made_its_table(tmp_path: Path) ->
     engine = create_engine(f"sqlite:///{tmp_path / 'not-yet.db'}")
     try:
         assert await read_tracker_events(engine) == []
+        assert await newest_event_id(engine) == 0
     finally:
         await engine.dispose()
 
