@@ -7,7 +7,10 @@ that was 16 % of the Rasa server's main thread (bench/README.md). This store kee
 the queries' meaning and the exchange logger's view unchanged, and:
 
 - streams a save's new events to the event broker (the production profile's RabbitMQ) from
-  what it is about to write, where Rasa reads the whole session back first to find them;
+  what it is about to write, where Rasa reads the whole session back first to find them, and
+  only the kinds its consumer reads when told (`published_event_types`, `published_slots`):
+  the exchange logger reads 2.4 of the 9.3 events a customer message adds, and each published
+  event costs a JSON dump and a deep copy here, and a delivery to decode in the logger;
 - keeps the events of each conversation's latest session in memory (least recently used
   first out) once it has saved them, and answers `retrieve` from them when the newest event id
   in the table is still the one it saved last: one indexed `max(id)` query instead of reading
@@ -27,13 +30,14 @@ import itertools
 import json
 import logging
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, SessionStarted, deserialise_events
+from rasa.shared.core.events import Event, SessionStarted, SlotSet, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -70,8 +74,20 @@ def latest_session(events: list[Event]) -> list[Event]:
 class KefuSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` with a verified in-memory cache of each session's events."""
 
-    def __init__(self, *args: Any, cache_size: int = DEFAULT_CACHE_SIZE, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        cache_size: int = DEFAULT_CACHE_SIZE,
+        published_event_types: Collection[str] | None = None,
+        published_slots: Collection[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # None publishes every event, as Rasa does.
+        self.published_event_types = (
+            None if published_event_types is None else frozenset(published_event_types)
+        )
+        self.published_slots = None if published_slots is None else frozenset(published_slots)
         if self.engine.dialect.name == "sqlite":
             url = self.engine.url
             self.engine.dispose()
@@ -164,6 +180,24 @@ class KefuSQLTrackerStore(SQLTrackerStore):
         last = self._append(tracker.sender_id, new_events)
         if last is not None:
             self._remember(tracker.sender_id, last, latest_session(list(tracker.events)))
+
+    async def _stream_new_events(
+        self, event_broker: EventBroker, new_events: list[Event], sender_id: str
+    ) -> None:
+        await super()._stream_new_events(
+            event_broker, [event for event in new_events if self._publishes(event)], sender_id
+        )
+
+    def _publishes(self, event: Event) -> bool:
+        if self.published_event_types is not None and (
+            event.type_name not in self.published_event_types
+        ):
+            return False
+        return not (
+            isinstance(event, SlotSet)
+            and self.published_slots is not None
+            and event.key not in self.published_slots
+        )
 
     def _new_events(self, tracker: DialogueStateTracker, cached: _Cached | None) -> list[Event]:
         with self.session_scope() as session:

@@ -32,7 +32,13 @@ from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kefu.workers.base import Worker
-from kefu.workers.tracker_events import LOGGED_EVENT_TYPES, SentimentScorer, ingest_events
+from kefu.workers.tracker_events import (
+    LINKING_SLOT,
+    LOGGED_EVENT_TYPES,
+    SentimentScorer,
+    ingest_events,
+    is_logged,
+)
 from kefu.workers.tracker_table import TrackerEvent, newest_event_id, read_tracker_events
 
 logger = logging.getLogger(__name__)
@@ -83,7 +89,7 @@ def broker_event(body: bytes) -> TrackerEvent | None:
 
 def _remember(ingested: OrderedDict[DeliveryKey, None], events: list[TrackerEvent]) -> None:
     for event in events:
-        if event.type_name in LOGGED_EVENT_TYPES:
+        if is_logged(event):
             ingested[delivery_key(event)] = None
     while len(ingested) > REMEMBERED_DELIVERIES:
         ingested.popitem(last=False)
@@ -165,6 +171,7 @@ class BrokerLogger(Worker):
                 limit=REPLAY_PAGE,
                 types=LOGGED_EVENT_TYPES,
                 up_to_id=newest,
+                slots=(LINKING_SLOT,),
             )
             missed = self._not_yet_ingested(events, self.from_broker)
             if missed:
@@ -214,7 +221,7 @@ class BrokerLogger(Worker):
             event = broker_event(message.body)
             if event is None:
                 logger.warning("exchange log: a broker message that is no Rasa event was dropped")
-            else:
+            elif is_logged(event):
                 events.append(event)
         events = self._not_yet_ingested(events, self.from_replay)
         if not events:

@@ -49,8 +49,19 @@ from kefu.workers.tracker_table import TrackerEvent, read_tracker_events
 
 logger = logging.getLogger(__name__)
 
-# The events `ingest_events` acts on; it passes over every other kind.
+# The events `ingest_events` acts on; it passes over every other kind, and over every slot
+# but this one. The production profile's Rasa servers publish only these to RabbitMQ
+# (endpoints.production.yml, `published_event_types` and `published_slots`).
 LOGGED_EVENT_TYPES = ("session_started", "user", "bot", "slot")
+LINKING_SLOT = "customer_id"
+
+
+def is_logged(event: TrackerEvent) -> bool:
+    """Whether `ingest_events` acts on this kind of event (whatever its content)."""
+    if event.type_name == "slot":
+        return event.data.get("name") == LINKING_SLOT
+    return event.type_name in LOGGED_EVENT_TYPES
+
 
 # Rich parts of a bot message worth keeping next to its text.
 _BOT_PAYLOAD_KEYS = ("buttons", "quick_replies", "image", "attachment", "elements", "custom")
@@ -315,7 +326,7 @@ async def ingest_events(
             await ingest.add_message(event)
         elif (
             event.type_name == "slot"
-            and event.data.get("name") == "customer_id"
+            and event.data.get("name") == LINKING_SLOT
             and event.data.get("value") not in (None, "")
         ):
             await ingest.link_customer(event)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     func,
     inspect,
+    or_,
     select,
 )
 from sqlalchemy.exc import DBAPIError
@@ -74,9 +75,11 @@ async def read_tracker_events(
     limit: int = 500,
     types: Collection[str] | None = None,
     up_to_id: int | None = None,
+    slots: Collection[str] | None = None,
 ) -> list[TrackerEvent]:
     """Up to `limit` events with after_id < id (<= up_to_id, if given) of these `types` (if
-    given), oldest first; [] while Rasa has no table yet."""
+    given), oldest first, and of the slot events those setting these `slots` (if given); []
+    while Rasa has no table yet."""
     statement = (
         select(
             events_table.c.id,
@@ -93,6 +96,11 @@ async def read_tracker_events(
         statement = statement.where(events_table.c.type_name.in_(types))
     if up_to_id is not None:
         statement = statement.where(events_table.c.id <= up_to_id)
+    if slots is not None:
+        # Rasa's store keeps a slot event's slot name in the `action_name` column.
+        statement = statement.where(
+            or_(events_table.c.type_name != "slot", events_table.c.action_name.in_(slots))
+        )
     rows = await _rows(tracker_engine, statement)
     return [
         TrackerEvent(

@@ -27,6 +27,9 @@ slots:
   name:
     type: text
     mappings: [{type: custom}]
+  customer_id:
+    type: text
+    mappings: [{type: custom}]
 responses:
   utter_greet: [{text: hi}]
 """
@@ -237,6 +240,30 @@ async def test_a_save_streams_what_rasa_streams_without_reading_the_session_back
     assert ours.published == theirs.published
     assert [e["event"] for e in ours.published[-2:]] == ["user", "bot"]
     assert len(ours.published) == 8 and {e["sender_id"] for e in ours.published} == {"g"}
+
+
+async def test_only_the_kinds_of_events_asked_for_are_published(tmp_path: Path) -> None:
+    """The production profile publishes what the exchange logger reads; the table keeps all."""
+    broker = RecordingBroker()
+    kefu = KefuSQLTrackerStore(
+        DOMAIN,
+        host=f"sqlite:///{tmp_path / 'a.db'}",
+        event_broker=broker,
+        published_event_types=["session_started", "user", "bot", "slot"],
+        published_slots=["customer_id"],
+    )
+    tracker = conversation("h")
+    tracker.update(SlotSet("customer_id", "7", timestamp=101.3))
+    await kefu.save(tracker)
+    published = [(e["event"], e.get("name")) for e in broker.published]
+    assert published == [
+        ("session_started", None),
+        ("user", None),
+        ("bot", None),
+        ("slot", "customer_id"),
+    ]
+    kefu._cache.clear()  # read back from the table: every event is there
+    assert dump(await kefu.retrieve("h")) == [e.as_dict() for e in latest_session(tracker.events)]
 
 
 async def test_a_read_from_the_table_is_remembered(tmp_path: Path) -> None:

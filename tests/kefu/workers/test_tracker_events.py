@@ -7,13 +7,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crm_store.db import create_engine
 from crm_store.models import AgentUser, CommunicationRecord, Conversation, QuarantinedEvent
 from crm_store.services._common import value_of
-from kefu.workers.tracker_events import ingest_events, reconcile, source_key
+from kefu.paths import REPO_ROOT
+from kefu.workers.tracker_events import (
+    LINKING_SLOT,
+    LOGGED_EVENT_TYPES,
+    ingest_events,
+    reconcile,
+    source_key,
+)
 from kefu.workers.tracker_table import (
     TrackerEvent,
     events_table,
@@ -84,7 +92,7 @@ async def write(tracker: AsyncEngine, sender: str, rows: list[tuple[str, float, 
                     type_name=type_name,
                     timestamp=ts,
                     intent_name=data.get("parse_data", {}).get("intent", {}).get("name"),
-                    action_name=data.get("name") if type_name == "action" else None,
+                    action_name=data.get("name"),  # as Rasa writes it: a slot's name too
                     data=json.dumps(data),
                 )
             )
@@ -139,6 +147,15 @@ async def test_read_tracker_events_pages_by_id(tracker: AsyncEngine) -> None:
     assert len(first) + len(rest) == 14
     assert first[3].type_name == "user" and first[3].data["text"] == "hi"
     assert first[3].timestamp == T0 + 1 and first[3].sender_id == "alice"
+
+
+async def test_read_tracker_events_of_some_slots(tracker: AsyncEngine) -> None:
+    await write(tracker, "alice", a_conversation(T0))
+    events = await read_tracker_events(
+        tracker, types=("user", "slot"), slots=("customer_id",), up_to_id=13
+    )
+    assert [e.type_name for e in events] == ["user"] * 4 + ["slot"]
+    assert events[-1].data["name"] == "customer_id"
 
 
 async def test_read_tracker_events_before_rasa_made_its_table(tmp_path: Path) -> None:
@@ -329,3 +346,12 @@ async def test_an_agents_reply_is_logged_once_as_the_agents_in_order(
     ]
     reply = logged[3]
     assert reply.agent_id == agent_id and reply.extra["kefu_agent_name"] == "Ann"
+
+
+def test_the_production_servers_publish_what_the_logger_logs() -> None:
+    """The Rasa servers send RabbitMQ only these events: one the logger needs and they do not
+    send is logged by the tracker-store replay alone, seconds late."""
+    endpoints = yaml.safe_load((REPO_ROOT / "endpoints.production.yml").read_text())
+    store = endpoints["tracker_store"]
+    assert set(store["published_event_types"]) == set(LOGGED_EVENT_TYPES)
+    assert store["published_slots"] == [LINKING_SLOT]
