@@ -26,6 +26,7 @@ Set in endpoints.yml as `type: bot.tracker_store.KefuSQLTrackerStore`, with the 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
@@ -36,7 +37,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event, SessionStarted, SlotSet, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -59,6 +60,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def _engine(url: Any, **options: Any) -> Any:
+    """An engine for the store's database: Rasa's settings, and on SQLite a pool of connections
+    with the pragmas above."""
+    if sa.engine.make_url(url).get_backend_name() == "sqlite":
+        engine = sa.create_engine(
+            url,
+            poolclass=sa.pool.QueuePool,
+            connect_args={"check_same_thread": False},
+            **options,
+        )
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(url, **create_engine_kwargs(url), **options)
 
 
 def latest_session(events: list[Event]) -> list[Event]:
@@ -89,13 +105,15 @@ class KefuSQLTrackerStore(SQLTrackerStore):
         )
         self.published_slots = None if published_slots is None else frozenset(published_slots)
         if self.engine.dialect.name == "sqlite":
-            url = self.engine.url
             self.engine.dispose()
-            self.engine = sa.create_engine(
-                url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False}
-            )
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.engine = _engine(self.engine.url)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        # Single reads need no transaction: on PostgreSQL one is three round trips (BEGIN, the
+        # query, ROLLBACK), and the newest-id check runs twice a turn. Their connections are
+        # pooled apart: switching a pooled connection to autocommit and back costs a round trip.
+        self._single_reads = sa.orm.session.sessionmaker(
+            bind=_engine(self.engine.url, isolation_level="AUTOCOMMIT")
+        )
         self.cache_size = int(cache_size)
         self._cache: OrderedDict[str, _Cached] = OrderedDict()
         self.hits = 0
@@ -109,8 +127,17 @@ class KefuSQLTrackerStore(SQLTrackerStore):
             .scalar()
         )
 
+    @contextlib.contextmanager
+    def _single_read_scope(self) -> Iterator[Any]:
+        """A session for reads that need no snapshot: each statement commits on its own."""
+        session = self._single_reads()
+        try:
+            yield session
+        finally:
+            session.close()
+
     def _newest_event_id(self, sender_id: str) -> int | None:
-        with self.session_scope() as session:
+        with self._single_read_scope() as session:
             return self._last_event_id(session, sender_id)
 
     def _read_session(self, sender_id: str) -> tuple[list[dict[str, Any]], int | None]:
@@ -200,7 +227,7 @@ class KefuSQLTrackerStore(SQLTrackerStore):
         )
 
     def _new_events(self, tracker: DialogueStateTracker, cached: _Cached | None) -> list[Event]:
-        with self.session_scope() as session:
+        with self._single_read_scope() as session:
             return list(self._unsaved_events(session, tracker, cached))
 
     def _append(self, sender_id: str, events: list[Event]) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rasa.core.brokers.broker import EventBroker
@@ -273,3 +274,28 @@ async def test_a_read_from_the_table_is_remembered(tmp_path: Path) -> None:
     second = await kefu.retrieve("i")
     assert (kefu.misses, kefu.hits) == (1, 1)
     assert dump(first) == dump(second) == dump(await rasa.retrieve("i"))
+
+
+async def test_a_turns_newest_id_checks_run_outside_a_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each check is one query: a transaction around it would cost BEGIN and ROLLBACK too."""
+    kefu, _ = stores(tmp_path)
+    await kefu.save(conversation("j"))
+    in_transaction: list[bool] = []
+    original = KefuSQLTrackerStore._last_event_id
+
+    def spying(self: KefuSQLTrackerStore, session: Any, sender_id: str) -> int | None:
+        # pysqlite opens no transaction on a connection whose isolation_level is None.
+        dbapi = session.connection().connection.dbapi_connection
+        in_transaction.append(dbapi.isolation_level is not None)
+        return original(self, session, sender_id)
+
+    monkeypatch.setattr(KefuSQLTrackerStore, "_last_event_id", spying)
+    tracker = await kefu.retrieve("j")
+    assert tracker is not None and kefu.hits == 1
+    tracker.update(UserUttered("more", {"intent": {"name": "greet"}}, timestamp=300.0))
+    await kefu.save(tracker)
+    assert in_transaction == [False, False]  # the retrieve's check and the save's
+    kefu._cache.clear()
+    assert dump(await kefu.retrieve("j")) == dump(tracker)
