@@ -1,7 +1,7 @@
 """The exchange logger of the production profile: Rasa's events from RabbitMQ into the CRM.
 
-Every Rasa server publishes each new tracker event to a durable queue (Rasa's pika event
-broker, endpoints.production.yml). This worker takes them in batches, ingests them with the
+Every Rasa server publishes each new tracker event this worker logs to a durable queue (Rasa's
+pika event broker, endpoints.production.yml). This worker takes them in batches, ingests them with the
 same idempotent code as the polling logger (`ingest_events`, one record per message keyed by
 its event), and acknowledges a batch only once its transaction is committed: a crash, a
 database outage or a broker outage redelivers the batch, and the keys make a second delivery
@@ -160,7 +160,7 @@ class BrokerLogger(Worker):
         It stops at the newest event there was when it began. Under load, events arrive faster
         than a page is ingested, so a replay chasing the table's tail never caught up: it did
         all the ingesting while the broker's deliveries waited, to be decoded and skipped after
-        the load, while RabbitMQ held the backlog.
+        the load.
         """
         newest = await newest_event_id(self.tracker_engine)
         added = 0
