@@ -1,9 +1,9 @@
 """The exchange logger of the production profile: Rasa's events from RabbitMQ into the CRM.
 
 Every Rasa server publishes each new tracker event this worker logs to a durable queue (Rasa's
-pika event broker, endpoints.production.yml). This worker takes them in batches, ingests them with the
-same idempotent code as the polling logger (`ingest_events`, one record per message keyed by
-its event), and acknowledges a batch only once its transaction is committed: a crash, a
+pika event broker, endpoints.production.yml). This worker takes them in batches, ingests them
+with the same idempotent code as the polling logger (`ingest_events`, one record per message
+keyed by its event), and acknowledges a batch only once its transaction is committed: a crash, a
 database outage or a broker outage redelivers the batch, and the keys make a second delivery
 add nothing. Whenever it (re)connects, and every `replay_seconds` besides, it also replays the
 tracker store from where its last replay stopped, for events a Rasa server could not publish (it
