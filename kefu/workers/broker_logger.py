@@ -26,6 +26,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
+from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
@@ -64,22 +65,37 @@ def delivery_key(event: TrackerEvent) -> DeliveryKey:
     return (event.sender_id, event.type_name, repr(float(event.timestamp)), what)
 
 
-def broker_event(body: bytes) -> TrackerEvent | None:
-    """The tracker event in a message Rasa's pika broker published (None if it is not one).
+def broker_events(body: bytes) -> list[TrackerEvent] | None:
+    """The tracker events in a message a Rasa server published (None if it holds none).
 
-    The body is the event's `as_dict()` plus `sender_id`: the same JSON the SQL tracker store
-    keeps in its `data` column. Broker events have no table id; a hash of the body stands in
-    (it names the event when it has to be set aside).
+    Rasa's pika broker sends one event a message: its `as_dict()` plus `sender_id`, the same
+    JSON the SQL tracker store keeps in its `data` column. Kefu's batching broker
+    (bot/event_broker.py) sends a JSON list of such events. Broker events have no table id; a
+    hash of the event's JSON stands in (it names the event when it has to be set aside).
     """
     try:
         data = json.loads(body)
     except ValueError:
         return None
+    if isinstance(data, dict):
+        event = _tracker_event(data, body)
+        return None if event is None else [event]
+    if not isinstance(data, list):
+        return None
+    events = [
+        event
+        for item in data
+        if (event := _tracker_event(item, json.dumps(item, sort_keys=True).encode())) is not None
+    ]
+    return events or None
+
+
+def _tracker_event(data: Any, as_json: bytes) -> TrackerEvent | None:
     if not isinstance(data, dict) or not isinstance(data.get("event"), str):
         return None
     timestamp = data.get("timestamp")
     return TrackerEvent(
-        event_id=int(hashlib.sha256(body).hexdigest()[:7], 16),
+        event_id=int(hashlib.sha256(as_json).hexdigest()[:7], 16),
         sender_id=str(data.get("sender_id") or ""),
         type_name=data["event"],
         timestamp=float(timestamp) if isinstance(timestamp, (int, float)) else 0.0,
@@ -218,11 +234,11 @@ class BrokerLogger(Worker):
     async def _ingest(self, messages: list[AbstractIncomingMessage]) -> None:
         events = []
         for message in messages:
-            event = broker_event(message.body)
-            if event is None:
+            published = broker_events(message.body)
+            if published is None:
                 logger.warning("exchange log: a broker message that is no Rasa event was dropped")
-            elif is_logged(event):
-                events.append(event)
+            else:
+                events.extend(event for event in published if is_logged(event))
         events = self._not_yet_ingested(events, self.from_replay)
         if not events:
             return

@@ -16,7 +16,7 @@ from kefu.processes import free_port_run
 from kefu.profile import DEFAULT_RABBITMQ_QUEUE, production_environment, socket_environment
 from kefu.servers import UNAVAILABLE_REPLY, action_ports, nginx_config, nginx_process, rasa_ports
 from kefu.settings import SettingsError, load_settings
-from kefu.workers.broker_logger import broker_event
+from kefu.workers.broker_logger import broker_events
 
 PG = {
     "KEFU_PROFILE": "production",
@@ -188,17 +188,26 @@ def test_a_broker_message_is_the_tracker_stores_event() -> None:
         "text": "where is my order",
         "parse_data": {"intent": {"name": "order_status", "confidence": 0.9}},
     }
-    event = broker_event(json.dumps(body).encode())
-    assert event is not None
+    events = broker_events(json.dumps(body).encode())
+    assert events is not None and len(events) == 1
+    event = events[0]
     assert (event.sender_id, event.type_name, event.timestamp) == ("c-1", "user", 1700000000.25)
     assert event.data["text"] == "where is my order"
     # The same body names the same event (it is how a set-aside event is found again).
-    assert broker_event(json.dumps(body).encode()).event_id == event.event_id  # type: ignore[union-attr]
+    assert broker_events(json.dumps(body).encode())[0].event_id == event.event_id  # type: ignore[index]
+    # Kefu's batching broker sends a list of such events: the same events, in order.
+    bot = {"sender_id": "c-1", "event": "bot", "timestamp": 1700000001.0, "text": "Which one?"}
+    batch = broker_events(json.dumps([body, bot]).encode())
+    assert batch is not None
+    assert [(e.type_name, e.data.get("text")) for e in batch] == [
+        ("user", "where is my order"),
+        ("bot", "Which one?"),
+    ]
 
 
-@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'{"sender_id": "c-1"}'])
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b"[]", b'{"sender_id": "c-1"}', b"7"])
 def test_a_message_that_is_no_event_is_refused(body: bytes) -> None:
-    assert broker_event(body) is None
+    assert broker_events(body) is None
 
 
 def test_the_embedded_default_keeps_socketio_in_process() -> None:
