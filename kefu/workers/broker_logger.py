@@ -1,16 +1,17 @@
 """The exchange logger of the production profile: Rasa's events from RabbitMQ into the CRM.
 
 Every Rasa server publishes each new tracker event this worker logs to a durable queue (Rasa's
-pika event broker, endpoints.production.yml). This worker takes them in batches, ingests them
-with the same idempotent code as the polling logger (`ingest_events`, one record per message
-keyed by its event), and acknowledges a batch only once its transaction is committed: a crash, a
-database outage or a broker outage redelivers the batch, and the keys make a second delivery
-add nothing. Whenever it (re)connects, and every `replay_seconds` besides, it also replays the
-tracker store from where its last replay stopped, for events a Rasa server could not publish (it
-publishes in the background after saving the turn and keeps unpublished events in memory only:
-a server killed just after answering loses them; the tracker store has them). Each path skips
-the events the other has already ingested: ingesting them again would add nothing, but it scored
-every customer message a second time and doubled the worker's CPU under load.
+pika event broker, batching what waits: bot/event_broker.py, endpoints.production.yml). This
+worker takes them in batches, ingests them with the same idempotent code as the polling logger
+(`ingest_events`, one record per message keyed by its event), and acknowledges a batch only once
+its transaction is committed: a crash, a database outage or a broker outage redelivers the
+batch, and the keys make a second delivery add nothing. Whenever it (re)connects, and every
+`replay_seconds` besides, it also replays the tracker store from where its last replay stopped,
+for events a Rasa server could not publish (it publishes in the background after saving the turn
+and keeps unpublished events in memory only: a server killed just after answering loses them;
+the tracker store has them). Each path skips the events the other has already ingested:
+ingesting them again would add nothing, but it scored every customer message a second time and
+doubled the worker's CPU under load.
 
 Messages come by subscription (basic.consume with a prefetch window), not by one basic.get
 round trip each: RabbitMQ and this worker each spent a tenth of a core on those round trips at
