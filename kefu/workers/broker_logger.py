@@ -72,31 +72,29 @@ def broker_events(body: bytes) -> list[TrackerEvent] | None:
     Rasa's pika broker sends one event a message: its `as_dict()` plus `sender_id`, the same
     JSON the SQL tracker store keeps in its `data` column. Kefu's batching broker
     (bot/event_broker.py) sends a JSON list of such events. Broker events have no table id; a
-    hash of the event's JSON stands in (it names the event when it has to be set aside).
+    hash of the body, plus the event's place in it, stands in (it names the event when it has
+    to be set aside).
     """
     try:
         data = json.loads(body)
     except ValueError:
         return None
-    if isinstance(data, dict):
-        event = _tracker_event(data, body)
-        return None if event is None else [event]
-    if not isinstance(data, list):
-        return None
+    items = data if isinstance(data, list) else [data]
+    body_hash = int(hashlib.sha256(body).hexdigest()[:7], 16)
     events = [
         event
-        for item in data
-        if (event := _tracker_event(item, json.dumps(item, sort_keys=True).encode())) is not None
+        for position, item in enumerate(items)
+        if (event := _tracker_event(item, body_hash + position)) is not None
     ]
     return events or None
 
 
-def _tracker_event(data: Any, as_json: bytes) -> TrackerEvent | None:
+def _tracker_event(data: Any, event_id: int) -> TrackerEvent | None:
     if not isinstance(data, dict) or not isinstance(data.get("event"), str):
         return None
     timestamp = data.get("timestamp")
     return TrackerEvent(
-        event_id=int(hashlib.sha256(as_json).hexdigest()[:7], 16),
+        event_id=event_id,
         sender_id=str(data.get("sender_id") or ""),
         type_name=data["event"],
         timestamp=float(timestamp) if isinstance(timestamp, (int, float)) else 0.0,
@@ -105,9 +103,8 @@ def _tracker_event(data: Any, as_json: bytes) -> TrackerEvent | None:
 
 
 def _remember(ingested: OrderedDict[DeliveryKey, None], events: list[TrackerEvent]) -> None:
-    for event in events:
-        if is_logged(event):
-            ingested[delivery_key(event)] = None
+    for event in events:  # both paths pass only events the logger logs
+        ingested[delivery_key(event)] = None
     while len(ingested) > REMEMBERED_DELIVERIES:
         ingested.popitem(last=False)
 

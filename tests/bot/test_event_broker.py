@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -20,20 +19,15 @@ from rasa.core.brokers.pika import PikaEventBroker
 from rasa.shared.utils.common import class_from_module_path
 
 from bot.event_broker import BatchingPikaEventBroker
+from tests.listening import listening
 
 REPO = Path(__file__).resolve().parents[2]
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 
 
-def _rabbit_running() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5672), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-needs_rabbit = pytest.mark.skipif(not _rabbit_running(), reason="no RabbitMQ on 127.0.0.1:5672")
+needs_rabbit = pytest.mark.skipif(
+    not listening("127.0.0.1", 5672), reason="no RabbitMQ on 127.0.0.1:5672"
+)
 
 
 def test_the_production_endpoints_load_it() -> None:

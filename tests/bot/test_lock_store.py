@@ -8,7 +8,6 @@ Redis connection, as each server process has.
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import uuid
 from collections.abc import Callable
@@ -18,20 +17,15 @@ from rasa.core.lock_store import LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.lock_store import AtomicRedisLockStore
+from tests.listening import listening
 
 INSTANCES = 8
 TICKETS_EACH = 25
 
 
-def _redis_running() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _redis_running(), reason="no Redis on 127.0.0.1:6379")
+pytestmark = pytest.mark.skipif(
+    not listening("127.0.0.1", 6379), reason="no Redis on 127.0.0.1:6379"
+)
 
 
 def _atomic(prefix: str) -> LockStore:

@@ -13,7 +13,6 @@ import contextlib
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -24,18 +23,11 @@ from pathlib import Path
 import psycopg2
 
 from kefu.processes import free_port_run
+from tests.listening import listening
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 RABBIT_BIN = Path("/usr/lib/rabbitmq/bin")
 REDIS = ("127.0.0.1", 6379)
-
-
-def listening(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=2):
-            return True
-    except OSError:
-        return False
 
 
 def _pg_bin() -> Path | None:

@@ -8,7 +8,6 @@ afterwards; skipped when it is not running.
 from __future__ import annotations
 
 import json
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -21,19 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from kefu.workers import broker_logger
 from kefu.workers.broker_logger import BrokerLogger
 from tests.kefu.workers.test_exchange_logger import FailingSessions, add_turn, count_records
+from tests.listening import listening
 
 BROKER = "amqp://guest:guest@127.0.0.1:5672/"
 
 
-def _rabbit_running() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5672), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _rabbit_running(), reason="no RabbitMQ on 127.0.0.1:5672")
+pytestmark = pytest.mark.skipif(
+    not listening("127.0.0.1", 5672), reason="no RabbitMQ on 127.0.0.1:5672"
+)
 
 
 @pytest_asyncio.fixture
