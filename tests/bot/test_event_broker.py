@@ -19,14 +19,14 @@ from rasa.core.brokers.pika import PikaEventBroker
 from rasa.shared.utils.common import class_from_module_path
 
 from bot.event_broker import BatchingPikaEventBroker
-from tests.listening import listening
+from kefu.production import reachable
 
 REPO = Path(__file__).resolve().parents[2]
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 
 
 needs_rabbit = pytest.mark.skipif(
-    not listening("127.0.0.1", 5672), reason="no RabbitMQ on 127.0.0.1:5672"
+    not reachable("127.0.0.1", 5672), reason="no RabbitMQ on 127.0.0.1:5672"
 )
 
 

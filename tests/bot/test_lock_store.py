@@ -17,14 +17,14 @@ from rasa.core.lock_store import LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.lock_store import AtomicRedisLockStore
-from tests.listening import listening
+from kefu.production import reachable
 
 INSTANCES = 8
 TICKETS_EACH = 25
 
 
 pytestmark = pytest.mark.skipif(
-    not listening("127.0.0.1", 6379), reason="no Redis on 127.0.0.1:6379"
+    not reachable("127.0.0.1", 6379), reason="no Redis on 127.0.0.1:6379"
 )
 
 

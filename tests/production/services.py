@@ -23,7 +23,7 @@ from pathlib import Path
 import psycopg2
 
 from kefu.processes import free_port_run
-from tests.listening import listening
+from kefu.production import reachable
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 RABBIT_BIN = Path("/usr/lib/rabbitmq/bin")
@@ -45,7 +45,7 @@ def missing_binaries() -> str | None:
         return "rabbitmq-server not installed"
     if shutil.which("nginx", path="/usr/sbin:/usr/bin") is None:
         return "nginx not installed"
-    if not listening(*REDIS):
+    if not reachable(*REDIS):
         return "Redis is not running on 127.0.0.1:6379 (the lock store)"
     return None
 
@@ -188,7 +188,7 @@ class PrivateRabbit:
     def start_broker(self) -> None:
         self.ctl("start_app")
         deadline = time.monotonic() + 30
-        while not listening("127.0.0.1", self.port) and time.monotonic() < deadline:
+        while not reachable("127.0.0.1", self.port) and time.monotonic() < deadline:
             time.sleep(0.2)
 
     def destroy(self) -> None:

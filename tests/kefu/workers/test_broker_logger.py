@@ -17,16 +17,16 @@ import pytest
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from kefu.production import reachable
 from kefu.workers import broker_logger
 from kefu.workers.broker_logger import BrokerLogger
 from tests.kefu.workers.test_exchange_logger import FailingSessions, add_turn, count_records
-from tests.listening import listening
 
 BROKER = "amqp://guest:guest@127.0.0.1:5672/"
 
 
 pytestmark = pytest.mark.skipif(
-    not listening("127.0.0.1", 5672), reason="no RabbitMQ on 127.0.0.1:5672"
+    not reachable("127.0.0.1", 5672), reason="no RabbitMQ on 127.0.0.1:5672"
 )
 
 
