@@ -109,10 +109,15 @@ def stop_group(process: subprocess.Popen[bytes], first: signal.Signals, grace: f
         process.wait()
 
 
+# Ports this process has handed out: a server told to use one may not have bound it yet, so
+# a probe would find it free and hand it out twice (CI once gave the Rasa server and the action
+# server the same port that way).
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A free loopback port that this process has not handed out before."""
+    return free_port_run(1)
 
 
 def free_port_run(count: int) -> int:
@@ -120,7 +125,9 @@ def free_port_run(count: int) -> int:
     # Below Linux's ephemeral range (32768+): a client socket never takes these ports meanwhile.
     for _ in range(500):
         base = random.randrange(20000, 32000 - count)
-        if all(_bindable(base + i) for i in range(count)):
+        ports = range(base, base + count)
+        if _handed_out.isdisjoint(ports) and all(_bindable(port) for port in ports):
+            _handed_out.update(ports)
             return base
     raise RuntimeError("no run of free loopback ports")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterable
@@ -18,6 +17,7 @@ from bench.nlu.data import Example, write_rasa_nlu
 from bench.nlu.metrics import FALLBACK_INTENT, Prediction
 from kefu.model_cache import ensure_spacy_pipeline
 from kefu.paths import RASA_BIN, REPO_ROOT, rasa_environment
+from kefu.processes import free_port
 
 MODEL_NAME = "bench-nlu"
 SERVER_START_TIMEOUT = 600.0
@@ -101,12 +101,6 @@ def train(
 
 def tail(path: Path, lines: int = 30) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager

@@ -60,3 +60,9 @@ def test_a_port_in_use_is_not_free() -> None:
         taken.listen()
         assert not port_is_free(taken.getsockname()[1])
     assert port_is_free(free_port())
+
+
+def test_a_port_is_handed_out_once_even_before_anything_binds_it() -> None:
+    # A test stack asks for its Rasa and action ports before either server binds its own.
+    ports = [free_port() for _ in range(2000)]
+    assert len(set(ports)) == len(ports)

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import socket
 import uuid
 
 import pytest
 
-from kefu.processes import StartupError
+from kefu.processes import StartupError, free_port
 from kefu.production import check_services, ensure_databases
 from kefu.settings import load_settings
 from tests.databases import PostgresServer
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.mark.postgres
@@ -45,7 +38,7 @@ def test_an_unreachable_broker_is_named() -> None:
             "KEFU_PROFILE": "production",
             "KEFU_DATABASE_URL": "postgresql://kefu@127.0.0.1:5432/kefu",
             "KEFU_TRACKER_DATABASE_URL": "postgresql://kefu@127.0.0.1:5432/kefu_tracker",
-            "KEFU_REDIS_URL": f"redis://127.0.0.1:{_closed_port()}/1",
+            "KEFU_REDIS_URL": f"redis://127.0.0.1:{free_port()}/1",
         }
     )
     with pytest.raises(StartupError, match="KEFU_REDIS_URL"):
