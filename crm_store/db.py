@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.pool import NullPool
 
+from crm_store import sqlite_one_hop
 from crm_store.errors import DatabaseUnavailable
 from crm_store.settings import DEFAULT_DATA_DIR
 
@@ -125,6 +126,7 @@ def create_engine(
     kwargs.setdefault("hide_parameters", True)
     parsed = _parse(async_url(url))
     if _backend(parsed) == "sqlite":
+        sqlite_one_hop.install()
         connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
         engine = _create_async_engine(parsed, connect_args=connect_args, **kwargs)
         event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
