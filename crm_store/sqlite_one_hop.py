@@ -61,7 +61,8 @@ def _one_hop(cursor: Any, function: Any, *args: Any) -> Any:
 
 def execute(self: AsyncAdapt_aiosqlite_cursor, operation: Any, parameters: Any = None) -> None:
     if self.server_side:
-        return SQLALCHEMY_EXECUTE(self, operation, parameters)
+        SQLALCHEMY_EXECUTE(self, operation, parameters)
+        return
     try:
         description, rows, lastrowid, rowcount = _one_hop(self, _execute, operation, parameters)
     except Exception as error:
@@ -74,7 +75,6 @@ def execute(self: AsyncAdapt_aiosqlite_cursor, operation: Any, parameters: Any =
         self.description = None
         self.lastrowid = lastrowid
         self.rowcount = rowcount
-    return None
 
 
 def executemany(self: AsyncAdapt_aiosqlite_cursor, operation: Any, parameters: Any) -> None:

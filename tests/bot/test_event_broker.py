@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,9 @@ from rasa.shared.utils.common import class_from_module_path
 
 from bot.event_broker import BatchingPikaEventBroker
 from kefu.production import reachable
+from tests.rabbitmq import AMQP_URL, delete_queue, queue_name
 
 REPO = Path(__file__).resolve().parents[2]
-AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 
 
 needs_rabbit = pytest.mark.skipif(
@@ -38,13 +37,9 @@ def test_the_production_endpoints_load_it() -> None:
 
 @pytest.fixture
 async def queue() -> AsyncIterator[str]:
-    name = f"kefu_test_{uuid.uuid4().hex[:10]}"
+    name = queue_name()
     yield name
-    connection = await aio_pika.connect(AMQP)
-    async with connection:
-        channel = await connection.channel()
-        await channel.queue_delete(name)
-        await channel.exchange_delete(name)
+    await delete_queue(name)
 
 
 async def _published(broker_class: type[PikaEventBroker], queue: str, count: int) -> list[Any]:
@@ -58,7 +53,7 @@ async def _published(broker_class: type[PikaEventBroker], queue: str, count: int
         await asyncio.gather(*broker._background_tasks)
     finally:
         await broker.close()
-    connection = await aio_pika.connect(AMQP)
+    connection = await aio_pika.connect(AMQP_URL)
     bodies = []
     async with connection:
         channel = await connection.channel()

@@ -8,7 +8,6 @@ afterwards; skipped when it is not running.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -21,9 +20,7 @@ from kefu.production import reachable
 from kefu.workers import broker_logger
 from kefu.workers.broker_logger import BrokerLogger
 from tests.kefu.workers.test_exchange_logger import FailingSessions, add_turn, count_records
-
-BROKER = "amqp://guest:guest@127.0.0.1:5672/"
-
+from tests.rabbitmq import AMQP_URL, delete_queue, queue_name
 
 pytestmark = pytest.mark.skipif(
     not reachable("127.0.0.1", 5672), reason="no RabbitMQ on 127.0.0.1:5672"
@@ -32,17 +29,14 @@ pytestmark = pytest.mark.skipif(
 
 @pytest_asyncio.fixture
 async def queue() -> AsyncIterator[str]:
-    name = f"kefu_test_{uuid.uuid4().hex[:10]}"
+    name = queue_name()
     yield name
-    connection = await aio_pika.connect(BROKER)
-    async with connection:
-        channel = await connection.channel()
-        await channel.queue_delete(name)
+    await delete_queue(name)
 
 
 async def publish(queue: str, events: list[dict[str, Any]]) -> None:
     """As Rasa's pika broker does: the event's dict plus its sender, as JSON."""
-    connection = await aio_pika.connect(BROKER)
+    connection = await aio_pika.connect(AMQP_URL)
     async with connection:
         channel = await connection.channel()
         await channel.declare_queue(queue, durable=True)
@@ -69,7 +63,7 @@ def turn(sender: str, start: float, user: str, bot: str) -> list[dict[str, Any]]
 async def test_each_published_event_is_logged_once(
     queue: str, tracker: AsyncEngine, crm: async_sessionmaker[AsyncSession]
 ) -> None:
-    logger = BrokerLogger(BROKER, queue, tracker, crm)
+    logger = BrokerLogger(AMQP_URL, queue, tracker, crm)
     try:
         events = turn("alice", 1000.0, "hello", "Hi!")
         await publish(queue, events)
@@ -86,13 +80,13 @@ async def test_a_batch_the_crm_refuses_is_delivered_again(
     queue: str, tracker: AsyncEngine, crm: async_sessionmaker[AsyncSession]
 ) -> None:
     await publish(queue, turn("bob", 2000.0, "hi", "Hello!"))
-    failing = BrokerLogger(BROKER, queue, tracker, FailingSessions())  # type: ignore[arg-type]
+    failing = BrokerLogger(AMQP_URL, queue, tracker, FailingSessions())  # type: ignore[arg-type]
     failing.must_replay = False
     failing.next_replay = float("inf")
     with pytest.raises(ConnectionRefusedError):
         await failing.consume()
     await failing.close()
-    logger = BrokerLogger(BROKER, queue, tracker, crm)
+    logger = BrokerLogger(AMQP_URL, queue, tracker, crm)
     try:
         assert await logger.catch_up() == 2
     finally:
@@ -104,7 +98,7 @@ async def test_events_never_published_come_from_the_tracker_store(
 ) -> None:
     """A Rasa server killed right after saving a turn never publishes it."""
     await add_turn(tracker, "carol", 3000.0, "hey", "Hi Carol!")
-    logger = BrokerLogger(BROKER, queue, tracker, crm)
+    logger = BrokerLogger(AMQP_URL, queue, tracker, crm)
     try:
         assert await logger.catch_up() == 2
         await add_turn(tracker, "dave", 4000.0, "hello", "Hi Dave!")
@@ -135,7 +129,7 @@ async def test_an_event_is_ingested_once_by_the_broker_or_the_replay(
         await publish(queue, saved)  # ... and as it publishes it
 
     await both("erin", 5000.0, "hello", "Hi!")
-    logger = BrokerLogger(BROKER, queue, tracker, crm, score_sentiment=score)
+    logger = BrokerLogger(AMQP_URL, queue, tracker, crm, score_sentiment=score)
     try:
         # The replay on connecting logs erin's turn; the broker's copy is skipped.
         assert await logger.catch_up() == 2
@@ -161,7 +155,7 @@ async def test_a_replay_stops_at_the_newest_event_there_was_when_it_began(
     """Under load, turns are saved while a replay ingests: a replay that followed the table's
     tail never caught up, and did all the logging while the broker's deliveries waited."""
     await add_turn(tracker, "hana", 8000.0, "hello", "Hi Hana!")
-    logger = BrokerLogger(BROKER, queue, tracker, crm)
+    logger = BrokerLogger(AMQP_URL, queue, tracker, crm)
     logger.must_replay = False
     real_ingest = broker_logger.ingest_events
     arrived = iter(["ivan", "jun", "kim"])
