@@ -9,6 +9,8 @@ Kefu's speed-ups of Rasa's per-message costs (`bot/speedups.py`) are applied her
 loaded model frozen out of the garbage collector (`bot/heap.py`), the fused submit of a
 completed form (`bot/fused_submit.py`), and the gate that admits
 KEFU_TURNS_AT_ONCE turns at a time (`bot/admission.py`; unset or 0: no gate).
+Given KEFU_RASA_CPU (the production profile's launcher sets it, kefu/servers.py), the server
+keeps to that core, it and every thread it starts.
 """
 
 from __future__ import annotations
@@ -30,7 +32,23 @@ def rasa_arguments(arguments: list[str], jwt_secret: str | None) -> list[str]:
     return command
 
 
+def keep_to_cpu(value: str | None) -> int | None:
+    """Run this process (and the threads it starts from now on) on core `value` only; the
+    core, or None when unset or not a core this process may use (it then runs anywhere)."""
+    if not value:
+        return None
+    try:
+        cpu = int(value)
+        os.sched_setaffinity(0, {cpu})
+    except (ValueError, OSError) as error:
+        print(f"KEFU_RASA_CPU={value!r} ignored: {error}", file=sys.stderr)
+        return None
+    return cpu
+
+
 def main() -> None:
+    # First: threads started later (onnxruntime's, TensorFlow's, the broker's) inherit it.
+    keep_to_cpu(os.environ.pop("KEFU_RASA_CPU", None))
     jwt_secret = os.environ.pop("KEFU_RASA_JWT_SECRET", None)
     sys.argv = rasa_arguments(sys.argv[1:], jwt_secret)
     from bot import admission, fused_submit, heap, speedups

@@ -13,14 +13,18 @@ instead of a 502.
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from kefu.processes import ManagedProcess, action_server, rasa_server
-from kefu.profile import production_environment
+from kefu.profile import ProductionSettings, production_environment
 from kefu.settings import Settings
 
 PRODUCTION_ENDPOINTS = "endpoints.production.yml"
+# Read by bot/server.py: the one core this Rasa server runs on.
+CPU_VARIABLE = "KEFU_RASA_CPU"
 HEALTH_PATH = "/kefu-lb-health"
 # What a customer reads when no Rasa server answers (the REST channel's reply format).
 UNAVAILABLE_REPLY = "Sorry, I cannot answer right now. Please send your message again in a moment."
@@ -54,6 +58,21 @@ def rasa_ports(settings: Settings) -> list[int]:
 
 def action_ports(settings: Settings) -> list[int]:
     return [settings.action_port + 1 + i for i in range(settings.production.action_instances)]
+
+
+def rasa_cpus(
+    production: ProductionSettings, available: Collection[int] | None = None
+) -> list[int | None]:
+    """The core each Rasa server is kept to (None: wherever the kernel places it).
+
+    With `auto`, two or more servers that fit on the cores this process may use get one each,
+    in order; a single server, or more servers than cores, are left to the kernel.
+    """
+    count = production.rasa_instances
+    cores = sorted(os.sched_getaffinity(0) if available is None else available)
+    if production.rasa_cpu_affinity == "off" or not 2 <= count <= len(cores):
+        return [None] * count
+    return list(cores[:count])
 
 
 def _upstream(name: str, ports: list[int], balance: str = "") -> str:
@@ -169,7 +188,8 @@ def production_servers(
     nginx_dir: Path,
     credentials: str | Path = "credentials.yml",
 ) -> ProductionServers:
-    """The action servers, the Rasa servers (on endpoints.production.yml) and nginx."""
+    """The action servers, the Rasa servers (on endpoints.production.yml, each on its core
+    when `rasa_cpus` gives it one) and nginx."""
     rasa_env = {**rasa_env, **production_environment(settings.production)}
     actions = [
         action_server(port, action_env, log_dir / f"actions-{port}.log")
@@ -179,12 +199,12 @@ def production_servers(
         rasa_server(
             port,
             model,
-            rasa_env,
+            rasa_env if cpu is None else {**rasa_env, CPU_VARIABLE: str(cpu)},
             log_dir / f"rasa-{port}.log",
             endpoints=PRODUCTION_ENDPOINTS,
             credentials=credentials,
         )
-        for port in rasa_ports(settings)
+        for port, cpu in zip(rasa_ports(settings), rasa_cpus(settings.production), strict=True)
     ]
     for child, port in zip(actions, action_ports(settings), strict=True):
         child.name = f"action server on :{port}"

@@ -14,7 +14,16 @@ from aiohttp import web
 
 from kefu.processes import free_port_run
 from kefu.profile import DEFAULT_RABBITMQ_QUEUE, production_environment, socket_environment
-from kefu.servers import UNAVAILABLE_REPLY, action_ports, nginx_config, nginx_process, rasa_ports
+from kefu.servers import (
+    CPU_VARIABLE,
+    UNAVAILABLE_REPLY,
+    action_ports,
+    nginx_config,
+    nginx_process,
+    production_servers,
+    rasa_cpus,
+    rasa_ports,
+)
 from kefu.settings import SettingsError, load_settings
 from kefu.workers.broker_logger import broker_events
 
@@ -80,11 +89,41 @@ def test_production_overrides() -> None:
         ("KEFU_REDIS_URL", "http://cache:6379"),
         ("KEFU_RABBITMQ_URL", "redis://mq"),
         ("KEFU_RABBITMQ_QUEUE", "a queue"),
+        ("KEFU_RASA_CPU_AFFINITY", "0,1"),
     ],
 )
 def test_a_bad_value_is_named(variable: str, value: str) -> None:
     with pytest.raises(SettingsError, match=variable):
         load_settings({**PG, variable: value})
+
+
+@pytest.mark.parametrize(
+    ("instances", "affinity", "cores", "expected"),
+    [
+        (2, "", {0, 1}, [0, 1]),
+        (2, "auto", {3, 1, 7}, [1, 3]),
+        (3, "AUTO", {0, 1, 2, 3}, [0, 1, 2]),
+        (1, "auto", {0, 1}, [None]),  # one server: the kernel may move it off a busy core
+        (3, "auto", {0, 1}, [None, None, None]),  # more servers than cores
+        (2, "off", {0, 1}, [None, None]),
+    ],
+)
+def test_each_rasa_server_gets_a_core_of_its_own_when_they_fit(
+    instances: int, affinity: str, cores: set[int], expected: list[int | None]
+) -> None:
+    settings = load_settings(
+        {**PG, "KEFU_RASA_INSTANCES": str(instances), "KEFU_RASA_CPU_AFFINITY": affinity}
+    )
+    assert rasa_cpus(settings.production, cores) == expected
+
+
+def test_the_rasa_servers_are_told_their_cores(tmp_path: Path) -> None:
+    settings = load_settings(PG)
+    servers = production_servers(settings, tmp_path / "model.tar.gz", {}, {}, tmp_path, tmp_path)
+    given = [server.env.get(CPU_VARIABLE) for server in servers.rasa]
+    expected = [None if cpu is None else str(cpu) for cpu in rasa_cpus(settings.production)]
+    assert given == expected
+    assert all(CPU_VARIABLE not in server.env for server in servers.actions)
 
 
 @pytest.mark.parametrize("variable", ["KEFU_DATABASE_URL", "KEFU_TRACKER_DATABASE_URL"])

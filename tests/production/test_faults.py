@@ -10,14 +10,17 @@ run in this order; the last one kills a Rasa server for good.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 import uuid
+from pathlib import Path
 
 import aiohttp
 import pytest
 
 from bench.load import send
 from crm_store.db import create_engine
+from kefu.servers import rasa_cpus
 from kefu.workers.tracker_table import read_tracker_events
 from tests.production.cluster import Cluster
 from tests.production.support import exchange_log_problems, kill, load_with_fault, pause
@@ -35,6 +38,22 @@ async def test_load_through_nginx_is_logged_once(cluster: Cluster) -> None:
     result = await load_with_fault(cluster, None, seconds=12)
     _assert_served(result.errors, result.messages, result.error_samples)
     assert await exchange_log_problems(cluster, result) == []
+
+
+def _cores_of_every_thread(pid: int) -> set[int]:
+    cores: set[int] = set()
+    for thread in Path(f"/proc/{pid}/task").iterdir():
+        cores |= os.sched_getaffinity(int(thread.name))
+    return cores
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one core: nothing to keep apart")
+def test_each_rasa_server_runs_on_a_core_of_its_own(cluster: Cluster) -> None:
+    """Two servers on two or more cores: each, threads and all, on one core, not the same."""
+    cores = [_cores_of_every_thread(child.process.pid) for child in cluster.servers.rasa]
+    expected = [{cpu} for cpu in rasa_cpus(cluster.settings.production)]
+    assert cores == expected
+    assert len(set().union(*cores)) == len(cores)
 
 
 async def test_action_servers_killed_and_restarted(cluster: Cluster) -> None:
