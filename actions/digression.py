@@ -235,6 +235,25 @@ def gives_up(text: str) -> bool:
     return bool(_GIVES_UP.match(text.strip()))
 
 
+# "cancel" (or "abbrechen", "取消", "I changed my mind") and nothing else, said in the middle of
+# a flow, ends that flow: with no order named it is no new request. NLU reads a bare "cancel" as
+# a cancellation, and a free-text question (a new address) took "取消" for the answer.
+_CANCELS_THIS = re.compile(
+    r"^\W*(?:(?:oh|ah|ok(?:ay)?|well|no|nah|ach|nein|nee)\b\W*|[嗯哦啊]\W*)*"
+    r"(?:(?:please )?(?:cancel|abort|stop)(?: (?:this|that|everything|please))?"
+    r"|(?:i(?:'ve| have)? )?changed my mind|abbrechen|abbruch|stopp"
+    r"|(?:ich )?(?:habe |hab |hab's |habs )(?:es )?mir (?:es )?anders überlegt"
+    r"|取消|取消吧|不改了|不要了|(?:我)?改主意了)"
+    r"\W*(?:please|bitte|吧|了)?\W*$",
+    re.IGNORECASE,
+)
+
+
+def cancels_this(text: str) -> bool:
+    """Whether the whole message only calls off what is under way ("cancel", "取消")."""
+    return bool(_CANCELS_THIS.match(text.strip()))
+
+
 def switch_request(tracker: Tracker, form: str, free_text: bool) -> str | None:
     """The other request the customer switches to inside `form` ("actually, check KF-500004").
 

@@ -27,6 +27,7 @@ from actions.conversation import (
 from actions.crm import Refusals, answer_refusal, run_unit_of_work
 from actions.digression import (
     FORM_REQUESTS,
+    cancels_this,
     gives_up,
     next_step,
     pending_events,
@@ -62,6 +63,9 @@ FREE_TEXT_SLOTS = frozenset(
 # reason in it is no answer. A rating comment or an address may be anything.
 _WHY_SLOTS = frozenset({slots.RETURN_REASON, slots.TICKET_DESCRIPTION})
 _ORDER_REQUESTS = frozenset({"order_status", "cancel_order", "return_order"})
+# Forms where a bare "cancel" answers the question: the cancellation itself, and the rating
+# (which reads it as declining the survey).
+_CANCEL_ANSWERS = frozenset({"cancel_order_form", "csat_form"})
 
 
 def abort_events(tracker: Tracker, ends_on_goodbye: bool = False) -> list[EventType]:
@@ -222,12 +226,13 @@ class FlowFormValidator(Named, FormValidationAction):
         return [SlotSet(slots.FLOW_ABORTED, True), *events]
 
     async def run(self, dispatcher: Dispatcher, tracker: Tracker, domain: DomainDict) -> Events:
-        detour = self.detour_events(dispatcher, tracker)
+        stopped = self.called_off(tracker)
+        # A bare "cancel" is no switch to a cancellation.
+        detour = [] if stopped else self.detour_events(dispatcher, tracker)
         tracker.add_slots(detour)
         early = detour if tracker.get_slot(slots.FLOW_ABORTED) else []
         early = early or abort_events(tracker, self.ends_on_goodbye)
-        if not early and requested_slot(tracker) in _WHY_SLOTS and gives_up(latest_text(tracker)):
-            # "ach nee, doch nicht" asked why: NLU reads a "no", which is no reason either.
+        if not early and stopped:
             dispatcher.utter_message(response="utter_flow_stopped")
             early = [SlotSet(slots.FLOW_ABORTED, True)]
         if not early:
@@ -244,6 +249,16 @@ class FlowFormValidator(Named, FormValidationAction):
             early += refused
             early = detour + early  # a queued request does not end this form
         return early + await super().run(dispatcher, tracker, domain)
+
+    def called_off(self, tracker: Tracker) -> bool:
+        """Whether the customer's answer stops the flow though NLU read no `stop` in it."""
+        text = latest_text(tracker)
+        if requested_slot(tracker) in _WHY_SLOTS and gives_up(text):
+            return True  # "ach nee, doch nicht" asked why: NLU reads a "no", no reason either
+        # "cancel" alone: NLU reads a cancellation (or, asked for an address, it was taken as one).
+        return requested_slot(tracker) is not None and (
+            self.form_name() not in _CANCEL_ANSWERS and cancels_this(text)
+        )
 
     async def before_filling(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         """A chance to end the form before any slot is looked at (events to add)."""

@@ -6,7 +6,13 @@ import pytest
 from rasa_sdk.events import ActionExecuted, FollowupAction
 
 from actions.context import ActionValueInContext
-from actions.digression import changes_mind, faq_questions, requests_in, second_request
+from actions.digression import (
+    cancels_this,
+    changes_mind,
+    faq_questions,
+    requests_in,
+    second_request,
+)
 from actions.orders import ActionOrderStatus, ActionRequestReturn, ValidateReturnForm
 from actions.profile import ValidateUpdateEmailForm
 from tests.actions.support import make_tracker, run_action, user_event, verified
@@ -234,3 +240,40 @@ async def test_a_bare_inform_naming_nothing_gets_the_clarifying_question() -> No
     outcome = await run_action(ActionValueInContext(), tracker)
     assert FollowupAction("action_clarify") in outcome.events
     assert outcome.responses == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cancel",
+        "Cancel.",
+        "no, cancel that please",
+        "please cancel",
+        "I changed my mind",
+        "abbrechen",
+        "Ich habe es mir anders überlegt",
+        "hab's mir anders überlegt",
+        "取消",
+        "取消吧",
+        "我改主意了",
+    ],
+)
+def test_a_bare_cancel_calls_off_what_is_under_way(text: str) -> None:
+    assert cancels_this(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cancel KF-500001",
+        "cancel my order",
+        "cancel it",  # "it" may be the order just talked about
+        "取消订单",
+        "Bestellung stornieren",
+        "can I cancel?",
+        "the cancel button does not work",
+        "Musterstraße 12, 10115 Berlin",
+    ],
+)
+def test_a_cancellation_with_an_object_is_a_request(text: str) -> None:
+    assert not cancels_this(text)

@@ -3,7 +3,8 @@ open is taken up again. "Open a ticket" right after the overdue-parcel notice th
 an order number sent alone before identification, and the apology's offer of a ticket or a
 colleague answered with who the customer is, or with "Ticket" by a verified customer. And
 (stop 28) outrage in Chinese in words the sentiment lexicon did not know, and "yes" where an
-address was asked again."""
+address was asked again. And (stop 31) a bare "cancel" in the middle of a flow, which the bot
+took for a switch to cancelling an order, or for the new address."""
 
 from __future__ import annotations
 
@@ -190,4 +191,44 @@ OUTRAGE_IN_CHINESE = [
     ),
 ]
 
-SCENARIOS = THE_OFFER + ORDER_SENT_ALONE + AFTER_THE_LATE_NOTICE + OUTRAGE_IN_CHINESE
+# Stop 31: "cancel" alone calls off the flow under way; it is no request to cancel an order.
+A_BARE_CANCEL = [
+    Scenario(
+        "'cancel' asked for the new address: the change is called off, not read as an address",
+        "follow-up",
+        [
+            ("I moved, please change my address", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["new address"]),
+            ("cancel", ["stopped there", "!5-digit postcode", "!cancelling your order"]),
+            ("what's the status of order {order}?", ["{order}", "!new address"]),
+        ],
+        needs="any",
+    ),
+    Scenario(
+        "'cancel' asked what a new ticket is about: no ticket, and no order cancellation",
+        "follow-up",
+        [
+            ("I want to open a ticket", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["What is your request about"]),
+            ("cancel", ["stopped there", "!cancelling your order", "!Which order"]),
+        ],
+        needs="any",
+    ),
+    Scenario(
+        "zh: '取消' asked for the new address: the change is called off",
+        "chinese",
+        [
+            ("我搬家了，要改地址", [ZH_ASK_CONTACT]),
+            ("{email}", ["邮编"]),
+            ("{postcode}", ["新地址"]),
+            ("取消", ["停止", "!5位数的邮编"]),
+        ],
+        needs="any",
+    ),
+]
+
+SCENARIOS = (
+    THE_OFFER + ORDER_SENT_ALONE + AFTER_THE_LATE_NOTICE + OUTRAGE_IN_CHINESE + A_BARE_CANCEL
+)
