@@ -138,6 +138,10 @@ _FAQ_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\b(?:opening|business) hours\b", r"\böffnungszeiten\b", "营业时间",
     )),
     ("faq/warranty", (r"\bwarranty\b", r"\bgarantie\w*", "保修", "质保")),
+    ("faq/contact", (
+        r"\byour (?:tele)?phone number\b", r"\bhotline\b", r"\b(?:ihre|eure) telefonnummer\b",
+        "客服电话", "热线",
+    )),
 )  # fmt: skip
 _FAQ_PATTERNS = tuple(
     (key, re.compile("|".join(wording), re.IGNORECASE)) for key, wording in _FAQ_WORDING

@@ -4,7 +4,8 @@ an order number sent alone before identification, and the apology's offer of a t
 colleague answered with who the customer is, or with "Ticket" by a verified customer. And
 (stop 28) outrage in Chinese in words the sentiment lexicon did not know, and "yes" where an
 address was asked again. And (stop 31) a bare "cancel" in the middle of a flow, which the bot
-took for a switch to cancelling an order, or for the new address."""
+took for a switch to cancelling an order, or for the new address; and the shop's phone number,
+asked for, which started an identification."""
 
 from __future__ import annotations
 
@@ -229,6 +230,35 @@ A_BARE_CANCEL = [
     ),
 ]
 
+# Stop 31: the shop's phone number is an FAQ (there is none: the chat, and a colleague in it).
+THE_SHOPS_PHONE = [
+    Scenario(
+        "'what number can I phone you on?': how to reach the shop, no identification",
+        "wording",
+        [("hey what number can I phone you on?", ["don't have a phone line", "!make sure"])],
+    ),
+    Scenario(
+        "de: 'Kann man euch auch telefonisch erreichen?': how to reach the shop",
+        "german",
+        [("Kann man euch auch telefonisch erreichen?", ["Telefon-Hotline", "!sicherstellen"])],
+    ),
+    Scenario(
+        "zh: '能打电话联系你们吗': how to reach the shop",
+        "chinese",
+        [("能打电话联系你们吗", ["没有电话热线", "!确认您的身份"])],
+    ),
+    Scenario(
+        "'I want to change my phone number' is still the customer's own number",
+        "wording",
+        [("I want to change my phone number", [ASK_CONTACT, "!phone line"])],
+    ),
+]
+
 SCENARIOS = (
-    THE_OFFER + ORDER_SENT_ALONE + AFTER_THE_LATE_NOTICE + OUTRAGE_IN_CHINESE + A_BARE_CANCEL
+    THE_OFFER
+    + ORDER_SENT_ALONE
+    + AFTER_THE_LATE_NOTICE
+    + OUTRAGE_IN_CHINESE
+    + A_BARE_CANCEL
+    + THE_SHOPS_PHONE
 )
