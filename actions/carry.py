@@ -24,6 +24,7 @@ from actions.conversation import (
     is_button_payload,
     last_named,
     order_at_position,
+    order_of_the_reply,
     refers_back,
     session_messages,
 )
@@ -161,6 +162,12 @@ def _current_form_events(tracker: Tracker) -> list[dict[str, Any]]:
         activation,
     )
     return events[request:]
+
+
+def _events_before_the_request(tracker: Tracker) -> list[dict[str, Any]]:
+    """The session's events before the message that started the active form."""
+    events = list(tracker.events)
+    return events[: len(events) - len(_current_form_events(tracker))]
 
 
 def form_turns(tracker: Tracker) -> list[Turn]:
@@ -310,12 +317,17 @@ def carried_value(tracker: Tracker, slot: str) -> Any | None:
     # one" points into the list just shown; "ok then I want to return it" right after "KF-500002
     # has already shipped" is about KF-500002 ("cancel my order" may mean another one: asked).
     # The cancel form confirms the order it names, and the return form names it when asking why.
+    # "can you just cancel it" right after the status of the order the bot picked (the customer
+    # named none) is about that order.
     earlier = last_named(tracker, "order_number")
     pointed = any(turn.asked is None and refers_back(turn.text) for turn in turns)
+    if not pointed:
+        return tracker.get_slot(slots.QUEUED_ORDER) or order_at_position(tracker)
     return (
         tracker.get_slot(slots.QUEUED_ORDER)
         or order_at_position(tracker)
-        or (earlier[-1] if earlier and pointed else None)
+        or (earlier[-1] if earlier else None)
+        or order_of_the_reply(_events_before_the_request(tracker))
     )
 
 

@@ -175,6 +175,21 @@ def _orders_offered(bot_event: dict[str, Any]) -> list[str]:
     return [payload for payload in payloads if _ORDER_NUMBER_IN_TEXT.fullmatch(payload)]
 
 
+def order_of_the_reply(events: list[dict[str, Any]]) -> str | None:
+    """The one order the bot's last reply in `events` (its messages after the last customer
+    message) was about: "Order KF-500005 … is waiting for payment". None if it named none or
+    several, or gave one only as an example ("like KF-500001")."""
+    named: set[str] = set()
+    for event in reversed(events):
+        kind = event.get("event")
+        if kind in ("user", "session_started"):
+            break
+        if kind == "bot":
+            text = _EXAMPLE_ORDER_NUMBER.sub("", str(event.get("text") or ""))
+            named.update(_ORDER_NUMBER_IN_TEXT.findall(text))
+    return named.pop() if len(named) == 1 else None
+
+
 def order_offered_alone(tracker: Tracker) -> str | None:
     """The one order the bot's latest "which order?" question offered (a "yes" takes it)."""
     for event in reversed(_session_events(tracker)):

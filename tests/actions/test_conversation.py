@@ -11,6 +11,7 @@ from actions.conversation import (
     conversation_key,
     entities_of_last_request,
     last_typed_text,
+    order_of_the_reply,
     verified_customer_id,
 )
 from tests.actions.support import SENDER, SESSION_STARTED_AT, make_tracker, user_event
@@ -110,3 +111,24 @@ def test_a_message_answered_with_the_clarifying_question_is_a_miss_too() -> None
     tracker = make_tracker("qwer", "inform", history=history)
     assert consecutive_fallbacks(tracker, skip_latest=True) == 1  # "asdf"
     assert consecutive_fallbacks(tracker) == 0  # "qwer" itself is not answered yet
+
+
+def _bot(text: str) -> dict[str, object]:
+    return {"event": "bot", "text": text}
+
+
+def test_the_reply_is_about_the_one_order_it_named_after_the_last_message() -> None:
+    events = [
+        {"event": "user", "text": "where is KF-500001?"},
+        _bot("Order KF-500001 was delivered."),
+        {"event": "user", "text": "and my latest one?"},
+        _bot("Thank you, Ben — you're verified."),
+        _bot("Order KF-500005 is waiting for payment."),
+    ]
+    assert order_of_the_reply(events) == "KF-500005"
+
+
+def test_no_order_when_the_reply_named_several_or_only_an_example() -> None:
+    assert order_of_the_reply([_bot("KF-500001 and KF-500002 can still be cancelled.")]) is None
+    assert order_of_the_reply([_bot("Your postcode or an order number (like KF-500001)?")]) is None
+    assert order_of_the_reply([_bot("Order KF-500001 shipped."), {"event": "user"}]) is None

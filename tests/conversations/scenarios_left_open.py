@@ -5,7 +5,8 @@ colleague answered with who the customer is, or with "Ticket" by a verified cust
 (stop 28) outrage in Chinese in words the sentiment lexicon did not know, and "yes" where an
 address was asked again. And (stop 31) a bare "cancel" in the middle of a flow, which the bot
 took for a switch to cancelling an order, or for the new address; and the shop's phone number,
-asked for, which started an identification."""
+asked for, which started an identification; "cancel it" after the status of the order the bot
+picked, which asked which order."""
 
 from __future__ import annotations
 
@@ -230,6 +231,31 @@ A_BARE_CANCEL = [
     ),
 ]
 
+# Stop 31: "cancel it" right after the status of the order the bot picked (the customer named
+# none) is about that order; it asked "which order?" (Chloé's KF-500007 has shipped: refused).
+CANCEL_IT_AFTER_THE_STATUS = [
+    Scenario(
+        "'can u just cancel it' after the status of the order the bot picked: that order",
+        "follow-up",
+        [
+            ("hi where is my order", [ASK_CONTACT]),
+            ("chloe.martin@example.com", [ASK_FACT]),
+            ("80331", ["KF-500007", "shipped"]),
+            ("ok can u just cancel it then", ["KF-500007", "can't be cancelled", "!Which order"]),
+        ],
+    ),
+    Scenario(
+        "zh: '那帮我把它取消吧' after the status of the order the bot picked: that order",
+        "chinese",
+        [
+            ("我的订单到哪了", [ZH_ASK_CONTACT]),
+            ("chloe.martin@example.com", [ZH_ASK_FACT]),
+            ("80331", ["KF-500007"]),
+            ("那帮我把它取消吧", ["KF-500007", "无法再取消", "!哪个订单"]),
+        ],
+    ),
+]
+
 # Stop 31: the shop's phone number is an FAQ (there is none: the chat, and a colleague in it).
 THE_SHOPS_PHONE = [
     Scenario(
@@ -260,5 +286,6 @@ SCENARIOS = (
     + AFTER_THE_LATE_NOTICE
     + OUTRAGE_IN_CHINESE
     + A_BARE_CANCEL
+    + CANCEL_IT_AFTER_THE_STATUS
     + THE_SHOPS_PHONE
 )
