@@ -175,6 +175,33 @@ def _orders_offered(bot_event: dict[str, Any]) -> list[str]:
     return [payload for payload in payloads if _ORDER_NUMBER_IN_TEXT.fullmatch(payload)]
 
 
+# A listed order's line ("• KF-500003 — 1 × Mechanical keyboard, 1 × Notebook A5 — placed …"),
+# and the words of its items.
+_LISTED_ORDER = re.compile(r"^\W*(KF-\d{6})\s*[—-]\s*([^—\n]+)", re.MULTILINE)
+_ITEM_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _words(text: str) -> set[str]:
+    # "keyboards" names a keyboard: a final "s" does not matter.
+    return {word.lower().removesuffix("s") for word in _ITEM_WORD.findall(text)}
+
+
+def order_by_item(tracker: Tracker) -> str | None:
+    """The order in the list the bot showed last whose items the latest message names ("the
+    keyboard"), when exactly one listed order has them."""
+    said = _words(latest_text(tracker))
+    if not said:
+        return None
+    for event in reversed(_session_events(tracker)):
+        if event.get("event") != "bot":
+            continue
+        listed = _LISTED_ORDER.findall(str(event.get("text") or ""))
+        if listed:
+            matching = {number for number, items in listed if said & _words(items)}
+            return matching.pop() if len(matching) == 1 else None
+    return None
+
+
 def order_of_the_reply(events: list[dict[str, Any]]) -> str | None:
     """The one order the bot's last reply in `events` (its messages after the last customer
     message) was about: "Order KF-500005 … is waiting for payment". None if it named none or

@@ -19,6 +19,7 @@ from actions.conversation import (
     latest_text,
     names_own_order,
     order_at_position,
+    order_by_item,
     order_offered_alone,
     request_key,
     text_of_last_request,
@@ -75,14 +76,14 @@ class OrderFormValidator(IdentificationFormValidator, ABC):
     ) -> dict[str, Any]:
         value = flow_candidate(tracker, slots.ORDER_NUMBER, entities=("order_number",))
         if requested_slot(tracker) == slots.ORDER_NUMBER and value == latest_text(tracker):
-            # "die erste", "第一个": a place in the list the question showed; "yes" to the one
-            # order it offered.
+            # "die erste", "第一个": a place in the list the question showed; "the keyboard": the
+            # listed order with that item; "yes" to the one order it offered.
             offered = (
                 order_offered_alone(tracker)
                 if latest_intent(tracker) == slots.INTENT_AFFIRM
                 else None
             )
-            value = order_at_position(tracker) or offered or value
+            value = order_at_position(tracker) or order_by_item(tracker) or offered or value
         return {} if value is None else {slots.ORDER_NUMBER: str(value)}
 
     @apologise_when_crm_unavailable(lambda: {slots.ORDER_NUMBER: None, slots.FLOW_ABORTED: True})

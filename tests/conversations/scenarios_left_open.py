@@ -6,7 +6,7 @@ colleague answered with who the customer is, or with "Ticket" by a verified cust
 address was asked again. And (stop 31) a bare "cancel" in the middle of a flow, which the bot
 took for a switch to cancelling an order, or for the new address; and the shop's phone number,
 asked for, which started an identification; "cancel it" after the status of the order the bot
-picked, which asked which order."""
+picked, which asked which order; and an order picked from a list by its item ("the keyboard")."""
 
 from __future__ import annotations
 
@@ -256,6 +256,20 @@ CANCEL_IT_AFTER_THE_STATUS = [
     ),
 ]
 
+# Stop 31: an order picked from the list by what is in it.
+AN_ORDER_BY_ITS_ITEM = [
+    Scenario(
+        "'the keyboard' to 'which order would you like to return?': the listed order with it",
+        "follow-up",
+        [
+            ("I want to return something", [ASK_CONTACT]),
+            ("anna.schmidt@example.com", [ASK_FACT]),
+            ("10115", ["Which order would you like to return", "Mechanical keyboard"]),
+            ("the keyboard", ["KF-500003", "why", "!doesn't look like an order number"]),
+        ],
+    ),
+]
+
 # Stop 31: the shop's phone number is an FAQ (there is none: the chat, and a colleague in it).
 THE_SHOPS_PHONE = [
     Scenario(
@@ -287,5 +301,6 @@ SCENARIOS = (
     + OUTRAGE_IN_CHINESE
     + A_BARE_CANCEL
     + CANCEL_IT_AFTER_THE_STATUS
+    + AN_ORDER_BY_ITS_ITEM
     + THE_SHOPS_PHONE
 )
