@@ -26,6 +26,7 @@ from actions.conversation import (
 )
 from actions.crm import respond, run_unit_of_work
 from actions.extraction import (
+    MAX_FREE_TEXT_CHARS,
     MIN_DESCRIPTION_WORDS,
     flow_candidate,
     guess_ticket_category,
@@ -57,6 +58,18 @@ MIN_DESCRIPTION_CHARS = 3
 class ValidateTicketStatusForm(IdentificationFormValidator):
     action_name = "validate_ticket_status_form"
     submit_action = "action_ticket_status"
+
+
+# Answers to "Shall I open it?" that are no more detail about the problem.
+_NOT_A_DETAIL = frozenset(
+    {
+        slots.INTENT_AFFIRM,
+        slots.INTENT_DENY,
+        slots.INTENT_STOP,
+        slots.INTENT_HUMAN_HANDOFF,
+        slots.INTENT_GOODBYE,
+    }
+)
 
 
 class ValidateOpenTicketForm(IdentificationFormValidator):
@@ -137,10 +150,22 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
     async def _extract_confirmation(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if latest_intent(tracker) not in (slots.INTENT_AFFIRM, slots.INTENT_DENY) and (
+        intent = latest_intent(tracker)
+        if intent not in (slots.INTENT_AFFIRM, slots.INTENT_DENY) and (
             latest_entity_values(tracker, "order_number")
         ):
             return {}  # the order it is about, not an answer (get_validation_events)
+        detail = problem_in(latest_text(tracker))
+        if (
+            requested_slot(tracker) == slots.CONFIRM_TICKET
+            and intent not in _NOT_A_DETAIL
+            and detail is not None
+        ):
+            # "die Rechnung hat die falsche Adresse" to "Shall I open it?": more about the
+            # problem, added to the description; the question comes again, with it.
+            described = str(tracker.get_slot(slots.TICKET_DESCRIPTION) or "").strip()
+            combined = f"{described} — {detail}" if described else detail
+            return {slots.TICKET_DESCRIPTION: combined[:MAX_FREE_TEXT_CHARS]}
         return await super()._extract_confirmation(dispatcher, tracker, domain)
 
 

@@ -6,7 +6,8 @@ colleague answered with who the customer is, or with "Ticket" by a verified cust
 address was asked again. And (stop 31) a bare "cancel" in the middle of a flow, which the bot
 took for a switch to cancelling an order, or for the new address; and the shop's phone number,
 asked for, which started an identification; "cancel it" after the status of the order the bot
-picked, which asked which order; and an order picked from a list by its item ("the keyboard")."""
+picked, which asked which order; an order picked from a list by its item ("the keyboard"); and
+more about the problem said when asked whether to open the ticket."""
 
 from __future__ import annotations
 
@@ -270,6 +271,40 @@ AN_ORDER_BY_ITS_ITEM = [
     ),
 ]
 
+# Stop 31: more about the problem, said at "Shall I open it?", goes into the ticket; it was "Could
+# you say it in other words?".
+MORE_DETAIL_AT_THE_TICKET_QUESTION = [
+    Scenario(
+        "de: the problem told at 'Soll ich das tun?': added to the ticket, then opened",
+        "german",
+        [
+            ("hab ne frage zu meiner rechnung", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Soll ich das tun"]),
+            (
+                "die rechnung hat die falsche adresse",
+                ["falsche adresse", "Soll ich das tun", "!anders formulieren"],
+            ),
+            ("ja", ["Ticket T-"]),
+        ],
+        needs="any",
+        check=ticket_with("rechnung", "falsche adresse"),
+    ),
+    Scenario(
+        "zh: the problem told at '要继续吗？': added to the ticket, then opened",
+        "chinese",
+        [
+            ("我的发票有问题", [ZH_ASK_CONTACT]),
+            ("{email}", ["邮编"]),
+            ("{postcode}", ["要继续吗"]),
+            ("发票上的地址写错了", ["地址写错了", "要继续吗"]),
+            ("好的", ["工单 T-"]),
+        ],
+        needs="any",
+        check=ticket_with("地址写错了"),
+    ),
+]
+
 # Stop 31: the shop's phone number is an FAQ (there is none: the chat, and a colleague in it).
 THE_SHOPS_PHONE = [
     Scenario(
@@ -302,5 +337,6 @@ SCENARIOS = (
     + A_BARE_CANCEL
     + CANCEL_IT_AFTER_THE_STATUS
     + AN_ORDER_BY_ITS_ITEM
+    + MORE_DETAIL_AT_THE_TICKET_QUESTION
     + THE_SHOPS_PHONE
 )
