@@ -12,7 +12,7 @@ from actions import localized
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import verified_customer_id
 from actions.crm import CrmUnavailable, run_unit_of_work
-from actions.replies import date, listing, pick
+from actions.replies import date, listing, pick, status_name
 from crm_store.services.orders import CANCELLABLE_STATUSES, recent_orders
 from crm_store.services.tickets import why_not_returnable
 from crm_store.views import OrderView
@@ -68,8 +68,40 @@ def which_order(orders: Sequence[OrderView], form: str | None, language: str) ->
     return f"{listing(heading, lines, '')}\n{hint}"
 
 
+def none_fits(orders: Sequence[OrderView], form: str | None, language: str) -> str:
+    """None of the customer's latest orders can be cancelled (or returned): they are listed with
+    their status, so the customer sees why, and may still name one or another order."""
+    if form == "cancel_order_form":
+        heading = pick(
+            language,
+            "None of your latest orders can still be cancelled:",
+            "Keine Ihrer letzten Bestellungen kann noch storniert werden:",
+            "您最近的订单都已无法取消：",
+        )
+    else:
+        heading = pick(
+            language,
+            "None of your latest orders can be returned right now:",
+            "Keine Ihrer letzten Bestellungen kann gerade zurückgeschickt werden:",
+            "您最近的订单目前都无法退货：",
+        )
+    lines = [
+        f"{order.order_number} — {order.item_summary} — {status_name(order.status, language)}"
+        for order in orders
+    ]
+    hint = pick(
+        language,
+        "Which order is it about? Pick one to hear why, or give me another order number.",
+        "Um welche Bestellung geht es? Wählen Sie eine, um den Grund zu erfahren, oder nennen "
+        "Sie mir eine andere Bestellnummer.",
+        "是哪个订单？选一个可以看原因，或告诉我其他订单号。",
+    )
+    return f"{listing(heading, lines, '')}\n{hint}"
+
+
 class ActionAskOrderNumber(KefuAction):
-    """Asks for order_number in the order forms; the plain question when nothing fits."""
+    """Asks for order_number in the order forms: the orders that fit, or why none does; the plain
+    question when the customer has no orders (or the CRM cannot say)."""
 
     action_name = "action_ask_order_number"
 
@@ -85,12 +117,17 @@ class ActionAskOrderNumber(KefuAction):
             except CrmUnavailable:
                 orders = []  # the plain question; the answer's check will say if the CRM is down
             offered = [order for order in orders if fits(order, form)][:ORDERS_OFFERED]
-        if not offered:
+        language = localized.language_of(tracker)
+        if offered:
+            text = which_order(offered, form, language)
+        elif orders and form in ("cancel_order_form", "return_form"):
+            offered = orders[:ORDERS_OFFERED]
+            text = none_fits(offered, form, language)
+        else:
             dispatcher.utter_message(response="utter_ask_order_number")
             return []
-        language = localized.language_of(tracker)
         dispatcher.utter_message(
-            text=which_order(offered, form, language),
+            text=text,
             buttons=[{"title": o.order_number, "payload": o.order_number} for o in offered],
         )
         return []

@@ -7,7 +7,8 @@ address was asked again. And (stop 31) a bare "cancel" in the middle of a flow, 
 took for a switch to cancelling an order, or for the new address; and the shop's phone number,
 asked for, which started an identification; "cancel it" after the status of the order the bot
 picked, which asked which order; an order picked from a list by its item ("the keyboard"); and
-more about the problem said when asked whether to open the ticket."""
+more about the problem said when asked whether to open the ticket; and the "which order?"
+question when no order fits."""
 
 from __future__ import annotations
 
@@ -271,6 +272,32 @@ AN_ORDER_BY_ITS_ITEM = [
     ),
 ]
 
+# Stop 31: when none of the customer's latest orders can be returned (or cancelled), the question
+# says so and lists them with their status; it asked for an order number and refused "the garden
+# hose" (Chloé's KF-500007 has shipped, KF-500006 was cancelled).
+WHEN_NO_ORDER_FITS = [
+    Scenario(
+        "a return when no order can be returned: the orders and their status, then why",
+        "follow-up",
+        [
+            ("I want to return something", [ASK_CONTACT]),
+            ("chloe.martin@example.com", [ASK_FACT]),
+            ("80331", ["None of your latest orders can be returned", "KF-500007", "shipped"]),
+            ("the garden hose", ["KF-500007", "hasn't been delivered yet"]),
+        ],
+    ),
+    Scenario(
+        "zh: a cancellation when no order can be cancelled: the orders, then why",
+        "chinese",
+        [
+            ("我想取消订单", [ZH_ASK_CONTACT]),
+            ("chloe.martin@example.com", [ZH_ASK_FACT]),
+            ("80331", ["都已无法取消", "KF-500007"]),
+            ("第一个", ["KF-500007", "无法再取消"]),
+        ],
+    ),
+]
+
 # Stop 31: more about the problem, said at "Shall I open it?", goes into the ticket; it was "Could
 # you say it in other words?".
 MORE_DETAIL_AT_THE_TICKET_QUESTION = [
@@ -338,5 +365,6 @@ SCENARIOS = (
     + CANCEL_IT_AFTER_THE_STATUS
     + AN_ORDER_BY_ITS_ITEM
     + MORE_DETAIL_AT_THE_TICKET_QUESTION
+    + WHEN_NO_ORDER_FITS
     + THE_SHOPS_PHONE
 )
