@@ -164,7 +164,10 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
             # "die Rechnung hat die falsche Adresse" to "Shall I open it?": more about the
             # problem, added to the description; the question comes again, with it.
             described = str(tracker.get_slot(slots.TICKET_DESCRIPTION) or "").strip()
-            combined = f"{described} — {detail}" if described else detail
+            if detail.casefold() in described.casefold():
+                combined = described  # said again: once is enough
+            else:
+                combined = f"{described} — {detail}" if described else detail
             return {slots.TICKET_DESCRIPTION: combined[:MAX_FREE_TEXT_CHARS]}
         return await super()._extract_confirmation(dispatcher, tracker, domain)
 

@@ -169,6 +169,28 @@ async def test_extract_and_validate_confirm_ticket(text: str, intent: str, expec
     assert outcome.slots["confirm_ticket"] is expected
 
 
+@pytest.mark.parametrize(
+    ("text", "described"),
+    [
+        (
+            "the invoice shows the wrong address",
+            "invoice question — the invoice shows the wrong address",
+        ),
+        ("The invoice shows the WRONG address", "the invoice shows the wrong address"),
+    ],
+)
+async def test_more_about_the_problem_at_the_question_goes_into_the_description(
+    text: str, described: str
+) -> None:
+    first = described.split(" — ")[0]
+    tracker = ticket_answer(
+        text, "confirm_ticket", "inform", ticket_category="payment", ticket_description=first
+    )
+    outcome = await run_action(ValidateOpenTicketForm(), tracker)
+    assert outcome.slots["ticket_description"] == described
+    assert outcome.slots.get("confirm_ticket") is None
+
+
 async def test_ask_confirm_ticket_repeats_the_description_as_plain_text() -> None:
     slots = {
         **verified(),
