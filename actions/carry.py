@@ -311,24 +311,24 @@ def carried_value(tracker: Tracker, slot: str) -> Any | None:
             if values:
                 # "I'm x@…, change my email to y@…": the new detail is named last.
                 return values[-1] if entity in _CONTACT_ENTITIES else values[0]
-    if slot != slots.ORDER_NUMBER:
-        return None
-    # A flow started for a queued request has no messages of its own yet; "cancel the second
-    # one" points into the list just shown; "ok then I want to return it" right after "KF-500002
-    # has already shipped" is about KF-500002 ("cancel my order" may mean another one: asked).
-    # The cancel form confirms the order it names, and the return form names it when asking why.
-    # "can you just cancel it" right after the status of the order the bot picked (the customer
-    # named none) is about that order.
+    return _order_meant(tracker, turns) if slot == slots.ORDER_NUMBER else None
+
+
+def _order_meant(tracker: Tracker, turns: list[Turn]) -> str | None:
+    """The order a form's request means without naming its number.
+
+    A flow started for a queued request has no messages of its own yet; "cancel the second one"
+    points into the list just shown; "ok then I want to return it" right after "KF-500002 has
+    already shipped" is about KF-500002 ("cancel my order" may mean another one: asked), and
+    "can you just cancel it" right after the status of the order the bot picked (the customer
+    named none) is about that order. The cancel form confirms the order it names, and the
+    return form names it when asking why.
+    """
+    known = tracker.get_slot(slots.QUEUED_ORDER) or order_at_position(tracker)
+    if known or not any(turn.asked is None and refers_back(turn.text) for turn in turns):
+        return known
     earlier = last_named(tracker, "order_number")
-    pointed = any(turn.asked is None and refers_back(turn.text) for turn in turns)
-    if not pointed:
-        return tracker.get_slot(slots.QUEUED_ORDER) or order_at_position(tracker)
-    return (
-        tracker.get_slot(slots.QUEUED_ORDER)
-        or order_at_position(tracker)
-        or (earlier[-1] if earlier else None)
-        or order_of_the_reply(_events_before_the_request(tracker))
-    )
+    return earlier[-1] if earlier else order_of_the_reply(_events_before_the_request(tracker))
 
 
 def carried_values(tracker: Tracker, needed: list[str]) -> Iterator[tuple[str, Any]]:
