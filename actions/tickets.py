@@ -155,12 +155,9 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
             latest_entity_values(tracker, "order_number")
         ):
             return {}  # the order it is about, not an answer (get_validation_events)
-        detail = problem_in(latest_text(tracker))
-        if (
-            requested_slot(tracker) == slots.CONFIRM_TICKET
-            and intent not in _NOT_A_DETAIL
-            and detail is not None
-        ):
+        asked_to_confirm = requested_slot(tracker) == slots.CONFIRM_TICKET
+        detail = problem_in(latest_text(tracker)) if asked_to_confirm else None
+        if detail is not None and intent not in _NOT_A_DETAIL:
             # "die Rechnung hat die falsche Adresse" to "Shall I open it?": more about the
             # problem, added to the description; the question comes again, with it.
             described = str(tracker.get_slot(slots.TICKET_DESCRIPTION) or "").strip()
