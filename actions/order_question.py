@@ -108,6 +108,7 @@ class ActionAskOrderNumber(KefuAction):
     async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         customer_id = verified_customer_id(tracker)
         form = (tracker.active_loop or {}).get("name")
+        orders: list[OrderView] = []
         offered: list[OrderView] = []
         if customer_id is not None:
             try:

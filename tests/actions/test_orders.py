@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions import crm, orders
+from actions.order_question import ActionAskOrderNumber
 from actions.orders import (
     ActionAskConfirmCancel,
     ActionCancelOrder,
@@ -335,3 +336,9 @@ async def test_a_slow_crm_gets_an_apology_within_the_timeout(
     outcome = await run_action(ActionRecentOrders(), tracker)
     assert time.monotonic() - started < 1.0
     assert outcome.responses == ["utter_technical_problem"]
+
+
+async def test_which_order_asked_of_a_customer_not_verified_is_the_plain_question() -> None:
+    tracker = make_tracker("hi", form="return_form", requested_slot="order_number")
+    outcome = await run_action(ActionAskOrderNumber(), tracker)
+    assert outcome.responses == ["utter_ask_order_number"]
