@@ -217,13 +217,27 @@ def order_of_the_reply(events: list[dict[str, Any]]) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
+def orders_offered_last(tracker: Tracker) -> list[str]:
+    """The orders offered as buttons by the bot's last message before the customer's latest one
+    (none if it was no "which order?"); what the bot said since is its answer to that message."""
+    answered = False
+    for event in reversed(_session_events(tracker)):
+        if event.get("event") == "user":
+            answered = True
+        elif event.get("event") == "bot" and answered:
+            return _orders_offered(event)
+    return []
+
+
 def order_offered_alone(tracker: Tracker) -> str | None:
     """The one order the bot's latest "which order?" question offered (a "yes" takes it)."""
-    for event in reversed(_session_events(tracker)):
-        if event.get("event") == "bot":
-            offered = _orders_offered(event)
-            return offered[0] if len(offered) == 1 else None
-    return None
+    offered = orders_offered_last(tracker)
+    return offered[0] if len(offered) == 1 else None
+
+
+def names_items(text: str, items: str) -> bool:
+    """Whether `text` names something in `items` ("return the garden hose", "1 × Garden hose")."""
+    return bool(_words(text) & _words(items))
 
 
 def order_just_shown(tracker: Tracker) -> str | None:

@@ -140,7 +140,8 @@ _FAQ_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("faq/warranty", (r"\bwarranty\b", r"\bgarantie\w*", "保修", "质保")),
     ("faq/contact", (
         r"\byour (?:tele)?phone number\b", r"\bhotline\b", r"\b(?:ihre|eure) telefonnummer\b",
-        "客服电话", "热线",
+        r"\byour e-?mail address\b", r"\bget hold of you\b", r"\b(?:ihre|eure) e-?mail-adresse\b",
+        "客服电话", "热线", "客服邮箱",
     )),
 )  # fmt: skip
 _FAQ_PATTERNS = tuple(

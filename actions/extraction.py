@@ -134,6 +134,8 @@ _DECLINE = re.compile(
 )
 # Up to this many words, a message NLU reads as `deny` is a "no" too.
 _SHORT_ANSWER_WORDS = 3
+# "why not?", "warum nicht", "为什么不行": a question about the answer, never a "no".
+_ASKS_WHY = re.compile(r"^(?:why|how come|warum|wieso|weshalb|为什么|为啥|怎么)", re.IGNORECASE)
 # A typed answer to "what is it about?" this long is already the description.
 MIN_DESCRIPTION_WORDS = 4
 # Chinese has no spaces between words: about two characters make a word.
@@ -274,6 +276,8 @@ def is_decline(tracker: Tracker) -> bool:
     text = latest_text(tracker).strip().lower()
     if _DECLINE.match(text):
         return True
+    if _ASKS_WHY.match(text):
+        return False
     return latest_intent(tracker) == slots.INTENT_DENY and len(text.split()) <= _SHORT_ANSWER_WORDS
 
 

@@ -10,7 +10,12 @@ from rasa_sdk import Tracker
 
 from actions import localized
 from actions.base import Dispatcher, Events, KefuAction
-from actions.conversation import verified_customer_id
+from actions.conversation import (
+    names_items,
+    orders_offered_last,
+    text_of_last_request,
+    verified_customer_id,
+)
 from actions.crm import CrmUnavailable, run_unit_of_work
 from actions.replies import date, listing, pick, status_name
 from crm_store.services.orders import CANCELLABLE_STATUSES, recent_orders
@@ -21,6 +26,8 @@ from crm_store.views import OrderView
 ORDERS_OFFERED = 3
 ORDERS_LOOKED_AT = 10
 _CANCELLABLE = {status.value for status in CANCELLABLE_STATUSES}
+# The request that started each order form, whose words may name the order's items.
+_REQUEST_OF_FORM = {"cancel_order_form": "cancel_order", "return_form": "return_order"}
 
 
 def fits(order: OrderView, form: str | None) -> bool:
@@ -99,6 +106,32 @@ def none_fits(orders: Sequence[OrderView], form: str | None, language: str) -> s
     return f"{listing(heading, lines, '')}\n{hint}"
 
 
+def order_named(
+    orders: Sequence[OrderView], tracker: Tracker, form: str | None
+) -> OrderView | None:
+    """The one order whose items the request names ("can I return the garden hose?"), unless the
+    bot has just asked about it (then the customer meant another, and gets the list)."""
+    request = text_of_last_request(tracker, _REQUEST_OF_FORM.get(form or "", ""))
+    named = [order for order in orders if request and names_items(request, order.item_summary)]
+    if len(named) != 1 or orders_offered_last(tracker) == [named[0].order_number]:
+        return None
+    return named[0]
+
+
+def is_it(order: OrderView, language: str) -> str:
+    """The question about the order the request named; "yes" takes it, a "no" stops the flow."""
+    status = status_name(order.status, language)
+    return pick(
+        language,
+        f"Do you mean order {order.order_number} — {order.item_summary} — {status}? "
+        "Say yes, or give me another order number.",
+        f"Meinen Sie Bestellung {order.order_number} — {order.item_summary} — {status}? "
+        "Sagen Sie ja, oder nennen Sie mir eine andere Bestellnummer.",
+        f"您是指订单 {order.order_number}（{order.item_summary}，{status}）吗？"
+        "请回答“是”，或告诉我其他订单号。",
+    )
+
+
 class ActionAskOrderNumber(KefuAction):
     """Asks for order_number in the order forms: the orders that fit, or why none does; the plain
     question when the customer has no orders (or the CRM cannot say)."""
@@ -119,7 +152,10 @@ class ActionAskOrderNumber(KefuAction):
                 orders = []  # the plain question; the answer's check will say if the CRM is down
             offered = [order for order in orders if fits(order, form)][:ORDERS_OFFERED]
         language = localized.language_of(tracker)
-        if offered:
+        named = order_named(orders, tracker, form)
+        if named is not None:
+            offered, text = [named], is_it(named, language)
+        elif offered:
             text = which_order(offered, form, language)
         elif orders and form in ("cancel_order_form", "return_form"):
             offered = orders[:ORDERS_OFFERED]

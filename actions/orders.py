@@ -21,6 +21,7 @@ from actions.conversation import (
     order_at_position,
     order_by_item,
     order_offered_alone,
+    orders_offered_last,
     request_key,
     text_of_last_request,
     verified_customer_id,
@@ -96,7 +97,9 @@ class OrderFormValidator(IdentificationFormValidator, ABC):
             stop = declined(dispatcher, tracker, slots.ORDER_NUMBER)
             if stop is not None:
                 return stop
-            dispatcher.utter_message(response="utter_invalid_order_number")
+            # After a list of orders, a reply that is none of them is no malformed number.
+            not_one = "utter_not_one_of_the_orders" if orders_offered_last(tracker) else None
+            dispatcher.utter_message(response=not_one or "utter_invalid_order_number")
             return {slots.ORDER_NUMBER: None}
         if customer_id is None:
             return {slots.ORDER_NUMBER: None}

@@ -49,6 +49,11 @@ _RETURN_REFUSALS: dict[str, tuple[str, str, str]] = {
         "abgelaufen. Wenn etwas nicht in Ordnung ist, kann ich ein Support-Ticket eröffnen.",
         "订单 {number} 送达已超过30天，退货期已过。如果商品有问题，我可以为您创建工单。",
     ),
+    "cancelled": (
+        "Order {number} was cancelled, so there's nothing to send back.",
+        "Die Bestellung {number} wurde storniert, es gibt also nichts zurückzuschicken.",
+        "订单 {number} 已取消，因此无需退货。",
+    ),
     "already_returned": (
         "Order {number} has already been returned.",
         "Die Bestellung {number} wurde bereits zurückgeschickt.",

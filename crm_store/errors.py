@@ -25,7 +25,8 @@ class OrderNotCancellable(CrmError):
 
 
 class OrderNotReturnable(CrmError):
-    """`reason` is one of "not_delivered", "return_window_closed", "return_already_requested"."""
+    """`reason` is one of "not_delivered", "already_returned", "cancelled", "return_window_closed",
+    "return_already_requested"."""
 
     def __init__(self, order_number: str, status: str, reason: str) -> None:
         super().__init__(f"Order {order_number} ({status}) cannot be returned: {reason}.")

@@ -128,10 +128,13 @@ async def open_ticket(
 
 
 def why_not_returnable(status: str, delivered_at: datetime | None) -> str | None:
-    """Why an order in `status` cannot be returned ("already_returned", "not_delivered",
-    "return_window_closed"), or None; an open return request is checked by request_return."""
+    """Why an order in `status` cannot be returned ("already_returned", "cancelled",
+    "not_delivered", "return_window_closed"), or None; an open return request is checked by
+    request_return."""
     if status == OrderStatus.returned.value:
         return "already_returned"
+    if status == OrderStatus.cancelled.value:
+        return "cancelled"
     if status != OrderStatus.delivered.value or delivered_at is None:
         return "not_delivered"
     if utcnow() - delivered_at > RETURN_WINDOW:
@@ -150,8 +153,9 @@ async def request_return(
     """A return ticket for an order delivered within the last 30 days (a repeated request
     returns the ticket it opened).
 
-    OrderNotReturnable.reason is "not_delivered", "already_returned", "return_window_closed"
-    or "return_already_requested" (an open return ticket exists for the order).
+    OrderNotReturnable.reason is "not_delivered", "already_returned", "cancelled",
+    "return_window_closed" or "return_already_requested" (an open return ticket exists for the
+    order).
     """
     order = await load_order(session, customer_id, order_number, for_update=True)
     earlier = await _earlier_ticket(session, order.customer_id, request_key)

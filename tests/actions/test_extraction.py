@@ -94,6 +94,10 @@ def test_parse_confirmation(value: Any, expected: bool | None) -> None:
         ("no complaints, great", "inform", False),
         ("it was all quite slow honestly", "deny", False),
         ("nah", "deny", True),
+        # A question about the answer ("Pick one to hear why") is no "no".
+        ("why not", "deny", False),
+        ("warum nicht?", "deny", False),
+        ("为什么不行", "deny", False),
     ],
 )
 def test_is_decline(text: str, intent: str | None, expected: bool) -> None:

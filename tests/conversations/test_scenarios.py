@@ -18,6 +18,7 @@ from tests.conversations import (
     scenarios_left_open,
     scenarios_own_words,
     scenarios_probed,
+    scenarios_probed_again,
     scenarios_probed_more,
 )
 from tests.conversations.support import Facts, Scenario, fresh_customer, play
@@ -35,6 +36,7 @@ ALL = (
     + scenarios_probed.SCENARIOS
     + scenarios_probed_more.SCENARIOS
     + scenarios_left_open.SCENARIOS
+    + scenarios_probed_again.SCENARIOS
 )
 # The guard's reply when a turn takes too long: the first turns after start-up may.
 SLOW = "taking longer than it should"

@@ -115,7 +115,7 @@ async def test_request_return_of_a_recent_delivery(seeded: Sessions) -> None:
         (BEN, "KF-500004", "delivered", "return_window_closed"),  # 60 days ago
         (ANNA, "KF-500002", "shipped", "not_delivered"),
         (ANNA, "KF-500001", "paid", "not_delivered"),
-        (CHLOE, "KF-500006", "cancelled", "not_delivered"),
+        (CHLOE, "KF-500006", "cancelled", "cancelled"),
     ],
 )
 async def test_request_return_refuses_orders_outside_the_rules(

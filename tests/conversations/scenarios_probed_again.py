@@ -1,0 +1,94 @@
+"""Conversations found failing by probing the running bot (stop 32): the shop's e-mail address
+and "how do I get hold of you", which got an identification or the fallback; an order named by
+its item in the request ("can I return the garden hose?"), which got the whole list; "why not"
+to the list, taken for a "no" that stopped the flow; a reply that is none of the listed orders,
+answered "That doesn't look like an order number"; and a return of a cancelled order, refused
+as "not delivered yet"."""
+
+from __future__ import annotations
+
+from tests.conversations.scenarios_en import ASK_CONTACT, ASK_FACT
+from tests.conversations.support import Scenario
+
+HOW_TO_REACH_THE_SHOP = [
+    Scenario(
+        "'how do I get hold of you': how to reach the shop",
+        "wording",
+        [("how do I get hold of you", ["phone line", "!make sure it's you", "!not sure"])],
+    ),
+    Scenario(
+        "'is there an email address I can write to?': there is none, the chat is the way",
+        "wording",
+        [("is there an email address I can write to?", ["e-mail address", "!make sure it's you"])],
+    ),
+    Scenario(
+        "de: 'Kann ich euch eine Mail schicken?': how to reach the shop",
+        "german",
+        [("Kann ich euch eine Mail schicken?", ["E-Mail-Adresse haben", "!sicherstellen"])],
+    ),
+    Scenario(
+        "zh: '有客服邮箱吗': how to reach the shop",
+        "chinese",
+        [("有客服邮箱吗", ["没有客服邮箱", "!确认您的身份"])],
+    ),
+]
+
+# Anna's KF-500001 has a toaster, Chloé's KF-500007 a garden hose (shipped) and KF-500006 a bird
+# feeder (cancelled): the demo customers, read only.
+AN_ORDER_NAMED_BY_ITS_ITEM = [
+    Scenario(
+        "'can I return the garden hose?': that order is asked about, then why it cannot go back",
+        "follow-up",
+        [
+            ("can i return the garden hose?", [ASK_CONTACT]),
+            ("chloe.martin@example.com", [ASK_FACT]),
+            ("80331", ["Do you mean order KF-500007", "!None of your latest orders"]),
+            ("yes", ["KF-500007", "hasn't been delivered yet"]),
+        ],
+    ),
+    Scenario(
+        "'I'd like to cancel the toaster': that order is asked about, then confirmed",
+        "follow-up",
+        [
+            ("I'd like to cancel the toaster", [ASK_CONTACT]),
+            ("anna.schmidt@example.com", [ASK_FACT]),
+            ("10115", ["Do you mean order KF-500001", "Toaster"]),
+            ("yes", ["Shall I cancel order KF-500001"]),
+        ],
+    ),
+    Scenario(
+        "'the other one' to the order the request named: the list of orders",
+        "follow-up",
+        [
+            ("can i return the garden hose?", [ASK_CONTACT]),
+            ("chloe.martin@example.com", [ASK_FACT]),
+            ("80331", ["Do you mean order KF-500007"]),
+            ("the other one", ["couldn't match", "None of your latest orders", "KF-500006"]),
+        ],
+    ),
+]
+
+ANSWERS_TO_THE_LIST = [
+    Scenario(
+        "'why not' to the list of orders none of which can be returned: no 'no', the list again",
+        "follow-up",
+        [
+            ("I want to return something", [ASK_CONTACT]),
+            ("chloe.martin@example.com", [ASK_FACT]),
+            ("80331", ["None of your latest orders can be returned"]),
+            ("why not", ["couldn't match", "KF-500007", "!I've stopped there"]),
+        ],
+    ),
+    Scenario(
+        "a cancelled order picked for a return: it was cancelled, not 'not delivered yet'",
+        "follow-up",
+        [
+            ("I want to return something", [ASK_CONTACT]),
+            ("chloe.martin@example.com", [ASK_FACT]),
+            ("80331", ["None of your latest orders can be returned"]),
+            ("the bird feeder", ["KF-500006", "was cancelled", "!hasn't been delivered"]),
+        ],
+    ),
+]
+
+SCENARIOS = HOW_TO_REACH_THE_SHOP + AN_ORDER_NAMED_BY_ITS_ITEM + ANSWERS_TO_THE_LIST
