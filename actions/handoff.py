@@ -17,13 +17,13 @@ from actions.conversation import (
     verified_customer_id,
 )
 from actions.crm import CrmUnavailable, run_unit_of_work
-from actions.hours_text import opening_hours_text
 from crm_store.opening_hours import (
     DEFAULT_OPENING_HOURS,
     DEFAULT_TIMEZONE,
     OpeningHours,
     parse_opening_hours,
 )
+from crm_store.opening_hours_text import opening_hours_text
 from crm_store.services.conversations import mark_handoff
 
 # Enough of the customer's words for the agent to see what it is about.

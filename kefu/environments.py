@@ -5,6 +5,10 @@ resolved secrets. The launcher, the test stacks and the benchmarks start process
 
 from __future__ import annotations
 
+import json
+
+from crm_store.opening_hours import OpeningHours, parse_opening_hours
+from crm_store.opening_hours_text import opening_hours_texts
 from kefu.messaging import messaging_environment
 from kefu.profile import socket_environment
 from kefu.settings import Secrets, Settings
@@ -22,6 +26,8 @@ def rasa_side_environment(settings: Settings, secrets: Secrets) -> dict[str, str
         "KEFU_TRACKER_DATABASE_URL": settings.tracker_database_url,
         "KEFU_MAX_MESSAGE_CHARS": str(settings.max_message_chars),
         "KEFU_REPLY_TIMEOUT_SECONDS": str(settings.reply_timeout_seconds),
+        # The FAQ's answer names the configured hours (bot/responses.py), as the handoff does.
+        "KEFU_OPENING_HOURS_TEXT": json.dumps(opening_hours_texts(_opening_hours(settings))),
         "KEFU_TURNS_AT_ONCE": str(settings.turns_at_once),
         "KEFU_REST_TOKEN": str(secrets.rest_token),
         "KEFU_CHAT_SECRET": str(secrets.chat_secret),
@@ -36,6 +42,10 @@ def rasa_side_environment(settings: Settings, secrets: Secrets) -> dict[str, str
         env["KEFU_RASA_JWT_SECRET"] = str(secrets.rasa_jwt_secret)
     env.update(messaging_environment(settings.messaging, secrets.telegram_webhook_secret))
     return env
+
+
+def _opening_hours(settings: Settings) -> OpeningHours:
+    return parse_opening_hours(settings.opening_hours, settings.opening_timezone)
 
 
 def action_side_environment(settings: Settings, secrets: Secrets) -> dict[str, str]:

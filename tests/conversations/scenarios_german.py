@@ -45,7 +45,7 @@ GERMAN = [
     Scenario(
         "de: 'und am Sonntag?' after the opening hours",
         "german",
-        [("Wann habt ihr offen?", ["Montag bis Freitag"]), ("Und am Sonntag?", ["Samstag"])],
+        [("Wann habt ihr offen?", ["Mo–Fr"]), ("Und am Sonntag?", ["Sa 09:00"])],
     ),
     Scenario(
         "de: 'ach doch nicht' inside the return form switches, files no return",

@@ -2,8 +2,8 @@
 and "how do I get hold of you", which got an identification or the fallback; an order named by
 its item in the request ("can I return the garden hose?"), which got the whole list; "why not"
 to the list, taken for a "no" that stopped the flow; a reply that is none of the listed orders,
-answered "That doesn't look like an order number"; and a return of a cancelled order, refused
-as "not delivered yet"."""
+answered "That doesn't look like an order number"; a return of a cancelled order, refused as
+"not delivered yet"; and the opening hours, which the FAQ named as fixed text."""
 
 from __future__ import annotations
 
@@ -91,4 +91,34 @@ ANSWERS_TO_THE_LIST = [
     ),
 ]
 
-SCENARIOS = HOW_TO_REACH_THE_SHOP + AN_ORDER_NAMED_BY_ITS_ITEM + ANSWERS_TO_THE_LIST
+# The FAQ named fixed hours ("Monday to Friday 8:00–20:00 (CET)") whatever KEFU_OPENING_HOURS
+# said; it names the configured ones now, as the handoff does (the test stack's are the default).
+THE_CONFIGURED_HOURS = [
+    Scenario(
+        "'when are you open?': the configured hours and their time zone",
+        "wording",
+        [("when are you open?", ["Mon–Fri 08:00–20:00, Sat 09:00–16:00 (Europe/Berlin time)"])],
+    ),
+    Scenario(
+        "de: 'Wann habt ihr geöffnet?': the configured hours",
+        "german",
+        [("Wann habt ihr geöffnet?", ["Mo–Fr 08:00–20:00", "Zeitzone Europe/Berlin"])],
+    ),
+    Scenario(
+        "zh: '你们的营业时间是什么时候': the configured hours",
+        "chinese",
+        [("你们的营业时间是什么时候", ["周一至周五 08:00–20:00"])],
+    ),
+    Scenario(
+        "the opening hours asked in the middle of an identification: the configured hours",
+        "follow-up",
+        [
+            ("I want to cancel my order", [ASK_CONTACT]),
+            ("what are your opening hours?", ["Mon–Fri 08:00–20:00", ASK_CONTACT]),
+        ],
+    ),
+]
+
+SCENARIOS = (
+    HOW_TO_REACH_THE_SHOP + AN_ORDER_NAMED_BY_ITS_ITEM + ANSWERS_TO_THE_LIST + THE_CONFIGURED_HOURS
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -95,3 +96,16 @@ def test_the_console_reaches_rasas_api_with_the_key_rasa_checks(api: str) -> Non
         assert console["KEFU_RASA_PORT"] == "6005"
     else:
         assert "KEFU_RASA_JWT_SECRET" not in console and "KEFU_RASA_JWT_SECRET" not in rasa
+
+
+def test_the_rasa_server_is_told_the_configured_hours_in_each_language() -> None:
+    settings = load_settings(
+        {"KEFU_OPENING_HOURS": "Tue-Thu 09:30-17:00", "KEFU_OPENING_TIMEZONE": "Asia/Shanghai"}
+    )
+    secrets = Secrets(chat_secret="c" * 32, console_secret="k" * 32, rest_token="r" * 32)
+    hours = json.loads(rasa_side_environment(settings, secrets)["KEFU_OPENING_HOURS_TEXT"])
+    assert hours == {
+        "en": "Tue–Thu 09:30–17:00 (Asia/Shanghai time)",
+        "de": "Di–Do 09:30–17:00 (Zeitzone Asia/Shanghai)",
+        "zh": "周二至周四 09:30–17:00（时区：Asia/Shanghai）",
+    }

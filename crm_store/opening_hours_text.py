@@ -11,6 +11,9 @@ from datetime import time
 
 from crm_store.opening_hours import OpeningHours
 
+# The languages the bot answers in; any other reads the English day names.
+LANGUAGES = ("en", "de", "zh")
+
 _DAY_NAMES: dict[str, tuple[str, ...]] = {
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
     "de": ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"),
@@ -34,3 +37,16 @@ def opening_hours_text(hours: OpeningHours, language: str) -> str:
         days = names[first] if first == last else f"{names[first]}{_DAY_RANGE[lang]}{names[last]}"
         parts.append(f"{days} {_clock(opens)}–{_clock(closes)}")
     return _SEPARATOR[lang].join(parts)
+
+
+def opening_hours_texts(hours: OpeningHours) -> dict[str, str]:
+    """`hours` with their time zone in each of the bot's languages, as the handoff names them:
+    "Mon–Fri 08:00–20:00, Sat 09:00–16:00 (Europe/Berlin time)"."""
+    zone = {
+        "en": f" ({hours.zone} time)",
+        "de": f" (Zeitzone {hours.zone})",
+        "zh": f"（时区：{hours.zone}）",
+    }
+    return {
+        language: opening_hours_text(hours, language) + zone[language] for language in LANGUAGES
+    }

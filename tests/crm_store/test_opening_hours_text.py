@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.hours_text import opening_hours_text
 from crm_store.opening_hours import DEFAULT_OPENING_HOURS, parse_opening_hours
+from crm_store.opening_hours_text import opening_hours_text
 
 
 @pytest.mark.parametrize(

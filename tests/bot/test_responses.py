@@ -1,0 +1,85 @@
+"""The domain's responses with the configured opening hours: the FAQ's answer names the hours
+the launcher rendered (KEFU_OPENING_HOURS_TEXT), in the conversation's language."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa.core.nlg import NaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.utils.common import class_from_module_path
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.responses import HOURS_VARIABLE, KefuResponses
+
+REPO = Path(__file__).resolve().parents[2]
+DOMAIN = Domain.from_yaml(
+    """
+version: "3.1"
+slots:
+  language:
+    type: categorical
+    values: [en, de, zh]
+    influence_conversation: false
+    mappings: [{type: custom}]
+responses:
+  utter_faq/opening_hours:
+    - condition: [{type: slot, name: language, value: de}]
+      text: "Wir sind {opening_hours} da."
+    - text: "We're there {opening_hours}."
+  utter_handoff:
+    - text: "We're here {opening_hours}."
+"""
+)
+HOURS = {"en": "Tue–Thu 09:30–17:00 (UTC time)", "de": "Di–Do 09:30–17:00 (Zeitzone UTC)"}
+
+
+def _tracker(language: str | None) -> DialogueStateTracker:
+    tracker = DialogueStateTracker("someone", DOMAIN.slots)
+    if language is not None:
+        tracker.update(SlotSet("language", language))
+    return tracker
+
+
+@pytest.mark.parametrize("endpoints", ["endpoints.yml", "endpoints.production.yml"])
+def test_both_profiles_use_it(endpoints: str) -> None:
+    config = yaml.safe_load((REPO / endpoints).read_text())["nlg"]
+    assert class_from_module_path(config["type"]) is KefuResponses
+    created = NaturalLanguageGenerator.create(EndpointConfig(type=config["type"]), DOMAIN)
+    assert isinstance(created, KefuResponses)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("de", "Wir sind Di–Do 09:30–17:00 (Zeitzone UTC) da."),
+        ("en", "We're there Tue–Thu 09:30–17:00 (UTC time)."),
+        # A language the hours are not given in reads the English ones.
+        ("zh", "We're there Tue–Thu 09:30–17:00 (UTC time)."),
+        (None, "We're there Tue–Thu 09:30–17:00 (UTC time)."),
+    ],
+)
+async def test_the_configured_hours_in_the_conversations_language(
+    language: str | None, expected: str
+) -> None:
+    responses = KefuResponses(domain=DOMAIN, environ={HOURS_VARIABLE: json.dumps(HOURS)})
+    said = await responses.generate("utter_faq/opening_hours", _tracker(language), "rest")
+    assert said is not None and said["text"] == expected
+
+
+async def test_a_value_the_action_passes_wins() -> None:
+    responses = KefuResponses(domain=DOMAIN, environ={HOURS_VARIABLE: json.dumps(HOURS)})
+    said = await responses.generate("utter_handoff", _tracker("en"), "rest", opening_hours="now")
+    assert said is not None and said["text"] == "We're here now."
+
+
+@pytest.mark.parametrize("value", ["", "not json", '["a list"]', '{"en": 5}'])
+async def test_without_readable_hours_the_answer_still_reads(value: str) -> None:
+    responses = KefuResponses(domain=DOMAIN, environ={HOURS_VARIABLE: value})
+    said = await responses.generate("utter_faq/opening_hours", _tracker("de"), "rest")
+    assert said is not None and said["text"] == "Wir sind zu unseren Servicezeiten da."
