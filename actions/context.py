@@ -37,6 +37,7 @@ from actions.feelings import (
 )
 from actions.handoff import UPSET_REASON, perform_handoff
 from actions.identification import CONTACT_ENTITIES
+from actions.listed_tickets import status_of_the_ticket_pointed_at
 from actions.next_request import start_request
 
 # Requests a bare order number can continue.
@@ -63,8 +64,12 @@ class ActionValueInContext(KefuAction):
 
     async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         answered = await answer_to_the_offer(dispatcher, tracker)
+        if answered is None:
+            answered = await status_of_the_ticket_pointed_at(dispatcher, tracker)
         if answered is not None:
-            return answered  # "the first one", "a real person" after the apology's offer
+            # "the first one", "a real person" after the apology's offer; "die zweite" after the
+            # list of open tickets
+            return answered
         numbers = latest_entity_values(tracker, "order_number")
         # "订单KF-500007到哪了": a number that NLU took for the whole message, with a request
         # named around it; else the request the customer made last.

@@ -152,12 +152,17 @@ _ORDER_NUMBER_IN_TEXT = re.compile(r"\bKF-\d{6}\b")
 _EXAMPLE_ORDER_NUMBER = re.compile(r"(?:like|z\. ?B\.|例如)\s*KF-\d{6}", re.IGNORECASE)
 
 
+def position_named(text: str) -> int | None:
+    """The place in a list `text` names ("the second one": 1), if any."""
+    match = _ORDINAL.search(text)
+    return None if match is None else _ORDINALS[next(g for g in match.groups() if g).lower()]
+
+
 def order_at_position(tracker: Tracker) -> str | None:
     """The order the latest message points to by its place in the list the bot showed last."""
-    match = _ORDINAL.search(latest_text(tracker))
-    if match is None:
+    position = position_named(latest_text(tracker))
+    if position is None:
         return None
-    position = _ORDINALS[next(group for group in match.groups() if group).lower()]
     for event in reversed(_session_events(tracker)):
         if event.get("event") != "bot":
             continue
@@ -217,16 +222,23 @@ def order_of_the_reply(events: list[dict[str, Any]]) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
-def orders_offered_last(tracker: Tracker) -> list[str]:
-    """The orders offered as buttons by the bot's last message before the customer's latest one
-    (none if it was no "which order?"); what the bot said since is its answer to that message."""
+def bot_message_answered(tracker: Tracker) -> dict[str, Any] | None:
+    """The bot's last message before the customer's latest one (what the bot said since is its
+    answer to that message)."""
     answered = False
     for event in reversed(_session_events(tracker)):
         if event.get("event") == "user":
             answered = True
         elif event.get("event") == "bot" and answered:
-            return _orders_offered(event)
-    return []
+            return event
+    return None
+
+
+def orders_offered_last(tracker: Tracker) -> list[str]:
+    """The orders offered as buttons by the bot's message the customer answered (none if it was
+    no "which order?")."""
+    question = bot_message_answered(tracker)
+    return [] if question is None else _orders_offered(question)
 
 
 def order_offered_alone(tracker: Tracker) -> str | None:

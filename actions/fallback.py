@@ -21,6 +21,7 @@ from actions.conversation import (
 from actions.digression import requests_in
 from actions.feelings import acknowledge_or_hand_off, is_upset
 from actions.handoff import NOT_UNDERSTOOD_REASON, perform_handoff
+from actions.listed_tickets import status_of_the_ticket_pointed_at
 from actions.replies import EN, pick
 
 ACTION_LISTEN = "action_listen"
@@ -120,6 +121,9 @@ class ActionClarify(KefuAction):
         if is_upset(tracker):
             # "Useless", "Waste of time": no request to guess, a feeling to answer.
             return await acknowledge_or_hand_off(dispatcher, tracker)
+        pointed = await status_of_the_ticket_pointed_at(dispatcher, tracker)
+        if pointed is not None:
+            return pointed  # "the one about the parcel" after the list of open tickets
         if names_one_request_and_its_record(tracker):
             # "wheres KF500002": NLU is unsure, but the wording names one request and the order
             # (or ticket) it is about; served as a value in context is (actions/context.py).

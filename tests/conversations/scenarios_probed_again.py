@@ -3,11 +3,14 @@ and "how do I get hold of you", which got an identification or the fallback; an 
 its item in the request ("can I return the garden hose?"), which got the whole list; "why not"
 to the list, taken for a "no" that stopped the flow; a reply that is none of the listed orders,
 answered "That doesn't look like an order number"; a return of a cancelled order, refused as
-"not delivered yet"; and the opening hours, which the FAQ named as fixed text."""
+"not delivered yet"; the opening hours, which the FAQ named as fixed text; and a ticket picked
+from the list of open tickets, which got the clarifying question."""
 
 from __future__ import annotations
 
+from tests.conversations.scenarios_chinese import ZH_ASK_CONTACT, ZH_ASK_FACT
 from tests.conversations.scenarios_en import ASK_CONTACT, ASK_FACT
+from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
 from tests.conversations.support import Scenario
 
 HOW_TO_REACH_THE_SHOP = [
@@ -119,6 +122,48 @@ THE_CONFIGURED_HOURS = [
     ),
 ]
 
+# Anna's one open ticket, T-10001 "Parcel has not arrived", picked from the list of open tickets
+# by its subject or its place: the reply named no request and got the clarifying question.
+A_TICKET_FROM_THE_LIST = [
+    Scenario(
+        "'the one about the parcel' after the list of open tickets: that ticket's status",
+        "follow-up",
+        [
+            ("I want to check on my support ticket", [ASK_CONTACT]),
+            ("anna.schmidt@example.com", [ASK_FACT]),
+            ("10115", ["Your open tickets", "Parcel has not arrived"]),
+            (
+                "the one about the parcel",
+                ["“Parcel has not arrived”", "last updated", "!not sure I understood"],
+            ),
+        ],
+    ),
+    Scenario(
+        "de: 'das erste' after the list of open tickets: that ticket's status",
+        "german",
+        [
+            ("Wie ist der Stand meines Tickets?", [DE_ASK_CONTACT]),
+            ("anna.schmidt@example.com", [DE_ASK_FACT]),
+            ("10115", ["Ihre offenen Tickets"]),
+            ("das erste", ["„Parcel has not arrived“", "zuletzt aktualisiert"]),
+        ],
+    ),
+    Scenario(
+        "zh: '第一个' after the list of open tickets: that ticket's status",
+        "chinese",
+        [
+            ("我想查一下我的工单", [ZH_ASK_CONTACT]),
+            ("anna.schmidt@example.com", [ZH_ASK_FACT]),
+            ("10115", ["您未关闭的工单"]),
+            ("第一个", ["Parcel has not arrived", "最后更新于"]),
+        ],
+    ),
+]
+
 SCENARIOS = (
-    HOW_TO_REACH_THE_SHOP + AN_ORDER_NAMED_BY_ITS_ITEM + ANSWERS_TO_THE_LIST + THE_CONFIGURED_HOURS
+    HOW_TO_REACH_THE_SHOP
+    + AN_ORDER_NAMED_BY_ITS_ITEM
+    + ANSWERS_TO_THE_LIST
+    + THE_CONFIGURED_HOURS
+    + A_TICKET_FROM_THE_LIST
 )
