@@ -215,6 +215,15 @@ _IDENTIFYING = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])")
 
 
+# "Hallo, ich habe …", "hi there! my …": a greeting before the problem is not part of it.
+_GREETING = re.compile(
+    r"^\s*(?:(?:hi|hello|hey|hallo|moin|servus|guten (?:tag|morgen|abend)"
+    r"|good (?:morning|afternoon|evening))\b(?:\s+(?:there|zusammen))?|你好|您好|嗨)"
+    r"[\s,.!:;，。！：；]*",
+    re.IGNORECASE,
+)
+
+
 def without_identification(text: str) -> str:
     """`text` without its sentences that identify the customer ("Meine Email: …, PLZ 01294.
     Ich brauche die Rechnung" -> "Ich brauche die Rechnung"); all of it if nothing else is left."""
@@ -227,7 +236,7 @@ def problem_in(text: str) -> str | None:
     """`text` when a request for a ticket also describes the problem ("I want to complain, the
     driver was rude"), None when it only asks for one ("I'd like to open a ticket"). Sentences
     that only say who the customer is are left out of it."""
-    text = without_identification(text)
+    text = _GREETING.sub("", without_identification(text), count=1) or text
     rest = _TICKET_REQUEST_WORDING.sub(" ", _ORDER_NUMBER.sub(" ", text))
     asks_for_an_invoice = _INVOICE.search(text) is not None  # "KF-… 能开发票吗" says it all
     if word_count(re.sub(r"[^\w\s]", " ", rest)) < MIN_PROBLEM_WORDS and not asks_for_an_invoice:

@@ -238,6 +238,24 @@ def test_problem_in_tells_a_described_problem_from_a_bare_request(
 
 
 @pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("hi, my blender is broken", "my blender is broken"),
+        (
+            "Hallo, ich habe eine falsche Lieferung bekommen",
+            "ich habe eine falsche Lieferung bekommen",
+        ),
+        ("你好，我的包裹一直没到，已经两个星期了", "我的包裹一直没到，已经两个星期了"),
+        ("Hey there! the kettle leaks water everywhere", "the kettle leaks water everywhere"),
+        # A word that begins like a greeting is no greeting.
+        ("hiking boots arrived broken and torn", "hiking boots arrived broken and torn"),
+    ],
+)
+def test_a_greeting_before_the_problem_is_not_part_of_it(text: str, problem: str) -> None:
+    assert problem_in(text) == problem
+
+
+@pytest.mark.parametrize(
     ("request_text", "category"),
     [
         ("my package says delivered but there's nothing at my door", "delivery"),

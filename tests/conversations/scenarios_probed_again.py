@@ -4,7 +4,8 @@ its item in the request ("can I return the garden hose?"), which got the whole l
 to the list, taken for a "no" that stopped the flow; a reply that is none of the listed orders,
 answered "That doesn't look like an order number"; a return of a cancelled order, refused as
 "not delivered yet"; the opening hours, which the FAQ named as fixed text; and a ticket picked
-from the list of open tickets, which got the clarifying question."""
+from the list of open tickets, which got the clarifying question; and the greeting before a
+problem, which went into the ticket's description."""
 
 from __future__ import annotations
 
@@ -160,10 +161,33 @@ A_TICKET_FROM_THE_LIST = [
     ),
 ]
 
+# The greeting before a problem went into the ticket's description ("hi, my kettle …").
+A_GREETING_BEFORE_THE_PROBLEM = [
+    Scenario(
+        "'hi, my kettle is broken': the description is the problem, without the greeting",
+        "wording",
+        [
+            ("hi, my kettle is broken", [ASK_CONTACT]),
+            ("ben.okafor@example.com", [ASK_FACT]),
+            ("20095", ["“my kettle is broken”", "!“hi"]),
+        ],
+    ),
+    Scenario(
+        "de: 'Hallo, ich habe eine falsche Lieferung bekommen': without the greeting",
+        "german",
+        [
+            ("Hallo, ich habe eine falsche Lieferung bekommen", [DE_ASK_CONTACT]),
+            ("ben.okafor@example.com", [DE_ASK_FACT]),
+            ("20095", ["„ich habe eine falsche Lieferung bekommen“"]),
+        ],
+    ),
+]
+
 SCENARIOS = (
     HOW_TO_REACH_THE_SHOP
     + AN_ORDER_NAMED_BY_ITS_ITEM
     + ANSWERS_TO_THE_LIST
     + THE_CONFIGURED_HOURS
     + A_TICKET_FROM_THE_LIST
+    + A_GREETING_BEFORE_THE_PROBLEM
 )
