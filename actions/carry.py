@@ -23,13 +23,15 @@ from actions.conversation import (
     entity_values,
     is_button_payload,
     last_named,
-    order_at_position,
     order_of_the_reply,
     refers_back,
     session_messages,
 )
 from actions.digression import requests_in
 from actions.extraction import MAX_FREE_TEXT_CHARS, guess_ticket_category, word_count
+from actions.list_choice import (
+    order_at_position,
+)
 from crm_store.errors import InvalidValue
 from crm_store.services.customers import parse_address
 

@@ -23,7 +23,6 @@ from actions.conversation import (
     latest_entity_values,
     latest_intent,
     latest_text,
-    order_at_position,
     session_messages,
     verified_customer_id,
 )
@@ -37,6 +36,9 @@ from actions.feelings import (
 )
 from actions.handoff import UPSET_REASON, perform_handoff
 from actions.identification import CONTACT_ENTITIES
+from actions.list_choice import (
+    order_at_position,
+)
 from actions.listed_tickets import status_of_the_ticket_pointed_at
 from actions.next_request import start_request
 

@@ -55,6 +55,14 @@ def latest_text(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "")
 
 
+def with_gloss(parse_data: dict[str, Any]) -> str:
+    """A message's text and, for German or Chinese, its English gloss (the NLU adds it,
+    bot/svm_intent_classifier.py): "den Wasserkocher the kettle" names the catalogue's kettle."""
+    text = str(parse_data.get("text") or "")
+    gloss = parse_data.get("gloss")
+    return f"{text} {gloss}" if isinstance(gloss, str) and gloss else text
+
+
 def is_button_payload(text: str) -> bool:
     """`/inform{"rating":5}` and the like: what a button sends, not what the customer typed."""
     return text.lstrip().startswith("/")
@@ -119,7 +127,7 @@ def last_named(tracker: Tracker, entity: str) -> list[Any]:
     """
     named: list[tuple[Any, list[Any]]] = []  # (what the bot had asked, the values named)
     asked: Any = None
-    for event in _session_events(tracker):
+    for event in session_events(tracker):
         if event.get("event") == "slot" and event.get("name") == "requested_slot":
             asked = event.get("value")
         elif event.get("event") == "user":
@@ -133,78 +141,9 @@ def last_named(tracker: Tracker, entity: str) -> list[Any]:
     return []
 
 
-# "the second one", "die zweite", "第二个": a position in a list the bot has just shown.
-_ORDINALS = {
-    **dict.fromkeys(("first", "1st", "erst", "一", "1"), 0),
-    **dict.fromkeys(("second", "2nd", "zweit", "二", "2"), 1),
-    **dict.fromkeys(("third", "3rd", "dritt", "三", "3"), 2),
-    **dict.fromkeys(("fourth", "4th", "viert", "四", "4"), 3),
-    **dict.fromkeys(("fifth", "5th", "fünft", "fuenft", "五", "5"), 4),
-}
-_ORDINAL = re.compile(
-    r"\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th)\b"
-    r"|\b(erst|zweit|dritt|viert|fünft|fuenft)(?:e|en|er|es|em)\b"
-    r"|第\s*([一二三四五1-5])",
-    re.IGNORECASE,
-)
-_ORDER_NUMBER_IN_TEXT = re.compile(r"\bKF-\d{6}\b")
+ORDER_NUMBER_IN_TEXT = re.compile(r"\bKF-\d{6}\b")
 # The example order number the identity questions give ("like KF-500001", "z. B.", "例如").
 _EXAMPLE_ORDER_NUMBER = re.compile(r"(?:like|z\. ?B\.|例如)\s*KF-\d{6}", re.IGNORECASE)
-
-
-def position_named(text: str) -> int | None:
-    """The place in a list `text` names ("the second one": 1), if any."""
-    match = _ORDINAL.search(text)
-    return None if match is None else _ORDINALS[next(g for g in match.groups() if g).lower()]
-
-
-def order_at_position(tracker: Tracker) -> str | None:
-    """The order the latest message points to by its place in the list the bot showed last."""
-    position = position_named(latest_text(tracker))
-    if position is None:
-        return None
-    for event in reversed(_session_events(tracker)):
-        if event.get("event") != "bot":
-            continue
-        listed = list(dict.fromkeys(_ORDER_NUMBER_IN_TEXT.findall(str(event.get("text") or ""))))
-        # A list, or the bot's question offering just one order ("the first one" is it).
-        if len(listed) > 1 or (listed and _orders_offered(event)):
-            return listed[position] if position < len(listed) else None
-    return None
-
-
-def _orders_offered(bot_event: dict[str, Any]) -> list[str]:
-    """The orders a bot message offers as buttons ("which order?", actions/order_question.py)."""
-    buttons = (bot_event.get("data") or {}).get("buttons") or []
-    payloads = [str(button.get("payload") or "") for button in buttons]
-    return [payload for payload in payloads if _ORDER_NUMBER_IN_TEXT.fullmatch(payload)]
-
-
-# A listed order's line ("• KF-500003 — 1 × Mechanical keyboard, 1 × Notebook A5 — placed …"),
-# and the words of its items.
-_LISTED_ORDER = re.compile(r"^\W*(KF-\d{6})\s*[—-]\s*([^—\n]+)", re.MULTILINE)
-_ITEM_WORD = re.compile(r"[^\W\d_]{4,}")
-
-
-def _words(text: str) -> set[str]:
-    # "keyboards" names a keyboard: a final "s" does not matter.
-    return {word.lower().removesuffix("s") for word in _ITEM_WORD.findall(text)}
-
-
-def order_by_item(tracker: Tracker) -> str | None:
-    """The order in the list the bot showed last whose items the latest message names ("the
-    keyboard"), when exactly one listed order has them."""
-    said = _words(latest_text(tracker))
-    if not said:
-        return None
-    for event in reversed(_session_events(tracker)):
-        if event.get("event") != "bot":
-            continue
-        listed = _LISTED_ORDER.findall(str(event.get("text") or ""))
-        if listed:
-            matching = {number for number, items in listed if said & _words(items)}
-            return matching.pop() if len(matching) == 1 else None
-    return None
 
 
 def order_of_the_reply(events: list[dict[str, Any]]) -> str | None:
@@ -218,38 +157,8 @@ def order_of_the_reply(events: list[dict[str, Any]]) -> str | None:
             break
         if kind == "bot":
             text = _EXAMPLE_ORDER_NUMBER.sub("", str(event.get("text") or ""))
-            named.update(_ORDER_NUMBER_IN_TEXT.findall(text))
+            named.update(ORDER_NUMBER_IN_TEXT.findall(text))
     return named.pop() if len(named) == 1 else None
-
-
-def bot_message_answered(tracker: Tracker) -> dict[str, Any] | None:
-    """The bot's last message before the customer's latest one (what the bot said since is its
-    answer to that message)."""
-    answered = False
-    for event in reversed(_session_events(tracker)):
-        if event.get("event") == "user":
-            answered = True
-        elif event.get("event") == "bot" and answered:
-            return event
-    return None
-
-
-def orders_offered_last(tracker: Tracker) -> list[str]:
-    """The orders offered as buttons by the bot's message the customer answered (none if it was
-    no "which order?")."""
-    question = bot_message_answered(tracker)
-    return [] if question is None else _orders_offered(question)
-
-
-def order_offered_alone(tracker: Tracker) -> str | None:
-    """The one order the bot's latest "which order?" question offered (a "yes" takes it)."""
-    offered = orders_offered_last(tracker)
-    return offered[0] if len(offered) == 1 else None
-
-
-def names_items(text: str, items: str) -> bool:
-    """Whether `text` names something in `items` ("return the garden hose", "1 × Garden hose")."""
-    return bool(_words(text) & _words(items))
 
 
 def order_just_shown(tracker: Tracker) -> str | None:
@@ -258,14 +167,14 @@ def order_just_shown(tracker: Tracker) -> str | None:
     previous message ("open a ticket" right after the status of a late parcel is about that
     parcel). The example in a question ("like KF-500001") is no order shown."""
     users_passed, shown = 0, [[], []]
-    for event in reversed(_session_events(tracker)):
+    for event in reversed(session_events(tracker)):
         if event.get("event") == "user":
             users_passed += 1
             if users_passed == 2:
                 break
         elif event.get("event") == "bot":
             text = _EXAMPLE_ORDER_NUMBER.sub("", str(event.get("text") or ""))
-            shown[users_passed] += _ORDER_NUMBER_IN_TEXT.findall(text)
+            shown[users_passed] += ORDER_NUMBER_IN_TEXT.findall(text)
     for replies in shown:
         distinct = set(replies)
         if distinct:
@@ -279,13 +188,13 @@ VALUE_WITHOUT_REQUEST = "utter_value_without_request"
 
 def orders_named_in(text: str) -> set[str]:
     """The order numbers written in a text ("KF-500002", "kf-500002")."""
-    return set(_ORDER_NUMBER_IN_TEXT.findall(text.upper()))
+    return set(ORDER_NUMBER_IN_TEXT.findall(text.upper()))
 
 
 def order_sent_alone(tracker: Tracker) -> str | None:
     """The order number the customer sent on its own in this session, before saying what to do
     with it: the message the bot last answered "What would you like me to do with that?"."""
-    events = _session_events(tracker)
+    events = session_events(tracker)
     asked = [
         i
         for i, event in enumerate(events)
@@ -302,7 +211,7 @@ def order_sent_alone(tracker: Tracker) -> str | None:
 def previous_replies(tracker: Tracker) -> list[str]:
     """What the bot answered to the customer's previous message (not to the latest one)."""
     users_passed, replies = 0, []
-    for event in reversed(_session_events(tracker)):
+    for event in reversed(session_events(tracker)):
         if event.get("event") == "user":
             users_passed += 1
             if users_passed == 2:
@@ -330,7 +239,7 @@ def entities_of_last_request(tracker: Tracker, intent: str, entity: str) -> list
     asked for their contact may send the order number instead ("wo bleibt meine lieferung" ->
     "KF-500002"): the form says that is no contact, but it is the order they mean.
     """
-    session = _session_events(tracker)
+    session = session_events(tracker)
     request = _last_request(session, intent)
     if request is None:
         return []
@@ -348,9 +257,19 @@ def entities_of_last_request(tracker: Tracker, intent: str, entity: str) -> list
 
 def text_of_last_request(tracker: Tracker, intent: str) -> str:
     """What the customer typed in their latest message with `intent` in this session."""
-    session = _session_events(tracker)
+    session = session_events(tracker)
     request = _last_request(session, intent)
     return "" if request is None else str(session[request].get("text") or "")
+
+
+def glossed_last_request(tracker: Tracker, intent: str) -> str:
+    """The latest message with `intent` in this session, with its English gloss (`with_gloss`)."""
+    session = session_events(tracker)
+    request = _last_request(session, intent)
+    if request is None:
+        return ""
+    event = session[request]
+    return with_gloss({**(event.get("parse_data") or {}), "text": event.get("text")})
 
 
 def _last_request(session: list[dict[str, Any]], intent: str) -> int | None:
@@ -362,7 +281,8 @@ def _last_request(session: list[dict[str, Any]], intent: str) -> int | None:
     return None
 
 
-def _session_events(tracker: Tracker) -> list[dict[str, Any]]:
+def session_events(tracker: Tracker) -> list[dict[str, Any]]:
+    """The events of the current session (all of them before any session started)."""
     events = list(tracker.events)
     starts = [i for i, event in enumerate(events) if event.get("event") == "session_started"]
     return events[starts[-1] :] if starts else events
@@ -380,7 +300,7 @@ def consecutive_fallbacks(tracker: Tracker, skip_latest: bool = False) -> int:
     """
     misses: list[bool] = []  # newest first
     clarified = False
-    for event in reversed(_session_events(tracker)):
+    for event in reversed(session_events(tracker)):
         if event.get("event") == "action" and event.get("name") == CLARIFY_ACTION:
             clarified = True
         elif event.get("event") == "user":

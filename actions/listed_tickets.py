@@ -11,7 +11,14 @@ from rasa_sdk.events import SlotSet
 
 from actions import slots
 from actions.base import Dispatcher, Events
-from actions.conversation import bot_message_answered, latest_text, names_items, position_named
+from actions.conversation import (
+    with_gloss,
+)
+from actions.list_choice import (
+    bot_message_answered,
+    names_items,
+    position_named,
+)
 from actions.next_request import start_request
 
 # A listed ticket's line (actions/ticket_replies.py open_tickets): "• T-10001 — open — Parcel
@@ -26,7 +33,7 @@ def ticket_pointed_at(tracker: Tracker) -> str | None:
     listed = _LISTED_TICKET.findall(str((question or {}).get("text") or ""))
     if not listed:
         return None
-    text = latest_text(tracker)
+    text = with_gloss(tracker.latest_message)
     position = position_named(text)
     if position is not None:
         return listed[position][0] if position < len(listed) else None

@@ -11,12 +11,14 @@ from rasa_sdk import Tracker
 from actions import localized
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
-    names_items,
-    orders_offered_last,
-    text_of_last_request,
+    glossed_last_request,
     verified_customer_id,
 )
 from actions.crm import CrmUnavailable, run_unit_of_work
+from actions.list_choice import (
+    names_items,
+    orders_offered_last,
+)
 from actions.replies import date, listing, pick, status_name
 from crm_store.services.orders import CANCELLABLE_STATUSES, recent_orders
 from crm_store.services.tickets import why_not_returnable
@@ -111,7 +113,7 @@ def order_named(
 ) -> OrderView | None:
     """The one order whose items the request names ("can I return the garden hose?"), unless the
     bot has just asked about it (then the customer meant another, and gets the list)."""
-    request = text_of_last_request(tracker, _REQUEST_OF_FORM.get(form or "", ""))
+    request = glossed_last_request(tracker, _REQUEST_OF_FORM.get(form or "", ""))
     named = [order for order in orders if request and names_items(request, order.item_summary)]
     if len(named) != 1 or orders_offered_last(tracker) == [named[0].order_number]:
         return None

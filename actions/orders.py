@@ -18,10 +18,6 @@ from actions.conversation import (
     latest_intent,
     latest_text,
     names_own_order,
-    order_at_position,
-    order_by_item,
-    order_offered_alone,
-    orders_offered_last,
     request_key,
     text_of_last_request,
     verified_customer_id,
@@ -42,6 +38,12 @@ from actions.flow import (
     CustomerSubmitAction,
 )
 from actions.identification import IdentificationFormValidator
+from actions.list_choice import (
+    order_at_position,
+    order_by_item,
+    order_offered_alone,
+    orders_offered_last,
+)
 from crm_store.errors import InvalidValue, OrderNotCancellable, OrderNotFound, OrderNotReturnable
 from crm_store.normalize import normalize_order_number
 from crm_store.services.orders import (

@@ -262,6 +262,10 @@ def encoder_text(raw: str, normalised: str) -> str:
     return normalised
 
 
+# The parse data's key for a message's gloss, when it has one (the actions read it there).
+GLOSS = "gloss"
+
+
 def encoder_texts(raw: list[str], normalised: list[str]) -> list[str]:
     """What the sentence encoder reads: the normalised texts, glossed where German or Chinese."""
     return [encoder_text(r, n) for r, n in zip(raw, normalised, strict=True)]

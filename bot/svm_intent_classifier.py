@@ -22,7 +22,7 @@ from sklearn.svm import LinearSVC
 
 from bot.dictionary_de import dictionary
 from bot.dictionary_zh import cc_cedict
-from bot.gloss import encoder_texts
+from bot.gloss import GLOSS, encoder_texts
 from bot.script_views import ngram_share, unreadable_by_encoder
 from bot.svm_component import StoredComponent
 from bot.svm_model import (
@@ -243,8 +243,13 @@ class SvmIntentClassifier(StoredComponent, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         raw = [m.get(TEXT) or "" for m in messages]
         texts = [normalise(text, self.component_config["max_chars"]) for text in raw]
-        scores = self._scores(texts, encoder_texts(raw, texts))
+        read = encoder_texts(raw, texts)
+        scores = self._scores(texts, read)
         for n, message in enumerate(messages):
+            if read[n] != texts[n]:
+                # German and Chinese in English words, for the actions too: the catalogue names
+                # its items in English ("den Wasserkocher" is "the kettle").
+                message.set(GLOSS, read[n], add_to_output=True)
             intent: dict[str, Any] | None = None
             ranking: list[dict[str, Any]] = []
             if scores is not None and self.model is not None:

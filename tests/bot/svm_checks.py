@@ -33,7 +33,12 @@ def parse(component: SvmIntentClassifier, texts: dict[str, str]) -> dict[str, An
     for name, text in texts.items():
         message = Message.build(text=text)
         component.process([message])
-        results[name] = {"intent": message.get("intent"), "ranking": message.get("intent_ranking")}
+        results[name] = {
+            "intent": message.get("intent"),
+            "ranking": message.get("intent_ranking"),
+            "gloss": message.get("gloss"),
+            "output": sorted(message.output_properties),
+        }
     return results
 
 

@@ -105,3 +105,11 @@ def test_model_trained_with_other_encoder_weights_is_refused(parsed: dict[str, A
 
 def test_second_encoder_view_is_refused(parsed: dict[str, Any]) -> None:
     assert "at most one sentence-encoder view" in parsed["__two_encoders__"]
+
+
+def test_a_glossed_message_carries_its_gloss_into_the_parse(parsed: dict[str, Any]) -> None:
+    """The actions match German and Chinese words against the catalogue's English item names."""
+    glossed = parsed["chinese_glossed"]
+    assert glossed["gloss"] and "order" in glossed["gloss"] and "gloss" in glossed["output"]
+    # English is not glossed: nothing is added to its parse.
+    assert parsed["order"]["gloss"] is None and "gloss" not in parsed["order"]["output"]

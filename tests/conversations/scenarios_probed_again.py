@@ -72,6 +72,39 @@ AN_ORDER_NAMED_BY_ITS_ITEM = [
     ),
 ]
 
+# The item named in German or Chinese: the catalogue names its items in English, so the words
+# only matched through the English gloss the NLU now hands on ("Tastatur", "键盘": keyboard).
+AN_ITEM_NAMED_IN_GERMAN_OR_CHINESE = [
+    Scenario(
+        "de: 'Ich möchte die Tastatur zurückgeben': that order is asked about",
+        "german",
+        [
+            ("Ich möchte die Tastatur zurückgeben", [DE_ASK_CONTACT]),
+            ("anna.schmidt@example.com", [DE_ASK_FACT]),
+            ("10115", ["Meinen Sie Bestellung KF-500003"]),
+        ],
+    ),
+    Scenario(
+        "zh: '我想退那个键盘': that order is asked about",
+        "chinese",
+        [
+            ("我想退那个键盘", [ZH_ASK_CONTACT]),
+            ("anna.schmidt@example.com", [ZH_ASK_FACT]),
+            ("10115", ["您是指订单 KF-500003"]),
+        ],
+    ),
+    Scenario(
+        "de: 'die Tastatur' to the list of returnable orders: that order",
+        "german",
+        [
+            ("Ich möchte etwas zurückschicken", [DE_ASK_CONTACT]),
+            ("anna.schmidt@example.com", [DE_ASK_FACT]),
+            ("10115", ["KF-500003"]),
+            ("die Tastatur", ["KF-500003", "!nicht wie eine Bestellnummer", "!keiner dieser"]),
+        ],
+    ),
+]
+
 ANSWERS_TO_THE_LIST = [
     Scenario(
         "'why not' to the list of orders none of which can be returned: no 'no', the list again",
@@ -186,6 +219,7 @@ A_GREETING_BEFORE_THE_PROBLEM = [
 SCENARIOS = (
     HOW_TO_REACH_THE_SHOP
     + AN_ORDER_NAMED_BY_ITS_ITEM
+    + AN_ITEM_NAMED_IN_GERMAN_OR_CHINESE
     + ANSWERS_TO_THE_LIST
     + THE_CONFIGURED_HOURS
     + A_TICKET_FROM_THE_LIST
