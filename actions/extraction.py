@@ -271,6 +271,20 @@ def confirmation_candidate(tracker: Tracker) -> bool | str | None:
     return answer_text(tracker)
 
 
+# "I don't remember my email", "hab ich vergessen", "忘了": the customer lacks what was asked.
+_LACKS_IT = re.compile(
+    r"\b(?:don'?t|do not|can'?t|cannot) (?:remember|recall|know|find|have)\b|\bforg[eo]t"
+    r"|\bno idea\b|\bvergessen\b|\b(?:weiß|weiss) (?:ich )?(?:\w+ )?nicht\b|\bkeine ahnung\b"
+    r"|\bhabe? (?:ich )?(?:\w+ )?(?:keine|nicht)\b|忘了|忘记|不记得|记不得|记不清|不知道|没有",
+    re.IGNORECASE,
+)
+
+
+def lacks_it(text: str) -> bool:
+    """The answer says the customer does not know or have what the question asked for."""
+    return _LACKS_IT.search(text) is not None
+
+
 def is_decline(tracker: Tracker) -> bool:
     """The customer answers "no" / "nothing" rather than giving a value."""
     text = latest_text(tracker).strip().lower()

@@ -24,7 +24,7 @@ from actions.conversation import (
 )
 from actions.crm import CrmUnavailable, run_unit_of_work
 from actions.digression import REQUEST_INTENTS, requests_in
-from actions.extraction import answer_text, first_entity, requested_slot
+from actions.extraction import answer_text, first_entity, lacks_it, requested_slot
 from actions.feelings import ask_which_way, offer_left_open
 from actions.flow import CustomerSubmitAction, FlowFormValidator, checked
 from actions.next_request import start_request
@@ -209,6 +209,9 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
             if value is None:
                 return {}
         elif requested == slots.CONTACT:
+            if value is None and lacks_it(latest_text(tracker)):
+                dispatcher.utter_message(response="utter_contact_other_ways")  # "forgot my email"
+                return {}
             if value is None:
                 value = contact_to_retry(tracker) or answer_text(tracker)
         elif requested == slots.VERIFICATION_FACT:

@@ -10,6 +10,7 @@ from actions.extraction import (
     answer_text,
     guess_ticket_category,
     is_decline,
+    lacks_it,
     parse_confirmation,
     parse_rating,
 )
@@ -146,3 +147,20 @@ def test_answer_text() -> None:
     assert answer_text(make_tracker("what's your return policy", "faq")) is None
     assert answer_text(make_tracker("it broke, can I return it", "faq"), free_text=True)
     assert len(answer_text(make_tracker("x" * 5000, "inform")) or "") == 2000
+
+
+@pytest.mark.parametrize(
+    ("text", "lacks"),
+    [
+        ("i don't remember my email", True),
+        ("I forgot it", True),
+        ("hab ich vergessen", True),
+        ("weiß ich nicht mehr", True),
+        ("我忘了邮箱", True),
+        ("anna.schmidt@example.com", False),
+        ("C10001", False),
+        ("I do remember it", False),
+    ],
+)
+def test_lacks_it(text: str, lacks: bool) -> None:
+    assert lacks_it(text) is lacks

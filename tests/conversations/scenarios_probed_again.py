@@ -216,6 +216,32 @@ A_GREETING_BEFORE_THE_PROBLEM = [
     ),
 ]
 
+# "I don't remember my email" to "who are you?": the same question came again, as if unheard.
+A_FORGOTTEN_CONTACT = [
+    Scenario(
+        "'i don't remember my email': the other ways to say who one is",
+        "wording",
+        [
+            ("where's my order", [ASK_CONTACT]),
+            ("i don't remember my email", ["your customer number", "order confirmation"]),
+            ("C10002", [ASK_FACT]),
+        ],
+    ),
+    Scenario(
+        "de: 'weiß ich nicht mehr': the other ways",
+        "german",
+        [
+            ("Wo ist meine Bestellung?", [DE_ASK_CONTACT]),
+            ("weiß ich nicht mehr", ["Kundennummer", "Bestellbestätigung"]),
+        ],
+    ),
+    Scenario(
+        "zh: '我忘了邮箱': the other ways",
+        "chinese",
+        [("我的订单到哪了", [ZH_ASK_CONTACT]), ("我忘了邮箱", ["客户号", "订单确认邮件"])],
+    ),
+]
+
 SCENARIOS = (
     HOW_TO_REACH_THE_SHOP
     + AN_ORDER_NAMED_BY_ITS_ITEM
@@ -224,4 +250,5 @@ SCENARIOS = (
     + THE_CONFIGURED_HOURS
     + A_TICKET_FROM_THE_LIST
     + A_GREETING_BEFORE_THE_PROBLEM
+    + A_FORGOTTEN_CONTACT
 )
