@@ -27,6 +27,7 @@ from bot.guard import SILENCE_REPLY
 from bot.messaging import SECRET_HEADER, GuardedSlackInput, GuardedTelegramInput
 from bot.messenger import GuardedFacebookInput
 from bot.screening import CLIENT_KEY, TOO_LONG_INTENT, GuardLimits, client_key
+from kefu.processes import free_port
 from tests.bot.test_channels import Echo
 from tests.messaging_fakes import (
     BOT_TOKEN,
@@ -49,7 +50,8 @@ async def serve(channel: Any, handler: Echo, prefix: str) -> AsyncIterator[str]:
     Sanic.test_mode = True
     app = Sanic(f"messaging-test-{time.monotonic_ns()}")
     app.blueprint(channel.blueprint(handler), url_prefix=prefix)
-    server = await app.create_server(host="127.0.0.1", port=0, return_asyncio_server=True)
+    # A port of its own: Sanic reads port=0 as its default, 8000, which is the console's.
+    server = await app.create_server(host="127.0.0.1", port=free_port(), return_asyncio_server=True)
     assert server is not None
     await server.startup()
     await server.after_start()
