@@ -257,19 +257,20 @@ def entities_of_last_request(tracker: Tracker, intent: str, entity: str) -> list
 
 def text_of_last_request(tracker: Tracker, intent: str) -> str:
     """What the customer typed in their latest message with `intent` in this session."""
-    session = session_events(tracker)
-    request = _last_request(session, intent)
-    return "" if request is None else str(session[request].get("text") or "")
+    return str(_last_request_event(tracker, intent).get("text") or "")
 
 
 def glossed_last_request(tracker: Tracker, intent: str) -> str:
     """The latest message with `intent` in this session, with its English gloss (`with_gloss`)."""
+    event = _last_request_event(tracker, intent)
+    return with_gloss({**(event.get("parse_data") or {}), "text": event.get("text")})
+
+
+def _last_request_event(tracker: Tracker, intent: str) -> dict[str, Any]:
+    """The latest `user` event with `intent` in this session ({} if there is none)."""
     session = session_events(tracker)
     request = _last_request(session, intent)
-    if request is None:
-        return ""
-    event = session[request]
-    return with_gloss({**(event.get("parse_data") or {}), "text": event.get("text")})
+    return {} if request is None else session[request]
 
 
 def _last_request(session: list[dict[str, Any]], intent: str) -> int | None:

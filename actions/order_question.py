@@ -15,6 +15,7 @@ from actions.conversation import (
     verified_customer_id,
 )
 from actions.crm import CrmUnavailable, run_unit_of_work
+from actions.digression import FORM_REQUESTS
 from actions.list_choice import (
     names_items,
     orders_offered_last,
@@ -28,8 +29,6 @@ from crm_store.views import OrderView
 ORDERS_OFFERED = 3
 ORDERS_LOOKED_AT = 10
 _CANCELLABLE = {status.value for status in CANCELLABLE_STATUSES}
-# The request that started each order form, whose words may name the order's items.
-_REQUEST_OF_FORM = {"cancel_order_form": "cancel_order", "return_form": "return_order"}
 
 
 def fits(order: OrderView, form: str | None) -> bool:
@@ -113,7 +112,8 @@ def order_named(
 ) -> OrderView | None:
     """The one order whose items the request names ("can I return the garden hose?"), unless the
     bot has just asked about it (then the customer meant another, and gets the list)."""
-    request = glossed_last_request(tracker, _REQUEST_OF_FORM.get(form or "", ""))
+    # The request that started the form, whose words may name the order's items.
+    request = glossed_last_request(tracker, FORM_REQUESTS.get(form or "", ""))
     named = [order for order in orders if request and names_items(request, order.item_summary)]
     if len(named) != 1 or orders_offered_last(tracker) == [named[0].order_number]:
         return None

@@ -100,8 +100,10 @@ class OrderFormValidator(IdentificationFormValidator, ABC):
             if stop is not None:
                 return stop
             # After a list of orders, a reply that is none of them is no malformed number.
-            not_one = "utter_not_one_of_the_orders" if orders_offered_last(tracker) else None
-            dispatcher.utter_message(response=not_one or "utter_invalid_order_number")
+            listed = bool(orders_offered_last(tracker))
+            dispatcher.utter_message(
+                response="utter_not_one_of_the_orders" if listed else "utter_invalid_order_number"
+            )
             return {slots.ORDER_NUMBER: None}
         if customer_id is None:
             return {slots.ORDER_NUMBER: None}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket as net
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -29,6 +28,7 @@ from socketio import AsyncRedisManager
 
 from bot.channels import AGENT_NAME_KEY, GuardedRestInput, GuardedSocketIOInput, socket_manager
 from bot.screening import GuardLimits
+from kefu.processes import free_port
 
 CREDENTIALS = Path(__file__).resolve().parents[2] / "credentials.yml"
 REST_TOKEN = "rest-token-for-the-tests"
@@ -118,11 +118,8 @@ async def serve(channel: Any, echo: Echo, prefix: str) -> AsyncIterator[str]:
     Sanic.test_mode = True
     app = Sanic(f"channel-test-{time.monotonic_ns()}")
     app.blueprint(channel.blueprint(echo), url_prefix=prefix)
-    # Sanic reads port 0 as "no port" and takes 8000: ask the system for a free one instead.
-    with net.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        free = probe.getsockname()[1]
-    server = await app.create_server(host="127.0.0.1", port=free, return_asyncio_server=True)
+    # Sanic reads port 0 as "no port" and takes 8000 (the console's): a free one instead.
+    server = await app.create_server(host="127.0.0.1", port=free_port(), return_asyncio_server=True)
     assert server is not None
     await server.startup()
     # What `rasa run` triggers around serving: the channels' start and stop listeners.
