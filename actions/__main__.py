@@ -7,7 +7,7 @@ import logging
 import sys
 from datetime import timedelta
 
-from actions import handoff, identification, similar_cases
+from actions import handoff, identification_state, similar_cases
 from actions.server import create_app
 from crm_store.opening_hours import parse_opening_hours
 from kefu.paths import TICKET_INDEX_CACHE
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    identification.configure(fresh_proof=timedelta(minutes=settings.reverify_minutes))
+    identification_state.configure(fresh_proof=timedelta(minutes=settings.reverify_minutes))
     handoff.configure(parse_opening_hours(settings.opening_hours, settings.opening_timezone))
     similar_cases.configure(TICKET_INDEX_CACHE)
     app = create_app(token)

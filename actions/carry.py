@@ -109,11 +109,11 @@ _TICKET_REQUEST_WORDING = re.compile(
     r"ein(?:e[mnrs]?)?|der|die|"
     r"das|den|dem|über|wegen|mit|neues?|beschwerde|beschweren|reklamation|reklamieren|anliegen|"
     r"eröffnen|erstellen|aufmachen|anlegen|melden|einreichen)\b"
-    r"|你好|您好|我|想|要|请|帮|一下|一个|个|关于|开|建|创建|提交|工单|投诉|问题",
+    r"|你好|您好|我|的|想|要|请|帮|一下|一个|个|关于|开|建|创建|提交|工单|投诉|问题",
     re.IGNORECASE,
 )
 # A request with this many words besides the request wording describes its problem.
-MIN_PROBLEM_WORDS = 3
+MIN_PROBLEM_WORDS = 2
 # Order numbers are dropped from a reason: they are the order, not why it goes back.
 _ORDER_NUMBER = re.compile(r"(?<![A-Za-z0-9-])[Kk][Ff][- ]?\d{6}(?!\d)")
 # The order number in a reason, with the word that led to it ("the lamp from KF-…").
@@ -226,11 +226,41 @@ _GREETING = re.compile(
 )
 
 
+# The details a sentence starts or ends with when the customer types them before or after the
+# problem ("C10002 20095 my toaster is broken", "… bitte, ich bin C10001, PLZ 10115"): the
+# identifying details, a bare postcode next to them, and "I'm" or "ich bin" before them.
+_DETAIL = (
+    r"(?:(?:i'?m|i am|this is|ich bin|hier ist|我是)\s*)?"
+    rf"(?:(?:{_IDENTIFYING.pattern})\d*|\b\d{{5}}\b)"
+)
+_LEADING_DETAILS = re.compile(
+    rf"^(?:\s*{_DETAIL}[\s,;:.，。；：]*)+(?:(?:and|und|also|so)\b\s*)?", re.IGNORECASE
+)
+_TRAILING_DETAILS = re.compile(rf"(?:[\s,;:，；：]*{_DETAIL})+[\s.!。！]*$", re.IGNORECASE)
+# What must be left of such a sentence for it to be more than the details.
+_MIN_WORDS_LEFT = 3
+
+
+def _without_details(sentence: str) -> str | None:
+    """`sentence` without the identifying details it starts or ends with, or None when they are
+    in the middle or nothing much is left."""
+    rest = _TRAILING_DETAILS.sub("", _LEADING_DETAILS.sub("", sentence)).strip(" ,;:，；：")
+    if _IDENTIFYING.search(rest) or word_count(rest) < _MIN_WORDS_LEFT:
+        return None
+    return rest
+
+
 def without_identification(text: str) -> str:
-    """`text` without its sentences that identify the customer ("Meine Email: …, PLZ 01294.
-    Ich brauche die Rechnung" -> "Ich brauche die Rechnung"); all of it if nothing else is left."""
+    """`text` without what identifies the customer: the sentences that say who they are
+    ("Meine Email: …, PLZ 01294. Ich brauche die Rechnung" -> "Ich brauche die Rechnung"), and
+    the details a sentence starts or ends with ("C10002 20095 my toaster is broken" -> "my
+    toaster is broken"); all of it if nothing else is left."""
     sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
-    kept = [s for s in sentences if not _IDENTIFYING.search(s)]
+    kept = [
+        rest
+        for s in sentences
+        if (rest := s if not _IDENTIFYING.search(s) else _without_details(s)) is not None
+    ]
     return " ".join(kept).strip() if kept else text.strip()
 
 
@@ -238,7 +268,7 @@ def problem_in(text: str) -> str | None:
     """`text` when a request for a ticket also describes the problem ("I want to complain, the
     driver was rude"), None when it only asks for one ("I'd like to open a ticket"). Sentences
     that only say who the customer is are left out of it."""
-    text = _GREETING.sub("", without_identification(text), count=1) or text
+    text = without_identification(_GREETING.sub("", text, count=1)) or text
     rest = _TICKET_REQUEST_WORDING.sub(" ", _ORDER_NUMBER.sub(" ", text))
     asks_for_an_invoice = _INVOICE.search(text) is not None  # "KF-… 能开发票吗" says it all
     if word_count(re.sub(r"[^\w\s]", " ", rest)) < MIN_PROBLEM_WORDS and not asks_for_an_invoice:

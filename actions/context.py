@@ -35,7 +35,7 @@ from actions.feelings import (
     way_chosen,
 )
 from actions.handoff import UPSET_REASON, perform_handoff
-from actions.identification import CONTACT_ENTITIES
+from actions.identification_state import CONTACT_ENTITIES
 from actions.list_choice import (
     order_at_position,
 )

@@ -48,9 +48,10 @@ _CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
         "pay", "charge", "invoice", "bill", "card", "refund", "money", "price", "paypal",
     ),
     "product": (
-        "product", "broken", "damaged", "defect", "faulty", "quality", "size", "scratch",
-        "not working", "doesn't work", "does not work", "leak", "crack", "shatter", "won't turn on",
-        "doesn't turn on", "wrong item", "wrong product", "wrong colour", "wrong color",
+        "product", "broke", "damaged", "defect", "faulty", "quality", "size", "scratch",
+        "not working", "doesn't work", "does not work", "stopped working", "stops working",
+        "leak", "crack", "shatter", "won't turn on", "doesn't turn on", "wrong item",
+        "wrong product", "wrong colour", "wrong color",
     ),
     "account": (
         "account", "login", "log in", "password", "sign in", "email", "address", "profile",
@@ -69,7 +70,7 @@ _CATEGORY_KEYWORDS_DE: dict[str, tuple[str, ...]] = {
     ),
     "product": (
         "produkt", "artikel", "kaputt", "beschädigt", "defekt", "funktioniert nicht", "undicht",
-        "tropf", "zerkratzt", "gerissen", "geht nicht",
+        "tropf", "zerkratzt", "gerissen", "geht nicht", "aufgehört zu funktionieren",
     ),
     "account": ("konto", "passwort", "anmeld", "login", "e-mail", "adresse", "profil", "nachname"),
     "other": ("sonstig", "etwas anderes", "anderes"),
@@ -80,6 +81,7 @@ _CATEGORY_KEYWORDS_ZH: dict[str, tuple[str, ...]] = {
     "payment": ("付款", "支付", "扣款", "发票", "退款", "价格", "钱"),
     "product": (
         "商品", "产品", "坏", "破损", "碎", "质量", "尺寸", "漏", "裂", "不能用", "用不了", "发错",
+        "不亮", "不工作",
     ),
     "account": ("账户", "账号", "密码", "登录", "邮箱", "地址", "姓名", "名字"),
     "other": ("其他", "别的"),
@@ -94,6 +96,9 @@ _CATEGORY_PATTERNS = {
     )
     for category, keywords in _CATEGORY_KEYWORDS.items()
 }
+
+# "doesnt work", "wont turn on": the keywords' "doesn't", "won't" typed without the apostrophe.
+_MISSING_APOSTROPHE = re.compile(r"\b(doesn|don|isn|won|didn|hasn|wasn|aren|can)(t)\b")
 
 _RATING_WORDS = {
     **{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5},
@@ -135,7 +140,11 @@ _DECLINE = re.compile(
 # Up to this many words, a message NLU reads as `deny` is a "no" too.
 _SHORT_ANSWER_WORDS = 3
 # "why not?", "warum nicht", "为什么不行": a question about the answer, never a "no".
-_ASKS_WHY = re.compile(r"^(?:why|how come|warum|wieso|weshalb|为什么|为啥|怎么)", re.IGNORECASE)
+_ASKS_WHY = re.compile(
+    r"^(?:why|how come|what for|what do you need (?:it|that|this|them) for"
+    r"|warum|wieso|weshalb|wozu|für was|为什么|为啥|怎么|干嘛|干什么)",
+    re.IGNORECASE,
+)
 # A typed answer to "what is it about?" this long is already the description.
 MIN_DESCRIPTION_WORDS = 4
 # Chinese has no spaces between words: about two characters make a word.
@@ -285,12 +294,17 @@ def lacks_it(text: str) -> bool:
     return _LACKS_IT.search(text) is not None
 
 
+def asks_why(text: str) -> bool:
+    """The answer is a question why ("why do you need that?", "wozu?", "为什么要这个")."""
+    return _ASKS_WHY.match(text.strip()) is not None
+
+
 def is_decline(tracker: Tracker) -> bool:
     """The customer answers "no" / "nothing" rather than giving a value."""
     text = latest_text(tracker).strip().lower()
     if _DECLINE.match(text):
         return True
-    if _ASKS_WHY.match(text):
+    if asks_why(text):
         return False
     return latest_intent(tracker) == slots.INTENT_DENY and len(text.split()) <= _SHORT_ANSWER_WORDS
 
@@ -298,7 +312,7 @@ def is_decline(tracker: Tracker) -> bool:
 def guess_ticket_category(text: str) -> str | None:
     """The category whose keywords `text` names most often (on a tie the first: delivery before
     payment, ...): "the jar is cracked and leaks, I want a refund" is about the product."""
-    lowered = text.strip().lower()
+    lowered = _MISSING_APOSTROPHE.sub(r"\1'\2", text.strip().lower().replace("’", "'"))
     if lowered in TICKET_CATEGORIES:
         return lowered
     hits = {

@@ -21,6 +21,7 @@ from actions.conversation import (
 from actions.digression import requests_in
 from actions.feelings import acknowledge_or_hand_off, is_upset
 from actions.handoff import NOT_UNDERSTOOD_REASON, perform_handoff
+from actions.identification_state import questions_the_identification
 from actions.listed_tickets import status_of_the_ticket_pointed_at
 from actions.replies import EN, pick
 
@@ -118,6 +119,8 @@ class ActionClarify(KefuAction):
         return events
 
     async def clarify(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
+        if questions_the_identification(tracker):
+            return []  # "why do you need that?" to "who are you?": the form answers it
         if is_upset(tracker):
             # "Useless", "Waste of time": no request to guess, a feeling to answer.
             return await acknowledge_or_hand_off(dispatcher, tracker)

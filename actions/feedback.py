@@ -15,6 +15,7 @@ from actions.conversation import (
     conversation_key,
     latest_intent,
     latest_text,
+    session_events,
     verified_customer_id,
 )
 from actions.crm import run_unit_of_work
@@ -33,11 +34,29 @@ from crm_store.services.conversations import save_feedback
 NO_COMMENT = ""
 
 
+# What a customer says without asking for anything.
+_PLEASANTRIES = frozenset(
+    {slots.INTENT_GREET, slots.INTENT_GOODBYE, slots.INTENT_THANKS, slots.INTENT_AFFIRM}
+)
+
+
+def asked_something(tracker: Tracker) -> bool:
+    """Whether the customer said more in this session than greetings, thanks and goodbyes."""
+    return any(
+        event.get("event") == "user"
+        and (event.get("parse_data") or {}).get("intent", {}).get("name") not in _PLEASANTRIES
+        for event in session_events(tracker)
+    )
+
+
 class ValidateCsatForm(FlowFormValidator):
     action_name = "validate_csat_form"
     submit_action = "action_save_feedback"
 
     async def before_filling(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
+        if requested_slot(tracker) is None and latest_intent(tracker) == slots.INTENT_GOODBYE:
+            # "hi" then "bye": nothing was asked, so there is nothing to rate.
+            return [] if asked_something(tracker) else [SlotSet(slots.FLOW_ABORTED, True)]
         # "No" (or "bye") to "how would you rate us?" declines the survey; it is not a rating.
         if requested_slot(tracker) != slots.RATING:
             return []

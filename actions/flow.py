@@ -68,20 +68,6 @@ _ORDER_REQUESTS = frozenset({"order_status", "cancel_order", "return_order"})
 _CANCEL_ANSWERS = frozenset({"cancel_order_form", "csat_form"})
 
 
-def abort_events(tracker: Tracker, ends_on_goodbye: bool = False) -> list[EventType]:
-    """`stop` or `human_handoff` said inside a form ends the flow (the submit action follows up).
-
-    So does `goodbye` in the forms that ask for it: someone leaving in the middle of "what's
-    your email?" wants to go, not to be asked again.
-    """
-    intent = latest_intent(tracker)
-    if intent == slots.INTENT_STOP or (ends_on_goodbye and intent == slots.INTENT_GOODBYE):
-        return [SlotSet(slots.FLOW_ABORTED, True)]
-    if intent == slots.INTENT_HUMAN_HANDOFF:
-        return [SlotSet(slots.FLOW_ABORTED, True), SlotSet(slots.HANDOFF_REQUESTED, True)]
-    return []
-
-
 def checked(dispatcher: Dispatcher, slot: str, value: Any | None, complaint: str) -> dict[str, Any]:
     """`{slot: value}`; a None value (it did not pass its check) first gets `complaint`."""
     if value is None:
@@ -231,7 +217,7 @@ class FlowFormValidator(Named, FormValidationAction):
         detour = [] if stopped else self.detour_events(dispatcher, tracker)
         tracker.add_slots(detour)
         early = detour if tracker.get_slot(slots.FLOW_ABORTED) else []
-        early = early or abort_events(tracker, self.ends_on_goodbye)
+        early = early or self.abort_events(tracker)
         if not early and stopped:
             dispatcher.utter_message(response="utter_flow_stopped")
             early = [SlotSet(slots.FLOW_ABORTED, True)]
@@ -249,6 +235,17 @@ class FlowFormValidator(Named, FormValidationAction):
             early += refused
             early = detour + early  # a queued request does not end this form
         return early + await super().run(dispatcher, tracker, domain)
+
+    def abort_events(self, tracker: Tracker) -> list[EventType]:
+        """`stop` or `human_handoff` said inside a form ends the flow (the submit action follows
+        up). So does `goodbye` in the forms that ask for it: someone leaving in the middle of
+        "what's your email?" wants to go, not to be asked again."""
+        intent = latest_intent(tracker)
+        if intent == slots.INTENT_STOP or (self.ends_on_goodbye and intent == slots.INTENT_GOODBYE):
+            return [SlotSet(slots.FLOW_ABORTED, True)]
+        if intent == slots.INTENT_HUMAN_HANDOFF:
+            return [SlotSet(slots.FLOW_ABORTED, True), SlotSet(slots.HANDOFF_REQUESTED, True)]
+        return []
 
     def called_off(self, tracker: Tracker) -> bool:
         """Whether the customer's answer stops the flow though NLU read no `stop` in it."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from abc import ABC
-from datetime import timedelta
 from typing import Any, ClassVar
 
 from rasa_sdk import Tracker
@@ -23,10 +22,24 @@ from actions.conversation import (
     verified_customer_id,
 )
 from actions.crm import CrmUnavailable, run_unit_of_work
-from actions.digression import REQUEST_INTENTS, requests_in
-from actions.extraction import answer_text, first_entity, lacks_it, requested_slot
+from actions.digression import requests_in
+from actions.extraction import answer_text, asks_why, first_entity, lacks_it, requested_slot
 from actions.feelings import ask_which_way, offer_left_open
 from actions.flow import CustomerSubmitAction, FlowFormValidator, checked
+from actions.identification_state import (
+    CONTACT_ENTITIES,
+    FACT_ENTITIES,
+    client_of,
+    contact_to_retry,
+    failed_attempts,
+    identification_refused,
+    names_a_request,
+    proof_is_stale,
+    questions_the_identification,
+    same_customer,
+    verified_by,
+    verified_this_turn,
+)
 from actions.next_request import start_request
 from crm_store.normalize import (
     normalize_order_number,
@@ -40,12 +53,6 @@ from crm_store.services.verification import check_identity
 _NEW_CONTACT_OF = {"update_email": "email", "update_phone": "phone"}
 # Intents whose message may carry the contact even before the form asks for it.
 _CONTACT_INTENTS = frozenset({"identify", "inform"})
-# The entities that say who a customer is, and those that prove it.
-CONTACT_ENTITIES = ("email", "customer_number", "phone")
-FACT_ENTITIES = ("postcode", "order_number")
-# Contact details change only with a proof of identity at most this old (configured by the
-# action server's entry point from KEFU_REVERIFY_MINUTES).
-FRESH_PROOF = {"window": timedelta(minutes=5)}
 
 
 def _first_of_two(tracker: Tracker, kinds: tuple[str, ...]) -> Any | None:
@@ -58,87 +65,18 @@ def _first_of_two(tracker: Tracker, kinds: tuple[str, ...]) -> Any | None:
     return None
 
 
-def configure(fresh_proof: timedelta) -> None:
-    FRESH_PROOF["window"] = fresh_proof
-
-
-def client_of(tracker: Tracker) -> str | None:
-    """The one-way key of the customer's connection, which the input guard adds."""
-    metadata = tracker.latest_message.get("metadata") or {}
-    value = metadata.get("kefu_client") if isinstance(metadata, dict) else None
-    return value if isinstance(value, str) and value else None
-
-
-def _same_customer(tracker: Tracker, customer_id: int) -> bool:
-    """A renewed proof must be the verified customer's own, not someone else's."""
-    if not tracker.get_slot(slots.REVERIFYING):
+def answered_with_question(
+    dispatcher: CollectingDispatcher, text: str, other_ways_response: str
+) -> bool:
+    """Asked who they are or for the proof, the customer asks why, or says they do not know or
+    have it ("I forgot my email", "I don't know my postcode, I just moved"): the reason, or the
+    other ways to answer, where a wrong answer's message would not help. The question follows."""
+    if asks_why(text):
+        dispatcher.utter_message(response="utter_why_we_verify")
         return True
-    return str(customer_id) == str(tracker.get_slot(slots.CUSTOMER_ID))
-
-
-def proof_is_stale(tracker: Tracker) -> bool:
-    """Whether the customer proved who they are longer ago than FRESH_PROOF allows."""
-    verified_at = tracker.get_slot(slots.VERIFIED_AT)
-    if not isinstance(verified_at, (int, float)):
+    if lacks_it(text):
+        dispatcher.utter_message(response=other_ways_response)
         return True
-    return time.time() - float(verified_at) > FRESH_PROOF["window"].total_seconds()
-
-
-def failed_attempts(tracker: Tracker) -> int:
-    return int(tracker.get_slot(slots.IDENTIFICATION_ATTEMPTS) or 0)
-
-
-def contact_to_retry(tracker: Tracker) -> str | None:
-    """The contact of a failed attempt, when the answer to "who are you?" is only a new fact.
-
-    "99999" fails, the bot asks for the contact again, and the customer corrects the postcode
-    ("oh sorry 10115"): that is a second try with the same contact, counted like any attempt.
-    """
-    if failed_attempts(tracker) == 0 or requested_slot(tracker) != slots.CONTACT:
-        return None
-    if first_entity(tracker, *CONTACT_ENTITIES) is not None:
-        return None
-    if first_entity(tracker, *FACT_ENTITIES) is None:
-        return None
-    for event in reversed(tracker.events):
-        if event.get("event") == "session_started":
-            return None
-        if (
-            event.get("event") == "slot"
-            and event.get("name") == slots.CONTACT
-            and event.get("value")
-        ):
-            return str(event["value"])
-    return None
-
-
-def names_a_request(tracker: Tracker) -> bool:
-    """The latest message asks for something the bot does (NLU's reading or its wording)."""
-    return latest_intent(tracker) in REQUEST_INTENTS or bool(requests_in(latest_text(tracker)))
-
-
-def verified_by(events: list[EventType]) -> bool:
-    """Whether these validation events verify the customer (this turn's proof was right)."""
-    return any(
-        event.get("name") == slots.IS_VERIFIED and event.get("value") is True for event in events
-    )
-
-
-def identification_refused(tracker: Tracker) -> bool:
-    """Too many wrong guesses in this session: no more lookups until the session ends."""
-    return (
-        verified_customer_id(tracker) is None
-        and failed_attempts(tracker) >= slots.MAX_IDENTIFICATION_ATTEMPTS
-    )
-
-
-def verified_this_turn(tracker: Tracker) -> bool:
-    """Whether is_verified became true after the customer's latest message."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return False
-        if event.get("event") == "slot" and event.get("name") == slots.IS_VERIFIED:
-            return event.get("value") is True
     return False
 
 
@@ -176,6 +114,11 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
             return [SlotSet(slots.VERIFICATION_FACT, None), SlotSet(slots.REVERIFYING, True)]
         return []
 
+    def abort_events(self, tracker: Tracker) -> list[EventType]:
+        if questions_the_identification(tracker):
+            return []  # "weiß ich nicht mehr", which NLU may read as "stop", stops nothing
+        return super().abort_events(tracker)
+
     def still_needed(self, domain_slots: list[str], tracker: Tracker) -> list[str]:
         if verified_customer_id(tracker) is None:
             return domain_slots
@@ -209,9 +152,10 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
             if value is None:
                 return {}
         elif requested == slots.CONTACT:
-            if value is None and lacks_it(latest_text(tracker)):
-                dispatcher.utter_message(response="utter_contact_other_ways")  # "forgot my email"
-                return {}
+            if value is None and answered_with_question(
+                dispatcher, latest_text(tracker), "utter_contact_other_ways"
+            ):
+                return {slots.CONTACT: None}  # answered: the form asks again, rejecting nothing
             if value is None:
                 value = contact_to_retry(tracker) or answer_text(tracker)
         elif requested == slots.VERIFICATION_FACT:
@@ -225,6 +169,8 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
     async def validate_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:
+            return {slots.CONTACT: None}  # the extraction has answered (answered_with_question)
         # Who it is is not known yet: a number without its country code ("0171 2345678") is
         # read in the region of the conversation's language.
         regions = phone_regions(None, localized.language_of(tracker))
@@ -290,13 +236,17 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
         if value is None:
             if first_entity(tracker, *CONTACT_ENTITIES) is not None:
                 return {}  # another contact, not a fact (extract_contact takes it)
+            if answered_with_question(dispatcher, latest_text(tracker), "utter_fact_other_ways"):
+                return {slots.VERIFICATION_FACT: None}  # as for the contact
             value = answer_text(tracker)
         return {} if value is None else {slots.VERIFICATION_FACT: str(value)}
 
     async def validate_verification_fact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = str(value) if value is not None else ""
+        if value is None:
+            return {slots.VERIFICATION_FACT: None}  # the extraction has answered
+        text = str(value)
         fact = normalize_postcode(text) or normalize_order_number(text)
         if fact is None:
             dispatcher.utter_message(response="utter_invalid_verification_fact")
@@ -322,7 +272,7 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
             )
             return {slots.CONTACT: None, slots.VERIFICATION_FACT: None, slots.FLOW_ABORTED: True}
         customer = outcome.customer
-        if customer is None or not _same_customer(tracker, customer.id):
+        if customer is None or not same_customer(tracker, customer.id):
             return self._failed_attempt(dispatcher, tracker)
         dispatcher.utter_message(response="utter_verified", customer_name=customer.first_name)
         return {

@@ -21,7 +21,8 @@ from actions.crm import TECHNICAL_PROBLEM, CrmUnavailable, answer_with, respond,
 from actions.digression import FORM_REQUESTS
 from actions.extraction import flow_candidate, requested_slot
 from actions.flow import CustomerSubmitAction, checked
-from actions.identification import CONTACT_ENTITIES, IdentificationFormValidator
+from actions.identification import IdentificationFormValidator
+from actions.identification_state import CONTACT_ENTITIES
 from crm_store.errors import EmailUnavailable, InvalidValue, NotFound
 from crm_store.normalize import normalize_email
 from crm_store.services.customers import (

@@ -38,7 +38,8 @@ from actions.flow import (
     CustomerSubmitAction,
     checked,
 )
-from actions.identification import IdentificationFormValidator, verified_by
+from actions.identification import IdentificationFormValidator
+from actions.identification_state import verified_by
 from actions.order_replies import LATE_HINTS
 from actions.similar_cases import (
     remember_ticket,

@@ -226,6 +226,11 @@ def test_without_a_number_or_a_list_the_order_last_named_is_carried() -> None:
         ("Ich möchte ein Ticket eröffnen", False),
         ("我要投诉", False),
         ("我想开一个工单", False),
+        ("我的订单有问题", False),
+        ("I have an issue with my delivery", False),
+        # Two words can say what is wrong.
+        ("the hose leaks", True),
+        ("我的水壶坏了", True),
         # An invoice asked for is the whole problem, however short.
         ("KF-500014 能开发票吗", True),
         ("Rechnung für KF-500011 bitte", True),
@@ -247,6 +252,12 @@ def test_problem_in_tells_a_described_problem_from_a_bare_request(
         ),
         ("你好，我的包裹一直没到，已经两个星期了", "我的包裹一直没到，已经两个星期了"),
         ("Hey there! the kettle leaks water everywhere", "the kettle leaks water everywhere"),
+        # The details that say who the customer is, before or after the problem.
+        ("C10002 20095 my toaster doesnt toast anymore", "my toaster doesnt toast anymore"),
+        ("hi, C10003 80331 the hose leaks", "the hose leaks"),
+        ("ich bin C10001 und mein Toaster ist kaputt", "mein Toaster ist kaputt"),
+        ("my kettle leaks everywhere, I am C10001 10115", "my kettle leaks everywhere"),
+        ("the parcel for a@example.com never came", "the parcel for a@example.com never came"),
         # A word that begins like a greeting is no greeting.
         ("hiking boots arrived broken and torn", "hiking boots arrived broken and torn"),
     ],

@@ -8,6 +8,7 @@ import pytest
 
 from actions.extraction import (
     answer_text,
+    asks_why,
     guess_ticket_category,
     is_decline,
     lacks_it,
@@ -124,6 +125,11 @@ def test_is_decline(text: str, intent: str | None, expected: bool) -> None:
         ("我的包裹还没到", "delivery"),
         ("商品坏了", "product"),
         ("其他", "other"),
+        ("my headphones stopped working after a week", "product"),
+        ("it broke after two days", "product"),
+        ("the blender doesnt work", "product"),
+        ("Der Toaster hat aufgehört zu funktionieren", "product"),
+        ("台灯不亮了", "product"),
         # the people who bring the parcel, in three languages
         ("the driver was rude", "delivery"),
         ("my package says delivered but there's nothing at my door", "delivery"),
@@ -164,3 +170,19 @@ def test_answer_text() -> None:
 )
 def test_lacks_it(text: str, lacks: bool) -> None:
     assert lacks_it(text) is lacks
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("why do you need that?", True),
+        ("What do you need it for?", True),
+        ("wozu brauchen Sie das?", True),
+        ("为什么要这个？", True),
+        ("10115", False),
+        ("who are you?", False),
+        ("I'll tell you why it broke", False),
+    ],
+)
+def test_asks_why(text: str, why: bool) -> None:
+    assert asks_why(text) is why

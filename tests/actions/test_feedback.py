@@ -11,7 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.feedback import ActionSaveFeedback, ValidateCsatForm
 from crm_store.models import Conversation, Feedback
-from tests.actions.support import SENDER, form_answer, make_tracker, run_action, verified
+from tests.actions.support import (
+    SENDER,
+    form_answer,
+    make_tracker,
+    run_action,
+    user_event,
+    verified,
+)
 
 
 def csat_answer(
@@ -50,11 +57,30 @@ async def test_rating_in_the_request_that_starts_the_form() -> None:
 
 
 async def test_goodbye_starting_the_form_is_no_rating() -> None:
+    asked = [user_event("where is KF-500001", "order_status")]
     outcome = await run_action(
-        ValidateCsatForm(), make_tracker("bye 2", "goodbye", form="csat_form")
+        ValidateCsatForm(), make_tracker("bye 2", "goodbye", form="csat_form", history=asked)
     )
     assert outcome.slots.get("rating") is None
+    assert outcome.slots.get("flow_aborted") is None
     assert outcome.messages == []
+
+
+@pytest.mark.parametrize(
+    ("history", "rated"),
+    [
+        ([], False),
+        ([user_event("hi", "greet"), user_event("thanks", "thanks")], False),
+        ([user_event("where is KF-500001", "order_status")], True),
+        ([user_event("asdf qwer", "nlu_fallback")], True),  # a miss is worth a rating too
+    ],
+)
+async def test_goodbye_after_nothing_asked_asks_no_rating(
+    history: list[dict[str, Any]], rated: bool
+) -> None:
+    tracker = make_tracker("bye", "goodbye", form="csat_form", history=history)
+    outcome = await run_action(ValidateCsatForm(), tracker)
+    assert (outcome.slots.get("flow_aborted") is True) is not rated
 
 
 @pytest.mark.parametrize(("text", "intent"), [("no thanks", "deny"), ("bye!", "goodbye")])

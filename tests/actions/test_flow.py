@@ -20,7 +20,7 @@ from actions.flow import FlowFormValidator
 from actions.orders import ActionCancelOrder, ValidateCancelOrderForm
 from actions.profile import ValidateUpdateEmailForm
 from crm_store.models import Conversation
-from tests.actions.support import FORMS, SENDER, make_tracker, run_action, verified
+from tests.actions.support import FORMS, SENDER, make_tracker, run_action, user_event, verified
 
 VALIDATORS: dict[str, type[FlowFormValidator]] = {
     cls().name(): cls
@@ -88,7 +88,8 @@ async def test_goodbye_inside_a_customer_form_ends_it(form: str) -> None:
 
 
 async def test_goodbye_starting_the_rating_form_does_not_end_it() -> None:
-    tracker = make_tracker("bye", "goodbye", form="csat_form", requested_slot=None)
+    asked = [user_event("where is KF-500001", "order_status")]
+    tracker = make_tracker("bye", "goodbye", form="csat_form", requested_slot=None, history=asked)
     outcome = await run_action(VALIDATORS["validate_csat_form"](), tracker)
     assert outcome.slots.get("flow_aborted") is not True
 

@@ -44,7 +44,7 @@ async def many_tickets(tmp_path: Path) -> DatabaseSettings:
 @pytest.mark.parametrize(
     ("text", "category"),
     [
-        ("the item stopped working after a week", "product"),
+        ("is the lamp dishwasher safe?", "product"),
         ("I received the wrong item", "product"),
         ("newsletters keep coming although I unsubscribed", "account"),
         ("do you offer gift wrapping?", "other"),
@@ -81,7 +81,7 @@ async def test_an_unreachable_crm_leaves_only_the_keywords(
 ) -> None:
     await crm.configure(unreachable_crm)
     assert await ticket_index() is None
-    assert await suggest_ticket_category("the item stopped working") is None
+    assert await suggest_ticket_category("is the lamp dishwasher safe?") is None
     assert await suggest_ticket_category("my parcel is late") == "delivery"
 
 
@@ -203,4 +203,4 @@ async def test_an_unreachable_crm_keeps_the_index_out_of_use(
     similar_cases._state.erasures = -1  # whether anyone was erased since cannot be asked
     await crm.configure(unreachable_crm)
     assert await ticket_index() is None
-    assert await suggest_ticket_category("the item stopped working after a week") is None
+    assert await suggest_ticket_category("is the lamp dishwasher safe?") is None

@@ -24,7 +24,12 @@ CHINESE = [
     Scenario(
         "zh: '五星' answers the rating question",
         "chinese",
-        [("你好", ["Kefu"]), ("再见", ["评分"]), ("五星", ["想告诉我们"])],
+        [
+            ("你好", ["Kefu"]),
+            ("配送要多久？", ["工作日"]),
+            ("再见", ["评分"]),
+            ("五星", ["想告诉我们"]),
+        ],
     ),
     Scenario(
         "zh: 'the second one' after the list of orders",

@@ -384,7 +384,11 @@ TYPOS = [
             ("Can you book me a flight to Rome?", ["outside what I can help"]),
         ],
     ),
-    Scenario("goodbye asks for a rating", "wording", [("ok bye", ["rate"])]),
+    Scenario(
+        "goodbye asks for a rating",
+        "wording",
+        [("how long does shipping take?", ["working days"]), ("ok bye", ["rate"])],
+    ),
 ]
 
 SCENARIOS = CARRY + FACTS + DIGRESSIONS + TWO_REQUESTS + FEELINGS + TYPOS

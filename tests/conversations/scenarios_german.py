@@ -38,6 +38,7 @@ GERMAN = [
         "german",
         [
             ("hallo", ["Kefu"]),
+            ("Wie lange dauert der Versand?", ["Werktage"]),
             ("tschüss", ["Wie bewerten Sie"]),
             ("vier Sterne", ["noch etwas sagen"]),
         ],

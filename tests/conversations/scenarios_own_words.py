@@ -68,7 +68,12 @@ SCENARIOS = [
     Scenario(
         "'excellent' answers the rating question",
         "wording",
-        [("hi", ["Kefu"]), ("bye", ["rate"]), ("excellent!", ["anything you'd like to tell us"])],
+        [
+            ("hi", ["Kefu"]),
+            ("do you ship to Austria?", ["working days"]),
+            ("bye", ["rate"]),
+            ("excellent!", ["anything you'd like to tell us"]),
+        ],
     ),
     Scenario(
         "'no' to 'which order?' ends the cancel, not a loop",

@@ -184,12 +184,20 @@ RATINGS = [
     Scenario(
         "'⭐⭐⭐⭐' answers the rating question",
         "wording",
-        [("bye", ["rate"]), ("⭐⭐⭐⭐", ["anything you'd like to tell us", "!pick a rating"])],
+        [
+            ("how long does delivery take", ["working days"]),
+            ("bye", ["rate"]),
+            ("⭐⭐⭐⭐", ["anything you'd like to tell us", "!pick a rating"]),
+        ],
     ),
     Scenario(
         "de: '10/10' answers the rating question",
         "german",
-        [("tschüss", ["bewerten"]), ("10/10", ["noch etwas sagen", "!Bitte wählen Sie"])],
+        [
+            ("Was kostet der Versand?", ["Werktage"]),
+            ("tschüss", ["bewerten"]),
+            ("10/10", ["noch etwas sagen", "!Bitte wählen Sie"]),
+        ],
     ),
 ]
 

@@ -1,0 +1,113 @@
+"""Conversations found failing by probing the running bot (stop 33): "why do you need that?"
+and "I don't know my postcode" asked back at the identification questions, which got the
+clarifying question, a wrong-answer message, or a switch to another request ("I just moved"
+read as an address change); a return asked for with its defect ("I want to return my headphones,
+they stopped working"), which opened a ticket instead; the customer number and postcode typed
+before the problem, which went into the ticket's description; and "hi" then "bye", which got
+the rating question about a conversation with nothing in it."""
+
+from __future__ import annotations
+
+from tests.conversations.scenarios_chinese import ZH_ASK_CONTACT, ZH_ASK_FACT
+from tests.conversations.scenarios_en import ASK_CONTACT, ASK_FACT
+from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
+from tests.conversations.support import Scenario, ticket_with
+
+# Anna (anna.schmidt@example.com, postcode 10115, order KF-500001) and Ben (C10002): the demo
+# customers, read only.
+QUESTIONS_AT_IDENTIFICATION = [
+    Scenario(
+        "'why do you need that?' to 'who are you?': why, then the question again",
+        "wording",
+        [
+            ("where is my parcel", [ASK_CONTACT]),
+            ("why do you need that?", ["nobody else", ASK_CONTACT, "!not sure", "!doesn't look"]),
+            ("anna.schmidt@example.com", [ASK_FACT]),
+        ],
+    ),
+    Scenario(
+        "'I don't know my postcode, I just moved': an order number will do, and the order request"
+        " goes on",
+        "wording",
+        [
+            ("where is my parcel", [ASK_CONTACT]),
+            ("anna.schmidt@example.com", [ASK_FACT]),
+            (
+                "i dont know my postcode, i just moved",
+                ["any of your orders", ASK_FACT, "!isn't a 5-digit", "!For your security"],
+            ),
+            ("why do you need that?", ["nobody else", ASK_FACT, "!not sure"]),
+            ("the hoodie one", ["isn't a 5-digit postcode", ASK_FACT, "!Thanks!"]),
+            ("KF-500001", ["verified", "KF-500001", "!new address"]),
+        ],
+    ),
+    Scenario(
+        "de: 'wozu brauchen Sie das?' and 'die weiß ich nicht' at the identification",
+        "german",
+        [
+            ("Wo ist mein Paket?", [DE_ASK_CONTACT]),
+            ("wozu brauchen Sie das?", ["niemand sonst", DE_ASK_CONTACT, "!nicht sicher"]),
+            ("anna.schmidt@example.com", [DE_ASK_FACT]),
+            ("die weiß ich nicht", ["Bestellbestätigung", DE_ASK_FACT, "!nicht sicher"]),
+        ],
+    ),
+    Scenario(
+        "zh: '为什么要这个？' and '我不记得邮编了' at the identification",
+        "chinese",
+        [
+            ("我的包裹到哪了", [ZH_ASK_CONTACT]),
+            ("为什么要这个？", ["不让别人", ZH_ASK_CONTACT, "!不确定"]),
+            ("C10002", [ZH_ASK_FACT]),
+            ("我不记得邮编了", ["订单确认邮件", ZH_ASK_FACT, "!不确定"]),
+        ],
+    ),
+]
+
+A_RETURN_WITH_ITS_DEFECT = [
+    Scenario(
+        "'I want to return my headphones, they stopped working': a return, not a ticket",
+        "wording",
+        [
+            ("hi i want to return my headphones they stopped working after a week", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["{order}", "!open a ticket", "!I've opened"]),
+        ],
+        needs="delivered",
+    ),
+]
+
+DETAILS_BEFORE_THE_PROBLEM = [
+    Scenario(
+        "email and postcode typed before the problem stay out of the ticket's description",
+        "carry",
+        [
+            (
+                "{email} {postcode} my kettle doesnt heat anymore, please open a ticket",
+                ["description: “my kettle doesnt heat anymore", "!description: “{email}"],
+            ),
+            ("yes", ["I've opened ticket"]),
+        ],
+        needs="any",
+        check=ticket_with("my kettle doesnt heat anymore"),
+    ),
+]
+
+NOTHING_TO_RATE = [
+    Scenario(
+        "'hi' then 'thanks bye': goodbye, no rating asked",
+        "wording",
+        [("hi", ["Kefu"]), ("thanks bye", ["Goodbye", "!rate this conversation"])],
+    ),
+    Scenario(
+        "de: 'Hallo' then 'tschüss': goodbye, no rating asked",
+        "german",
+        [("Hallo", ["Kefu"]), ("tschüss", ["Auf Wiedersehen", "!bewerten"])],
+    ),
+]
+
+SCENARIOS = (
+    QUESTIONS_AT_IDENTIFICATION
+    + A_RETURN_WITH_ITS_DEFECT
+    + DETAILS_BEFORE_THE_PROBLEM
+    + NOTHING_TO_RATE
+)
