@@ -127,9 +127,10 @@ class ActionClarify(KefuAction):
         pointed = await status_of_the_ticket_pointed_at(dispatcher, tracker)
         if pointed is not None:
             return pointed  # "the one about the parcel" after the list of open tickets
-        if names_one_request_and_its_record(tracker):
-            # "wheres KF500002": NLU is unsure, but the wording names one request and the order
-            # (or ticket) it is about; served as a value in context is (actions/context.py).
+        if names_its_requests(tracker):
+            # "wheres KF500002", "2 things: where is my hose and change my phone to …": NLU is
+            # unsure, but the wording names the requests; served as a value in context is, the
+            # first now and the second queued (actions/context.py).
             return await ActionValueInContext().act(dispatcher, tracker)
         # Counted from the tracker's own events, so a clear message in between resets it
         # without every other action having to touch the slot.
@@ -152,12 +153,16 @@ class ActionClarify(KefuAction):
         return events
 
 
-def names_one_request_and_its_record(tracker: Tracker) -> bool:
-    """The latest message names exactly one request by its wording, and an order or ticket."""
+def names_its_requests(tracker: Tracker) -> bool:
+    """The latest message names two requests by their wording, or exactly one and the order or
+    ticket it is about."""
+    named = requests_in(latest_text(tracker))
+    if len(named) >= 2:
+        return True
     records = [
         e for e in tracker.latest_message.get("entities") or [] if e.get("entity") in _RECORDS
     ]
-    return bool(records) and len(requests_in(latest_text(tracker))) == 1
+    return bool(records) and len(named) == 1
 
 
 def clarify_question(has_options: bool, language: str = EN) -> str:

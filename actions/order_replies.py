@@ -85,13 +85,24 @@ def order_status(order: OrderView, language: str = EN) -> str:
         return f"{head}, is paid and being prepared for shipping."
     if status == "placed":
         return f"{head}, has been received and is waiting for payment."
+    if status == "returned":
+        return f"{head}, was returned.{_REFUND}"
     return f"{head}, has the status “{order.status}”."
+
+
+# When the money of a returned order comes back, as the returns FAQ says.
+_REFUND = " We refund you within 5 working days after your parcel arrives back with us."
 
 
 # What the German and Chinese status lines add after the status name.
 _STATUS_DETAIL: dict[str, tuple[str, str]] = {
     "placed": (", wartet auf Zahlung", "，等待付款"),
     "paid": (", wird für den Versand vorbereitet", "，正在备货"),
+    "returned": (
+        "; die Erstattung erfolgt innerhalb von 5 Werktagen, nachdem Ihr Paket bei uns angekommen"
+        " ist",
+        "，包裹退回到我们这里后，我们会在5个工作日内退款",
+    ),
 }
 
 

@@ -14,6 +14,7 @@ from actions.answers import declined
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     entities_of_last_request,
+    glossed_last_request,
     last_named,
     latest_intent,
     latest_text,
@@ -21,6 +22,7 @@ from actions.conversation import (
     request_key,
     text_of_last_request,
     verified_customer_id,
+    with_gloss,
 )
 from actions.crm import (
     CrmUnavailable,
@@ -39,6 +41,7 @@ from actions.flow import (
 )
 from actions.identification import IdentificationFormValidator
 from actions.list_choice import (
+    names_items,
     order_at_position,
     order_by_item,
     order_offered_alone,
@@ -50,7 +53,6 @@ from crm_store.services.orders import (
     CANCELLABLE_STATUSES,
     cancel_order,
     get_order,
-    latest_order,
     orders_of,
     recent_orders,
 )
@@ -228,12 +230,26 @@ class ActionOrderStatus(CustomerSubmitAction):
                 lambda session: get_order(session, customer_id, wanted[0])
             )
         else:
-            order = await run_unit_of_work(lambda session: latest_order(session, customer_id))
+            order = await self.order_meant(tracker, customer_id)
         if order is None:
             dispatcher.utter_message(text=replies.recent_orders([], language))
         else:
             dispatcher.utter_message(text=order_replies.order_status(order, language))
         return []
+
+    @staticmethod
+    async def order_meant(tracker: Tracker, customer_id: int) -> OrderView | None:
+        """The one recent order whose items the request names ("wo ist mein Toaster"), else
+        the latest order."""
+        orders = await run_unit_of_work(lambda session: recent_orders(session, customer_id))
+        # A request NLU was unsure of, served from its wording, has no order_status intent.
+        request = glossed_last_request(tracker, "order_status") or with_gloss(
+            tracker.latest_message
+        )
+        named = [order for order in orders if names_items(request, order.item_summary)]
+        if len(named) == 1:
+            return named[0]
+        return orders[0] if orders else None
 
 
 class ActionRecentOrders(CustomerSubmitAction):

@@ -55,9 +55,11 @@ _RETURN_REFUSALS: dict[str, tuple[str, str, str]] = {
         "订单 {number} 已取消，因此无需退货。",
     ),
     "already_returned": (
-        "Order {number} has already been returned.",
-        "Die Bestellung {number} wurde bereits zurückgeschickt.",
-        "订单 {number} 已经退货了。",
+        "Order {number} has already been returned. We refund you within 5 working days after "
+        "your parcel arrives back with us.",
+        "Die Bestellung {number} wurde bereits zurückgeschickt. Die Erstattung erfolgt innerhalb "
+        "von 5 Werktagen, nachdem Ihr Paket bei uns angekommen ist.",
+        "订单 {number} 已经退货了。包裹退回到我们这里后，我们会在5个工作日内退款。",
     ),
     "return_already_requested": (
         "There is already a return request for order {number}; our team will be in touch about it.",

@@ -108,7 +108,14 @@ _LANGUAGE_FREE = (
     ("order_number", re.compile(_NOT_LATIN + r"[Kk][Ff][- ]?\d{6}(?!\d)")),
     ("ticket_number", re.compile(_NOT_LATIN + r"[Tt]-?\d{5}(?!\d)")),
     ("customer_number", re.compile(_NOT_LATIN + r"[Cc]\d{5}(?!\d)")),
-    ("phone", re.compile(r"(?<![\d+])(?:\+|00)?\(?\d(?:[ ./()-]{0,2}\d){7,14}(?!\d)")),
+    # Not from the middle of a longer number: "+44 20 7946 0999" holds no phone "20 7946 0999".
+    (
+        "phone",
+        re.compile(
+            r"(?<![\d+])(?<!\d[ ./()-])(?<!\d[ ./()-]{2})"
+            r"(?:\+|00)?\(?\d(?:[ ./()-]{0,2}\d){7,14}(?!\d)"
+        ),
+    ),
     ("postcode", re.compile(r"(?<![\d+-])\d{5}(?![\d-])")),
 )
 

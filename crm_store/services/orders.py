@@ -75,11 +75,6 @@ async def recent_orders(session: AsyncSession, customer_id: int, limit: int = 5)
     return [order_view(order) for order in orders]
 
 
-async def latest_order(session: AsyncSession, customer_id: int) -> OrderView | None:
-    orders = await recent_orders(session, customer_id, limit=1)
-    return orders[0] if orders else None
-
-
 async def cancel_order(
     session: AsyncSession, customer_id: int, order_number: str, request_key: str | None = None
 ) -> OrderView:

@@ -52,3 +52,10 @@ def test_an_order_without_items_gets_no_empty_brackets() -> None:
     assert order_status(bare, "de").startswith("Bestellung KF-500002 vom")
     assert order_status(bare, "zh").startswith("订单 KF-500002，下单日期")
     assert "(1 × Lamp)" in order_status(shipped(status="paid"), "en")
+
+
+def test_a_returned_order_says_when_the_money_comes_back() -> None:
+    returned = shipped(status="returned")
+    assert "was returned. We refund you within 5 working days" in order_status(returned, "en")
+    assert "zurückgeschickt; die Erstattung erfolgt" in order_status(returned, "de")
+    assert "已退货，包裹退回到我们这里后" in order_status(returned, "zh")

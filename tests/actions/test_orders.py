@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from typing import Any
 
@@ -24,6 +25,8 @@ from actions.orders import (
     ValidateReturnForm,
 )
 from crm_store.models import Order, Ticket
+from crm_store.services.orders import recent_orders
+from crm_store.views import OrderView
 from tests.actions.support import (
     BEN,
     DOMAIN,
@@ -291,6 +294,38 @@ async def test_order_status_without_a_number_shows_the_latest_order() -> None:
     tracker = make_tracker("where is my order", intent="order_status", slots=verified())
     outcome = await run_action(ActionOrderStatus(), tracker)
     assert "KF-50000" in outcome.texts
+
+
+async def _an_item_of_one_order(
+    crm_db: async_sessionmaker[AsyncSession],
+) -> tuple[list[OrderView], OrderView, str]:
+    """Anna's recent orders, one that is not the latest, and a word only its items have."""
+    async with crm_db() as session:
+        orders = await recent_orders(session, 1)
+
+    def words(order: OrderView) -> set[str]:
+        return set(re.findall(r"[a-z]{4,}", order.item_summary.lower()))
+
+    for order in orders[1:]:
+        for word in sorted(words(order)):
+            if sum(word in words(other) for other in orders) == 1:
+                return orders, order, word
+    raise AssertionError("no item word only one of Anna's orders has")
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_order_status_without_a_number_is_of_the_order_with_the_item_named(
+    crm_db: async_sessionmaker[AsyncSession], language: str
+) -> None:
+    orders, meant, word = await _an_item_of_one_order(crm_db)
+    text = f"where is my {word}?" if language == "en" else "wo ist das Ding?"
+    tracker = make_tracker(text, intent="order_status", slots={**verified(), "language": language})
+    if language == "de":  # the NLU's English gloss names the item (bot/gloss.py)
+        tracker.latest_message["gloss"] = f"where is my {word}"
+        tracker.events[-1]["parse_data"]["gloss"] = f"where is my {word}"
+    outcome = await run_action(ActionOrderStatus(), tracker)
+    assert meant.order_number in outcome.texts
+    assert orders[0].order_number not in outcome.texts
 
 
 async def test_order_status_of_someone_elses_order_leaks_nothing() -> None:

@@ -45,7 +45,7 @@ def test_order_status_of_other_states() -> None:
     )
     assert "cancelled" in order_replies.order_status(order("cancelled"))
     assert "being prepared" in order_replies.order_status(order("paid"))
-    assert "“returned”" in order_replies.order_status(order("returned"))
+    assert "was returned" in order_replies.order_status(order("returned"))
 
 
 def test_recent_orders_lists_each_order_on_a_line() -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+import yaml
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import detect, language_free_entities
@@ -92,3 +96,26 @@ def test_the_component_adds_the_language_and_the_glued_entities() -> None:
     assert [e["value"] for e in messages[1].get("entities")] == ["de"]
     assert not messages[2].get("entities")
     assert not messages[3].get("entities")
+
+
+def _nlu_regex(name: str) -> re.Pattern[str]:
+    """The `regex:` of data/nlu.yml that Rasa's RegexEntityExtractor applies as it is."""
+    data = yaml.safe_load((Path(__file__).parents[2] / "data" / "nlu.yml").read_text())
+    entry = next(item for item in data["nlu"] if item.get("regex") == name)
+    return re.compile(entry["examples"].strip().removeprefix("- "), re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    ("text", "phones"),
+    [
+        ("改成+44 20 7946 0999", ["+44 20 7946 0999"]),  # glued: the detector finds it
+        ("my new number is +44 20 7946 0958.", ["+44 20 7946 0958"]),
+        ("ruf mich an: 0049 151 2345 6789", ["0049 151 2345 6789"]),
+        ("my number is 0151 2345678", ["0151 2345678"]),
+    ],
+)
+def test_no_phone_is_found_inside_a_longer_number(text: str, phones: list[str]) -> None:
+    by_rasa = [m.group(0) for m in _nlu_regex("phone").finditer(text)]
+    glued = [f.value for f in language_free_entities(text, only_glued=True) if f.entity == "phone"]
+    assert by_rasa + glued == phones
+    assert [f.value for f in language_free_entities(text) if f.entity == "phone"] == phones

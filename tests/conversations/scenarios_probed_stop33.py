@@ -4,14 +4,19 @@ clarifying question, a wrong-answer message, or a switch to another request ("I 
 read as an address change); a return asked for with its defect ("I want to return my headphones,
 they stopped working"), which opened a ticket instead; the customer number and postcode typed
 before the problem, which went into the ticket's description; and "hi" then "bye", which got
-the rating question about a conversation with nothing in it."""
+the rating question about a conversation with nothing in it; and the refund of a returned order
+asked about, which started a return ("already returned") or got the fallback; two requests in a
+message NLU could not place, which got the clarifying question; a phone number glued to Chinese
+text, of which only the digits after the country code were read (and saved with +86); and an
+order named by its item in a status question ("wo ist mein Toaster"), answered with the latest
+order."""
 
 from __future__ import annotations
 
 from tests.conversations.scenarios_chinese import ZH_ASK_CONTACT, ZH_ASK_FACT
 from tests.conversations.scenarios_en import ASK_CONTACT, ASK_FACT
 from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
-from tests.conversations.support import Scenario, ticket_with
+from tests.conversations.support import Scenario, phone_is, ticket_with
 
 # Anna (anna.schmidt@example.com, postcode 10115, order KF-500001) and Ben (C10002): the demo
 # customers, read only.
@@ -105,9 +110,79 @@ NOTHING_TO_RATE = [
     ),
 ]
 
+THE_REFUND_OF_A_RETURN = [
+    Scenario(
+        "'what happened to my refund for KF-…': the order was returned, when the money comes",
+        "wording",
+        [
+            ("what happened to my refund for {order}", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["{order}", "was returned", "5 working days"]),
+        ],
+        needs="returned",
+    ),
+    Scenario(
+        "de: 'Ist die Erstattung für KF-… schon raus?': returned, when the money comes",
+        "german",
+        [
+            ("Ist die Erstattung für {order} schon raus?", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["{order}", "zurückgeschickt", "5 Werktagen"]),
+        ],
+        needs="returned",
+    ),
+]
+
+TWO_REQUESTS_NLU_COULD_NOT_PLACE = [
+    Scenario(
+        "'2 things: where is my order and change my phone to …' with who it is: both served",
+        "wording",
+        [
+            (
+                "hi, {email} here, postcode {postcode}. 2 things: where is my order and can you"
+                " change my phone to +49 151 23456789",
+                ["verified", "phone number is now", "!not sure"],
+            ),
+        ],
+        needs="any",
+        check=phone_is("+4915123456789"),
+    ),
+]
+
+A_PHONE_GLUED_TO_CHINESE = [
+    Scenario(
+        "zh: '…帮我把手机号改成+44 20 7946 0999': the whole number, with its country code",
+        "chinese",
+        [
+            (
+                "你好，我的邮箱是{email}，邮编{postcode}。帮我把手机号改成+44 20 7946 0999",
+                ["+44", "!+86"],
+            ),
+        ],
+        needs="any",
+        check=phone_is("+442079460999"),
+    ),
+]
+
+AN_ORDER_ASKED_ABOUT_BY_ITS_ITEM = [
+    Scenario(
+        "de: 'Wo ist mein Toaster?': the order with the toaster, not the latest",
+        "german",
+        [
+            ("Wo ist mein Toaster?", [DE_ASK_CONTACT]),
+            ("C10002", [DE_ASK_FACT]),
+            ("20095", ["KF-500004", "!KF-500005"]),
+        ],
+    ),
+]
+
 SCENARIOS = (
     QUESTIONS_AT_IDENTIFICATION
     + A_RETURN_WITH_ITS_DEFECT
     + DETAILS_BEFORE_THE_PROBLEM
     + NOTHING_TO_RATE
+    + THE_REFUND_OF_A_RETURN
+    + TWO_REQUESTS_NLU_COULD_NOT_PLACE
+    + A_PHONE_GLUED_TO_CHINESE
+    + AN_ORDER_ASKED_ABOUT_BY_ITS_ITEM
 )

@@ -61,6 +61,7 @@ _STATUSES = {
     "cancellable": ("placed", "paid"),
     "delivered": ("delivered",),
     "shipped": ("shipped",),
+    "returned": ("returned",),
     # Shipped ten days ago: past its arrival date whatever the weekday (always a new order).
     "overdue": ("shipped",),
     "any": ("placed", "paid", "shipped", "delivered", "cancelled", "returned"),
