@@ -20,7 +20,7 @@ from actions.list_choice import (
     names_items,
     orders_offered_last,
 )
-from actions.replies import date, listing, pick, status_name
+from actions.replies import ZH, date, listing, pick, status_name
 from crm_store.services.orders import CANCELLABLE_STATUSES, recent_orders
 from crm_store.services.tickets import why_not_returnable
 from crm_store.views import OrderView
@@ -40,39 +40,70 @@ def fits(order: OrderView, form: str | None) -> bool:
     return True
 
 
-def which_order(orders: Sequence[OrderView], form: str | None, language: str) -> str:
+def _which_order_question(form: str | None, language: str) -> tuple[str, str, str]:
+    """The question for `form`, and what it says of the orders it lists (several, or one)."""
     if form == "cancel_order_form":
-        heading = pick(
+        return pick(
             language,
-            "Which order shall I cancel? These can still be cancelled:",
-            "Welche Bestellung soll ich stornieren? Diese können noch storniert werden:",
-            "要取消哪个订单？以下订单还可以取消：",
+            (
+                "Which order shall I cancel?",
+                "These can still be cancelled:",
+                "Only this one can still be cancelled:",
+            ),
+            (
+                "Welche Bestellung soll ich stornieren?",
+                "Diese können noch storniert werden:",
+                "Nur diese kann noch storniert werden:",
+            ),
+            ("要取消哪个订单？", "以下订单还可以取消：", "只有这一个还可以取消："),
         )
-    elif form == "return_form":
-        heading = pick(
+    if form == "return_form":
+        return pick(
             language,
-            "Which order would you like to return? These can be returned:",
-            "Welche Bestellung möchten Sie zurückschicken? Diese können zurückgeschickt werden:",
-            "您要退哪个订单？以下订单可以退货：",
+            (
+                "Which order would you like to return?",
+                "These can be returned:",
+                "Only this one can be returned right now:",
+            ),
+            (
+                "Welche Bestellung möchten Sie zurückschicken?",
+                "Diese können zurückgeschickt werden:",
+                "Nur diese kann gerade zurückgeschickt werden:",
+            ),
+            ("您要退哪个订单？", "以下订单可以退货：", "目前只有这一个可以退货："),
         )
-    else:
-        heading = pick(
-            language,
-            "Which order is it about? Your latest orders:",
-            "Um welche Bestellung geht es? Ihre letzten Bestellungen:",
-            "是哪个订单？您最近的订单：",
-        )
+    return pick(
+        language,
+        ("Which order is it about?", "Your latest orders:", "Your latest order:"),
+        ("Um welche Bestellung geht es?", "Ihre letzten Bestellungen:", "Ihre letzte Bestellung:"),
+        ("是哪个订单？", "您最近的订单：", "您最近的订单："),
+    )  # fmt: skip
+
+
+def which_order(orders: Sequence[OrderView], form: str | None, language: str) -> str:
+    """The question with the orders that fit; one alone is offered for a "yes"."""
+    question, several, one = _which_order_question(form, language)
+    separator = "" if language == ZH else " "
+    heading = f"{question}{separator}{one if len(orders) == 1 else several}"
     placed = pick(language, "placed", "bestellt am", "下单于")
     lines = [
         f"{order.order_number} — {order.item_summary} — {placed} {date(order.placed_at, language)}"
         for order in orders
     ]
-    hint = pick(
-        language,
-        "Just tell me which one (like “the first one”) or its order number.",
-        "Sagen Sie mir einfach, welche (z. B. „die erste“), oder die Bestellnummer.",
-        "请告诉我是哪一个（例如“第一个”）或订单号。",
-    )
+    if len(orders) == 1:
+        hint = pick(
+            language,
+            "Is it this one? Say yes, or give me another order number.",
+            "Ist es diese? Sagen Sie ja, oder nennen Sie mir eine andere Bestellnummer.",
+            "是这个吗？请回答“是”，或告诉我其他订单号。",
+        )
+    else:
+        hint = pick(
+            language,
+            "Just tell me which one (like “the first one”) or its order number.",
+            "Sagen Sie mir einfach, welche (z. B. „die erste“), oder die Bestellnummer.",
+            "请告诉我是哪一个（例如“第一个”）或订单号。",
+        )
     return f"{listing(heading, lines, '')}\n{hint}"
 
 

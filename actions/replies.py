@@ -9,17 +9,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from crm_store.views import CustomerView, OrderView, TicketView
 
 # Every text below comes in the three languages of actions/localized.py: the English one is
 # the default, so a customer whose language is unknown reads what the tests have always read.
 EN, DE, ZH = "en", "de", "zh"
+T = TypeVar("T")
 
 
-def pick(language: str, en: str, de: str, zh: str) -> str:
-    """The variant of a text for `language` (English for anything else)."""
+def pick(language: str, en: T, de: T, zh: T) -> T:
+    """The variant of a text (or of texts) for `language` (English for anything else)."""
     return {DE: de, ZH: zh}.get(language, en)
 
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
+from actions.order_question import which_order
 from actions.order_replies import arrival, order_status, working_days_after
 from crm_store.views import OrderView
 
@@ -59,3 +60,12 @@ def test_a_returned_order_says_when_the_money_comes_back() -> None:
     assert "was returned. We refund you within 5 working days" in order_status(returned, "en")
     assert "zurückgeschickt; die Erstattung erfolgt" in order_status(returned, "de")
     assert "已退货，包裹退回到我们这里后" in order_status(returned, "zh")
+
+
+def test_which_order_offers_one_order_alone_for_a_yes() -> None:
+    one = which_order([shipped(status="paid")], "cancel_order_form", "en")
+    assert "Which order shall I cancel? Only this one can still be cancelled:" in one
+    assert "KF-500002" in one and "Say yes" in one
+    two = which_order([shipped(status="paid"), shipped(status="placed")], "cancel_order_form", "en")
+    assert "These can still be cancelled:" in two and "the first one" in two
+    assert "只有这一个可以退货" in which_order([shipped(status="delivered")], "return_form", "zh")

@@ -9,7 +9,7 @@ asked about, which started a return ("already returned") or got the fallback; tw
 message NLU could not place, which got the clarifying question; a phone number glued to Chinese
 text, of which only the digits after the country code were read (and saved with +86); and an
 order named by its item in a status question ("wo ist mein Toaster"), answered with the latest
-order."""
+order; and "which order shall I cancel?" asked of a list of one."""
 
 from __future__ import annotations
 
@@ -176,6 +176,22 @@ AN_ORDER_ASKED_ABOUT_BY_ITS_ITEM = [
     ),
 ]
 
+ONE_ORDER_THAT_FITS = [
+    Scenario(
+        "'cancel both of my orders' when only one can be: that one is offered for a yes",
+        "wording",
+        [
+            ("I want to cancel both of my orders", [ASK_CONTACT]),
+            ("anna.schmidt@example.com", [ASK_FACT]),
+            (
+                "10115",
+                ["Only this one can still be cancelled", "KF-500001", "Say yes", "!These can"],
+            ),
+            ("no", ["!Shall I cancel"]),
+        ],
+    ),
+]
+
 SCENARIOS = (
     QUESTIONS_AT_IDENTIFICATION
     + A_RETURN_WITH_ITS_DEFECT
@@ -185,4 +201,5 @@ SCENARIOS = (
     + TWO_REQUESTS_NLU_COULD_NOT_PLACE
     + A_PHONE_GLUED_TO_CHINESE
     + AN_ORDER_ASKED_ABOUT_BY_ITS_ITEM
+    + ONE_ORDER_THAT_FITS
 )
