@@ -3,7 +3,12 @@
 The FAQ's answer to "when are you open?" names `{opening_hours}`: the hours configured with
 KEFU_OPENING_HOURS and KEFU_OPENING_TIMEZONE, which the launcher renders in each language into
 KEFU_OPENING_HOURS_TEXT (kefu/environments.py), so the FAQ says what the handoff says. A value an
-action passes itself wins. Set in endpoints.yml as `nlg: type: bot.responses.KefuResponses`.
+action passes itself wins.
+
+A short follow-up to an FAQ answer that the response selector cannot place ("多久" after the
+warranty, "how long?" after the returns policy) asks about that answer: it gets the same topic's
+answer, not the guess (shipping, for "how long"). Set in endpoints.yml as
+`nlg: type: bot.responses.KefuResponses`.
 """
 
 from __future__ import annotations
@@ -11,11 +16,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
@@ -28,6 +35,51 @@ _UNKNOWN_HOURS = {
     "de": "zu unseren Servicezeiten",
     "zh": "在服务时间内",
 }
+
+
+FAQ_ANSWER = "utter_faq/"
+# A follow-up this short, whose answer the selector picks with less confidence than this, has no
+# topic of its own ("wie lange?" reads as shipping at 0.89, "多久" at 0.54).
+FOLLOW_UP_MAX_WORDS = 3
+SURE_OF_THE_TOPIC = 0.9
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def _words(text: str) -> float:
+    """Words in `text`; about two Chinese characters make a word."""
+    return len(_HAN.sub(" ", text).split()) + len(_HAN.findall(text)) / 2
+
+
+def follow_up_topic(utter_action: str, tracker: DialogueStateTracker) -> str:
+    """The FAQ answer to give: the one answered just before when the latest message is a short
+    follow-up the response selector is unsure of, else `utter_action`."""
+    if not utter_action.startswith(FAQ_ANSWER):
+        return utter_action
+    message = tracker.latest_message
+    if message is None or _words(message.text or "") > FOLLOW_UP_MAX_WORDS:
+        return utter_action
+    selected = (message.parse_data.get("response_selector") or {}).get("faq") or {}
+    confidence = (selected.get("response") or {}).get("confidence")
+    if not isinstance(confidence, (int, float)) or confidence >= SURE_OF_THE_TOPIC:
+        return utter_action
+    return _answer_before(tracker) or utter_action
+
+
+def _answer_before(tracker: DialogueStateTracker) -> str | None:
+    """The FAQ answer the bot gave to the customer's message before the latest one, if that
+    was its last reply."""
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            if seen_latest:
+                return None
+            seen_latest = True
+        elif isinstance(event, BotUttered) and seen_latest:
+            answered = (event.metadata or {}).get("utter_action")
+            return (
+                answered if isinstance(answered, str) and answered.startswith(FAQ_ANSWER) else None
+            )
+    return None
 
 
 def opening_hours_by_language(environ: Mapping[str, str]) -> dict[str, str]:
@@ -70,5 +122,8 @@ class KefuResponses(TemplatedNaturalLanguageGenerator):
         language = tracker.get_slot("language")
         hours = self.opening_hours.get(str(language), self.opening_hours["en"])
         return await super().generate(
-            utter_action, tracker, output_channel, **{"opening_hours": hours, **kwargs}
+            follow_up_topic(utter_action, tracker),
+            tracker,
+            output_channel,
+            **{"opening_hours": hours, **kwargs},
         )

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from rasa.core.nlg import NaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet
+from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import class_from_module_path
 from rasa.utils.endpoints import EndpointConfig
@@ -34,6 +34,12 @@ responses:
     - text: "We're there {opening_hours}."
   utter_handoff:
     - text: "We're here {opening_hours}."
+  utter_faq/warranty:
+    - text: "Two years of warranty."
+  utter_faq/shipping:
+    - text: "Two to four working days."
+  utter_greet:
+    - text: "Hi!"
 """
 )
 HOURS = {"en": "Tue–Thu 09:30–17:00 (UTC time)", "de": "Di–Do 09:30–17:00 (Zeitzone UTC)"}
@@ -83,3 +89,42 @@ async def test_without_readable_hours_the_answer_still_reads(value: str) -> None
     responses = KefuResponses(domain=DOMAIN, environ={HOURS_VARIABLE: value})
     said = await responses.generate("utter_faq/opening_hours", _tracker("de"), "rest")
     assert said is not None and said["text"] == "Wir sind zu unseren Servicezeiten da."
+
+
+def _follow_up(
+    text: str, confidence: float, answered_before: str = "utter_faq/warranty"
+) -> DialogueStateTracker:
+    """The customer asked something, the bot answered with `answered_before`; now `text`, whose
+    FAQ answer the response selector picked (shipping) with `confidence`."""
+    tracker = _tracker("en")
+    tracker.update(UserUttered("is there a warranty?", {"name": "faq", "confidence": 1.0}))
+    tracker.update(BotUttered("…", metadata={"utter_action": answered_before}))
+    selected = {"response": {"utter_action": "utter_faq/shipping", "confidence": confidence}}
+    tracker.update(
+        UserUttered(
+            text, {"name": "faq", "confidence": 1.0}, [], {"response_selector": {"faq": selected}}
+        )
+    )
+    return tracker
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "answered_before", "expected"),
+    [
+        ("多久", 0.54, "utter_faq/warranty", "Two years of warranty."),
+        ("how long?", 0.5, "utter_faq/warranty", "Two years of warranty."),
+        # Sure of its topic, long enough to have one, or after something else than an FAQ.
+        ("how long?", 0.97, "utter_faq/warranty", "Two to four working days."),
+        ("and how long does delivery take to Austria", 0.5, "utter_faq/warranty",
+         "Two to four working days."),
+        ("how long?", 0.5, "utter_greet", "Two to four working days."),
+    ],
+)  # fmt: skip
+async def test_a_short_follow_up_to_an_faq_answer_keeps_its_topic(
+    text: str, confidence: float, answered_before: str, expected: str
+) -> None:
+    tracker = _follow_up(text, confidence, answered_before)
+    message = await KefuResponses(domain=DOMAIN, environ={}).generate(
+        "utter_faq/shipping", tracker, "rest"
+    )
+    assert message is not None and message["text"] == expected

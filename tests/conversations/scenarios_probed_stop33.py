@@ -9,7 +9,8 @@ asked about, which started a return ("already returned") or got the fallback; tw
 message NLU could not place, which got the clarifying question; a phone number glued to Chinese
 text, of which only the digits after the country code were read (and saved with +86); and an
 order named by its item in a status question ("wo ist mein Toaster"), answered with the latest
-order; and "which order shall I cancel?" asked of a list of one."""
+order; "which order shall I cancel?" asked of a list of one; and a short follow-up to an FAQ
+answer ("多久" after the warranty), which got the shipping times."""
 
 from __future__ import annotations
 
@@ -192,6 +193,30 @@ ONE_ORDER_THAT_FITS = [
     ),
 ]
 
+A_FOLLOW_UP_TO_AN_FAQ = [
+    Scenario(
+        "'is there a warranty?' then 'how long?': the warranty's length, not shipping",
+        "follow-up",
+        [
+            ("is there a warranty?", ["warranty"]),
+            ("how long?", ["warranty", "!working days"]),
+        ],
+    ),
+    Scenario(
+        "de: 'Gibt es eine Garantie?' then 'wie lange?': the warranty again",
+        "german",
+        [
+            ("Gibt es eine Garantie?", ["Gewährleistung"]),
+            ("wie lange?", ["Gewährleistung", "!Werktage"]),
+        ],
+    ),
+    Scenario(
+        "zh: '有没有保修' then '多久': the warranty again",
+        "chinese",
+        [("有没有保修", ["保修"]), ("多久", ["保修", "!工作日"])],
+    ),
+]
+
 SCENARIOS = (
     QUESTIONS_AT_IDENTIFICATION
     + A_RETURN_WITH_ITS_DEFECT
@@ -202,4 +227,5 @@ SCENARIOS = (
     + A_PHONE_GLUED_TO_CHINESE
     + AN_ORDER_ASKED_ABOUT_BY_ITS_ITEM
     + ONE_ORDER_THAT_FITS
+    + A_FOLLOW_UP_TO_AN_FAQ
 )
