@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from abc import ABC
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from actions import localized, replies, slots
 from actions.answers import acknowledged_only, declined
 from actions.base import Dispatcher, Events, KefuAction
 from actions.carry import normalised_address, queued_detail
-from actions.conversation import latest_entity_values, verified_customer_id
+from actions.conversation import latest_entity_values, text_of_last_request, verified_customer_id
 from actions.crm import TECHNICAL_PROBLEM, CrmUnavailable, answer_with, respond, run_unit_of_work
 from actions.digression import FORM_REQUESTS
 from actions.extraction import flow_candidate, requested_slot
@@ -147,10 +148,20 @@ class ActionAskNewPhone(_AskNewDetail):
     on_file = staticmethod(replies.phone_on_file)
 
 
+# "change the delivery address of my order", "Lieferadresse für Bestellung KF-500002 ändern".
+_NAMES_AN_ORDER = re.compile(r"\b(?:orders?|bestellung(?:en)?)\b|订单|\bKF-?\d{6}\b", re.IGNORECASE)
+
+
 class ActionAskNewAddress(_AskNewDetail):
     action_name = "action_ask_new_address"
     ask = "utter_ask_new_address"
     on_file = staticmethod(replies.address_on_file)
+
+    async def act(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
+        if _NAMES_AN_ORDER.search(text_of_last_request(tracker, "update_address")):
+            # The account's address is what changes; the customer asked about an order's.
+            dispatcher.utter_message(response="utter_address_of_placed_orders")
+        return await super().act(dispatcher, tracker)
 
 
 class ValidateUpdateEmailForm(_UpdateDetailForm):

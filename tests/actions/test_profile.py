@@ -21,7 +21,7 @@ from actions.profile import (
 )
 from crm_store.models import Customer
 from crm_store.settings import DatabaseSettings
-from tests.actions.support import BEN, make_tracker, run_action, verified
+from tests.actions.support import BEN, make_tracker, run_action, user_event, verified
 
 
 def profile_answer(
@@ -189,6 +189,27 @@ async def test_asking_for_the_new_address_names_the_city_on_file_only() -> None:
     outcome = await run_action(ActionAskNewAddress(), tracker)
     assert "Ihre hinterlegte Adresse ist in Hamburg." in outcome.texts
     assert outcome.responses == ["utter_ask_new_address"]
+
+
+@pytest.mark.parametrize(
+    ("request_text", "noted"),
+    [
+        ("change the delivery address of my order", True),
+        ("Lieferadresse für KF-500002 ändern", True),
+        ("我想改一下订单的收货地址", True),
+        ("I moved, please change my address", False),
+    ],
+)
+async def test_an_address_change_asked_for_an_order_says_what_it_changes(
+    request_text: str, noted: bool
+) -> None:
+    request = user_event(request_text, "update_address")
+    tracker = make_tracker(
+        "C10002", "inform", form="update_address_form", history=[request], slots=verified()
+    )
+    outcome = await run_action(ActionAskNewAddress(), tracker)
+    assert ("utter_address_of_placed_orders" in outcome.responses) is noted
+    assert outcome.responses[-1] == "utter_ask_new_address"
 
 
 async def test_an_unverified_customer_is_only_asked() -> None:

@@ -10,7 +10,8 @@ message NLU could not place, which got the clarifying question; a phone number g
 text, of which only the digits after the country code were read (and saved with +86); and an
 order named by its item in a status question ("wo ist mein Toaster"), answered with the latest
 order; "which order shall I cancel?" asked of a list of one; and a short follow-up to an FAQ
-answer ("多久" after the warranty), which got the shipping times."""
+answer ("多久" after the warranty), which got the shipping times; and the delivery address of an
+order asked to be changed, which changed the account's without a word about the order's."""
 
 from __future__ import annotations
 
@@ -217,6 +218,28 @@ A_FOLLOW_UP_TO_AN_FAQ = [
     ),
 ]
 
+THE_ADDRESS_OF_AN_ORDER = [
+    Scenario(
+        "'change the delivery address of my order': what changes, before the new address",
+        "wording",
+        [
+            ("can you change the delivery address of my order?", [ASK_CONTACT]),
+            ("anna.schmidt@example.com", [ASK_FACT]),
+            ("10115", ["address on your account", "already placed keeps", "new address"]),
+            ("never mind", ["stopped there"]),
+        ],
+    ),
+    Scenario(
+        "de: 'Lieferadresse meiner Bestellung ändern': what changes, before the new address",
+        "german",
+        [
+            ("Ich möchte die Lieferadresse meiner Bestellung ändern", [DE_ASK_CONTACT]),
+            ("anna.schmidt@example.com", [DE_ASK_FACT]),
+            ("10115", ["Kundenkonto", "behält ihre Lieferadresse"]),
+        ],
+    ),
+]
+
 SCENARIOS = (
     QUESTIONS_AT_IDENTIFICATION
     + A_RETURN_WITH_ITS_DEFECT
@@ -228,4 +251,5 @@ SCENARIOS = (
     + AN_ORDER_ASKED_ABOUT_BY_ITS_ITEM
     + ONE_ORDER_THAT_FITS
     + A_FOLLOW_UP_TO_AN_FAQ
+    + THE_ADDRESS_OF_AN_ORDER
 )
