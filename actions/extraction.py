@@ -258,6 +258,25 @@ def parse_rating(value: Any) -> int | None:
     return None  # nothing, "10", "4.5", or two different numbers: ask again
 
 
+# What gives the rating in a message ("5 stars", "4/5", "vier Sterne", "五星"): the rest of it
+# may be a comment ("5 stars but it was a bit slow").
+_RATING_WORDING = re.compile(
+    r"\d+(?:\s*(?:/|out of|von)\s*\d+)?|\b(?:stars?|sterne?|points?|punkte?)\b|[星分颗⭐★🌟]"
+    r"|\b(?:one|two|three|four|five|eins|zwei|drei|vier|fünf|fuenf)\b|[一二两三四五]"
+    r"|\b(?:i'?d|i|would|give|gave|you|a|an|rate|rating|my|is|it|ich|gebe|würde|ihnen|euch"
+    r"|eine?n?|bewertung)\b|给|打",
+    re.IGNORECASE,
+)
+# Words besides the rating that make a comment of the message.
+MIN_COMMENT_WORDS = 2
+
+
+def comment_with_rating(text: str) -> str | None:
+    """The whole message as the rating's comment, when it says more than the rating."""
+    rest = re.sub(r"[^\w\s]", " ", _RATING_WORDING.sub(" ", text))
+    return text.strip() if word_count(rest) >= MIN_COMMENT_WORDS else None
+
+
 def parse_confirmation(value: Any) -> bool | None:
     """True for yes, False for no, None when the answer is neither."""
     if isinstance(value, bool):

@@ -21,6 +21,7 @@ from actions.conversation import (
 from actions.crm import run_unit_of_work
 from actions.extraction import (
     answer_text,
+    comment_with_rating,
     first_entity,
     is_decline,
     parse_rating,
@@ -92,7 +93,14 @@ class ValidateCsatForm(FlowFormValidator):
     async def extract_feedback_comment(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if requested_slot(tracker) != slots.FEEDBACK_COMMENT:
+        requested = requested_slot(tracker)
+        if requested in (None, slots.RATING) and tracker.get_slot(slots.FEEDBACK_COMMENT) is None:
+            # "5 stars but it was a bit slow": the rating and its comment in one message.
+            text = latest_text(tracker)
+            rated = parse_rating(first_entity(tracker, "rating") or text) is not None
+            comment = comment_with_rating(text) if rated else None
+            return {} if comment is None else {slots.FEEDBACK_COMMENT: comment}
+        if requested != slots.FEEDBACK_COMMENT:
             return {}
         if is_decline(tracker):
             return {slots.FEEDBACK_COMMENT: NO_COMMENT}

@@ -32,6 +32,7 @@ from actions.identification_state import (
     client_of,
     contact_to_retry,
     failed_attempts,
+    gives_a_name,
     identification_refused,
     names_a_request,
     proof_is_stale,
@@ -185,6 +186,10 @@ class IdentificationFormValidator(FlowFormValidator, ABC):
             # actions/carry.py), not a wrong contact; the question comes again.
             language = localized.language_of(tracker)
             dispatcher.utter_message(text=localized.text("order_noted", language, order=order))
+            return {slots.CONTACT: None}
+        if contact is None and gives_a_name(str(value)):
+            # "I'm Anna Schmidt": a name, which finds nobody; the question comes again.
+            dispatcher.utter_message(response="utter_name_is_not_enough")
             return {slots.CONTACT: None}
         return checked(
             dispatcher, slots.CONTACT, contact[1] if contact else None, "utter_invalid_contact"

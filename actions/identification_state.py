@@ -1,8 +1,10 @@
 """Where the customer stands in proving who they are, read from the conversation: the
-contact and fact entities, failed attempts, the freshness of the proof, this turn's outcome."""
+contact and fact entities, failed attempts, the freshness of the proof, this turn's outcome, and
+what an answer to its questions says besides a contact (a question back, a name)."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 
@@ -113,3 +115,30 @@ def questions_the_identification(tracker: Tracker) -> bool:
         return False
     text = latest_text(tracker)
     return asks_why(text) or lacks_it(text)
+
+
+# "I'm Anna Schmidt", "mein Name ist Ben Okafor", "我叫陈静": a name given for "who are you?",
+# one to three words that are no state of mind ("I'm not sure", "ich bin sauer").
+_NAME_GIVEN = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|hallo)\W+)?(?:i'?m|i am|my name is|this is|it'?s|ich bin|mein name ist"
+    r"|ich hei(?:ß|ss)e|hier ist|hier spricht)\s+([^\W\d_]+(?:[ -][^\W\d_]+){0,2})\W*$"
+    r"|^\W*(?:我是|我叫)([\u4e00-\u9fff]{2,4})\W*$",
+    re.IGNORECASE,
+)
+_NOT_A_NAME = frozenset((
+    "not", "no", "so", "very", "really", "just", "still", "already", "sure", "sorry", "angry",
+    "upset", "here", "back", "fine", "ok", "okay", "good", "waiting", "looking", "trying",
+    "confused", "frustrated", "new", "a", "an", "the", "customer", "nicht", "sehr", "sauer",
+    "wütend", "hier", "zurück", "sicher", "neu", "kunde", "kundin",
+))  # fmt: skip
+_NOT_A_NAME_ZH = re.compile(r"客户|顾客|会员|新|老|谁")
+
+
+def gives_a_name(text: str) -> bool:
+    """Whether `text` only says the customer's name ("I'm Anna Schmidt", "我叫陈静")."""
+    match = _NAME_GIVEN.match(text.strip())
+    if match is None:
+        return False
+    if match.group(2):
+        return _NOT_A_NAME_ZH.search(match.group(2)) is None
+    return not any(word in _NOT_A_NAME for word in match.group(1).lower().replace("-", " ").split())

@@ -145,3 +145,20 @@ async def test_feedback_without_comment_or_customer(
     await run_action(ActionSaveFeedback(), make_tracker("no", "deny", slots=slots))
     [feedback] = await saved_feedback(crm_db)
     assert (feedback.csat, feedback.comment, feedback.customer_id) == (3, None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "comment"),
+    [
+        ("5 stars but it was a bit slow", "5 stars but it was a bit slow"),
+        ("vier Sterne, super schnell", "vier Sterne, super schnell"),
+        ("I'd rate it a 4", None),
+        ("4", None),
+    ],
+)
+async def test_a_rating_with_more_words_keeps_them_as_its_comment(
+    text: str, comment: str | None
+) -> None:
+    outcome = await run_action(ValidateCsatForm(), csat_answer(text, "rating"))
+    assert outcome.slots["rating"] is not None
+    assert outcome.slots.get("feedback_comment") == comment

@@ -11,7 +11,9 @@ text, of which only the digits after the country code were read (and saved with 
 order named by its item in a status question ("wo ist mein Toaster"), answered with the latest
 order; "which order shall I cancel?" asked of a list of one; and a short follow-up to an FAQ
 answer ("多久" after the warranty), which got the shipping times; and the delivery address of an
-order asked to be changed, which changed the account's without a word about the order's."""
+order asked to be changed, which changed the account's without a word about the order's; a name
+given for "who are you?" ("That doesn't look like an email address"); and a rating with its
+comment in one message, whose comment was asked for again."""
 
 from __future__ import annotations
 
@@ -240,6 +242,40 @@ THE_ADDRESS_OF_AN_ORDER = [
     ),
 ]
 
+A_NAME_FOR_WHO_ARE_YOU = [
+    Scenario(
+        "'I'm Anna Schmidt' to 'who are you?': a name alone finds nobody",
+        "wording",
+        [
+            ("where is my order", [ASK_CONTACT]),
+            ("I'm Anna Schmidt", ["by your name alone", ASK_CONTACT, "!doesn't look like"]),
+        ],
+    ),
+    Scenario(
+        "zh: '我叫陈静' to 'who are you?': a name alone finds nobody",
+        "chinese",
+        [
+            ("我的订单到哪了", [ZH_ASK_CONTACT]),
+            ("我叫陈静", ["仅凭姓名", ZH_ASK_CONTACT, "!看起来不像"]),
+        ],
+    ),
+]
+
+A_RATING_WITH_ITS_COMMENT = [
+    Scenario(
+        "'5 stars but it was a bit slow': rating and comment saved, no question for the comment",
+        "wording",
+        [
+            ("how long does shipping take", ["working days"]),
+            ("bye", ["rate"]),
+            (
+                "5 stars but it was a bit slow",
+                ["Thank you for your feedback", "!anything you'd like to tell us"],
+            ),
+        ],
+    ),
+]
+
 SCENARIOS = (
     QUESTIONS_AT_IDENTIFICATION
     + A_RETURN_WITH_ITS_DEFECT
@@ -252,4 +288,6 @@ SCENARIOS = (
     + ONE_ORDER_THAT_FITS
     + A_FOLLOW_UP_TO_AN_FAQ
     + THE_ADDRESS_OF_AN_ORDER
+    + A_NAME_FOR_WHO_ARE_YOU
+    + A_RATING_WITH_ITS_COMMENT
 )
