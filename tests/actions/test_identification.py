@@ -397,21 +397,3 @@ async def test_only_the_verified_customers_own_fact_renews_the_proof(
         assert outcome.responses == ["utter_verification_failed_retry"]
         # The contact stays: only the fact is asked again.
         assert "verified_at" not in outcome.slots and "contact" not in outcome.slots
-
-
-@pytest.mark.parametrize(
-    ("text", "named"),
-    [
-        ("I'm Anna Schmidt", True),
-        ("Mein Name ist Ben Okafor.", True),
-        ("我叫陈静", True),
-        ("I'm not sure", False),
-        ("ich bin sauer", False),
-        ("我是新客户", False),
-    ],
-)
-async def test_a_name_for_who_are_you_is_told_it_is_not_enough(text: str, named: bool) -> None:
-    outcome = await run_action(ValidateIdentifyForm(), answer(text, "contact"))
-    assert outcome.slots.get("contact") is None
-    expected = "utter_name_is_not_enough" if named else "utter_invalid_contact"
-    assert expected in outcome.responses
