@@ -107,7 +107,9 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("human_handoff", (
         r"\b(?:human|real person|agent|call me|customer care)\b", "mitarbeiter",
-        r"\b(?:echten|richtigen) menschen\b", "人工", "客服人员",
+        r"\b(?:talk|speak|chat) (?:to|with) (?:someone|somebody|a person|a human)\b",
+        r"\b(?:echten|richtigen) menschen\b", r"\bmit jemandem (?:sprechen|reden)\b", "人工",
+        "客服人员", "找人",
     )),
 )  # fmt: skip
 _REQUEST_PATTERNS = tuple(
@@ -269,13 +271,22 @@ def switch_request(tracker: Tracker, form: str, free_text: bool) -> str | None:
     if own is None:
         return None  # the rating form: a comment may name anything
     text = latest_text(tracker)
-    named = [r for r in requests_in(text) if r != own]
+    # A person asked for ends the flow with the handoff (FlowFormValidator.abort_events).
+    named = [r for r in requests_in(text) if r not in (own, slots.INTENT_HUMAN_HANDOFF)]
     if not named:
         return None
     asks = text.rstrip().endswith(("?", "？"))  # a question is no reason: "wie ist der Status …?"
     if changes_mind(text) or ((asks or not free_text) and latest_intent(tracker) in named):
         return named[-1]
     return None
+
+
+def starts_by_asking_for_a_person(tracker: Tracker) -> bool:
+    """The message that starts a flow asks for a person in so many words, whatever NLU read
+    ("I need to talk to someone about a missing refund" reads as a ticket)."""
+    return tracker.get_slot("requested_slot") is None and (
+        slots.INTENT_HUMAN_HANDOFF in requests_in(latest_text(tracker))
+    )
 
 
 def second_request(tracker: Tracker, first: str | None) -> str | None:

@@ -35,6 +35,7 @@ from actions.digression import (
     requests_in,
     second_request,
     side_questions,
+    starts_by_asking_for_a_person,
     switch_request,
 )
 from actions.extraction import (
@@ -174,7 +175,7 @@ class FlowFormValidator(Named, FormValidationAction):
                     SlotSet(slots.FLOW_ABORTED, True),
                     SlotSet(slots.PENDING_REQUEST, TICKET_WAY),
                 ]
-            if own is not None and is_upset(tracker):
+            if own is not None and is_upset(tracker) and not starts_by_asking_for_a_person(tracker):
                 # The request comes with anger: say sorry before the first question.
                 language = localized.language_of(tracker)
                 dispatcher.utter_message(text=localized.text("sorry_short", language))
@@ -243,7 +244,7 @@ class FlowFormValidator(Named, FormValidationAction):
         intent = latest_intent(tracker)
         if intent == slots.INTENT_STOP or (self.ends_on_goodbye and intent == slots.INTENT_GOODBYE):
             return [SlotSet(slots.FLOW_ABORTED, True)]
-        if intent == slots.INTENT_HUMAN_HANDOFF:
+        if intent == slots.INTENT_HUMAN_HANDOFF or starts_by_asking_for_a_person(tracker):
             return [SlotSet(slots.FLOW_ABORTED, True), SlotSet(slots.HANDOFF_REQUESTED, True)]
         return []
 

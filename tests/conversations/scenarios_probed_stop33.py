@@ -13,14 +13,15 @@ order; "which order shall I cancel?" asked of a list of one; and a short follow-
 answer ("多久" after the warranty), which got the shipping times; and the delivery address of an
 order asked to be changed, which changed the account's without a word about the order's; a name
 given for "who are you?" ("That doesn't look like an email address"); and a rating with its
-comment in one message, whose comment was asked for again."""
+comment in one message, whose comment was asked for again; and "I need to talk to someone
+about …", read as a ticket, which got an apology telling the customer to say "human"."""
 
 from __future__ import annotations
 
 from tests.conversations.scenarios_chinese import ZH_ASK_CONTACT, ZH_ASK_FACT
 from tests.conversations.scenarios_en import ASK_CONTACT, ASK_FACT
 from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
-from tests.conversations.support import Scenario, phone_is, ticket_with
+from tests.conversations.support import Scenario, handed_off, phone_is, ticket_with
 
 # Anna (anna.schmidt@example.com, postcode 10115, order KF-500001) and Ben (C10002): the demo
 # customers, read only.
@@ -276,6 +277,21 @@ A_RATING_WITH_ITS_COMMENT = [
     ),
 ]
 
+A_PERSON_ASKED_FOR_WITH_THE_TOPIC = [
+    Scenario(
+        "'I need to talk to someone about a missing refund, …third time': a person, at once",
+        "wording",
+        [
+            (
+                "I need to talk to someone about a missing refund, this is the third time I'm"
+                " writing",
+                ["our team", "!just say", "!make sure it's you", "!open a ticket"],
+            ),
+        ],
+        check=handed_off(),
+    ),
+]
+
 SCENARIOS = (
     QUESTIONS_AT_IDENTIFICATION
     + A_RETURN_WITH_ITS_DEFECT
@@ -290,4 +306,5 @@ SCENARIOS = (
     + THE_ADDRESS_OF_AN_ORDER
     + A_NAME_FOR_WHO_ARE_YOU
     + A_RATING_WITH_ITS_COMMENT
+    + A_PERSON_ASKED_FOR_WITH_THE_TOPIC
 )
