@@ -68,6 +68,9 @@ _ADDRESS_ONLY = re.compile(
 )
 
 
+_MISTYPED_EMAIL = re.compile(r"\S*@\S*")
+
+
 def detect(text: str) -> str | None:
     """`zh`, `de`, `en`, or None when the message says nothing about its language."""
     if _HAN.search(text):
@@ -78,6 +81,8 @@ def detect(text: str) -> str | None:
     # the customer's language: they would switch the conversation's replies.
     for found in reversed(language_free_entities(text)):
         text = f"{text[: found.start]} {text[found.end :]}"
+    # Nor do those of a mistyped one ("anna.neu@gmail,com", where "neu" read as German).
+    text = _MISTYPED_EMAIL.sub(" ", text)
     words = [w.lower() for w in _WORD.findall(text)]
     if not words:
         return None

@@ -16,6 +16,9 @@ from bot.language_detector import LanguageDetector
 @pytest.mark.parametrize(
     ("text", "language"),
     [
+        # A mistyped email names no language ("neu" is a German word).
+        ("anna.neu@gmail,com", None),
+        ("my new one is anna.neu@gmail,com", "en"),
         ("你好，我的订单 KF-500002 到哪里了？", "zh"),
         ("订单KF-500002到哪了", "zh"),
         ("Hallo, wo ist meine Bestellung KF-500002?", "de"),

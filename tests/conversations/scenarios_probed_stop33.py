@@ -14,7 +14,8 @@ answer ("多久" after the warranty), which got the shipping times; and the deli
 order asked to be changed, which changed the account's without a word about the order's; a name
 given for "who are you?" ("That doesn't look like an email address"); and a rating with its
 comment in one message, whose comment was asked for again; and "I need to talk to someone
-about …", read as a ticket, which got an apology telling the customer to say "human"."""
+about …", read as a ticket, which got an apology telling the customer to say "human"; and a
+mistyped email ("anna.neu@gmail,com"), whose "neu" switched an English conversation to German."""
 
 from __future__ import annotations
 
@@ -292,6 +293,20 @@ A_PERSON_ASKED_FOR_WITH_THE_TOPIC = [
     ),
 ]
 
+A_MISTYPED_EMAIL = [
+    Scenario(
+        "'anna.neu@gmail,com' for the new email: told so in English, not switched to German",
+        "wording",
+        [
+            ("I want to change my email", [ASK_CONTACT]),
+            ("C10001", ["postcode or the number"]),
+            ("10115", ["new email address"]),
+            ("anna.neu@gmail,com", ["doesn't look like a valid email", "!Das sieht"]),
+            ("never mind", ["stopped there"]),
+        ],
+    ),
+]
+
 SCENARIOS = (
     QUESTIONS_AT_IDENTIFICATION
     + A_RETURN_WITH_ITS_DEFECT
@@ -307,4 +322,5 @@ SCENARIOS = (
     + A_NAME_FOR_WHO_ARE_YOU
     + A_RATING_WITH_ITS_COMMENT
     + A_PERSON_ASKED_FOR_WITH_THE_TOPIC
+    + A_MISTYPED_EMAIL
 )
