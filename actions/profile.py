@@ -17,7 +17,12 @@ from actions import localized, replies, slots
 from actions.answers import acknowledged_only, declined
 from actions.base import Dispatcher, Events, KefuAction
 from actions.carry import normalised_address, queued_detail
-from actions.conversation import latest_entity_values, text_of_last_request, verified_customer_id
+from actions.conversation import (
+    latest_entity_values,
+    session_events,
+    text_of_last_request,
+    verified_customer_id,
+)
 from actions.crm import TECHNICAL_PROBLEM, CrmUnavailable, answer_with, respond, run_unit_of_work
 from actions.digression import FORM_REQUESTS
 from actions.extraction import flow_candidate, requested_slot
@@ -113,6 +118,14 @@ class _UpdateDetailForm(IdentificationFormValidator, ABC):
         return normalise(text)
 
 
+def _said_already(tracker: Tracker, text: str) -> bool:
+    """Whether the bot said `text` earlier in this session."""
+    return any(
+        event.get("event") == "bot" and event.get("text") == text
+        for event in session_events(tracker)
+    )
+
+
 class _AskNewDetail(KefuAction, ABC):
     """Asks for the new detail after saying what the CRM holds now, so that "what email do you
     have for me?", which NLU reads as a wish to change it, is answered on the way."""
@@ -130,7 +143,8 @@ class _AskNewDetail(KefuAction, ABC):
             except (CrmUnavailable, NotFound):
                 customer = None  # the question still stands; saving will say what is wrong
             current = self.on_file(customer, localized.language_of(tracker)) if customer else None
-            if current:
+            if current and not _said_already(tracker, current):
+                # Once: the question asked again after a wrong value needs no repetition of it.
                 dispatcher.utter_message(text=current)
         dispatcher.utter_message(response=self.ask)
         return []

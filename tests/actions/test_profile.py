@@ -184,6 +184,20 @@ async def test_asking_for_the_new_email_first_says_the_one_on_file() -> None:
     assert "ben.okafor" not in outcome.texts
 
 
+async def test_the_detail_on_file_is_named_once_however_often_the_question_comes() -> None:
+    said = {"event": "bot", "text": "The address we have for you is in Hamburg."}
+    tracker = make_tracker(
+        "Baker Street",
+        "inform",
+        form="update_address_form",
+        requested_slot="new_address",
+        history=[said],
+        slots=verified(BEN, "Ben"),
+    )
+    outcome = await run_action(ActionAskNewAddress(), tracker)
+    assert outcome.texts == "" and outcome.responses == ["utter_ask_new_address"]
+
+
 async def test_asking_for_the_new_address_names_the_city_on_file_only() -> None:
     tracker = profile_answer("update_address_form", "10115", "new_address", language="de")
     outcome = await run_action(ActionAskNewAddress(), tracker)

@@ -301,7 +301,10 @@ A_MISTYPED_EMAIL = [
             ("I want to change my email", [ASK_CONTACT]),
             ("C10001", ["postcode or the number"]),
             ("10115", ["new email address"]),
-            ("anna.neu@gmail,com", ["doesn't look like a valid email", "!Das sieht"]),
+            (
+                "anna.neu@gmail,com",
+                ["doesn't look like a valid email", "!Das sieht", "!we have for you"],
+            ),
             ("never mind", ["stopped there"]),
         ],
     ),
