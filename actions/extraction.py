@@ -262,7 +262,8 @@ def parse_rating(value: Any) -> int | None:
 # may be a comment ("5 stars but it was a bit slow").
 _RATING_WORDING = re.compile(
     r"\d+(?:\s*(?:/|out of|von)\s*\d+)?|\b(?:stars?|sterne?|points?|punkte?)\b|[星分颗⭐★🌟]"
-    r"|\b(?:one|two|three|four|five|eins|zwei|drei|vier|fünf|fuenf)\b|[一二两三四五]"
+    rf"|\b(?:{'|'.join(w for w in _RATING_WORDS if not _HAN.match(w))})\b"
+    rf"|[{''.join(w for w in _RATING_WORDS if _HAN.match(w))}]"
     r"|\b(?:i'?d|i|would|give|gave|you|a|an|rate|rating|my|is|it|ich|gebe|würde|ihnen|euch"
     r"|eine?n?|bewertung)\b|给|打",
     re.IGNORECASE,

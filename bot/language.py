@@ -14,7 +14,7 @@ from dataclasses import dataclass
 ENGLISH, GERMAN, CHINESE = "en", "de", "zh"
 
 # CJK Unified Ideographs and the CJK punctuation block: one of them makes a message Chinese.
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 _GERMAN_WORDS = frozenset(
@@ -73,7 +73,7 @@ _MISTYPED_EMAIL = re.compile(r"\S*@\S*")
 
 def detect(text: str) -> str | None:
     """`zh`, `de`, `en`, or None when the message says nothing about its language."""
-    if _HAN.search(text):
+    if HAN.search(text):
         return CHINESE
     if _ADDRESS_ONLY.fullmatch(text):
         return None

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +24,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
+
+from bot.language import HAN
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +43,11 @@ FAQ_ANSWER = "utter_faq/"
 # topic of its own ("wie lange?" reads as shipping at 0.89, "多久" at 0.54).
 FOLLOW_UP_MAX_WORDS = 3
 SURE_OF_THE_TOPIC = 0.9
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def _words(text: str) -> float:
     """Words in `text`; about two Chinese characters make a word."""
-    return len(_HAN.sub(" ", text).split()) + len(_HAN.findall(text)) / 2
+    return len(HAN.sub(" ", text).split()) + len(HAN.findall(text)) / 2
 
 
 def follow_up_topic(utter_action: str, tracker: DialogueStateTracker) -> str:
