@@ -80,7 +80,7 @@ def order_status(order: OrderView, language: str = EN) -> str:
         return f"{head}, was delivered{when}."
     if status == "cancelled":
         when = f" on {date(order.cancelled_at)}" if order.cancelled_at else ""
-        return f"{head}, was cancelled{when}."
+        return f"{head}, was cancelled{when}.{_CANCELLED_REFUND[0]}"
     if status == "paid":
         return f"{head}, is paid and being prepared for shipping."
     if status == "placed":
@@ -92,6 +92,14 @@ def order_status(order: OrderView, language: str = EN) -> str:
 
 # When the money of a returned order comes back, as the returns FAQ says.
 _REFUND = " We refund you within 5 working days after your parcel arrives back with us."
+
+
+# A cancelled order's money, as the cancellation's confirmation says.
+_CANCELLED_REFUND = (
+    " If you had already paid, the money goes back to you within a few days.",
+    " Falls Sie schon bezahlt hatten, geht das Geld innerhalb weniger Tage an Sie zurück.",
+    "如果您已经付款，款项会在几天内退回。",
+)
 
 
 # What the German and Chinese status lines add after the status name.
@@ -133,4 +141,6 @@ def _order_status_translated(order: OrderView, language: str) -> str:
         carrier, tracking = _SHIPPED_DETAIL[language]
         line += carrier.format(order.carrier) if order.carrier else ""
         line += tracking.format(order.tracking_number) if order.tracking_number else ""
+    if status == "cancelled":
+        line += pick(language, *_CANCELLED_REFUND)
     return line + arrival(order, language)

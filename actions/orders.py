@@ -8,8 +8,9 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from actions import localized, order_replies, replies, slots
+from actions import localized, order_meant, order_replies, replies, slots
 from actions.answers import declined
 from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
@@ -41,7 +42,6 @@ from actions.flow import (
 )
 from actions.identification import IdentificationFormValidator
 from actions.list_choice import (
-    names_items,
     order_at_position,
     order_by_item,
     order_offered_alone,
@@ -56,7 +56,7 @@ from crm_store.services.orders import (
     orders_of,
     recent_orders,
 )
-from crm_store.services.tickets import request_return, why_not_returnable
+from crm_store.services.tickets import open_returns, request_return, why_not_returnable
 from crm_store.views import OrderView
 
 # How many orders "show my recent orders" lists.
@@ -200,21 +200,16 @@ class ActionOrderStatus(CustomerSubmitAction):
     request_intent = "order_status"
 
     async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
-        # An order queued by an earlier request comes first (actions/digression.py).
-        queued = tracker.get_slot(slots.QUEUED_ORDER)
-        named = [queued] if queued else []
-        named = named or entities_of_last_request(tracker, "order_status", "order_number")
-        if not named:
-            # "the second one, where is it?" after a list; a follow-up without a number ("when
-            # will it arrive?") is about the order last named.
-            shown = order_at_position(tracker)
-            if shown:
-                named = [shown]
-            elif not names_own_order(text_of_last_request(tracker, "order_status")):
-                named = last_named(tracker, "order_number")
-        numbers = [normalize_order_number(str(value)) for value in named]
-        wanted = list(dict.fromkeys(n for n in numbers if n is not None))[:MAX_ORDERS_PER_ANSWER]
+        wanted = self.orders_named(tracker)
         language = localized.language_of(tracker)
+        # A request NLU was unsure of, served from its wording, has no order_status intent.
+        request = glossed_last_request(tracker, "order_status") or with_gloss(
+            tracker.latest_message
+        )
+        if order_meant.asks_about_refund(request):
+            answer = await self.refund_answer(customer_id, wanted[:1], language)
+            dispatcher.utter_message(text=answer)
+            return []
         if len(wanted) > 1:
             # "where are KF-500001 and KF-500002": each of them, a missing one said as such.
             found = await run_unit_of_work(lambda session: orders_of(session, customer_id, wanted))
@@ -230,7 +225,8 @@ class ActionOrderStatus(CustomerSubmitAction):
                 lambda session: get_order(session, customer_id, wanted[0])
             )
         else:
-            order = await self.order_meant(tracker, customer_id)
+            orders = await run_unit_of_work(lambda session: recent_orders(session, customer_id))
+            order = order_meant.order_meant(orders, request)
         if order is None:
             dispatcher.utter_message(text=replies.recent_orders([], language))
         else:
@@ -238,18 +234,38 @@ class ActionOrderStatus(CustomerSubmitAction):
         return []
 
     @staticmethod
-    async def order_meant(tracker: Tracker, customer_id: int) -> OrderView | None:
-        """The one recent order whose items the request names ("wo ist mein Toaster"), else
-        the latest order."""
-        orders = await run_unit_of_work(lambda session: recent_orders(session, customer_id))
-        # A request NLU was unsure of, served from its wording, has no order_status intent.
-        request = glossed_last_request(tracker, "order_status") or with_gloss(
-            tracker.latest_message
-        )
-        named = [order for order in orders if names_items(request, order.item_summary)]
-        if len(named) == 1:
-            return named[0]
-        return orders[0] if orders else None
+    def orders_named(tracker: Tracker) -> list[str]:
+        """The order numbers the request is about, normalised, in order, without repeats."""
+        # An order queued by an earlier request comes first (actions/digression.py).
+        queued = tracker.get_slot(slots.QUEUED_ORDER)
+        named = [queued] if queued else []
+        named = named or entities_of_last_request(tracker, "order_status", "order_number")
+        if not named:
+            # "the second one, where is it?" after a list; a follow-up without a number ("when
+            # will it arrive?") is about the order last named.
+            shown = order_at_position(tracker)
+            if shown:
+                named = [shown]
+            elif not names_own_order(text_of_last_request(tracker, "order_status")):
+                named = last_named(tracker, "order_number")
+        numbers = [normalize_order_number(str(value)) for value in named]
+        return list(dict.fromkeys(n for n in numbers if n is not None))[:MAX_ORDERS_PER_ANSWER]
+
+    @staticmethod
+    async def refund_answer(customer_id: int, named: list[str], language: str) -> str:
+        """Where the refund of the named order stands, or of the customer's recent orders."""
+
+        async def read(session: AsyncSession) -> str:
+            if named:
+                orders = [await get_order(session, customer_id, named[0])]
+            else:
+                orders = await recent_orders(session, customer_id)
+            returns = await open_returns(session, customer_id)
+            if named:
+                returns = [pair for pair in returns if pair[0] == named[0]]
+            return order_meant.refund_reply(orders, returns, language, one_order=bool(named))
+
+        return await run_unit_of_work(read)
 
 
 class ActionRecentOrders(CustomerSubmitAction):

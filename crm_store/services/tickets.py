@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm_store.errors import InvalidValue, NotFound, OrderNotReturnable
 from crm_store.models import (
     OPEN_TICKET_STATUSES,
+    Order,
     OrderStatus,
     Ticket,
     TicketPriority,
@@ -193,6 +194,22 @@ async def get_ticket(session: AsyncSession, customer_id: int, ticket_number: str
     if ticket is None:
         raise NotFound(f"No ticket {number or ticket_number} for this customer.")
     return ticket_view(ticket)
+
+
+async def open_returns(session: AsyncSession, customer_id: int) -> list[tuple[str, str]]:
+    """(order number, ticket number) of each return still being worked on, newest first: the
+    orders whose refund is still to come."""
+    rows = await session.execute(
+        select(Order.order_number, Ticket.ticket_number)
+        .join(Ticket, Ticket.order_id == Order.id)
+        .where(
+            Ticket.customer_id == as_customer_id(customer_id),
+            Ticket.type == TicketType.return_,
+            Ticket.status.in_(OPEN_TICKET_STATUSES),
+        )
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    )
+    return [(str(order), str(ticket)) for order, ticket in rows]
 
 
 async def open_tickets(session: AsyncSession, customer_id: int) -> list[TicketView]:

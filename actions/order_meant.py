@@ -1,0 +1,99 @@
+"""Which of the customer's orders a status question without an order number is about.
+
+"Wo ist mein Toaster?" names an item; "my package never arrived" is about a parcel on its way,
+not the order placed yesterday; "has my refund come through?" is about the money of a return or
+a cancellation. Each reads the customer's recent orders (newest first) and, for a refund, the
+returns still open.
+"""
+
+from __future__ import annotations
+
+import re
+
+from actions.list_choice import names_items
+from actions.order_replies import order_status
+from actions.replies import EN, pick
+from crm_store.views import OrderView
+
+# Refund wording; "Geld" alone is not enough ("wo ist mein Geld" may be a payment).
+_REFUND = re.compile(
+    r"refund|reimburs|money back|\berstatt|rückerstatt|zurückerstatt|rückzahlung|geld zurück"
+    r"|zurücküberw|退款|退钱|钱退",
+    re.IGNORECASE,
+)
+# A parcel that should be here by now: the order on its way is meant, not the newest one.
+_NOT_ARRIVED = re.compile(
+    r"(?:\bnot|\bnever|n't|\byet to)\s+(?:\w+\s+){0,2}?"
+    r"(?:arrived?|come|came|received?|delivered|here|shown up|turned up)"
+    r"|\bstill\s+(?:not|no|waiting)|\bno(?:ch)?\s+nicht\s+(?:\w+\s+)?(?:da|an(?:ge)?kommen|geliefert)"
+    r"|nie\s+angekommen|\bwo bleibt|还没(?:有)?(?:到|收到|送到)|没(?:有)?收到|一直没到",
+    re.IGNORECASE,
+)
+
+
+def asks_about_refund(text: str) -> bool:
+    return bool(_REFUND.search(text))
+
+
+def waits_for_parcel(text: str) -> bool:
+    return bool(_NOT_ARRIVED.search(text))
+
+
+def order_meant(orders: list[OrderView], request: str) -> OrderView | None:
+    """The one recent order whose items the request names, else the newest parcel still on its
+    way when the request says it has not come, else the newest order."""
+    named = [order for order in orders if names_items(request, order.item_summary)]
+    if len(named) == 1:
+        return named[0]
+    if waits_for_parcel(request):
+        on_its_way = [order for order in orders if order.status.lower() == "shipped"]
+        if on_its_way:
+            return on_its_way[0]
+    return orders[0] if orders else None
+
+
+def refund_reply(
+    orders: list[OrderView],
+    open_returns: list[tuple[str, str]],
+    language: str = EN,
+    one_order: bool = False,
+) -> str:
+    """The refund a question is about: a return still open, else the newest returned order, else
+    the newest cancelled one; or that no refund is due (for the one order asked about, with its
+    status)."""
+    if open_returns:
+        number, ticket = open_returns[0]
+        return pick(
+            language,
+            f"Your return of order {number} is registered (ticket {ticket}). We refund you within"
+            " 5 working days after your parcel arrives back with us.",
+            f"Ihre Rücksendung der Bestellung {number} ist angemeldet (Ticket {ticket}). Die"
+            " Erstattung erfolgt innerhalb von 5 Werktagen, nachdem Ihr Paket bei uns angekommen"
+            " ist.",
+            f"您的订单 {number} 的退货已登记（工单 {ticket}）。包裹退回到我们这里后，我们会在5个"
+            "工作日内退款。",
+        )
+    for status in ("returned", "cancelled"):
+        order = next((o for o in orders if o.status.lower() == status), None)
+        if order is not None:
+            # Both status lines say when the money comes back.
+            return order_status(order, language)
+    if one_order and orders:
+        return order_status(orders[0], language) + pick(
+            language,
+            " No return or cancellation is registered for it, so no refund is due.",
+            " Für sie ist weder eine Rücksendung noch eine Stornierung erfasst, also steht keine"
+            " Erstattung aus.",
+            "该订单没有退货或取消记录，因此没有待退的款项。",
+        )
+    return pick(
+        language,
+        "I can't see a refund due on your account: none of your recent orders was returned or"
+        " cancelled, and no return is open. To send something back, say “return an order”; if"
+        " a refund is missing, say “open a ticket”.",
+        "Ich sehe keine offene Erstattung: Keine Ihrer letzten Bestellungen wurde zurückgeschickt"
+        " oder storniert, und keine Rücksendung ist offen. Für eine Rücksendung schreiben Sie"
+        " „Bestellung zurückgeben“; fehlt eine Erstattung, schreiben Sie „Ticket eröffnen“.",
+        "您的账户目前没有待退的款项：最近的订单都没有退货或取消，也没有进行中的退货。"
+        "如需退货，请说“退货”；如果有退款没收到，请说“开工单”。",
+    )

@@ -1,0 +1,100 @@
+"""Which order a status question without a number is about, and where a refund stands
+(actions/order_meant.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from actions.order_meant import asks_about_refund, order_meant, refund_reply, waits_for_parcel
+from crm_store.views import OrderView
+
+PLACED = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+
+
+def order(number: str, status: str, items: str = "1 × Lamp") -> OrderView:
+    return OrderView(
+        order_number=number, status=status, placed_at=PLACED, total=Decimal("9.90"),
+        currency="EUR", carrier=None, tracking_number=None, shipped_at=None, delivered_at=None,
+        cancelled_at=PLACED if status == "cancelled" else None, item_summary=items,
+    )  # fmt: skip
+
+
+# Newest first, as recent_orders returns them.
+ORDERS = [
+    order("KF-1", "paid", "1 × Toaster"),
+    order("KF-2", "shipped", "1 × Kettle"),
+    order("KF-3", "cancelled", "1 × Bird feeder"),
+    order("KF-4", "returned", "1 × Garden hose"),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my package never arrived",
+        "it still hasn't come",
+        "parcel not here yet",
+        "mein Paket ist immer noch nicht da",
+        "wo bleibt meine Lieferung",
+        "我的快递还没收到",
+        "包裹一直没到",
+    ],
+)
+def test_a_parcel_that_has_not_come_is_the_one_on_its_way(text: str) -> None:
+    assert waits_for_parcel(text)
+    assert order_meant(ORDERS, text) == ORDERS[1]
+
+
+@pytest.mark.parametrize("text", ["where is my order", "wo ist meine Bestellung", "我的订单到哪了"])
+def test_a_plain_status_question_is_about_the_newest_order(text: str) -> None:
+    assert not waits_for_parcel(text)
+    assert order_meant(ORDERS, text) == ORDERS[0]
+
+
+def test_an_item_named_comes_before_the_parcel_on_its_way() -> None:
+    assert order_meant(ORDERS, "my toaster still hasn't arrived") == ORDERS[0]
+
+
+def test_nothing_on_its_way_leaves_the_newest_order() -> None:
+    assert order_meant([ORDERS[0], ORDERS[2]], "my parcel never arrived") == ORDERS[0]
+    assert order_meant([], "my parcel never arrived") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "refund"),
+    [
+        ("has my refund come through yet?", True),
+        ("Ist meine Rückerstattung schon da?", True),
+        ("wann wird mir das erstattet", True),
+        ("我的退款到账了吗", True),
+        ("where is my order", False),
+        ("wo ist mein Geld", False),
+    ],
+)
+def test_refund_wording(text: str, refund: bool) -> None:
+    assert asks_about_refund(text) is refund
+
+
+def test_an_open_return_comes_first() -> None:
+    text = refund_reply(ORDERS, [("KF-9", "T-10900")])
+    assert "KF-9" in text and "T-10900" in text and "5 working days" in text
+
+
+def test_a_returned_order_before_a_cancelled_one() -> None:
+    assert "KF-4" in refund_reply(ORDERS, []) and "5 working days" in refund_reply(ORDERS, [])
+    cancelled = refund_reply(ORDERS[:3], [], "de")
+    assert "KF-3" in cancelled and "Geld" in cancelled
+
+
+def test_no_refund_due_says_so_and_how_to_go_on() -> None:
+    text = refund_reply(ORDERS[:2], [])
+    assert "can't see a refund due" in text and "open a ticket" in text
+    assert "没有待退的款项" in refund_reply([], [], "zh")
+
+
+def test_one_order_asked_about_gets_its_status_and_no_refund_due() -> None:
+    text = refund_reply([ORDERS[0]], [], one_order=True)
+    assert text.startswith("Order KF-1") and "no refund is due" in text

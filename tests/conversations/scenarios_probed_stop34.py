@@ -1,0 +1,90 @@
+"""Conversations found failing by probing the running bot (stop 34): a parcel that has not come
+("my package never arrived"), answered with the newest order, placed yesterday and not shipped,
+instead of the one on its way; and a refund asked about without an order number ("has my refund
+come through yet?", "Ist meine Rückerstattung schon da?", "我的退款到账了吗"), answered with the
+newest order's status, the fallback, or a payment ticket, instead of where the refund stands."""
+
+from __future__ import annotations
+
+from tests.conversations.scenarios_chinese import ZH_ASK_CONTACT, ZH_ASK_FACT
+from tests.conversations.scenarios_en import ANNA, ANNA_POSTCODE, ASK_CONTACT, ASK_FACT
+from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
+from tests.conversations.support import Scenario
+
+# Anna's newest order KF-500001 is paid, KF-500002 is on its way with DHL; Chloé's KF-500006
+# was cancelled. Demo customers, read only.
+CHLOE, CHLOE_POSTCODE = "chloe.martin@example.com", "80331"
+
+A_PARCEL_THAT_HAS_NOT_COME = [
+    Scenario(
+        "'my package never arrived': the order on its way, not the newest one",
+        "wording",
+        [
+            ("hey there, my package never arrived and its been 2 weeks!!", [ASK_CONTACT]),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500002", "DHL", "!KF-500001"]),
+        ],
+    ),
+    Scenario(
+        "de: 'mein Paket ist immer noch nicht da': the order on its way",
+        "german",
+        [
+            ("hallo, mein paket ist immer noch nicht da, wo bleibt es?", [DE_ASK_CONTACT]),
+            (ANNA, [DE_ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500002", "DHL", "!KF-500001"]),
+        ],
+    ),
+    Scenario(
+        "zh: '我的快递还没收到，现在在哪': the order on its way",
+        "chinese",
+        [
+            ("我的快递还没收到，现在在哪", [ZH_ASK_CONTACT]),
+            (ANNA, [ZH_ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500002", "DHL", "!KF-500001"]),
+        ],
+    ),
+]
+
+WHERE_THE_REFUND_STANDS = [
+    Scenario(
+        "'has my refund come through yet?' after a return: the return is registered, when",
+        "wording",
+        [
+            ("I want to return {order}", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["why"]),
+            ("it's too small", ["registered your return", "{order}"]),
+            ("has my refund come through yet?", ["{order}", "registered", "5 working days"]),
+        ],
+        needs="delivered",
+    ),
+    Scenario(
+        "de: 'Ist meine Rückerstattung schon da?': the cancelled order's money",
+        "german",
+        [
+            ("Ist meine Rückerstattung schon da?", [DE_ASK_CONTACT]),
+            (CHLOE, [DE_ASK_FACT]),
+            (CHLOE_POSTCODE, ["KF-500006", "storniert", "Geld", "!nicht sicher"]),
+        ],
+    ),
+    Scenario(
+        "zh: '我的退款到账了吗': the cancelled order's money, not a ticket",
+        "chinese",
+        [
+            ("我的退款到账了吗", [ZH_ASK_CONTACT]),
+            (CHLOE, [ZH_ASK_FACT]),
+            (CHLOE_POSTCODE, ["KF-500006", "已取消", "退回", "!工单"]),
+        ],
+    ),
+    Scenario(
+        "'where's the refund for KF-500001' (paid): its status, and no refund due",
+        "wording",
+        [
+            ("where's the refund for KF-500001", [ASK_CONTACT]),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500001", "being prepared", "no refund is due"]),
+        ],
+    ),
+]
+
+SCENARIOS = A_PARCEL_THAT_HAS_NOT_COME + WHERE_THE_REFUND_STANDS
