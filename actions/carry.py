@@ -88,11 +88,22 @@ _REASON_ZH = re.compile(
     r"错|质量|色差|颜色|尺码|尺寸|大一号|小一号|假货|买多了|重复"
 )
 _CLAUSE_SPLIT = re.compile(r"[,;.!?，。；！？]|\b(?:because|since|as|weil|da)\b", re.IGNORECASE)
-# What introduces a new address in a request ("I moved, my new address is ...", "neue Adresse:
-# ...", "地址改成 ..."): the address is what follows, if it reads as one.
+# What introduces a new address in a request ("my new address is ...", "neue Adresse: ...",
+# "地址改成 ...", "I moved to ...", "我搬到了 ..."): the address is what follows, if it reads as
+# one.
 _ADDRESS_INTRO = re.compile(
-    r"(?:\baddress|\badresse|\banschrift|地址)\s*(?:is|to|ist|lautet|auf|jetzt|now|:|：|是|改成|改为)?"
-    r"\s*",
+    r"(?:\baddress|\badresse|\banschrift|地址)"
+    r"(?:\s*(?:ist|is|to|lautet|auf|jetzt|now|:|：|是|改成|改为)(?![a-zäöü]))*\s*"
+    r"|\b(?:moved|moving|move)\s+(?:house\s+)?to\s+|\blive\s+(?:now\s+)?at\s+"
+    r"|\bumgezogen\s+(?:nach|in\s+die|in\s+den)\s+|\bwohne\s+jetzt\s+(?:in\s+der\s+)?"
+    r"|搬(?:家)?到了?|新家在",
+    re.IGNORECASE,
+)
+# Where an address in a sentence ends: at the end of its clause after the postcode and city
+# ("Hauptstraße 5, 10117 Berlin, please update my address").
+_ADDRESS_END = re.compile(
+    r"(?<=\d{5})[^,.;!?，。；！？]*?(?=[,.;!?，。；！？]|\s+(?:and|und|please|pls|bitte|thanks|danke)\b"
+    r"|$)",
     re.IGNORECASE,
 )
 _TRAILING_COURTESY = re.compile(
@@ -286,9 +297,11 @@ def normalised_address(text: str) -> str | None:
 
 
 def address_in(text: str) -> str | None:
-    """The new address a request names after the word "address", or None."""
+    """The new address a request names after the word "address" (or "moved to"), or None."""
     for intro in _ADDRESS_INTRO.finditer(text):
-        address = normalised_address(_TRAILING_COURTESY.sub("", text[intro.end() :]))
+        rest = _TRAILING_COURTESY.sub("", text[intro.end() :])
+        city = _ADDRESS_END.search(rest)
+        address = normalised_address(rest[: city.end()] if city else rest)
         # A street has its house number: "has a typo, the postcode 10115 is wrong" is no address.
         if address is not None and re.search(r"\d", address.partition(",")[0]):
             return address

@@ -110,6 +110,17 @@ async def test_the_new_address_in_the_request_is_not_asked_again() -> None:
         ("地址改成 Musterstraße 12, 10115 Berlin，谢谢", "Musterstraße 12, 10115 Berlin"),
         ("change my address", None),
         ("my address has a typo, the postcode 10115 is wrong", None),
+        (
+            "I moved to Hauptstraße 5, 10117 Berlin, please update my address",
+            "Hauptstraße 5, 10117 Berlin",
+        ),
+        (
+            "my new address is Am Markt 1, 06108 Halle (Saale), ok?",
+            "Am Markt 1, 06108 Halle (Saale)",
+        ),
+        ("meine adresse ist jetzt Gartenstr. 12, 20095 Hamburg", "Gartenstr. 12, 20095 Hamburg"),
+        ("neue Anschrift: Ringweg 4, 50667 Köln und danke", "Ringweg 4, 50667 Köln"),
+        ("我搬到了 Hauptstraße 5, 10117 Berlin", "Hauptstraße 5, 10117 Berlin"),
     ],
 )
 def test_address_in_reads_what_follows_the_word_address(text: str, address: str | None) -> None:

@@ -2,14 +2,17 @@
 ("my package never arrived"), answered with the newest order, placed yesterday and not shipped,
 instead of the one on its way; and a refund asked about without an order number ("has my refund
 come through yet?", "Ist meine Rückerstattung schon da?", "我的退款到账了吗"), answered with the
-newest order's status, the fallback, or a payment ticket, instead of where the refund stands."""
+newest order's status, the fallback, or a payment ticket, instead of where the refund stands;
+and a new address in the request after "I moved to", which was asked for again, or after "ist
+jetzt" or with a question after it, which was read as "t jetzt Gartenstr. 12" or with the
+question in its city."""
 
 from __future__ import annotations
 
 from tests.conversations.scenarios_chinese import ZH_ASK_CONTACT, ZH_ASK_FACT
 from tests.conversations.scenarios_en import ANNA, ANNA_POSTCODE, ASK_CONTACT, ASK_FACT
 from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
-from tests.conversations.support import Scenario
+from tests.conversations.support import Scenario, address_is
 
 # Anna's newest order KF-500001 is paid, KF-500002 is on its way with DHL; Chloé's KF-500006
 # was cancelled. Demo customers, read only.
@@ -87,4 +90,46 @@ WHERE_THE_REFUND_STANDS = [
     ),
 ]
 
-SCENARIOS = A_PARCEL_THAT_HAS_NOT_COME + WHERE_THE_REFUND_STANDS
+AN_ADDRESS_IN_THE_REQUEST = [
+    Scenario(
+        "'I moved to <address>, please update my address': that address, not the question",
+        "carry",
+        [
+            ("I moved to Hauptstraße 5, 10117 Berlin, please update my address", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["address is updated", "!What's your new address"]),
+        ],
+        needs="any",
+        check=address_is("Hauptstraße 5", "10117", "Berlin"),
+    ),
+    Scenario(
+        "'my new address is <address>, can you update it?': the city without the question",
+        "carry",
+        [
+            (
+                "my new address is Lindenweg 3a, 80331 München, can you update it?",
+                [ASK_CONTACT],
+            ),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["address is updated", "München", "!can you"]),
+        ],
+        needs="any",
+        check=address_is("Lindenweg 3a", "80331", "München"),
+    ),
+    Scenario(
+        "de: 'meine adresse ist jetzt <address>': all of the street ('ist' is no 'is')",
+        "german",
+        [
+            (
+                "ich bin umgezogen, meine adresse ist jetzt Gartenstr. 12, 20095 Hamburg",
+                [DE_ASK_CONTACT],
+            ),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Adresse ist aktualisiert", "Hamburg"]),
+        ],
+        needs="any",
+        check=address_is("Gartenstr. 12", "20095", "Hamburg"),
+    ),
+]
+
+SCENARIOS = A_PARCEL_THAT_HAS_NOT_COME + WHERE_THE_REFUND_STANDS + AN_ADDRESS_IN_THE_REQUEST

@@ -248,6 +248,23 @@ def phone_is(number: str) -> Check:
     return check
 
 
+def address_is(street: str, postcode: str, city: str) -> Check:
+    """The customer's address in the CRM, as its three fields."""
+
+    async def check(databases: Databases, facts: Facts, sender: str) -> None:
+        async with databases.crm() as session:
+            row = (
+                await session.execute(
+                    select(Customer.street, Customer.postcode, Customer.city).where(
+                        Customer.id == facts.customer_id
+                    )
+                )
+            ).one()
+        assert tuple(row) == (street, postcode, city), row
+
+    return check
+
+
 def all_of(*checks: Check) -> Check:
     async def check(databases: Databases, facts: Facts, sender: str) -> None:
         for each in checks:
