@@ -51,7 +51,8 @@ _CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
         "product", "broke", "damaged", "defect", "faulty", "quality", "size", "scratch",
         "not working", "doesn't work", "does not work", "stopped working", "stops working",
         "leak", "crack", "shatter", "won't turn on", "doesn't turn on", "wrong item",
-        "wrong product", "wrong colour", "wrong color",
+        "wrong product", "wrong colour", "wrong color", "no sound", "won't charge",
+        "doesn't charge", "not charging", "malfunction",
     ),
     "account": (
         "account", "login", "log in", "password", "sign in", "email", "address", "profile",
@@ -70,7 +71,8 @@ _CATEGORY_KEYWORDS_DE: dict[str, tuple[str, ...]] = {
     ),
     "product": (
         "produkt", "artikel", "kaputt", "beschädigt", "defekt", "funktioniert nicht", "undicht",
-        "tropf", "zerkratzt", "gerissen", "geht nicht", "aufgehört zu funktionieren",
+        "tropf", "zerkratzt", "gerissen", "geht nicht", "aufgehört zu funktionieren", "kein ton",
+        "keinen ton", "lädt nicht", "reagiert nicht",
     ),
     "account": ("konto", "passwort", "anmeld", "login", "e-mail", "adresse", "profil", "nachname"),
     "other": ("sonstig", "etwas anderes", "anderes"),
@@ -81,7 +83,7 @@ _CATEGORY_KEYWORDS_ZH: dict[str, tuple[str, ...]] = {
     "payment": ("付款", "支付", "扣款", "发票", "退款", "价格", "钱"),
     "product": (
         "商品", "产品", "坏", "破损", "碎", "质量", "尺寸", "漏", "裂", "不能用", "用不了", "发错",
-        "不亮", "不工作",
+        "不亮", "不工作", "没声音", "没有声音", "没反应", "开不了机", "充不进电", "失灵", "故障",
     ),
     "account": ("账户", "账号", "密码", "登录", "邮箱", "地址", "姓名", "名字"),
     "other": ("其他", "别的"),

@@ -130,6 +130,12 @@ def test_is_decline(text: str, intent: str | None, expected: bool) -> None:
         ("the blender doesnt work", "product"),
         ("Der Toaster hat aufgehört zu funktionieren", "product"),
         ("台灯不亮了", "product"),
+        # a device that has gone quiet or dead
+        ("我想开个工单，耳机左边没声音了", "product"),
+        ("the left earbud has no sound anymore", "product"),
+        ("Der Lautsprecher hat keinen Ton mehr", "product"),
+        ("Das Handy lädt nicht mehr", "product"),
+        ("手机开不了机", "product"),
         # the people who bring the parcel, in three languages
         ("the driver was rude", "delivery"),
         ("my package says delivered but there's nothing at my door", "delivery"),

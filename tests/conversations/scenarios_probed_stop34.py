@@ -5,7 +5,8 @@ come through yet?", "Ist meine Rückerstattung schon da?", "我的退款到账�
 newest order's status, the fallback, or a payment ticket, instead of where the refund stands;
 and a new address in the request after "I moved to", which was asked for again, or after "ist
 jetzt" or with a question after it, which was read as "t jetzt Gartenstr. 12" or with the
-question in its city."""
+question in its city; and a device that has gone quiet ("耳机左边没声音了", "keinen Ton mehr"),
+whose ticket was filed under "other"."""
 
 from __future__ import annotations
 
@@ -132,4 +133,32 @@ AN_ADDRESS_IN_THE_REQUEST = [
     ),
 ]
 
-SCENARIOS = A_PARCEL_THAT_HAS_NOT_COME + WHERE_THE_REFUND_STANDS + AN_ADDRESS_IN_THE_REQUEST
+A_DEVICE_GONE_QUIET = [
+    Scenario(
+        "zh: '耳机左边没声音了': a product ticket, not 'other'",
+        "chinese",
+        [
+            ("我想开个工单，耳机左边没声音了", [ZH_ASK_CONTACT]),
+            ("{email}", [ZH_ASK_FACT]),
+            ("{postcode}", ["商品类工单", "没声音", "!其他类"]),
+        ],
+        needs="any",
+    ),
+    Scenario(
+        "de: 'Der Lautsprecher hat keinen Ton mehr': a product ticket",
+        "german",
+        [
+            ("Ticket bitte: Der Lautsprecher hat keinen Ton mehr", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Ticket (Produkt)", "keinen Ton"]),
+        ],
+        needs="any",
+    ),
+]
+
+SCENARIOS = (
+    A_PARCEL_THAT_HAS_NOT_COME
+    + WHERE_THE_REFUND_STANDS
+    + AN_ADDRESS_IN_THE_REQUEST
+    + A_DEVICE_GONE_QUIET
+)
