@@ -19,6 +19,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions import slots
+from actions.addresses import address_in
 from actions.conversation import (
     entity_values,
     is_button_payload,
@@ -27,13 +28,11 @@ from actions.conversation import (
     refers_back,
     session_messages,
 )
-from actions.digression import requests_in
+from actions.digression import FORM_REQUESTS, order_for_request, requests_in
 from actions.extraction import MAX_FREE_TEXT_CHARS, guess_ticket_category, word_count
 from actions.list_choice import (
     order_at_position,
 )
-from crm_store.errors import InvalidValue
-from crm_store.services.customers import parse_address
 
 # Which entity carries each slot's value, when it was said before the form asked for it.
 CARRIED_ENTITIES: dict[str, str] = {
@@ -88,28 +87,6 @@ _REASON_ZH = re.compile(
     r"错|质量|色差|颜色|尺码|尺寸|大一号|小一号|假货|买多了|重复"
 )
 _CLAUSE_SPLIT = re.compile(r"[,;.!?，。；！？]|\b(?:because|since|as|weil|da)\b", re.IGNORECASE)
-# What introduces a new address in a request ("my new address is ...", "neue Adresse: ...",
-# "地址改成 ...", "I moved to ...", "我搬到了 ..."): the address is what follows, if it reads as
-# one.
-_ADDRESS_INTRO = re.compile(
-    r"(?:\baddress|\badresse|\banschrift|地址)"
-    r"(?:\s*(?:ist|is|to|lautet|auf|jetzt|now|:|：|是|改成|改为)(?![a-zäöü]))*\s*"
-    r"|\b(?:moved|moving|move)\s+(?:house\s+)?to\s+|\blive\s+(?:now\s+)?at\s+"
-    r"|\bumgezogen\s+(?:nach|in\s+die|in\s+den)\s+|\bwohne\s+jetzt\s+(?:in\s+der\s+)?"
-    r"|搬(?:家)?到了?|新家在",
-    re.IGNORECASE,
-)
-# Where an address in a sentence ends: at the end of its clause after the postcode and city
-# ("Hauptstraße 5, 10117 Berlin, please update my address").
-_ADDRESS_END = re.compile(
-    r"(?<=\d{5})[^,.;!?，。；！？]*?(?=[,.;!?，。；！？]|\s+(?:and|und|please|pls|bitte|thanks|danke)\b"
-    r"|$)",
-    re.IGNORECASE,
-)
-_TRAILING_COURTESY = re.compile(
-    r"[\s,;.!]+(?:please|pls|thanks|thank you|bitte|danke)\W*$|[，。！\s]*(?:谢谢|请)\W*$",
-    re.IGNORECASE,
-)
 # The words of a request for a ticket itself, and the small words around them ("Hi, I'd like to
 # file a complaint please", "Ich will mich beschweren", "我要投诉"): what is left is the problem.
 _TICKET_REQUEST_WORDING = re.compile(
@@ -287,27 +264,6 @@ def problem_in(text: str) -> str | None:
     return text.strip()[:MAX_FREE_TEXT_CHARS]
 
 
-def normalised_address(text: str) -> str | None:
-    """ "Hauptstraße 5, 10115 Berlin" as the CRM stores it, or None if it is not an address."""
-    try:
-        street, postcode, city = parse_address(text)
-    except InvalidValue:
-        return None
-    return f"{street}, {postcode} {city}"
-
-
-def address_in(text: str) -> str | None:
-    """The new address a request names after the word "address" (or "moved to"), or None."""
-    for intro in _ADDRESS_INTRO.finditer(text):
-        rest = _TRAILING_COURTESY.sub("", text[intro.end() :])
-        city = _ADDRESS_END.search(rest)
-        address = normalised_address(rest[: city.end()] if city else rest)
-        # A street has its house number: "has a typo, the postcode 10115 is wrong" is no address.
-        if address is not None and re.search(r"\d", address.partition(",")[0]):
-            return address
-    return None
-
-
 def category_named(turns: list[Turn]) -> str | None:
     """The ticket category the customer's request for the ticket names, if it names one."""
     return next(
@@ -362,6 +318,10 @@ def carried_value(tracker: Tracker, slot: str) -> Any | None:
     for turn in reversed(turns):
         if _usable(turn, entity):
             values = turn.entity_values(entity)
+            if slot == slots.ORDER_NUMBER and len(values) > 1:
+                # "tell me when KF-500002 will arrive and cancel KF-500001": the form's own.
+                form = FORM_REQUESTS.get(str(tracker.active_loop_name or ""), "")
+                values = [order_for_request(turn.text, form) or values[0]]
             if values:
                 # "I'm x@…, change my email to y@…": the new detail is named last.
                 return values[-1] if entity in _CONTACT_ENTITIES else values[0]

@@ -99,6 +99,9 @@ _REQUEST_WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\b(?:status|track\w*|where(?:'?s| is| are)?|when will)\b",
         r"\bcheck\b[^.?!]{0,15}\border\b",
         r"\bwo (?:ist|sind|bleibt)\b", r"\bwann kommt\b",
+        # "when KF-500002 will arrive", "wann KF-500002 ankommt": the number between.
+        r"\bwhen\b[^.?!,;]{0,30}\b(?:arriv\w*|get here|be delivered)\b",
+        r"\bwann\b[^.?!,;]{0,30}\b(?:ankommt|kommt|geliefert wird)\b", "什么时候能到", "多久能到",
         # A subordinate clause puts the verb last: "sagen Sie mir, wo KF-500002 ist".
         r"\bwo\b[^.?!,;]{0,30}\b(?:ist|sind|bleibt)\W*$", "sendungsverfolgung", "到哪", "物流",
         r"\b(?:schon|noch) (?:unterwegs|verschickt|versendet|versandt)\b",
@@ -191,14 +194,32 @@ def requests_in(text: str) -> list[str]:
     """The requests named in `text`, in the order they appear, each once."""
     found: list[str] = []
     for part in _JOINERS.split(text):
-        if part and _faq_asked(part):
-            continue
-        for intent, pattern in _REQUEST_PATTERNS:
-            if part and pattern.search(part):
-                if intent not in found:
-                    found.append(intent)
-                break
+        intent = _request_of(part)
+        if intent is not None and intent not in found:
+            found.append(intent)
     return found
+
+
+def _request_of(part: str | None) -> str | None:
+    """The request a clause names (the first in _REQUEST_WORDING's order), if any."""
+    if not part or _faq_asked(part):
+        return None
+    return next((intent for intent, pattern in _REQUEST_PATTERNS if pattern.search(part)), None)
+
+
+# An order number as typed; NLU's entity may be any of these shapes.
+_ORDER_NUMBER = re.compile(r"(?<![A-Za-z0-9-])(?:[Kk][Ff][- ]?)?\d{6}(?!\d)")
+
+
+def order_for_request(text: str, request: str) -> str | None:
+    """The order number in the clause of `text` that names `request`: in "tell me when KF-500002
+    will arrive and also cancel KF-500001" the cancellation's is KF-500001, whatever NLU saw
+    first. None when no clause names the request with a number."""
+    for part in _JOINERS.split(text):
+        numbers = _ORDER_NUMBER.findall(part or "")
+        if numbers and _request_of(part) == request:
+            return numbers[0]
+    return None
 
 
 def _faq_asked(part: str) -> str | None:
@@ -309,16 +330,17 @@ def second_request(tracker: Tracker, first: str | None) -> str | None:
     return others[0] if others else None
 
 
-def queued_order_number(tracker: Tracker, serving_orders: bool) -> str | None:
-    """The order number of the latest message that belongs to the queued request.
+def queued_order_number(tracker: Tracker, request: str, serving_orders: bool) -> str | None:
+    """The order number of the latest message that belongs to the queued `request`.
 
-    When the flow being served also works on an order, its number is the first one named and
-    the queued request's the last ("cancel KF-500001 and check KF-500004").
+    The one in the request's own clause; else, when the flow being served also works on an
+    order, its number is the first one named and the queued request's the last ("cancel
+    KF-500001 and check KF-500004").
     """
     numbers = [str(n) for n in latest_entity_values(tracker, "order_number")]
     if not numbers or (serving_orders and len(numbers) < 2):
         return None
-    return numbers[-1]
+    return order_for_request(latest_text(tracker), request) or numbers[-1]
 
 
 def next_step(request: str, verified: bool) -> str | None:

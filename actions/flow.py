@@ -185,7 +185,7 @@ class FlowFormValidator(Named, FormValidationAction):
             other = second_request(tracker, own or self.starting_intent)
             if other is None:
                 return []
-            order = queued_order_number(tracker, own in _ORDER_REQUESTS)
+            order = queued_order_number(tracker, other, own in _ORDER_REQUESTS)
             queued = [SlotSet(k, v) for k, v in pending_events(other, order).items()]
             if own is None:
                 # "Meine Kundennummer ist C10001, wo ist meine letzte Bestellung?": who it is
@@ -321,7 +321,7 @@ class FlowSubmitAction(KefuAction, ABC):
         queued = tracker.get_slot(slots.QUEUED_ORDER)
         if not request and self.request_intent:
             request = second_request(tracker, self.request_intent)
-            queued = queued_order_number(tracker, self.request_intent in _ORDER_REQUESTS)
+            queued = queued_order_number(tracker, request, self.request_intent in _ORDER_REQUESTS)
         if not request:
             return []
         verified = verified_customer_id(tracker) is not None

@@ -33,6 +33,7 @@ from actions.crm import (
     respond,
     run_unit_of_work,
 )
+from actions.digression import FORM_REQUESTS, order_for_request
 from actions.extraction import (
     flow_candidate,
     requested_slot,
@@ -80,6 +81,10 @@ class OrderFormValidator(IdentificationFormValidator, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         value = flow_candidate(tracker, slots.ORDER_NUMBER, entities=("order_number",))
+        if requested_slot(tracker) is None and value is not None:
+            # "tell me when KF-500002 will arrive and cancel KF-500001": the form's own number.
+            own = FORM_REQUESTS.get(self.form_name(), "")
+            value = order_for_request(latest_text(tracker), own) or value
         if requested_slot(tracker) == slots.ORDER_NUMBER and value == latest_text(tracker):
             # "die erste", "第一个": a place in the list the question showed; "the keyboard": the
             # listed order with that item; "yes" to the one order it offered.

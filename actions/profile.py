@@ -14,9 +14,10 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import localized, replies, slots
+from actions.addresses import normalised_address
 from actions.answers import acknowledged_only, declined
 from actions.base import Dispatcher, Events, KefuAction
-from actions.carry import normalised_address, queued_detail
+from actions.carry import queued_detail
 from actions.conversation import (
     latest_entity_values,
     session_events,

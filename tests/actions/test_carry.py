@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from rasa_sdk.events import ActionExecuted, SlotSet
 
-from actions.carry import address_in, carried_value, form_turns, problem_in, reason_in
+from actions.addresses import address_in
+from actions.carry import carried_value, form_turns, problem_in, reason_in
 from actions.orders import ValidateCancelOrderForm, ValidateOrderStatusForm, ValidateReturnForm
 from actions.profile import ValidateUpdateAddressForm, ValidateUpdateEmailForm
 from actions.tickets import ValidateOpenTicketForm

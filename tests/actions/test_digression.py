@@ -10,6 +10,7 @@ from actions.digression import (
     cancels_this,
     changes_mind,
     faq_questions,
+    order_for_request,
     requests_in,
     second_request,
 )
@@ -280,3 +281,25 @@ def test_a_bare_cancel_calls_off_what_is_under_way(text: str) -> None:
 )
 def test_a_cancellation_with_an_object_is_a_request(text: str) -> None:
     assert not cancels_this(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "cancel", "status"),
+    [
+        ("Can you tell me when KF-500002 will arrive and also cancel KF-500001?", "KF-500001",
+         "KF-500002"),
+        ("where is KF-500002? and please cancel KF-500001", "KF-500001", "KF-500002"),
+        ("cancel KF-500001 and tell me where KF-500002 is", "KF-500001", "KF-500002"),
+        ("Sagen Sie mir, wann KF-500002 ankommt, und stornieren Sie KF-500001", "KF-500001",
+         "KF-500002"),
+        ("帮我取消KF-500001，还有KF-500002什么时候能到", "KF-500001", "KF-500002"),
+        # no clause names the request with a number: the caller keeps NLU's order
+        ("cancel KF-500001 and check KF-500004", "KF-500001", None),
+        ("KF-500001 please, and where is my parcel", None, None),
+    ],
+)  # fmt: skip
+def test_each_request_takes_the_order_number_of_its_own_clause(
+    text: str, cancel: str | None, status: str | None
+) -> None:
+    assert order_for_request(text, "cancel_order") == cancel
+    assert order_for_request(text, "order_status") == status

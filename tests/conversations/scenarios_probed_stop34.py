@@ -11,7 +11,7 @@ whose ticket was filed under "other"."""
 from __future__ import annotations
 
 from tests.conversations.scenarios_chinese import ZH_ASK_CONTACT, ZH_ASK_FACT
-from tests.conversations.scenarios_en import ANNA, ANNA_POSTCODE, ASK_CONTACT, ASK_FACT
+from tests.conversations.scenarios_en import ANNA, ANNA_DHL, ANNA_POSTCODE, ASK_CONTACT, ASK_FACT
 from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
 from tests.conversations.support import Scenario, address_is
 
@@ -156,9 +156,55 @@ A_DEVICE_GONE_QUIET = [
     ),
 ]
 
+# Anna's KF-500001 is paid (cancellable), KF-500002 on its way: each request keeps its own number.
+TWO_ORDERS_TWO_REQUESTS = [
+    Scenario(
+        "'tell me when KF-500002 will arrive and also cancel KF-500001': each its own order",
+        "two requests",
+        [
+            (
+                "Can you tell me when KF-500002 will arrive and also cancel KF-500001?",
+                ["come back to", ASK_CONTACT],
+            ),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, ["Shall I cancel order KF-500001", "!already shipped"]),
+            ("no", ["haven't cancelled", "KF-500002", ANNA_DHL]),
+        ],
+    ),
+    Scenario(
+        "verified: 'where is KF-500002? and please cancel KF-500001': KF-500001 is the one",
+        "two requests",
+        [
+            ("hi", ["Kefu"]),
+            ("where is my order", [ASK_CONTACT]),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500001"]),
+            (
+                "where is KF-500002? and please cancel KF-500001",
+                ["Shall I cancel order KF-500001", "!already shipped"],
+            ),
+            ("no", ["haven't cancelled", "KF-500002", ANNA_DHL]),
+        ],
+    ),
+    Scenario(
+        "de: 'sagen Sie mir, wann KF-500002 ankommt, und stornieren Sie KF-500001'",
+        "german",
+        [
+            (
+                "Sagen Sie mir bitte, wann KF-500002 ankommt, und stornieren Sie KF-500001",
+                [DE_ASK_CONTACT],
+            ),
+            (ANNA, [DE_ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500001", "stornieren?", "!bereits versandt"]),
+            ("nein", ["KF-500002", ANNA_DHL]),
+        ],
+    ),
+]
+
 SCENARIOS = (
     A_PARCEL_THAT_HAS_NOT_COME
     + WHERE_THE_REFUND_STANDS
     + AN_ADDRESS_IN_THE_REQUEST
     + A_DEVICE_GONE_QUIET
+    + TWO_ORDERS_TWO_REQUESTS
 )
