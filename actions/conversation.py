@@ -260,24 +260,25 @@ def text_of_last_request(tracker: Tracker, intent: str) -> str:
     return str(_last_request_event(tracker, intent).get("text") or "")
 
 
-def glossed_last_request(tracker: Tracker, intent: str) -> str:
-    """The latest message with `intent` in this session, with its English gloss (`with_gloss`)."""
-    event = _last_request_event(tracker, intent)
+def glossed_last_request(tracker: Tracker, *intents: str) -> str:
+    """The latest message with one of `intents` in this session, with its English gloss
+    (`with_gloss`)."""
+    event = _last_request_event(tracker, *intents)
     return with_gloss({**(event.get("parse_data") or {}), "text": event.get("text")})
 
 
-def _last_request_event(tracker: Tracker, intent: str) -> dict[str, Any]:
-    """The latest `user` event with `intent` in this session ({} if there is none)."""
+def _last_request_event(tracker: Tracker, *intents: str) -> dict[str, Any]:
+    """The latest `user` event with one of `intents` in this session ({} if there is none)."""
     session = session_events(tracker)
-    request = _last_request(session, intent)
+    request = _last_request(session, *intents)
     return {} if request is None else session[request]
 
 
-def _last_request(session: list[dict[str, Any]], intent: str) -> int | None:
-    """The index of the latest `user` event with `intent` among the session's events."""
+def _last_request(session: list[dict[str, Any]], *intents: str) -> int | None:
+    """The index of the latest `user` event with one of `intents` among the session's events."""
     for index in range(len(session) - 1, -1, -1):
         event = session[index]
-        if event.get("event") == "user" and intent_of(event) == intent:
+        if event.get("event") == "user" and intent_of(event) in intents:
             return index
     return None
 

@@ -23,6 +23,8 @@ from actions.feelings import acknowledge_or_hand_off, is_upset
 from actions.handoff import NOT_UNDERSTOOD_REASON, perform_handoff
 from actions.identification_state import questions_the_identification
 from actions.listed_tickets import status_of_the_ticket_pointed_at
+from actions.next_request import start_request
+from actions.order_meant import asks_about_refund
 from actions.replies import EN, pick
 
 ACTION_LISTEN = "action_listen"
@@ -127,6 +129,10 @@ class ActionClarify(KefuAction):
         pointed = await status_of_the_ticket_pointed_at(dispatcher, tracker)
         if pointed is not None:
             return pointed  # "the one about the parcel" after the list of open tickets
+        if asks_about_refund(latest_text(tracker)):
+            # "did you refund me already?", "退款了吗": where the refund stands is part of the
+            # order status (actions/order_meant.py).
+            return await start_request(dispatcher, tracker, "order_status")
         if names_its_requests(tracker):
             # "wheres KF500002", "2 things: where is my hose and change my phone to …": NLU is
             # unsure, but the wording names the requests; served as a value in context is, the

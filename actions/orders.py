@@ -207,10 +207,13 @@ class ActionOrderStatus(CustomerSubmitAction):
     async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
         wanted = self.orders_named(tracker)
         language = localized.language_of(tracker)
-        # A request NLU was unsure of, served from its wording, has no order_status intent.
-        request = glossed_last_request(tracker, "order_status") or with_gloss(
-            tracker.latest_message
-        )
+        # A refund asked about in words NLU was unsure of ("did you refund me already?") was
+        # served by the fallback; any other such request only in the turn it was served.
+        request = glossed_last_request(tracker, "order_status", slots.INTENT_NLU_FALLBACK)
+        if not order_meant.asks_about_refund(request):
+            request = glossed_last_request(tracker, "order_status") or with_gloss(
+                tracker.latest_message
+            )
         if order_meant.asks_about_refund(request):
             answer = await self.refund_answer(customer_id, wanted[:1], language)
             dispatcher.utter_message(text=answer)

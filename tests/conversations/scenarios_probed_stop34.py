@@ -2,7 +2,8 @@
 ("my package never arrived"), answered with the newest order, placed yesterday and not shipped,
 instead of the one on its way; and a refund asked about without an order number ("has my refund
 come through yet?", "Ist meine Rückerstattung schon da?", "我的退款到账了吗"), answered with the
-newest order's status, the fallback, or a payment ticket, instead of where the refund stands;
+newest order's status, the fallback, or a payment ticket, instead of where the refund stands (also
+when NLU is unsure of it: "did you refund me already?", "退款了吗");
 and a new address in the request after "I moved to", which was asked for again, or after "ist
 jetzt" or with a question after it, which was read as "t jetzt Gartenstr. 12" or with the
 question in its city; and a device that has gone quiet ("耳机左边没声音了", "keinen Ton mehr"),
@@ -87,6 +88,37 @@ WHERE_THE_REFUND_STANDS = [
             ("where's the refund for KF-500001", [ASK_CONTACT]),
             (ANNA, [ASK_FACT]),
             (ANNA_POSTCODE, ["KF-500001", "being prepared", "no refund is due"]),
+        ],
+    ),
+]
+
+# NLU falls back on these; the fallback serves them as the refund's status.
+A_REFUND_NLU_IS_UNSURE_OF = [
+    Scenario(
+        "'did you refund me already?' (NLU unsure): the cancelled order's money",
+        "wording",
+        [
+            ("did you refund me already?", [ASK_CONTACT, "!not sure"]),
+            (CHLOE, [ASK_FACT]),
+            (CHLOE_POSTCODE, ["KF-500006", "was cancelled", "money goes back"]),
+        ],
+    ),
+    Scenario(
+        "de: 'Habt ihr mir das Geld schon erstattet?' (NLU unsure): the cancelled order's money",
+        "german",
+        [
+            ("Habt ihr mir das Geld schon erstattet?", [DE_ASK_CONTACT, "!nicht sicher"]),
+            (CHLOE, [DE_ASK_FACT]),
+            (CHLOE_POSTCODE, ["KF-500006", "storniert", "Geld"]),
+        ],
+    ),
+    Scenario(
+        "zh: '退款了吗' (NLU unsure): the cancelled order's money",
+        "chinese",
+        [
+            ("退款了吗", [ZH_ASK_CONTACT]),
+            (CHLOE, [ZH_ASK_FACT]),
+            (CHLOE_POSTCODE, ["KF-500006", "退回"]),
         ],
     ),
 ]
@@ -204,6 +236,7 @@ TWO_ORDERS_TWO_REQUESTS = [
 SCENARIOS = (
     A_PARCEL_THAT_HAS_NOT_COME
     + WHERE_THE_REFUND_STANDS
+    + A_REFUND_NLU_IS_UNSURE_OF
     + AN_ADDRESS_IN_THE_REQUEST
     + A_DEVICE_GONE_QUIET
     + TWO_ORDERS_TWO_REQUESTS
