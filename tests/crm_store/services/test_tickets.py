@@ -6,11 +6,12 @@ import pytest
 from sqlalchemy import select
 
 from crm_store.errors import InvalidValue, NotFound, OrderNotFound, OrderNotReturnable
-from crm_store.models import Conversation, Ticket
+from crm_store.models import Conversation, Ticket, TicketStatus
 from crm_store.services.conversations import ConversationKey
 from crm_store.services.tickets import (
     TICKET_CATEGORIES,
     get_ticket,
+    open_returns,
     open_ticket,
     open_tickets,
     request_return,
@@ -107,6 +108,24 @@ async def test_request_return_of_a_recent_delivery(seeded: Sessions) -> None:
         async with seeded() as session, session.begin():
             await request_return(session, ANNA, "KF-500003", "Again", "rest")
     assert raised.value.reason == "return_already_requested"
+
+
+async def test_open_returns_are_the_customers_returns_still_worked_on(seeded: Sessions) -> None:
+    async with seeded() as session:
+        assert await open_returns(session, ANNA) == []
+    async with seeded() as session, session.begin():
+        ticket = await request_return(session, ANNA, "KF-500003", "Too small.", "rest")
+    async with seeded() as session:
+        assert await open_returns(session, ANNA) == [("KF-500003", ticket.ticket_number)]
+        assert await open_returns(session, BEN) == []
+    async with seeded() as session, session.begin():
+        row = await session.scalar(
+            select(Ticket).where(Ticket.ticket_number == ticket.ticket_number)
+        )
+        assert row is not None
+        row.status = TicketStatus.resolved
+    async with seeded() as session:
+        assert await open_returns(session, ANNA) == []
 
 
 @pytest.mark.parametrize(
