@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import Tracker
 
 from actions.conversation import ORDER_NUMBER_IN_TEXT, latest_text, session_events, with_gloss
+from crm_store.views import OrderView
 
 # "the second one", "die zweite", "第二个": a position in a list the bot has just shown.
 _ORDINALS = {
@@ -109,3 +111,10 @@ def order_offered_alone(tracker: Tracker) -> str | None:
 def names_items(text: str, items: str) -> bool:
     """Whether `text` names something in `items` ("return the garden hose", "1 × Garden hose")."""
     return bool(_words(text) & _words(items))
+
+
+def order_naming_items(orders: Sequence[OrderView], text: str) -> OrderView | None:
+    """The one order among `orders` whose items `text` names ("wo ist mein Toaster"), if exactly
+    one has them."""
+    named = [order for order in orders if text and names_items(text, order.item_summary)]
+    return named[0] if len(named) == 1 else None

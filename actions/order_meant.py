@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from actions.list_choice import names_items
-from actions.order_replies import order_status
+from actions.list_choice import order_naming_items
+from actions.order_replies import REFUND_AFTER_RETURN, order_status
 from actions.replies import EN, pick
 from crm_store.views import OrderView
 
@@ -42,9 +42,9 @@ def waits_for_parcel(text: str) -> bool:
 def order_meant(orders: list[OrderView], request: str) -> OrderView | None:
     """The one recent order whose items the request names, else the newest parcel still on its
     way when the request says it has not come, else the newest order."""
-    named = [order for order in orders if names_items(request, order.item_summary)]
-    if len(named) == 1:
-        return named[0]
+    named = order_naming_items(orders, request)
+    if named is not None:
+        return named
     if waits_for_parcel(request):
         on_its_way = [order for order in orders if order.status.lower() == "shipped"]
         if on_its_way:
@@ -63,16 +63,13 @@ def refund_reply(
     status)."""
     if open_returns:
         number, ticket = open_returns[0]
-        return pick(
+        registered = pick(
             language,
-            f"Your return of order {number} is registered (ticket {ticket}). We refund you within"
-            " 5 working days after your parcel arrives back with us.",
-            f"Ihre Rücksendung der Bestellung {number} ist angemeldet (Ticket {ticket}). Die"
-            " Erstattung erfolgt innerhalb von 5 Werktagen, nachdem Ihr Paket bei uns angekommen"
-            " ist.",
-            f"您的订单 {number} 的退货已登记（工单 {ticket}）。包裹退回到我们这里后，我们会在5个"
-            "工作日内退款。",
+            f"Your return of order {number} is registered (ticket {ticket}).",
+            f"Ihre Rücksendung der Bestellung {number} ist angemeldet (Ticket {ticket}).",
+            f"您的订单 {number} 的退货已登记（工单 {ticket}）。",
         )
+        return registered + pick(language, *REFUND_AFTER_RETURN)
     for status in ("returned", "cancelled"):
         order = next((o for o in orders if o.status.lower() == status), None)
         if order is not None:

@@ -17,7 +17,7 @@ from actions.conversation import (
 from actions.crm import CrmUnavailable, run_unit_of_work
 from actions.digression import FORM_REQUESTS
 from actions.list_choice import (
-    names_items,
+    order_naming_items,
     orders_offered_last,
 )
 from actions.replies import ZH, date, listing, pick, status_name
@@ -145,10 +145,10 @@ def order_named(
     bot has just asked about it (then the customer meant another, and gets the list)."""
     # The request that started the form, whose words may name the order's items.
     request = glossed_last_request(tracker, FORM_REQUESTS.get(form or "", ""))
-    named = [order for order in orders if request and names_items(request, order.item_summary)]
-    if len(named) != 1 or orders_offered_last(tracker) == [named[0].order_number]:
+    named = order_naming_items(orders, request)
+    if named is None or orders_offered_last(tracker) == [named.order_number]:
         return None
-    return named[0]
+    return named
 
 
 def is_it(order: OrderView, language: str) -> str:

@@ -86,12 +86,16 @@ def order_status(order: OrderView, language: str = EN) -> str:
     if status == "placed":
         return f"{head}, has been received and is waiting for payment."
     if status == "returned":
-        return f"{head}, was returned.{_REFUND}"
+        return f"{head}, was returned.{REFUND_AFTER_RETURN[0]}"
     return f"{head}, has the status “{order.status}”."
 
 
 # When the money of a returned order comes back, as the returns FAQ says.
-_REFUND = " We refund you within 5 working days after your parcel arrives back with us."
+REFUND_AFTER_RETURN = (
+    " We refund you within 5 working days after your parcel arrives back with us.",
+    " Die Erstattung erfolgt innerhalb von 5 Werktagen, nachdem Ihr Paket bei uns angekommen ist.",
+    "包裹退回到我们这里后，我们会在5个工作日内退款。",
+)
 
 
 # A cancelled order's money, as the cancellation's confirmation says.

@@ -268,9 +268,11 @@ class ActionOrderStatus(CustomerSubmitAction):
                 orders = [await get_order(session, customer_id, named[0])]
             else:
                 orders = await recent_orders(session, customer_id)
-            returns = await open_returns(session, customer_id)
-            if named:
-                returns = [pair for pair in returns if pair[0] == named[0]]
+            returns = [
+                (order, ticket)
+                for order, ticket in await open_returns(session, customer_id)
+                if not named or order == named[0]
+            ]
             return order_meant.refund_reply(orders, returns, language, one_order=bool(named))
 
         return await run_unit_of_work(read)
