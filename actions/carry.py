@@ -33,6 +33,7 @@ from actions.extraction import MAX_FREE_TEXT_CHARS, guess_ticket_category, word_
 from actions.list_choice import (
     order_at_position,
 )
+from actions.order_meant import LATEST_ORDER, says_latest_order
 
 # Which entity carries each slot's value, when it was said before the form asked for it.
 CARRIED_ENTITIES: dict[str, str] = {
@@ -335,12 +336,18 @@ def _order_meant(tracker: Tracker, turns: list[Turn]) -> str | None:
     points into the list just shown; "ok then I want to return it" right after "KF-500002 has
     already shipped" is about KF-500002 ("cancel my order" may mean another one: asked), and
     "can you just cancel it" right after the status of the order the bot picked (the customer
-    named none) is about that order. The cancel form confirms the order it names, and the
-    return form names it when asking why.
+    named none) is about that order; "cancel my last order" is about the newest, which the
+    validator looks up. The cancel form confirms the order it names, and the return form names
+    it when asking why.
     """
     known = tracker.get_slot(slots.QUEUED_ORDER) or order_at_position(tracker)
-    if known or not any(turn.asked is None and refers_back(turn.text) for turn in turns):
+    if known:
         return known
+    requests = [turn.text for turn in turns if turn.asked is None]
+    if any(says_latest_order(text) for text in requests):
+        return LATEST_ORDER  # "cancel my last order": which one that is, the validator asks the CRM
+    if not any(refers_back(text) for text in requests):
+        return None
     earlier = last_named(tracker, "order_number")
     return earlier[-1] if earlier else order_of_the_reply(_events_before_the_request(tracker))
 

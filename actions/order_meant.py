@@ -31,6 +31,35 @@ _NOT_ARRIVED = re.compile(
 )
 
 
+# "my last order", "meine letzte Bestellung", "上一个订单": the newest order, not a list to pick
+# from. The plural ("my last orders", "letzten Bestellungen") asks for the list.
+_LATEST_ORDER = re.compile(
+    r"\b(?:last|latest|newest|most\s+recent)\s+(?:order|purchase|parcel|package)\b"
+    r"|\b(?:order|one)\s+(?:that\s+)?i\s+(?:just|recently)\s+(?:placed|made|ordered|bought)\b"
+    r"|\b(?:letzte|neueste|jüngste)[nrs]?\s+(?:bestellung|paket|lieferung)\b"
+    r"|\bgerade\s+(?:erst\s+)?(?:bestellt|aufgegeben)"
+    r"|(?:最近|最新|最后)(?:一|个|次|笔|的)*(?:订单|单|包裹)|上(?:一|个|次|笔)+的?(?:订单|单|包裹)"
+    r"|刚(?:才|刚)?下的(?:订单|单)",
+    re.IGNORECASE,
+)
+# What a form's request carries for "my last order" until the CRM says which order that is.
+LATEST_ORDER = "<the latest order>"
+
+
+def says_latest_order(text: str) -> bool:
+    return bool(_LATEST_ORDER.search(text))
+
+
+def latest_order(orders: list[OrderView], returning: bool = False) -> OrderView | None:
+    """The order "my last order" means: the newest; to return, the newest that has arrived
+    (one still on its way is not in the customer's hands), else the newest."""
+    if returning:
+        arrived = next((order for order in orders if order.status.lower() == "delivered"), None)
+        if arrived is not None:
+            return arrived
+    return orders[0] if orders else None
+
+
 def asks_about_refund(text: str) -> bool:
     return bool(_REFUND.search(text))
 

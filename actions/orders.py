@@ -100,8 +100,12 @@ class OrderFormValidator(IdentificationFormValidator, ABC):
     async def validate_order_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        number = normalize_order_number(str(value)) if value is not None else None
         customer_id = verified_customer_id(tracker)
+        if value == order_meant.LATEST_ORDER:
+            value = await self.latest_order_number(customer_id)
+            if value is None:
+                return {slots.ORDER_NUMBER: None}  # no orders: the question says so
+        number = normalize_order_number(str(value)) if value is not None else None
         if number is None:
             stop = declined(dispatcher, tracker, slots.ORDER_NUMBER)
             if stop is not None:
@@ -121,6 +125,17 @@ class OrderFormValidator(IdentificationFormValidator, ABC):
             dispatcher.utter_message(response="utter_order_not_found")
             return {slots.ORDER_NUMBER: None}
         return self.check_order(order, dispatcher, localized.language_of(tracker))
+
+    async def latest_order_number(self, customer_id: int | None) -> str | None:
+        """The order "my last order" means in this form (order_meant.latest_order)."""
+        if customer_id is None:
+            return None
+        orders = await run_unit_of_work(
+            lambda session: recent_orders(session, customer_id, limit=RECENT_ORDERS_SHOWN)
+        )
+        returning = self.form_name() == "return_form"
+        latest = order_meant.latest_order(orders, returning=returning)
+        return None if latest is None else latest.order_number
 
     def check_order(
         self, order: OrderView, dispatcher: CollectingDispatcher, language: str

@@ -8,7 +8,14 @@ from decimal import Decimal
 
 import pytest
 
-from actions.order_meant import asks_about_refund, order_meant, refund_reply, waits_for_parcel
+from actions.order_meant import (
+    asks_about_refund,
+    latest_order,
+    order_meant,
+    refund_reply,
+    says_latest_order,
+    waits_for_parcel,
+)
 from crm_store.views import OrderView
 
 PLACED = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
@@ -98,3 +105,34 @@ def test_no_refund_due_says_so_and_how_to_go_on() -> None:
 def test_one_order_asked_about_gets_its_status_and_no_refund_due() -> None:
     text = refund_reply([ORDERS[0]], [], one_order=True)
     assert text.startswith("Order KF-1") and "no refund is due" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "latest"),
+    [
+        ("cancel my last order", True),
+        ("I'd like to cancel my most recent order please", True),
+        ("return the order I just placed", True),
+        ("storniere bitte meine letzte Bestellung", True),
+        ("ich will meine neueste Bestellung zurückgeben", True),
+        ("帮我取消最近一笔订单", True),
+        ("我想退掉上一个订单", True),
+        ("刚下的单能取消吗", True),
+        # The plural asks for the list; an order without "last" is any of them.
+        ("show my last orders", False),
+        ("meine letzten Bestellungen", False),
+        ("cancel my order", False),
+        ("我在网上订单里看不到", False),
+    ],
+)
+def test_latest_order_wording(text: str, latest: bool) -> None:
+    assert says_latest_order(text) is latest
+
+
+def test_the_latest_order_is_the_newest_and_to_return_the_newest_delivered() -> None:
+    delivered = order("KF-5", "delivered", "1 × Lamp")
+    orders = [*ORDERS, delivered]
+    assert latest_order(orders) == ORDERS[0]
+    assert latest_order(orders, returning=True) == delivered
+    assert latest_order(ORDERS, returning=True) == ORDERS[0]  # nothing arrived: the newest
+    assert latest_order([]) is None
