@@ -208,6 +208,35 @@ def order_sent_alone(tracker: Tracker) -> str | None:
     return str(numbers[0]) if len(set(numbers)) == 1 else None
 
 
+# The retrieval responses of the FAQ ("utter_faq/warranty"), as a bot message's metadata names
+# the one it gave: the NLG's own key when a follow-up kept the topic (bot/responses.py), else
+# Rasa's.
+FAQ_ANSWER = "utter_faq/"
+_ANSWER_KEYS = ("faq_answered", "utter_action")
+
+
+def _faq_answer(event: dict[str, Any]) -> str | None:
+    if event.get("event") != "bot":
+        return None
+    metadata = event.get("metadata") or {}
+    answered = next((metadata[key] for key in _ANSWER_KEYS if metadata.get(key)), None)
+    return answered if isinstance(answered, str) and answered.startswith(FAQ_ANSWER) else None
+
+
+def faq_answered_last(tracker: Tracker) -> str | None:
+    """The FAQ answer ("utter_faq/warranty") the bot gave to the customer's previous message,
+    when it was the bot's last reply before the latest message."""
+    users_passed = 0
+    for event in reversed(session_events(tracker)):
+        if event.get("event") == "user":
+            users_passed += 1
+            if users_passed == 2:
+                return None
+        elif event.get("event") == "bot" and users_passed == 1:
+            return _faq_answer(event)
+    return None
+
+
 def previous_replies(tracker: Tracker) -> list[str]:
     """What the bot answered to the customer's previous message (not to the latest one)."""
     users_passed, replies = 0, []
@@ -301,13 +330,16 @@ def consecutive_fallbacks(tracker: Tracker, skip_latest: bool = False) -> int:
     `skip_latest` counts the ones before the latest message (e.g. before a "/human_handoff" click).
     """
     misses: list[bool] = []  # newest first
-    clarified = False
+    clarified = answered = False
     for event in reversed(session_events(tracker)):
         if event.get("event") == "action" and event.get("name") == CLARIFY_ACTION:
             clarified = True
+        elif _faq_answer(event) is not None:
+            answered = True  # "what about furniture?" after the warranty: a follow-up, answered
         elif event.get("event") == "user":
-            misses.append(clarified or intent_of(event) == slots.INTENT_NLU_FALLBACK)
-            clarified = False
+            unclear = clarified or intent_of(event) == slots.INTENT_NLU_FALLBACK
+            misses.append(unclear and not answered)
+            clarified = answered = False
     count = 0
     for missed in misses[1:] if skip_latest else misses:
         if not missed:

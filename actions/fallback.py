@@ -3,6 +3,7 @@ misses in a row."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,10 +16,12 @@ from actions.context import ActionValueInContext
 from actions.conversation import (
     CLARIFY_ACTION,
     consecutive_fallbacks,
+    faq_answered_last,
     latest_intent,
     latest_text,
 )
 from actions.digression import requests_in
+from actions.extraction import word_count
 from actions.feelings import acknowledge_or_hand_off, is_upset
 from actions.handoff import NOT_UNDERSTOOD_REASON, perform_handoff
 from actions.identification_state import questions_the_identification
@@ -28,6 +31,17 @@ from actions.order_meant import asks_about_refund
 from actions.replies import EN, pick
 
 ACTION_LISTEN = "action_listen"
+# A question after an FAQ answer that asks about the same topic: short, and it asks ("?", "呢")
+# or opens like a follow-up ("and", "what about", "und", "那").
+FOLLOW_UP_MAX_WORDS = 4
+_FOLLOW_UP = re.compile(
+    r"[?？]\s*$|呢|^\s*(?:那|还有)"
+    r"|^\s*(?:and|also|what about|how about|und|auch|was ist mit|wie ist es mit)\b",
+    re.IGNORECASE,
+)
+_PUNCTUATION = re.compile(r"[^\w\s]")
+# Below this, the response selector's topic for such a question is a guess (bot/responses.py).
+SURE_OF_THE_TOPIC = 0.9
 # The records a request can be about: with one of them named, the wording decides the request.
 _RECORDS = ("order_number", "ticket_number")
 
@@ -129,6 +143,11 @@ class ActionClarify(KefuAction):
         pointed = await status_of_the_ticket_pointed_at(dispatcher, tracker)
         if pointed is not None:
             return pointed  # "the one about the parcel" after the list of open tickets
+        topic = faq_followed_up(tracker)
+        if topic is not None:
+            # "what about furniture?" right after the warranty: the same topic's answer.
+            dispatcher.utter_message(response=topic)
+            return []
         if asks_about_refund(latest_text(tracker)):
             # "did you refund me already?", "退款了吗": where the refund stands is part of the
             # order status (actions/order_meant.py).
@@ -157,6 +176,26 @@ class ActionClarify(KefuAction):
             )
             events = [SlotSet(slots.FALLBACK_COUNT, float(misses))]
         return events
+
+
+def faq_followed_up(tracker: Tracker) -> str | None:
+    """The FAQ answer a short question NLU could not place follows up on ("what about
+    furniture?", "und bei Laptops?", "那笔记本电脑呢？" right after the warranty): that answer's
+    topic, or another one the response selector is sure of."""
+    answered = faq_answered_last(tracker)
+    text = latest_text(tracker)
+    if (
+        answered is None
+        or word_count(_PUNCTUATION.sub(" ", text)) > FOLLOW_UP_MAX_WORDS
+        or not _FOLLOW_UP.search(text)
+        or requests_in(text)
+    ):
+        return None
+    selected = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
+    response = selected.get("response") or {}
+    sure = float(response.get("confidence") or 0.0) >= SURE_OF_THE_TOPIC
+    other = response.get("utter_action")
+    return str(other) if sure and isinstance(other, str) and other else answered
 
 
 def names_its_requests(tracker: Tracker) -> bool:

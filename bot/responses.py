@@ -5,9 +5,10 @@ KEFU_OPENING_HOURS and KEFU_OPENING_TIMEZONE, which the launcher renders in each
 KEFU_OPENING_HOURS_TEXT (kefu/environments.py), so the FAQ says what the handoff says. A value an
 action passes itself wins.
 
-A short follow-up to an FAQ answer that the response selector cannot place ("多久" after the
-warranty, "how long?" after the returns policy) asks about that answer: it gets the same topic's
-answer, not the guess (shipping, for "how long"). Set in endpoints.yml as
+A short follow-up to an FAQ answer, or one that opens like one ("and on laptops?"), that the
+response selector cannot place ("多久" after the warranty, "how long?" after the returns policy)
+asks about that answer: it gets the same topic's answer, not the guess (shipping, for "how
+long"). Set in endpoints.yml as
 `nlg: type: bot.responses.KefuResponses`.
 """
 
@@ -25,6 +26,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.follow_up import opens_a_follow_up
 from bot.language import HAN
 
 logger = logging.getLogger(__name__)
@@ -39,9 +41,13 @@ _UNKNOWN_HOURS = {
 
 
 FAQ_ANSWER = "utter_faq/"
+# The bot message's metadata key for the FAQ answer it gave (actions/conversation.py reads it).
+FAQ_ANSWERED = "faq_answered"
 # A follow-up this short, whose answer the selector picks with less confidence than this, has no
 # topic of its own ("wie lange?" reads as shipping at 0.89, "多久" at 0.54).
 FOLLOW_UP_MAX_WORDS = 3
+# ... or this short, when it opens like a follow-up ("and on laptops?", "那笔记本电脑呢？").
+OPENED_FOLLOW_UP_MAX_WORDS = 5
 SURE_OF_THE_TOPIC = 0.9
 
 
@@ -52,11 +58,17 @@ def _words(text: str) -> float:
 
 def follow_up_topic(utter_action: str, tracker: DialogueStateTracker) -> str:
     """The FAQ answer to give: the one answered just before when the latest message is a short
-    follow-up the response selector is unsure of, else `utter_action`."""
+    follow-up, or opens like one, and the response selector is unsure of it, else
+    `utter_action`."""
     if not utter_action.startswith(FAQ_ANSWER):
         return utter_action
     message = tracker.latest_message
-    if message is None or _words(message.text or "") > FOLLOW_UP_MAX_WORDS:
+    text = (message.text or "") if message is not None else ""
+    words = _words(text)
+    short = words <= FOLLOW_UP_MAX_WORDS or (
+        words <= OPENED_FOLLOW_UP_MAX_WORDS and opens_a_follow_up(text)
+    )
+    if message is None or not short:
         return utter_action
     selected = (message.parse_data.get("response_selector") or {}).get("faq") or {}
     confidence = (selected.get("response") or {}).get("confidence")
@@ -75,7 +87,8 @@ def _answer_before(tracker: DialogueStateTracker) -> str | None:
                 return None
             seen_latest = True
         elif isinstance(event, BotUttered) and seen_latest:
-            answered = (event.metadata or {}).get("utter_action")
+            metadata = event.metadata or {}
+            answered = metadata.get(FAQ_ANSWERED) or metadata.get("utter_action")
             return (
                 answered if isinstance(answered, str) and answered.startswith(FAQ_ANSWER) else None
             )
@@ -121,9 +134,12 @@ class KefuResponses(TemplatedNaturalLanguageGenerator):
     ) -> dict[str, Any] | None:
         language = tracker.get_slot("language")
         hours = self.opening_hours.get(str(language), self.opening_hours["en"])
-        return await super().generate(
-            follow_up_topic(utter_action, tracker),
-            tracker,
-            output_channel,
-            **{"opening_hours": hours, **kwargs},
+        answer = follow_up_topic(utter_action, tracker)
+        message = await super().generate(
+            answer, tracker, output_channel, **{"opening_hours": hours, **kwargs}
         )
+        if message is not None and answer.startswith(FAQ_ANSWER):
+            # Rasa records the selector's pick as `utter_action`; the next follow-up needs the
+            # topic answered (the message's other keys become the bot event's metadata).
+            message[FAQ_ANSWERED] = answer
+        return message

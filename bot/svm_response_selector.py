@@ -40,6 +40,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.svm import LinearSVC
 
+from bot.follow_up import without_follow_up_words
 from bot.svm_component import StoredComponent
 from bot.svm_model import Model, confidences, new_vectorizer, normalise, two_rows
 
@@ -136,6 +137,8 @@ class SvmResponseSelector(StoredComponent, IntentClassifier):
             if not labels:
                 logger.warning(f"SvmResponseSelector: no examples for '{intent}'.")
                 continue
+            # Trained on the examples as written ("and on Sundays?" teaches that "Sundays" is
+            # the opening hours); only the question asked loses its opening words (_text).
             texts = [normalise(e.get(TEXT) or "", c["max_chars"]) for e in examples]
             model = self._fit(texts, labels)
             if model is not None:
@@ -145,6 +148,10 @@ class SvmResponseSelector(StoredComponent, IntentClassifier):
         self.persist()
         return self._resource
 
+    def _text(self, text: str) -> str:
+        # "and on laptops?": "and on" read as "and on Sundays?" (opening hours) at 0.97.
+        return normalise(without_follow_up_words(text), self.component_config["max_chars"])
+
     def _ranking(self, intent: str, text: str) -> list[dict[str, Any]]:
         model = self.models.get(intent)
         if model is None:
@@ -152,7 +159,7 @@ class SvmResponseSelector(StoredComponent, IntentClassifier):
             return (
                 [{"id": 0, INTENT_RESPONSE_KEY: key, PREDICTED_CONFIDENCE_KEY: 1.0}] if key else []
             )
-        scores = model.scores([normalise(text, self.component_config["max_chars"])])[0]
+        scores = model.scores([self._text(text)])[0]
         probabilities = confidences(scores.astype(np.float64), model.scale, None)
         order = np.argsort(-probabilities)[: self.component_config["ranking_length"]]
         return [

@@ -68,3 +68,46 @@ async def test_fallback_with_no_useful_ranking_asks_to_rephrase() -> None:
     tracker = make_tracker("???", "nlu_fallback", intent_ranking=[{"name": "nlu_fallback"}])
     outcome = await run_action(ActionClarify(), tracker)
     assert [b["payload"] for b in outcome.messages[0]["buttons"]] == ["/what_can_you_do"]
+
+
+def _after_the_warranty(text: str, selected: dict[str, Any] | None = None) -> Tracker:
+    """`text`, NLU unsure of it, right after the bot answered with the warranty FAQ."""
+    history = [
+        user_event("how long is the warranty?", "faq"),
+        {"event": "bot", "text": "2 years.", "metadata": {"utter_action": "utter_faq/warranty"}},
+    ]
+    tracker = make_tracker(text, "nlu_fallback", intent_ranking=RANKING, history=history)
+    if selected is not None:
+        tracker.latest_message["response_selector"] = {"faq": {"response": selected}}
+    return tracker
+
+
+async def test_a_short_question_after_an_faq_answer_gets_that_topic_again() -> None:
+    for text in ("what about furniture?", "und bei Laptops?", "那笔记本电脑呢？"):
+        outcome = await run_action(ActionClarify(), _after_the_warranty(text))
+        assert outcome.responses == ["utter_faq/warranty"], text
+
+
+async def test_a_topic_the_selector_is_sure_of_wins() -> None:
+    sure = {"utter_action": "utter_faq/shipping", "confidence": 0.97}
+    outcome = await run_action(ActionClarify(), _after_the_warranty("to austria?", sure))
+    assert outcome.responses == ["utter_faq/shipping"]
+    unsure = {"utter_action": "utter_faq/returns_policy", "confidence": 0.73}
+    outcome = await run_action(ActionClarify(), _after_the_warranty("bei Laptops?", unsure))
+    assert outcome.responses == ["utter_faq/warranty"]
+
+
+async def test_what_is_no_follow_up_is_still_a_miss() -> None:
+    for text in ("asdf", "and what I really wanted to ask you about is something else entirely"):
+        outcome = await run_action(ActionClarify(), _after_the_warranty(text))
+        assert outcome.responses != ["utter_faq/warranty"], text
+        assert outcome.slots == {"fallback_count": 1.0}
+
+
+async def test_a_follow_up_answered_is_no_miss_for_the_next_message() -> None:
+    history = [
+        user_event("what about furniture?", "nlu_fallback"),
+        {"event": "bot", "text": "2 years.", "metadata": {"utter_action": "utter_faq/warranty"}},
+    ]
+    outcome = await run_action(ActionClarify(), unclear(history))
+    assert outcome.slots == {"fallback_count": 1.0}  # the clarifying question, no handoff

@@ -15,7 +15,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import class_from_module_path
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.responses import HOURS_VARIABLE, KefuResponses
+from bot.responses import FAQ_ANSWERED, HOURS_VARIABLE, KefuResponses
 
 REPO = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.from_yaml(
@@ -118,6 +118,9 @@ def _follow_up(
         ("and how long does delivery take to Austria", 0.5, "utter_faq/warranty",
          "Two to four working days."),
         ("how long?", 0.5, "utter_greet", "Two to four working days."),
+        # Opens like a follow-up: a little longer still keeps the topic.
+        ("and on laptops, too?", 0.52, "utter_faq/warranty", "Two years of warranty."),
+        ("那笔记本电脑呢？", 0.52, "utter_faq/warranty", "Two years of warranty."),
     ],
 )  # fmt: skip
 async def test_a_short_follow_up_to_an_faq_answer_keeps_its_topic(
@@ -128,3 +131,40 @@ async def test_a_short_follow_up_to_an_faq_answer_keeps_its_topic(
         "utter_faq/shipping", tracker, "rest"
     )
     assert message is not None and message["text"] == expected
+
+
+async def test_the_topic_kept_is_recorded_for_the_next_follow_up() -> None:
+    """Rasa records the selector's pick as `utter_action`; the topic answered is recorded too,
+    and the next follow-up reads it."""
+    tracker = _follow_up("and on laptops?", 0.52)
+    responses = KefuResponses(domain=DOMAIN, environ={})
+    message = await responses.generate("utter_faq/shipping", tracker, "rest")
+    assert message is not None and message[FAQ_ANSWERED] == "utter_faq/warranty"
+    tracker.update(
+        BotUttered(
+            "…",
+            metadata={"utter_action": "utter_faq/shipping", **{FAQ_ANSWERED: "utter_faq/warranty"}},
+        )
+    )
+    selected = {"response": {"utter_action": "utter_faq/shipping", "confidence": 0.5}}
+    tracker.update(
+        UserUttered(
+            "furniture?",
+            {"name": "faq", "confidence": 1.0},
+            [],
+            {"response_selector": {"faq": selected}},
+        )
+    )
+    again = await responses.generate("utter_faq/shipping", tracker, "rest")
+    assert again is not None and again["text"] == "Two years of warranty."
+
+
+async def test_other_responses_record_no_faq_answer() -> None:
+    message = await KefuResponses(domain=DOMAIN, environ={}).generate(
+        "utter_faq/shipping", _tracker("en"), "rest"
+    )
+    assert message is not None and FAQ_ANSWERED in message  # an FAQ answer records itself
+    greet = await KefuResponses(domain=DOMAIN, environ={}).generate(
+        "utter_greet", _tracker("en"), "rest"
+    )
+    assert greet is not None and FAQ_ANSWERED not in greet

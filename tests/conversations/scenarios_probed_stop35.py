@@ -2,7 +2,9 @@
 order", "storniere bitte meine letzte Bestellung", "帮我取消最近一笔订单" name one order, the newest
 (to return: the newest that has arrived), but got the list of orders to pick from, or a "Which
 order? … Is it this one?" before the confirmation; the refusal of a shipped order came only after
-picking it."""
+picking it; and a short follow-up to an FAQ answer ("and on laptops?", "what about furniture?",
+"und bei Laptops?", "那笔记本电脑呢？" after the warranty), which got the opening hours, or the
+clarifying question and then a handoff, instead of the warranty again."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from tests.conversations.scenarios_en import (
 )
 from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
 from tests.conversations.scenarios_probed_stop34 import CHLOE, CHLOE_POSTCODE
-from tests.conversations.support import Scenario
+from tests.conversations.support import Scenario, handed_off
 
 # Demo customers, read only: Chloé's newest order KF-500007 has shipped; Ben's newest KF-500005
 # is placed, and his KF-500004 was delivered 60 days ago.
@@ -60,4 +62,46 @@ THE_LATEST_ORDER = [
     ),
 ]
 
-SCENARIOS = THE_LATEST_ORDER
+AN_FAQ_FOLLOWED_UP = [
+    Scenario(
+        "'and on laptops?', 'what about furniture?' after the warranty: the warranty again",
+        "wording",
+        [
+            ("how long is the warranty on a kettle?", ["warranty"]),
+            # Read as "and on Sundays?" (opening hours) at 0.97.
+            ("and on laptops?", ["warranty", "!Mon"]),
+            # Neither NLU could place: the clarifying question, then a handoff.
+            ("and for headphones?", ["warranty", "!not sure I understood"]),
+            ("what about furniture?", ["warranty", "!colleague"]),
+        ],
+    ),
+    Scenario(
+        "de: 'und bei Laptops?' after the warranty: the warranty again",
+        "german",
+        [
+            ("Wie lange ist die Garantie?", ["Gewährleistung"]),
+            ("und bei Laptops?", ["Gewährleistung", "!nicht sicher"]),
+        ],
+    ),
+    Scenario(
+        "zh: '那笔记本电脑呢？', '家具呢' after the warranty: the warranty again",
+        "chinese",
+        [
+            ("保修多久？", ["保修"]),
+            ("那笔记本电脑呢？", ["保修", "!不确定"]),
+            ("家具呢", ["保修", "!不确定"]),
+        ],
+    ),
+    Scenario(
+        "two messages nobody understands after an FAQ answer still reach a person",
+        "wording",
+        [
+            ("how long is the warranty?", ["warranty"]),
+            ("asdf", ["not sure I understood"]),
+            ("qwer", ["colleague"]),
+        ],
+        check=handed_off(),
+    ),
+]
+
+SCENARIOS = THE_LATEST_ORDER + AN_FAQ_FOLLOWED_UP

@@ -1,0 +1,28 @@
+"""The words that open a follow-up question ("and on laptops?", "what about furniture?", "und bei
+Laptops?", "那笔记本电脑呢？"): they carry no topic of their own, so the response selector scores
+the question without them, and the FAQ answer stays on the topic just answered unless the rest
+of the question is sure of another (bot/responses.py)."""
+
+from __future__ import annotations
+
+import re
+
+_OPENING = re.compile(
+    r"^\s*(?:(?:and|also|so|but|ok(?:ay)?|and\s+what\s+about|what\s+about|how\s+about|"
+    r"und|aber|auch|und\s+was\s+ist\s+mit|was\s+ist\s+mit|wie\s+ist\s+es\s+mit|"
+    r"wie\s+sieht\s+es\s+(?:mit|bei)\s+aus\s+)\b[\s,]*"
+    r"|(?:那么|那|还有|另外)[，,\s]*)",
+    re.IGNORECASE,
+)
+_CLOSING = re.compile(r"呢\s*([？?]?)\s*$")
+
+
+def opens_a_follow_up(text: str) -> bool:
+    return bool(_OPENING.match(text) or _CLOSING.search(text))
+
+
+def without_follow_up_words(text: str) -> str:
+    """The question without the words that open ("and", "und", "那") or close ("呢") a
+    follow-up; the text itself when that leaves nothing."""
+    rest = _CLOSING.sub(r"\1", _OPENING.sub("", text, count=1))
+    return rest if rest.strip(" ?？!！.,") else text
