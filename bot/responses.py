@@ -41,6 +41,7 @@ _UNKNOWN_HOURS = {
 
 
 FAQ_ANSWER = "utter_faq/"
+OUT_OF_SCOPE = "utter_out_of_scope"
 # The bot message's metadata key for the FAQ answer it gave (actions/conversation.py reads it).
 FAQ_ANSWERED = "faq_answered"
 # A follow-up this short, whose answer the selector picks with less confidence than this, has no
@@ -59,16 +60,17 @@ def _words(text: str) -> float:
 def follow_up_topic(utter_action: str, tracker: DialogueStateTracker) -> str:
     """The FAQ answer to give: the one answered just before when the latest message is a short
     follow-up, or opens like one, and the response selector is unsure of it, else
-    `utter_action`."""
-    if not utter_action.startswith(FAQ_ANSWER):
-        return utter_action
+    `utter_action`. A question that opens like a follow-up and reads as out of scope ("家具呢"
+    after the warranty) follows up too."""
     message = tracker.latest_message
     text = (message.text or "") if message is not None else ""
     words = _words(text)
-    short = words <= FOLLOW_UP_MAX_WORDS or (
-        words <= OPENED_FOLLOW_UP_MAX_WORDS and opens_a_follow_up(text)
-    )
-    if message is None or not short:
+    opened = words <= OPENED_FOLLOW_UP_MAX_WORDS and opens_a_follow_up(text)
+    if utter_action == OUT_OF_SCOPE:
+        return (_answer_before(tracker) or utter_action) if opened else utter_action
+    if not utter_action.startswith(FAQ_ANSWER) or message is None:
+        return utter_action
+    if not (words <= FOLLOW_UP_MAX_WORDS or opened):
         return utter_action
     selected = (message.parse_data.get("response_selector") or {}).get("faq") or {}
     confidence = (selected.get("response") or {}).get("confidence")

@@ -40,6 +40,8 @@ responses:
     - text: "Two to four working days."
   utter_greet:
     - text: "Hi!"
+  utter_out_of_scope:
+    - text: "Out of scope."
 """
 )
 HOURS = {"en": "Tue–Thu 09:30–17:00 (UTC time)", "de": "Di–Do 09:30–17:00 (Zeitzone UTC)"}
@@ -157,6 +159,16 @@ async def test_the_topic_kept_is_recorded_for_the_next_follow_up() -> None:
     )
     again = await responses.generate("utter_faq/shipping", tracker, "rest")
     assert again is not None and again["text"] == "Two years of warranty."
+
+
+async def test_an_opened_follow_up_read_as_out_of_scope_keeps_the_topic() -> None:
+    responses = KefuResponses(domain=DOMAIN, environ={})
+    message = await responses.generate("utter_out_of_scope", _follow_up("家具呢", 0.5), "rest")
+    assert message is not None and message["text"] == "Two years of warranty."
+    plain = await responses.generate(
+        "utter_out_of_scope", _follow_up("book me a flight to Rome", 0.5), "rest"
+    )
+    assert plain is not None and plain["text"] == "Out of scope."
 
 
 async def test_other_responses_record_no_faq_answer() -> None:

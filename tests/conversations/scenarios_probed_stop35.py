@@ -4,7 +4,9 @@ order", "storniere bitte meine letzte Bestellung", "帮我取消最近一笔订�
 order? … Is it this one?" before the confirmation; the refusal of a shipped order came only after
 picking it; and a short follow-up to an FAQ answer ("and on laptops?", "what about furniture?",
 "und bei Laptops?", "那笔记本电脑呢？" after the warranty), which got the opening hours, or the
-clarifying question and then a handoff, instead of the warranty again."""
+clarifying question and then a handoff, instead of the warranty again; and shop services no FAQ
+covers ("do you guys sell gift cards", "Verkauft ihr Geschenkgutscheine?", "你们有礼品卡吗？"),
+answered with the nearest FAQ (how to contact us, the shipping times) or a ticket."""
 
 from __future__ import annotations
 
@@ -104,4 +106,28 @@ AN_FAQ_FOLLOWED_UP = [
     ),
 ]
 
-SCENARIOS = THE_LATEST_ORDER + AN_FAQ_FOLLOWED_UP
+# Shop services no FAQ covers: out of scope (with the offer of a colleague), not the nearest FAQ.
+NO_FAQ_COVERS_IT = [
+    Scenario(
+        "'do you guys sell gift cards': out of scope, not how to contact us",
+        "wording",
+        [("do you guys sell gift cards", ["outside what I can help", "human", "!phone line"])],
+    ),
+    Scenario(
+        "'can i pick up my order in a store?': out of scope, not how to change an order",
+        "wording",
+        [("can i pick up my order in a store?", ["outside what I can help", "!cancel it"])],
+    ),
+    Scenario(
+        "de: 'Verkauft ihr Geschenkgutscheine?': out of scope, not the shipping times",
+        "german",
+        [("Verkauft ihr Geschenkgutscheine?", ["nicht beantworten", "!Standardlieferung"])],
+    ),
+    Scenario(
+        "zh: '你们有礼品卡吗？': out of scope, not a ticket",
+        "chinese",
+        [("你们有礼品卡吗？", ["超出了我的服务范围", "!确认您的身份"])],
+    ),
+]
+
+SCENARIOS = THE_LATEST_ORDER + AN_FAQ_FOLLOWED_UP + NO_FAQ_COVERS_IT
