@@ -88,10 +88,12 @@ bench-nlu: envs
 bench-nlu-quick: envs
 	.venv/bin/python -m bench.nlu.suite --quick
 
-# Routing on real wording: bench/nlu/real_wording.yml through the trained bot; the table in
-# bench/README.md (~2 minutes, trains first if the model is out of date).
+# Routing on real wording: bench/nlu/real_wording.yml through the trained bot, and the FAQ
+# answers of bench/nlu/faq_wording.yml; the tables in bench/README.md (~3 minutes, trains first
+# if the model is out of date).
 bench-routing: envs dictionaries
 	.venv/bin/python -m bench.nlu.routing --write-readme
+	.venv/bin/python -m bench.nlu.faq_topics --write-readme
 
 # Load: Kefu against a plain `rasa init` bot at 1, 10 and 50 concurrent REST conversations,
 # 20 s a step; writes bench/results/load.json and the table in bench/README.md (~6 minutes).

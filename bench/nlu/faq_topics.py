@@ -1,0 +1,125 @@
+"""FAQ answers on unseen wording: does a shop question get the right FAQ answer, and does a shop
+question no FAQ answers get none?
+
+    python -m bench.nlu.faq_topics [--write-readme]
+
+Parses every message of bench/nlu/faq_wording.yml with the bot's trained model over Rasa's HTTP
+API (as bench/nlu/routing.py does) and reports, per language:
+- FAQ questions answered right: the final intent is `faq` and the response selector picks the
+  message's topic, or the intent is one of the flows the message also allows;
+- shop questions no FAQ answers kept out: the final intent starts none of the bot's flows and
+  answers no FAQ (routing.FLOWS), so the customer gets the out-of-scope reply or a question.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from ruamel.yaml import YAML
+
+from bench.nlu.rasa_run import serve
+from bench.nlu.routing import FLOWS, percent
+from bench.report import replace_section
+from kefu.model_cache import ensure_model
+
+DATA = Path(__file__).with_name("faq_wording.yml")
+BEGIN, END = "<!-- faq-topics:start -->", "<!-- faq-topics:end -->"
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    language: str
+    topic: str | None  # None: no FAQ answers it
+    also: tuple[str, ...] = ()
+
+
+def load(path: Path = DATA) -> list[Question]:
+    document = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    questions = [
+        Question(str(q["text"]), str(q["language"]), str(q["topic"]), tuple(q.get("also", ())))
+        for q in document["faq"]
+    ]
+    return questions + [
+        Question(str(q["text"]), str(q["language"]), None) for q in document["no_faq"]
+    ]
+
+
+def answer_of(parsed: dict[str, Any]) -> str:
+    """The intent, or `faq/<topic>` for an FAQ answer."""
+    intent = str((parsed.get("intent") or {}).get("name") or "")
+    if intent != "faq":
+        return intent
+    selected = (parsed.get("response_selector") or {}).get("faq") or {}
+    return str((selected.get("response") or {}).get("intent_response_key") or "faq")
+
+
+def right(question: Question, answer: str) -> bool:
+    if question.topic is None:
+        return answer.split("/")[0] not in FLOWS
+    return answer == f"faq/{question.topic}" or answer in question.also
+
+
+def parse(url: str, questions: list[Question]) -> list[str]:
+    with httpx.Client(base_url=url, timeout=60.0) as client:
+        answers = []
+        for question in questions:
+            response = client.post("/model/parse", json={"text": question.text})
+            response.raise_for_status()
+            answers.append(answer_of(response.json()))
+        return answers
+
+
+def report(questions: list[Question], answers: list[str], model_name: str) -> tuple[str, list[str]]:
+    table: dict[str, dict[str, list[int]]] = defaultdict(lambda: {"faq": [0, 0], "none": [0, 0]})
+    for question, answer in zip(questions, answers, strict=True):
+        kind = "none" if question.topic is None else "faq"
+        for key in (question.language, "all"):
+            table[key][kind][0] += right(question, answer)
+            table[key][kind][1] += 1
+    lines = [
+        f"Model `{model_name}`, {len(questions)} messages of `bench/nlu/faq_wording.yml`:",
+        "",
+        "| language | FAQ questions given their topic | questions no FAQ answers kept out |",
+        "|---|---|---|",
+    ]
+    for key in [*sorted(k for k in table if k != "all"), "all"]:
+        row = table[key]
+        name = "**all**" if key == "all" else key
+        lines.append(f"| {name} | {percent(tuple(row['faq']))} | {percent(tuple(row['none']))} |")
+    misses = [
+        f"{q.language} {q.text!r}: {a} (wanted {f'faq/{q.topic}' if q.topic else 'no FAQ'})"
+        for q, a in zip(questions, answers, strict=True)
+        if not right(q, a)
+    ]
+    return "\n".join(lines), misses
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.nlu.faq_topics", description=__doc__)
+    parser.add_argument("--write-readme", action="store_true", help="update bench/README.md")
+    args = parser.parse_args(argv)
+    questions = load()
+    model = ensure_model()
+    with (
+        tempfile.TemporaryDirectory(prefix="kefu-faq-topics-") as tmp,
+        serve(model.path, Path(tmp)) as url,
+    ):
+        answers = parse(url, questions)
+    table, misses = report(questions, answers, model.path.name)
+    print(table)
+    print("\nMissed:", *misses, sep="\n  ", file=sys.stderr)
+    if args.write_readme:
+        replace_section(BEGIN, END, table)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
