@@ -48,6 +48,7 @@ from actions.list_choice import (
     order_offered_alone,
     orders_offered_last,
 )
+from actions.order_correction import corrected_order
 from crm_store.errors import InvalidValue, OrderNotCancellable, OrderNotFound, OrderNotReturnable
 from crm_store.normalize import normalize_order_number
 from crm_store.services.orders import (
@@ -77,9 +78,29 @@ class ValidateRecentOrdersForm(IdentificationFormValidator):
 class OrderFormValidator(IdentificationFormValidator, ABC):
     """A form that asks which of the customer's orders it is about (order_number)."""
 
+    def corrected_order(self, tracker: Tracker) -> str | None:
+        return corrected_order(tracker, FORM_REQUESTS.get(self.form_name(), ""))
+
+    async def _extract_confirmation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if self.corrected_order(tracker) is not None:
+            return {}  # the question comes again, about the order now named
+        return await super()._extract_confirmation(dispatcher, tracker, domain)
+
+    async def _extract_free_text(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if self.corrected_order(tracker) is not None:
+            return {}  # "sorry, I meant KF-500002" is no reason for the return
+        return await super()._extract_free_text(dispatcher, tracker, domain)
+
     async def extract_order_number(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        corrected = self.corrected_order(tracker)
+        if corrected is not None:
+            return {slots.ORDER_NUMBER: corrected}
         value = flow_candidate(tracker, slots.ORDER_NUMBER, entities=("order_number",))
         if requested_slot(tracker) is None and value is not None:
             # "tell me when KF-500002 will arrive and cancel KF-500001": the form's own number.

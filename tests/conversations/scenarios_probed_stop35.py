@@ -6,12 +6,16 @@ picking it; and a short follow-up to an FAQ answer ("and on laptops?", "what abo
 "und bei Laptops?", "那笔记本电脑呢？" after the warranty), which got the opening hours, or the
 clarifying question and then a handoff, instead of the warranty again; and shop services no FAQ
 covers ("do you guys sell gift cards", "Verkauft ihr Geschenkgutscheine?", "你们有礼品卡吗？"),
-answered with the nearest FAQ (how to contact us, the shipping times) or a ticket."""
+answered with the nearest FAQ (how to contact us, the shipping times) or a ticket; and another
+order named at the confirmation or the return's reason ("sorry I meant KF-500002"), read as an
+unclear yes/no or as the reason instead of as the order meant."""
 
 from __future__ import annotations
 
 from tests.conversations.scenarios_chinese import ZH_ASK_CONTACT, ZH_ASK_FACT
 from tests.conversations.scenarios_en import (
+    ANNA,
+    ANNA_POSTCODE,
     ASK_CONTACT,
     ASK_FACT,
     BEN,
@@ -130,4 +134,49 @@ NO_FAQ_COVERS_IT = [
     ),
 ]
 
-SCENARIOS = THE_LATEST_ORDER + AN_FAQ_FOLLOWED_UP + NO_FAQ_COVERS_IT
+# Anna's KF-500001 is paid, KF-500002 has shipped, KF-500003 was delivered: another order named
+# at the confirmation or the reason is checked and asked about instead (nothing changes here).
+ANOTHER_ORDER_MEANT = [
+    Scenario(
+        "'Shall I cancel KF-500001?' - 'sorry I meant KF-500002': that one, refused as shipped",
+        "wording",
+        [
+            ("cancel KF-500001", [ASK_CONTACT]),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, ["Shall I cancel order KF-500001"]),
+            ("sorry I meant KF-500002", ["KF-500002", "can't be cancelled", "!didn't quite get"]),
+        ],
+    ),
+    Scenario(
+        "de: 'nein, ich meinte KF-500002' at the confirmation: that one, refused as shipped",
+        "german",
+        [
+            ("Bestellung KF-500001 stornieren", [DE_ASK_CONTACT]),
+            (ANNA, [DE_ASK_FACT]),
+            (ANNA_POSTCODE, ["Soll ich die Bestellung KF-500001"]),
+            ("nein, ich meinte KF-500002", ["KF-500002", "nicht mehr storniert", "!nichts"]),
+        ],
+    ),
+    Scenario(
+        "zh: '不是这个，是KF-500002' at the confirmation: that one, refused as shipped",
+        "chinese",
+        [
+            ("取消订单KF-500001", [ZH_ASK_CONTACT]),
+            (ANNA, [ZH_ASK_FACT]),
+            (ANNA_POSTCODE, ["KF-500001"]),
+            ("不是这个，是KF-500002", ["KF-500002", "无法再取消"]),
+        ],
+    ),
+    Scenario(
+        "'sorry, wrong order, I meant KF-500001' at the return's reason: that one, not a reason",
+        "wording",
+        [
+            ("I want to return KF-500003", [ASK_CONTACT]),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, ["why", "KF-500003"]),
+            ("sorry, wrong order, I meant KF-500001", ["KF-500001", "hasn't been delivered"]),
+        ],
+    ),
+]
+
+SCENARIOS = THE_LATEST_ORDER + AN_FAQ_FOLLOWED_UP + NO_FAQ_COVERS_IT + ANOTHER_ORDER_MEANT
