@@ -20,13 +20,14 @@ from actions.base import Dispatcher, Events, KefuAction
 from actions.carry import queued_detail
 from actions.conversation import (
     latest_entity_values,
+    latest_text,
     session_events,
     text_of_last_request,
     verified_customer_id,
 )
 from actions.crm import TECHNICAL_PROBLEM, CrmUnavailable, answer_with, respond, run_unit_of_work
 from actions.digression import FORM_REQUESTS
-from actions.extraction import flow_candidate, requested_slot
+from actions.extraction import flow_candidate, is_side_question, requested_slot
 from actions.flow import CustomerSubmitAction, checked
 from actions.identification import IdentificationFormValidator
 from actions.identification_state import CONTACT_ENTITIES
@@ -56,6 +57,10 @@ class NewDetail:
     free_text: bool = False
 
 
+# An address has a house number and a postcode; a question without any digit is no address.
+_DIGIT = re.compile(r"\d")
+
+
 class _UpdateDetailForm(IdentificationFormValidator, ABC):
     """Validator of a form that asks for one new contact detail.
 
@@ -81,6 +86,15 @@ class _UpdateDetailForm(IdentificationFormValidator, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         detail = self.detail
+        if (
+            detail.free_text
+            and requested_slot(tracker) == detail.slot
+            and is_side_question(tracker)
+            and not _DIGIT.search(latest_text(tracker))
+        ):
+            # "wait, do you ship to Austria?" is no address (an address has numbers): the form
+            # rejects the turn, the rules answer the question, and the form asks again.
+            return {}
         value = flow_candidate(tracker, detail.slot, detail.entities, detail.free_text)
         named = [v for entity in detail.entities for v in latest_entity_values(tracker, entity)]
         if value is not None and requested_slot(tracker) is None and len(named) >= 2:

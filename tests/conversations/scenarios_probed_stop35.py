@@ -8,7 +8,8 @@ clarifying question and then a handoff, instead of the warranty again; and shop 
 covers ("do you guys sell gift cards", "Verkauft ihr Geschenkgutscheine?", "你们有礼品卡吗？"),
 answered with the nearest FAQ (how to contact us, the shipping times) or a ticket; and another
 order named at the confirmation or the return's reason ("sorry I meant KF-500002"), read as an
-unclear yes/no or as the reason instead of as the order meant."""
+unclear yes/no or as the reason instead of as the order meant; and a shop question when the new
+address is asked for ("wait, do you ship to austria?"), read as an address without a postcode."""
 
 from __future__ import annotations
 
@@ -179,4 +180,37 @@ ANOTHER_ORDER_MEANT = [
     ),
 ]
 
-SCENARIOS = THE_LATEST_ORDER + AN_FAQ_FOLLOWED_UP + NO_FAQ_COVERS_IT + ANOTHER_ORDER_MEANT
+# A shop question while the new address is asked for is answered, and the question comes again.
+A_QUESTION_INSTEAD_OF_THE_ADDRESS = [
+    Scenario(
+        "'wait, do you ship to austria?' when asked for the new address: answered, asked again",
+        "wording",
+        [
+            ("hi I need to change my address", [ASK_CONTACT]),
+            (ANNA, ["postcode"]),
+            (ANNA_POSTCODE, ["new address"]),
+            (
+                "wait, do you ship to austria?",
+                ["other EU countries", "new address", "!couldn't find a 5-digit postcode"],
+            ),
+        ],
+    ),
+    Scenario(
+        "de: 'Wie lange dauert der Versand?' when asked for the new address: answered, again",
+        "german",
+        [
+            ("Ich möchte meine Adresse ändern", [DE_ASK_CONTACT]),
+            (ANNA, ["Postleitzahl"]),
+            (ANNA_POSTCODE, ["neue Adresse"]),
+            ("Wie lange dauert der Versand?", ["Werktage", "neue Adresse", "!keine"]),
+        ],
+    ),
+]
+
+SCENARIOS = (
+    THE_LATEST_ORDER
+    + AN_FAQ_FOLLOWED_UP
+    + NO_FAQ_COVERS_IT
+    + ANOTHER_ORDER_MEANT
+    + A_QUESTION_INSTEAD_OF_THE_ADDRESS
+)
