@@ -143,6 +143,13 @@ def normalize_postcode(text: str | None) -> str | None:
     return value if _POSTCODE.match(value) else None
 
 
+def _email_to_look_up(text: str) -> str | None:
+    """An email address to find a customer by, a comma in its domain read as the dot it
+    slipped from ("anna@example,com"). For lookups only: a new address is taken as typed."""
+    local, at, domain = _clean(text).partition("@")
+    return normalize_email(f"{local}@{domain.replace(',', '.')}") if at else None
+
+
 def parse_contact(
     text: str | None, region: str | Iterable[str] | None = None
 ) -> tuple[str, str] | None:
@@ -155,7 +162,7 @@ def parse_contact(
         return None
     regions = _regions(region)
     for kind, normalize in (
-        ("email", normalize_email),
+        ("email", _email_to_look_up),
         ("customer_number", normalize_customer_number),
         ("phone", lambda value: normalize_phone(value, regions)),
     ):

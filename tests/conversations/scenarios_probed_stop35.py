@@ -9,7 +9,8 @@ covers ("do you guys sell gift cards", "Verkauft ihr Geschenkgutscheine?", "ä½ ä
 answered with the nearest FAQ (how to contact us, the shipping times) or a ticket; and another
 order named at the confirmation or the return's reason ("sorry I meant KF-500002"), read as an
 unclear yes/no or as the reason instead of as the order meant; and a shop question when the new
-address is asked for ("wait, do you ship to austria?"), read as an address without a postcode."""
+address is asked for ("wait, do you ship to austria?"), read as an address without a postcode;
+and an email address typed with a comma for its last dot ("anna.schmidt@example,com")."""
 
 from __future__ import annotations
 
@@ -207,10 +208,23 @@ A_QUESTION_INSTEAD_OF_THE_ADDRESS = [
     ),
 ]
 
+AN_EMAIL_WITH_A_COMMA = [
+    Scenario(
+        "'anna.schmidt@example,com' as who one is: the comma read as the dot it meant",
+        "wording",
+        [
+            ("where is my order", [ASK_CONTACT]),
+            ("anna.schmidt@example,com", [ASK_FACT, "!doesn't look like"]),
+            (ANNA_POSTCODE, ["verified", "KF-500001"]),
+        ],
+    ),
+]
+
 SCENARIOS = (
     THE_LATEST_ORDER
     + AN_FAQ_FOLLOWED_UP
     + NO_FAQ_COVERS_IT
     + ANOTHER_ORDER_MEANT
     + A_QUESTION_INSTEAD_OF_THE_ADDRESS
+    + AN_EMAIL_WITH_A_COMMA
 )
