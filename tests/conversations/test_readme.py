@@ -14,6 +14,7 @@ import pytest
 from tests.conversations.scenarios_en import ANNA, ANNA_POSTCODE, BEN, BEN_POSTCODE
 from tests.conversations.scenarios_languages import DEMO_DE, DEMO_ZH
 from tests.conversations.support import Facts
+from tests.conversations.test_scenarios import ALL
 from tests.integration.support import REPO_ROOT
 
 DEMOS = {
@@ -50,3 +51,10 @@ def test_the_readme_quotes_the_demo_the_suite_plays(marker: str) -> None:
                 assert item[1:] not in reply, (said, item)
             else:
                 assert item in reply, (said, item, reply)
+
+
+def test_the_readme_says_how_many_conversations_the_suite_plays() -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"`tests/conversations/` plays (\d+) such conversations", readme)
+    assert said, "README.md no longer says how many conversations the suite plays"
+    assert int(said.group(1)) == len(ALL)
