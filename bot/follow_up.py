@@ -17,6 +17,16 @@ _OPENING = re.compile(
 _CLOSING = re.compile(r"呢\s*([？?]?)\s*$")
 
 
+# A word that points back at what was just answered ("und wie lange dauert das?", "is it free?").
+_POINTS_BACK = re.compile(
+    r"\b(?:it|that|this|das|dies|dafür|davon|dabei)\b|它|这个|那个|这样", re.IGNORECASE
+)
+
+
+def points_back(text: str) -> bool:
+    return bool(_POINTS_BACK.search(text))
+
+
 def opens_a_follow_up(text: str) -> bool:
     return bool(_OPENING.match(text) or _CLOSING.search(text))
 

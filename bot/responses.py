@@ -26,7 +26,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.follow_up import opens_a_follow_up
+from bot.follow_up import opens_a_follow_up, points_back
 from bot.language import HAN
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ FAQ_ANSWERED = "faq_answered"
 # topic of its own ("wie lange?" reads as shipping at 0.89, "多久" at 0.54).
 FOLLOW_UP_MAX_WORDS = 3
 # ... or this short, when it opens like a follow-up ("and on laptops?", "那笔记本电脑呢？").
-OPENED_FOLLOW_UP_MAX_WORDS = 5
+OPENED_FOLLOW_UP_MAX_WORDS = 6
 SURE_OF_THE_TOPIC = 0.9
 
 
@@ -60,7 +60,8 @@ def _words(text: str) -> float:
 def follow_up_topic(utter_action: str, tracker: DialogueStateTracker) -> str:
     """The FAQ answer to give: the one answered just before when the latest message is a short
     follow-up, or opens like one, and the response selector is unsure of it, else
-    `utter_action`. A question that opens like a follow-up and reads as out of scope ("家具呢"
+    `utter_action`; one that points back ("is it free?") keeps the topic however sure the
+    selector is. A question that opens like a follow-up and reads as out of scope ("家具呢"
     after the warranty) follows up too."""
     message = tracker.latest_message
     text = (message.text or "") if message is not None else ""
@@ -72,6 +73,10 @@ def follow_up_topic(utter_action: str, tracker: DialogueStateTracker) -> str:
         return utter_action
     if not (words <= FOLLOW_UP_MAX_WORDS or opened):
         return utter_action
+    if points_back(text):
+        # "und wie lange dauert das?" after the shipping times: "das" is the shipping, however
+        # sure the selector is of the refunds ("Wie lange dauert eine Erstattung?").
+        return _answer_before(tracker) or utter_action
     selected = (message.parse_data.get("response_selector") or {}).get("faq") or {}
     confidence = (selected.get("response") or {}).get("confidence")
     if not isinstance(confidence, (int, float)) or confidence >= SURE_OF_THE_TOPIC:

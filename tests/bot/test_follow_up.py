@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.follow_up import opens_a_follow_up, without_follow_up_words
+from bot.follow_up import opens_a_follow_up, points_back, without_follow_up_words
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,10 @@ def test_other_questions_are_left_as_they_are(text: str) -> None:
 
 def test_nothing_but_opening_words_is_left_as_it_is() -> None:
     assert without_follow_up_words("and?") == "and?"
+
+
+def test_words_that_point_back() -> None:
+    assert points_back("und wie lange dauert das?") and points_back("is it free?")
+    assert points_back("这个要多久")
+    assert not points_back("what about returns?") and not points_back("Italien?")
+    assert not points_back("gibt es Expressversand?")  # "es" there points at nothing

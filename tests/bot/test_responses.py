@@ -123,6 +123,9 @@ def _follow_up(
         # Opens like a follow-up: a little longer still keeps the topic.
         ("and on laptops, too?", 0.52, "utter_faq/warranty", "Two years of warranty."),
         ("那笔记本电脑呢？", 0.52, "utter_faq/warranty", "Two years of warranty."),
+        # Points back at the answer: the topic stays, however sure the selector is.
+        ("und wie lange dauert das?", 0.99, "utter_faq/warranty", "Two years of warranty."),
+        ("is it free?", 0.97, "utter_faq/warranty", "Two years of warranty."),
     ],
 )  # fmt: skip
 async def test_a_short_follow_up_to_an_faq_answer_keeps_its_topic(

@@ -101,6 +101,22 @@ AN_FAQ_FOLLOWED_UP = [
         ],
     ),
     Scenario(
+        "de: 'und wie lange dauert das?' after the shipping costs: the shipping, not refunds",
+        "german",
+        [
+            ("Was kostet der Versand nach Österreich?", ["Werktage"]),
+            ("und wie lange dauert das?", ["Werktage", "!Rücksendeetikett"]),
+        ],
+    ),
+    Scenario(
+        "'and how long does it take?' after free shipping: the shipping, not the returns",
+        "wording",
+        [
+            ("is there free shipping?", ["working days"]),
+            ("and how long does it take?", ["working days", "!return label"]),
+        ],
+    ),
+    Scenario(
         "two messages nobody understands after an FAQ answer still reach a person",
         "wording",
         [
