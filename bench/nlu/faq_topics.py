@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ import httpx
 from ruamel.yaml import YAML
 
 from bench.nlu.rasa_run import serve
-from bench.nlu.routing import FLOWS, percent
+from bench.nlu.routing import FLOWS, table, tally
 from bench.report import replace_section
 from kefu.model_cache import ensure_model
 
@@ -78,22 +77,15 @@ def parse(url: str, questions: list[Question]) -> list[str]:
 
 
 def report(questions: list[Question], answers: list[str], model_name: str) -> tuple[str, list[str]]:
-    table: dict[str, dict[str, list[int]]] = defaultdict(lambda: {"faq": [0, 0], "none": [0, 0]})
-    for question, answer in zip(questions, answers, strict=True):
-        kind = "none" if question.topic is None else "faq"
-        for key in (question.language, "all"):
-            table[key][kind][0] += right(question, answer)
-            table[key][kind][1] += 1
-    lines = [
+    scores = tally(
+        (q.language, q.topic is not None, right(q, a))
+        for q, a in zip(questions, answers, strict=True)
+    )
+    lines = table(
+        scores,
         f"Model `{model_name}`, {len(questions)} messages of `bench/nlu/faq_wording.yml`:",
-        "",
-        "| language | FAQ questions given their topic | questions no FAQ answers kept out |",
-        "|---|---|---|",
-    ]
-    for key in [*sorted(k for k in table if k != "all"), "all"]:
-        row = table[key]
-        name = "**all**" if key == "all" else key
-        lines.append(f"| {name} | {percent(tuple(row['faq']))} | {percent(tuple(row['none']))} |")
+        ("FAQ questions given their topic", "questions no FAQ answers kept out"),
+    )
     misses = [
         f"{q.language} {q.text!r}: {a} (wanted {f'faq/{q.topic}' if q.topic else 'no FAQ'})"
         for q, a in zip(questions, answers, strict=True)

@@ -17,6 +17,7 @@ import argparse
 import sys
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,17 +66,26 @@ def routed_right(message: Message, intent: str) -> bool:
     return intent in message.flows if message.in_scope else intent not in FLOWS
 
 
-def score(messages: list[Message], intents: list[str]) -> dict[str, dict[str, tuple[int, int]]]:
-    """(right, total) per language (and "all"), for in-scope and out-of-scope messages."""
+def tally(rows: Iterable[tuple[str, bool, bool]]) -> dict[str, dict[str, tuple[int, int]]]:
+    """(right, total) per language (and "all") of (language, in scope, right) rows, for the
+    in-scope ("in") and the other ("out") messages."""
     table: dict[str, dict[str, list[int]]] = defaultdict(
         lambda: {"in": [0, 0], "out": [0, 0]}
     )  # fmt: skip
-    for message, intent in zip(messages, intents, strict=True):
-        kind = "in" if message.in_scope else "out"
-        for key in (message.language, "all"):
-            table[key][kind][0] += routed_right(message, intent)
+    for language, in_scope, is_right in rows:
+        kind = "in" if in_scope else "out"
+        for key in (language, "all"):
+            table[key][kind][0] += is_right
             table[key][kind][1] += 1
     return {key: {k: (v[0], v[1]) for k, v in row.items()} for key, row in table.items()}
+
+
+def score(messages: list[Message], intents: list[str]) -> dict[str, dict[str, tuple[int, int]]]:
+    """(right, total) per language (and "all"), for in-scope and out-of-scope messages."""
+    return tally(
+        (m.language, m.in_scope, routed_right(m, intent))
+        for m, intent in zip(messages, intents, strict=True)
+    )
 
 
 def percent(pair: tuple[int, int]) -> str:
@@ -83,17 +93,23 @@ def percent(pair: tuple[int, int]) -> str:
     return f"{100 * right / total:.0f} % ({right}/{total})" if total else "–"
 
 
-def report(messages: list[Message], intents: list[str], model_name: str) -> tuple[str, list[str]]:
-    scores = score(messages, intents)
-    lines = [
-        f"Model `{model_name}`, {len(messages)} messages of `bench/nlu/real_wording.yml`:",
-        "",
-        "| language | in-scope routed to the right flow | out-of-scope kept out of every flow |",
-        "|---|---|---|",
-    ]
+def table(
+    scores: dict[str, dict[str, tuple[int, int]]], title: str, headings: tuple[str, str]
+) -> list[str]:
+    """The per-language table of (right, total) for in-scope ("in") and the rest ("out")."""
+    lines = [title, "", f"| language | {headings[0]} | {headings[1]} |", "|---|---|---|"]
     for key in [*sorted(k for k in scores if k != "all"), "all"]:
         name = "**all**" if key == "all" else key
         lines.append(f"| {name} | {percent(scores[key]['in'])} | {percent(scores[key]['out'])} |")
+    return lines
+
+
+def report(messages: list[Message], intents: list[str], model_name: str) -> tuple[str, list[str]]:
+    lines = table(
+        score(messages, intents),
+        f"Model `{model_name}`, {len(messages)} messages of `bench/nlu/real_wording.yml`:",
+        ("in-scope routed to the right flow", "out-of-scope kept out of every flow"),
+    )
     misses = [
         f"{m.language} {m.text!r}: {intent} (wanted {'/'.join(m.flows) or 'no flow'})"
         for m, intent in zip(messages, intents, strict=True)
