@@ -32,7 +32,8 @@ from actions.replies import EN, pick
 
 ACTION_LISTEN = "action_listen"
 # A question after an FAQ answer that asks about the same topic: short, and it asks ("?", "呢")
-# or opens like a follow-up ("and", "what about", "und", "那").
+# or opens like a follow-up ("and", "what about", "und", "那"). The Rasa server's NLG reads the
+# same openings (bot/follow_up.py); the two environments share no code.
 FOLLOW_UP_MAX_WORDS = 4
 _FOLLOW_UP = re.compile(
     r"[?？]\s*$|呢|^\s*(?:那|还有)"

@@ -49,6 +49,7 @@ from actions.list_choice import (
     orders_offered_last,
 )
 from actions.order_correction import corrected_order
+from actions.order_question import ORDERS_LOOKED_AT
 from crm_store.errors import InvalidValue, OrderNotCancellable, OrderNotFound, OrderNotReturnable
 from crm_store.normalize import normalize_order_number
 from crm_store.services.orders import (
@@ -152,7 +153,7 @@ class OrderFormValidator(IdentificationFormValidator, ABC):
         if customer_id is None:
             return None
         orders = await run_unit_of_work(
-            lambda session: recent_orders(session, customer_id, limit=RECENT_ORDERS_SHOWN)
+            lambda session: recent_orders(session, customer_id, limit=ORDERS_LOOKED_AT)
         )
         returning = self.form_name() == "return_form"
         latest = order_meant.latest_order(orders, returning=returning)

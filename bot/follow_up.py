@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 
+# Longer openings first: "and what about" goes as a whole, not "and" alone.
 _OPENING = re.compile(
-    r"^\s*(?:(?:and|also|so|but|ok(?:ay)?|and\s+what\s+about|what\s+about|how\s+about|"
-    r"und|aber|auch|und\s+was\s+ist\s+mit|was\s+ist\s+mit|wie\s+ist\s+es\s+mit|"
-    r"wie\s+sieht\s+es\s+(?:mit|bei)\s+aus\s+)\b[\s,]*"
+    r"^\s*(?:(?:and\s+what\s+about|what\s+about|how\s+about|und\s+was\s+ist\s+mit"
+    r"|was\s+ist\s+mit|wie\s+ist\s+es\s+mit|wie\s+sieht\s+es\s+(?:mit|bei)"
+    r"|and|also|so|but|ok(?:ay)?|und|aber|auch)\b[\s,]*"
     r"|(?:那么|那|还有|另外)[，,\s]*)",
     re.IGNORECASE,
 )

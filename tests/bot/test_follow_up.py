@@ -14,6 +14,8 @@ from bot.follow_up import opens_a_follow_up, points_back, without_follow_up_word
         ("what about furniture?", "furniture?"),
         ("und bei Laptops?", "bei Laptops?"),
         ("Was ist mit Möbeln?", "Möbeln?"),
+        ("and what about furniture?", "furniture?"),
+        ("Wie sieht es mit Laptops aus?", "Laptops aus?"),
         ("那笔记本电脑呢？", "笔记本电脑？"),
         ("家具呢", "家具"),
     ],
