@@ -31,13 +31,16 @@ from actions.order_meant import asks_about_refund
 from actions.replies import EN, pick
 
 ACTION_LISTEN = "action_listen"
-# A question after an FAQ answer that asks about the same topic: short, and it asks ("?", "呢")
-# or opens like a follow-up ("and", "what about", "und", "那"). The Rasa server's NLG reads the
-# same openings (bot/follow_up.py); the two environments share no code.
+# A question after an FAQ answer that asks about the same topic: short, and it asks ("?", "呢"),
+# or a little longer and opens like one ("and", "what about", "wie sieht es mit", "那"). The
+# Rasa server's NLG reads the same openings (bot/follow_up.py); the two environments share no
+# code.
 FOLLOW_UP_MAX_WORDS = 4
-_FOLLOW_UP = re.compile(
-    r"[?？]\s*$|呢|^\s*(?:那|还有)"
-    r"|^\s*(?:and|also|what about|how about|und|auch|was ist mit|wie ist es mit)\b",
+OPENED_FOLLOW_UP_MAX_WORDS = 6
+_ASKS = re.compile(r"[?？]\s*$|呢")
+_OPENS = re.compile(
+    r"^\s*(?:那|还有)|^\s*(?:and|also|what about|how about|und|auch|was ist mit|wie ist es mit"
+    r"|wie sieht es (?:mit|bei))\b",
     re.IGNORECASE,
 )
 _PUNCTUATION = re.compile(r"[^\w\s]")
@@ -185,12 +188,11 @@ def faq_followed_up(tracker: Tracker) -> str | None:
     topic, or another one the response selector is sure of."""
     answered = faq_answered_last(tracker)
     text = latest_text(tracker)
-    if (
-        answered is None
-        or word_count(_PUNCTUATION.sub(" ", text)) > FOLLOW_UP_MAX_WORDS
-        or not _FOLLOW_UP.search(text)
-        or requests_in(text)
-    ):
+    words = word_count(_PUNCTUATION.sub(" ", text))
+    follows_up = (words <= OPENED_FOLLOW_UP_MAX_WORDS and _OPENS.search(text)) or (
+        words <= FOLLOW_UP_MAX_WORDS and _ASKS.search(text)
+    )
+    if answered is None or not follows_up or requests_in(text):
         return None
     selected = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
     response = selected.get("response") or {}

@@ -83,7 +83,12 @@ def _after_the_warranty(text: str, selected: dict[str, Any] | None = None) -> Tr
 
 
 async def test_a_short_question_after_an_faq_answer_gets_that_topic_again() -> None:
-    for text in ("what about furniture?", "und bei Laptops?", "那笔记本电脑呢？"):
+    for text in (
+        "what about furniture?",
+        "und bei Laptops?",
+        "那笔记本电脑呢？",
+        "wie sieht es mit Laptops aus?",
+    ):
         outcome = await run_action(ActionClarify(), _after_the_warranty(text))
         assert outcome.responses == ["utter_faq/warranty"], text
 

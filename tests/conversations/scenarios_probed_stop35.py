@@ -89,6 +89,7 @@ AN_FAQ_FOLLOWED_UP = [
         [
             ("Wie lange ist die Garantie?", ["Gewährleistung"]),
             ("und bei Laptops?", ["Gewährleistung", "!nicht sicher"]),
+            ("wie sieht es mit Möbeln aus?", ["Gewährleistung", "!nicht sicher"]),
         ],
     ),
     Scenario(
