@@ -60,6 +60,8 @@ _REASON = re.compile(
     r"different)|looks? different|not as (?:described|pictured|shown|advertised)|"
     r"(?:poor|bad|low|cheap) quality|quality|disappoint\w*|unhappy|uncomfortable|itch\w*|"
     r"stopped working|smaller than|bigger than|larger than|(?:bigger|smaller|larger) size|"
+    # a part that misbehaves: "a sticky key", "the zip is stuck", "it rattles", "overheats"
+    r"sticky|stuck|jammed|wobbl\w*|rattl\w*|squeak\w*|flicker\w*|overheat\w*|dead pixels?|"
     r"too (?:\w+ )?(?:small|big|large|short|long|tight|loose|"
     r"narrow|wide|heavy|thin|thick|bright|dark|loud|slow|expensive|flimsy)|"
     + _NOT
@@ -68,6 +70,7 @@ _REASON = re.compile(
     r"changed my mind|by mistake|ordered (?:twice|two)|duplicate|"
     # German: beschädigt, zu eng, passt leider nicht, gefällt mir nicht, Farbe anders
     r"kaputt\w*|beschädigt|defekt|gebrochen|zerbrochen|zerkratzt|kratzer|riss|gerissen|"
+    r"klemmt|hakt|wackelt|klappert|quietscht|flackert|überhitzt|"
     r"fleck\w*|undicht|ausgelaufen|schmutzig|mangelhaft|fehlerhaft|falsch\w*|anders|andere[nrs]?"
     r" (?:farbe|größe|artikel)|fehlt|qualität|verspätet|zu spät|doppelt|versehentlich|"
     r"aus versehen|nummer (?:größer|groesser|kleiner)|"
@@ -85,7 +88,7 @@ _REASON = re.compile(
 _REASON_ZH = re.compile(
     r"坏|破|损|裂|划痕|脏|污|漏|瑕疵|不合适|不合身|不对|不一样|不符|不像|不满意|不喜欢|不想要|不要了|"
     r"不需要|不能用|用不了|不好用|有问题|太[大小紧松长短肥瘦宽窄重薄厚贵慢]|偏[大小紧松长短肥瘦]|"
-    r"错|质量|色差|颜色|尺码|尺寸|大一号|小一号|假货|买多了|重复"
+    r"错|质量|色差|颜色|尺码|尺寸|大一号|小一号|假货|买多了|重复|卡住|卡键|松动|异响|发烫|闪屏"
 )
 _CLAUSE_SPLIT = re.compile(r"[,;.!?，。；！？]|\b(?:because|since|as|weil|da)\b", re.IGNORECASE)
 # The words of a request for a ticket itself, and the small words around them ("Hi, I'd like to

@@ -161,6 +161,9 @@ def test_an_order_number_given_as_proof_is_not_carried_as_the_order() -> None:
     ("text", "reason"),
     [
         ("I want to return KF-500003, it arrived broken", "it arrived broken"),
+        ("Can I return the keyboard? It has a sticky key.", "It has a sticky key"),
+        ("Ich möchte KF-500003 zurückgeben, die Taste klemmt", "die Taste klemmt"),
+        ("我想退货，键盘有个键卡住了", "键盘有个键卡住了"),
         ("return my order because it is too small", "it is too small"),
         ("Ich will KF-500003 zurückgeben, es kam kaputt an", "es kam kaputt an"),
         ("我想退掉订单 KF-500003，东西坏了", "东西坏了"),

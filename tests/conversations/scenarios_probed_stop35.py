@@ -10,7 +10,8 @@ answered with the nearest FAQ (how to contact us, the shipping times) or a ticke
 order named at the confirmation or the return's reason ("sorry I meant KF-500002"), read as an
 unclear yes/no or as the reason instead of as the order meant; and a shop question when the new
 address is asked for ("wait, do you ship to austria?"), read as an address without a postcode;
-and an email address typed with a comma for its last dot ("anna.schmidt@example,com")."""
+an email address typed with a comma for its last dot ("anna.schmidt@example,com"); and a part that
+misbehaves ("It has a sticky key", "die Taste klemmt"), which was asked for again as the reason."""
 
 from __future__ import annotations
 
@@ -225,6 +226,30 @@ A_QUESTION_INSTEAD_OF_THE_ADDRESS = [
     ),
 ]
 
+# A part that misbehaves is a reason for the return, said with the request.
+A_PART_THAT_MISBEHAVES = [
+    Scenario(
+        "'I want to return … It has a sticky key.': the reason is not asked again",
+        "wording",
+        [
+            ("I want to return {order}. It has a sticky key.", [ASK_CONTACT]),
+            ("{email}", [ASK_FACT]),
+            ("{postcode}", ["registered your return", "{order}", "!why"]),
+        ],
+        needs="delivered",
+    ),
+    Scenario(
+        "de: 'Ich möchte … zurückgeben, die Taste klemmt': the reason is not asked again",
+        "german",
+        [
+            ("Ich möchte {order} zurückgeben, die Taste klemmt", [DE_ASK_CONTACT]),
+            ("{email}", [DE_ASK_FACT]),
+            ("{postcode}", ["Rücksendung für die Bestellung {order}", "!Warum"]),
+        ],
+        needs="delivered",
+    ),
+]
+
 AN_EMAIL_WITH_A_COMMA = [
     Scenario(
         "'anna.schmidt@example,com' as who one is: the comma read as the dot it meant",
@@ -244,4 +269,5 @@ SCENARIOS = (
     + ANOTHER_ORDER_MEANT
     + A_QUESTION_INSTEAD_OF_THE_ADDRESS
     + AN_EMAIL_WITH_A_COMMA
+    + A_PART_THAT_MISBEHAVES
 )
