@@ -6,6 +6,7 @@ import json
 import os
 import platform
 import subprocess
+import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -57,3 +58,12 @@ def replace_section(begin: str, end: str, body: str, readme: Path = README) -> N
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     readme.write_text(text)
+
+
+def publish(table: str, misses: list[str], begin: str, end: str, write_readme: bool) -> None:
+    """A bench's table on stdout, what it missed on stderr, and the table into bench/README.md
+    between the markers when asked."""
+    print(table)
+    print("\nMissed:", *misses, sep="\n  ", file=sys.stderr)
+    if write_readme:
+        replace_section(begin, end, table)

@@ -14,8 +14,6 @@ API (as bench/nlu/routing.py does) and reports, per language:
 from __future__ import annotations
 
 import argparse
-import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,10 +21,9 @@ from typing import Any
 import httpx
 from ruamel.yaml import YAML
 
-from bench.nlu.rasa_run import serve
+from bench.nlu.rasa_run import trained_model_served
 from bench.nlu.routing import FLOWS, table, tally
-from bench.report import replace_section
-from kefu.model_cache import ensure_model
+from bench.report import publish
 
 DATA = Path(__file__).with_name("faq_wording.yml")
 BEGIN, END = "<!-- faq-topics:start -->", "<!-- faq-topics:end -->"
@@ -99,17 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-readme", action="store_true", help="update bench/README.md")
     args = parser.parse_args(argv)
     questions = load()
-    model = ensure_model()
-    with (
-        tempfile.TemporaryDirectory(prefix="kefu-faq-topics-") as tmp,
-        serve(model.path, Path(tmp)) as url,
-    ):
+    with trained_model_served("kefu-faq-topics-") as (url, model_name):
         answers = parse(url, questions)
-    table, misses = report(questions, answers, model.path.name)
-    print(table)
-    print("\nMissed:", *misses, sep="\n  ", file=sys.stderr)
-    if args.write_readme:
-        replace_section(BEGIN, END, table)
+    table, misses = report(questions, answers, model_name)
+    publish(table, misses, BEGIN, END, args.write_readme)
     return 0
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import subprocess
+import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
@@ -15,7 +16,7 @@ from ruamel.yaml import YAML
 
 from bench.nlu.data import Example, write_rasa_nlu
 from bench.nlu.metrics import FALLBACK_INTENT, Prediction
-from kefu.model_cache import ensure_spacy_pipeline
+from kefu.model_cache import ensure_model, ensure_spacy_pipeline
 from kefu.paths import RASA_BIN, REPO_ROOT, rasa_environment
 from kefu.processes import free_port
 
@@ -144,6 +145,15 @@ def serve(model: Path, workdir: Path) -> Iterable[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def trained_model_served(prefix: str) -> Iterator[tuple[str, str]]:
+    """The bot's own model (trained first if out of date) behind `rasa run`; yields its base URL
+    and the model's file name."""
+    model = ensure_model()
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp, serve(model.path, Path(tmp)) as url:
+        yield url, model.path.name
 
 
 def wait_until_ready(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:

@@ -14,8 +14,6 @@ the messages are never training data, and the bot's data is not tuned to them.
 from __future__ import annotations
 
 import argparse
-import sys
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,9 +22,8 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from bench.nlu.data import Example
-from bench.nlu.rasa_run import parse_all, serve
-from bench.report import replace_section
-from kefu.model_cache import ensure_model
+from bench.nlu.rasa_run import parse_all, trained_model_served
+from bench.report import publish
 
 DATA = Path(__file__).with_name("real_wording.yml")
 BEGIN, END = "<!-- routing:start -->", "<!-- routing:end -->"
@@ -123,18 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-readme", action="store_true", help="update bench/README.md")
     args = parser.parse_args(argv)
     messages = load()
-    model = ensure_model()
     examples = [Example(m.text, m.flows[0] if m.flows else OUT_OF_SCOPE) for m in messages]
-    with (
-        tempfile.TemporaryDirectory(prefix="kefu-routing-") as tmp,
-        serve(model.path, Path(tmp)) as url,
-    ):
+    with trained_model_served("kefu-routing-") as (url, model_name):
         predictions = parse_all(url, examples)
-    table, misses = report(messages, [p.intent for p in predictions], model.path.name)
-    print(table)
-    print("\nMissed:", *misses, sep="\n  ", file=sys.stderr)
-    if args.write_readme:
-        replace_section(BEGIN, END, table)
+    table, misses = report(messages, [p.intent for p in predictions], model_name)
+    publish(table, misses, BEGIN, END, args.write_readme)
     return 0
 
 
