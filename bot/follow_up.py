@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import re
 
-# Longer openings first: "and what about" goes as a whole, not "and" alone.
+# Longer openings first: "and what about" goes as a whole, not "and" alone. An "ok" before one is
+# part of it; alone, like "but" or "so", it opens anything ("Okay, any time tomorrow works" in
+# STAR's dialogues), so it opens no follow-up.
 _OPENING = re.compile(
-    r"^\s*(?:(?:and\s+what\s+about|what\s+about|how\s+about|und\s+was\s+ist\s+mit"
+    r"^\s*(?:ok(?:ay)?[\s,.!]+)?"
+    r"(?:(?:and\s+what\s+about|what\s+about|how\s+about|und\s+was\s+ist\s+mit"
     r"|was\s+ist\s+mit|wie\s+ist\s+es\s+mit|wie\s+sieht\s+es\s+(?:mit|bei)"
-    r"|and|also|so|but|ok(?:ay)?|und|aber|auch)\b[\s,]*"
+    r"|and|also|und|auch)\b[\s,]*"
     r"|(?:那么|那|还有|另外)[，,\s]*)",
     re.IGNORECASE,
 )

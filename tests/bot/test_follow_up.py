@@ -15,6 +15,7 @@ from bot.follow_up import opens_a_follow_up, points_back, without_follow_up_word
         ("und bei Laptops?", "bei Laptops?"),
         ("Was ist mit Möbeln?", "Möbeln?"),
         ("and what about furniture?", "furniture?"),
+        ("ok and for headphones?", "for headphones?"),
         ("Wie sieht es mit Laptops aus?", "Laptops aus?"),
         ("那笔记本电脑呢？", "笔记本电脑？"),
         ("家具呢", "家具"),
