@@ -23,10 +23,19 @@ _REFUND = re.compile(
 )
 # A parcel that should be here by now: the order on its way is meant, not the newest one.
 _NOT_ARRIVED = re.compile(
-    r"(?:\bnot|\bnever|n't|\byet to)\s+(?:\w+\s+){0,2}?"
-    r"(?:arrived?|come|came|received?|delivered|here|shown up|turned up)"
-    r"|\bstill\s+(?:not|no|waiting)|\bno(?:ch)?\s+nicht\s+(?:\w+\s+)?(?:da|an(?:ge)?kommen|geliefert)"
-    r"|nie\s+angekommen|\bwo bleibt|还没(?:有)?(?:到|收到|送到)|没(?:有)?收到|一直没到",
+    r"(?:\bnot|\bnever|\b(?:is|was|has|have|had|did|do|does|are|were|ca|wo)n'?t|\byet\s+to"
+    r"|\bno(?:thing)?)\s+(?:\w+\s+){0,3}?"
+    r"(?:arriv\w*|c[ao]me|received?|receiving|deliver\w*|here|show\w*\s+up|turn\w*\s+up"
+    r"|g[eo]t(?:ten)?\b|reach\w*)"
+    r"|\b(?:got|received|have)\s+nothing\b|\bno\s+(?:sign|trace)\s+of\b"
+    r"|\bno\s+(?:package|parcel|delivery|order)\s+yet\b"
+    r"|\b(?:package|parcel|order|delivery|shipment)\s+(?:is\s+|was\s+|went\s+|got\s+)?"
+    r"(?:missing|lost)\b|\bstill\s+(?:not|no|waiting)"
+    r"|\b(?:noch\s+)?(?:nicht|nie|kein\w*)\s+(?:\w+\s+){0,2}?"
+    r"(?:da\b|an(?:ge)?kommen|gekommen|bekommen|erhalten|geliefert|zugestellt|eingetroffen)"
+    r"|\bwo\s+bleibt|\b(?:verschwunden|verloren(?:gegangen)?)\b"
+    r"|还没(?:有)?(?:到|收到|送到|送来|来)|没(?:有)?(?:收到|送到)|未(?:收到|送达)|一直没(?:到|来)"
+    r"|(?:包裹|快递|订单|东西)\S{0,2}丢了?",
     re.IGNORECASE,
 )
 
@@ -66,6 +75,28 @@ def asks_about_refund(text: str) -> bool:
 
 def waits_for_parcel(text: str) -> bool:
     return bool(_NOT_ARRIVED.search(text))
+
+
+# "check on my orders", "wo sind meine Bestellungen", "我所有的订单": each order still to come,
+# not the newest alone.
+_SEVERAL_ORDERS = re.compile(
+    r"\b(?:my|our|the|all|both)\s+(?:\w+\s+)?(?:orders|parcels|packages|deliveries)\b"
+    r"|\b(?:meine|unsere|die|alle|beide)[nr]?\s+(?:\w+\s+)?(?:bestellungen|pakete|lieferungen)\b"
+    r"|所有(?:的)?(?:订单|包裹)|(?:两|几)(?:个|笔)(?:订单|包裹)",
+    re.IGNORECASE,
+)
+_STILL_TO_COME = ("placed", "paid", "shipped")
+
+
+def orders_meant(orders: list[OrderView], request: str) -> list[OrderView]:
+    """The orders a status question is about: each still to come when it asks about several
+    ("where are my orders?"), else the one `order_meant` finds."""
+    if _SEVERAL_ORDERS.search(request) and not says_latest_order(request):
+        coming = [order for order in orders if order.status.lower() in _STILL_TO_COME]
+        if coming:
+            return coming
+    order = order_meant(orders, request)
+    return [order] if order is not None else []
 
 
 def order_meant(orders: list[OrderView], request: str) -> OrderView | None:

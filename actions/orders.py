@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from abc import ABC
 from typing import Any
 
@@ -64,6 +65,9 @@ from crm_store.views import OrderView
 
 # How many orders "show my recent orders" lists.
 RECENT_ORDERS_SHOWN = 5
+
+# A question back when asked which order ("which one can I return?", "welche geht?", "哪个能退？").
+_ASKS_ABOUT_THE_LIST = re.compile(r"[?？]\s*$|^\s*(?:which|what|welche\w*|was)\b|哪", re.IGNORECASE)
 
 
 class ValidateOrderStatusForm(IdentificationFormValidator):
@@ -134,6 +138,9 @@ class OrderFormValidator(IdentificationFormValidator, ABC):
                 return stop
             # After a list of orders, a reply that is none of them is no malformed number.
             listed = bool(orders_offered_last(tracker))
+            if listed and _ASKS_ABOUT_THE_LIST.search(latest_text(tracker)):
+                # "which one can I return?": the list asked again answers it; no "couldn't match".
+                return {slots.ORDER_NUMBER: None}
             dispatcher.utter_message(
                 response="utter_not_one_of_the_orders" if listed else "utter_invalid_order_number"
             )
@@ -269,12 +276,13 @@ class ActionOrderStatus(CustomerSubmitAction):
             order: OrderView | None = await run_unit_of_work(
                 lambda session: get_order(session, customer_id, wanted[0])
             )
+            meant = [order] if order is not None else []
         else:
             orders = await run_unit_of_work(lambda session: recent_orders(session, customer_id))
-            order = order_meant.order_meant(orders, request)
-        if order is None:
+            meant = order_meant.orders_meant(orders, request)[:MAX_ORDERS_PER_ANSWER]
+        if not meant:
             dispatcher.utter_message(text=replies.recent_orders([], language))
-        else:
+        for order in meant:
             dispatcher.utter_message(text=order_replies.order_status(order, language))
         return []
 

@@ -12,6 +12,7 @@ from actions.order_meant import (
     asks_about_refund,
     latest_order,
     order_meant,
+    orders_meant,
     refund_reply,
     says_latest_order,
     waits_for_parcel,
@@ -48,6 +49,17 @@ ORDERS = [
         "wo bleibt meine Lieferung",
         "我的快递还没收到",
         "包裹一直没到",
+        "my package never showed up and its been 2 weeks",
+        "still havent got my parcel",
+        "I didn't get my order",
+        "nothing has arrived",
+        "tracking says delivered but i got nothing",
+        "my parcel is missing",
+        "ich habe meine Bestellung nicht bekommen",
+        "Sendung wurde nicht zugestellt",
+        "Paket ist verschwunden",
+        "东西还没送来",
+        "包裹丢了",
     ],
 )
 def test_a_parcel_that_has_not_come_is_the_one_on_its_way(text: str) -> None:
@@ -55,7 +67,16 @@ def test_a_parcel_that_has_not_come_is_the_one_on_its_way(text: str) -> None:
     assert order_meant(ORDERS, text) == ORDERS[1]
 
 
-@pytest.mark.parametrize("text", ["where is my order", "wo ist meine Bestellung", "我的订单到哪了"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where is my order",
+        "wo ist meine Bestellung",
+        "我的订单到哪了",
+        "I want to get my order faster",
+        "when will it arrive",
+    ],
+)
 def test_a_plain_status_question_is_about_the_newest_order(text: str) -> None:
     assert not waits_for_parcel(text)
     assert order_meant(ORDERS, text) == ORDERS[0]
@@ -136,3 +157,24 @@ def test_the_latest_order_is_the_newest_and_to_return_the_newest_delivered() -> 
     assert latest_order(orders, returning=True) == delivered
     assert latest_order(ORDERS, returning=True) == ORDERS[0]  # nothing arrived: the newest
     assert latest_order([]) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hey can you check on my orders", "wo sind meine Bestellungen?", "查一下我所有的订单"],
+)
+def test_several_orders_asked_about_are_each_still_to_come(text: str) -> None:
+    still_to_come = order("KF-0", "placed", "1 × Lamp")
+    assert orders_meant([still_to_come, *ORDERS], text) == [still_to_come, *ORDERS[:2]]
+
+
+def test_several_orders_with_one_still_to_come_is_that_one() -> None:
+    assert orders_meant(ORDERS[1:], "where are my orders") == [ORDERS[1]]
+    assert orders_meant(ORDERS[2:] + ORDERS[1:2], "where are my orders") == [ORDERS[1]]
+    assert orders_meant(ORDERS[2:], "where are my orders") == [ORDERS[2]]
+    assert orders_meant([], "where are my orders") == []
+
+
+def test_one_order_asked_about_is_one() -> None:
+    assert orders_meant(ORDERS, "where is my order") == [ORDERS[0]]
+    assert orders_meant(ORDERS, "my last orders? no, just the latest order") == [ORDERS[0]]
