@@ -23,7 +23,7 @@ from actions.conversation import (
 from actions.digression import requests_in
 from actions.extraction import word_count
 from actions.feelings import acknowledge_or_hand_off, is_upset
-from actions.handoff import NOT_UNDERSTOOD_REASON, perform_handoff
+from actions.handoff import NOT_UNDERSTOOD_REASON, perform_handoff, waiting_for_agent
 from actions.identification_state import questions_the_identification
 from actions.listed_tickets import status_of_the_ticket_pointed_at
 from actions.next_request import start_request
@@ -161,11 +161,16 @@ class ActionClarify(KefuAction):
             # unsure, but the wording names the requests; served as a value in context is, the
             # first now and the second queued (actions/context.py).
             return await ActionValueInContext().act(dispatcher, tracker)
+        language = localized.language_of(tracker)
+        if tracker.get_slot(slots.AGENT_REQUESTED):
+            # "now please", "hello??" while waiting for a person: when the person comes, not a
+            # menu of guesses nor a second hand-off.
+            dispatcher.utter_message(text=waiting_for_agent(language))
+            return []
         # Counted from the tracker's own events, so a clear message in between resets it
         # without every other action having to touch the slot.
         # This message is a miss (NLU's fallback, or a bare value that names nothing).
         misses = consecutive_fallbacks(tracker, skip_latest=True) + 1
-        language = localized.language_of(tracker)
         if misses >= FALLBACKS_BEFORE_HUMAN:
             # Two misses in a row: a third guess helps nobody; a person takes over.
             events: Events = [

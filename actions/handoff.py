@@ -97,6 +97,19 @@ async def perform_handoff(
     return [SlotSet(slots.AGENT_REQUESTED, True)]
 
 
+def waiting_for_agent(language: str) -> str:
+    """What a customer waiting for a person is told: that a colleague replies here, right away
+    in opening hours, else from when the team is back."""
+    hours = OPENING_HOURS["hours"]
+    now = datetime.now(timezone.utc)
+    if hours.is_open(now):
+        when = localized.text("agent_soon", language)
+    else:
+        opens = replies.moment(hours.next_opening(now), language)
+        when = localized.text("agent_from", language, opens=opens)
+    return localized.text("waiting_for_agent", language, when=when)
+
+
 class ActionHandoff(KefuAction):
     """The customer asked for a person (outside a form; inside one the submit action hands off)."""
 

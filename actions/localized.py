@@ -123,6 +123,24 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "zh": "需要我为您创建工单，还是为您转接人工客服？",
     },
+    # A message the bot cannot place while the customer waits for a person ("now please",
+    # "hello??"): no guesses and no second hand-off, but when the person comes.
+    "waiting_for_agent": {
+        "en": (
+            "Your conversation is with our team: a colleague will reply right here {when}. "
+            "Until then I'm happy to help with your orders, returns, account details or tickets."
+        ),
+        "de": (
+            "Ihr Anliegen liegt bei unserem Team: Ein Kollege antwortet hier {when}. Bis dahin "
+            "helfe ich Ihnen gern mit Bestellungen, Rücksendungen, Kontodaten oder Tickets."
+        ),
+        "zh": (
+            "您的对话已转给我们的团队，同事会{when}在这里回复您。"
+            "在此之前，我也可以帮您处理订单、退货、账户信息或工单。"
+        ),
+    },
+    "agent_soon": {"en": "as soon as they can", "de": "so bald wie möglich", "zh": "尽快"},
+    "agent_from": {"en": "from {opens}", "de": "ab {opens}", "zh": "从 {opens} 起"},
     "sorry_short": {
         "en": (
             "I'm sorry about the trouble — let's sort it out right away. (If you'd rather "
