@@ -40,6 +40,7 @@ from actions.flow import (
 )
 from actions.identification import IdentificationFormValidator
 from actions.identification_state import verified_by
+from actions.list_choice import order_naming_items
 from actions.order_replies import LATE_HINTS
 from actions.similar_cases import (
     remember_ticket,
@@ -49,7 +50,7 @@ from actions.similar_cases import (
 from actions.ticket_replies import typed_category
 from crm_store.errors import InvalidValue, NotFound, OrderNotFound
 from crm_store.normalize import normalize_order_number, normalize_ticket_number
-from crm_store.services.orders import get_order
+from crm_store.services.orders import get_order, recent_orders
 from crm_store.services.tickets import TICKET_CATEGORIES, get_ticket, open_ticket, open_tickets
 
 # Shorter than this is not a description an agent can work with ("hi", "?").
@@ -133,6 +134,8 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
         asked = requested_slot(tracker)
         named = order_named_for_ticket(tracker, asked, verified_by(events))
         if named is None:
+            named = await order_of_the_items_described(events, tracker, customer_id)
+        if named is None:
             return events
         number = normalize_order_number(named)
         if number != tracker.get_slot(slots.TICKET_ORDER):  # known: no second lookup
@@ -168,6 +171,23 @@ class ValidateOpenTicketForm(IdentificationFormValidator):
                 combined = f"{described} — {detail}" if described else detail
             return {slots.TICKET_DESCRIPTION: combined[:MAX_FREE_TEXT_CHARS]}
         return await super()._extract_confirmation(dispatcher, tracker, domain)
+
+
+async def order_of_the_items_described(
+    events: list[EventType], tracker: Tracker, customer_id: int
+) -> str | None:
+    """The one recent order whose items a description just taken names ("the lid of my kettle
+    is broken"): the ticket is about it, as the question before filing it shows."""
+    described = [
+        event.get("value")
+        for event in events
+        if event.get("event") == "slot" and event.get("name") == slots.TICKET_DESCRIPTION
+    ]
+    if not described or not described[-1] or tracker.get_slot(slots.TICKET_ORDER):
+        return None
+    orders = await run_unit_of_work(lambda session: recent_orders(session, customer_id))
+    order = order_naming_items(orders, str(described[-1]))
+    return order.order_number if order is not None else None
 
 
 def late_parcel_ticket(tracker: Tracker) -> dict[str, Any] | None:
