@@ -57,8 +57,19 @@ def _session_user_texts(tracker: Tracker) -> list[tuple[str, str | None]]:
     return found[::-1]
 
 
+# Asking to cancel is a request, not a feeling: the NLP layer's lexicon scores "cancel" as
+# negative (a cancelled order says something about satisfaction), which made "can I still cancel
+# it?" (-0.65) read as upset and get an apology.
+_CANCEL_WORDS = re.compile(r"\bcancel\w*|\bstorn\w*|取消|退订", re.IGNORECASE)
+
+
+def feeling_score(text: str) -> float:
+    """The message's sentiment without the words that name a cancellation."""
+    return sentiment_score(_CANCEL_WORDS.sub(" ", text))
+
+
 def is_complaint(text: str, intent: str | None) -> bool:
-    return intent == COMPLAIN_INTENT or sentiment_score(text) <= NEGATIVE
+    return intent == COMPLAIN_INTENT or feeling_score(text) <= NEGATIVE
 
 
 def complaints_in_session(tracker: Tracker) -> int:
@@ -70,7 +81,7 @@ def is_upset(tracker: Tracker) -> bool:
     text = latest_text(tracker)
     if not text or is_button_payload(text):
         return False
-    if latest_intent(tracker) == COMPLAIN_INTENT or sentiment_score(text) <= STRONGLY_NEGATIVE:
+    if latest_intent(tracker) == COMPLAIN_INTENT or feeling_score(text) <= STRONGLY_NEGATIVE:
         return True
     return is_complaint(text, latest_intent(tracker)) and (
         complaints_in_session(tracker) >= REPEATED_COMPLAINTS
