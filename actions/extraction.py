@@ -304,9 +304,12 @@ def confirmation_candidate(tracker: Tracker) -> bool | str | None:
 
 # "I don't remember my email", "hab ich vergessen", "忘了": the customer lacks what was asked.
 _LACKS_IT = re.compile(
-    r"\b(?:don'?t|do not|can'?t|cannot) (?:remember|recall|know|find|have)\b|\bforg[eo]t"
-    r"|\bno idea\b|\bvergessen\b|\b(?:weiß|weiss) (?:ich )?(?:\w+ )?nicht\b|\bkeine ahnung\b"
-    r"|\bhabe? (?:ich )?(?:\w+ )?(?:keine|nicht)\b|忘了|忘记|不记得|记不得|记不清|不知道|没有",
+    r"\b(?:don'?t|do not|can'?t|cannot|didn'?t)\s+(?:\w+\s+){0,2}?"
+    r"(?:remember|recall|know|find|have)\b"
+    r"|\bforg[eo]t|\bno (?:idea|clue)\b|\bnot sure\b"
+    r"|\bvergessen\b|\b(?:weiß|weiss|kenne|finde)\s+(?:ich\s+)?(?:\w+\s+){0,3}?(?:nicht|keine)\b"
+    r"|\bkeine ahnung\b|\bhabe? (?:ich )?(?:\w+ ){0,3}?(?:keine|nicht)\b|\bnicht (?:mehr )?sicher\b"
+    r"|忘了|忘记|不记得|记不得|记不清|不知道|没有|不清楚|找不到",
     re.IGNORECASE,
 )
 
