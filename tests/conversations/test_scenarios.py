@@ -23,6 +23,7 @@ from tests.conversations import (
     scenarios_probed_stop33,
     scenarios_probed_stop34,
     scenarios_probed_stop35,
+    scenarios_probed_stop36,
 )
 from tests.conversations.support import Facts, Scenario, fresh_customer, play
 from tests.integration.support import Databases, Stack
@@ -43,6 +44,7 @@ ALL = (
     + scenarios_probed_stop33.SCENARIOS
     + scenarios_probed_stop34.SCENARIOS
     + scenarios_probed_stop35.SCENARIOS
+    + scenarios_probed_stop36.SCENARIOS
 )
 # The guard's reply when a turn takes too long: the first turns after start-up may.
 SLOW = "taking longer than it should"
