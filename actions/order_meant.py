@@ -26,7 +26,9 @@ _NOT_ARRIVED = re.compile(
     r"(?:\bnot|\bnever|\b(?:is|was|has|have|had|did|do|does|are|were|ca|wo)n'?t|\byet\s+to"
     r"|\bno(?:thing)?)\s+(?:\w+\s+){0,3}?"
     r"(?:arriv\w*|c[ao]me|received?|receiving|deliver\w*|here|show\w*\s+up|turn\w*\s+up"
-    r"|g[eo]t(?:ten)?\b|reach\w*)"
+    r"|reach\w*)"
+    # "got" only after a past negation: "can't get the app to work" is about no parcel.
+    r"|\b(?:(?:have|has|had|did)(?:n'?t|\s+not)|never|not\s+yet)\s+(?:\w+\s+){0,2}?g[eo]t(?:ten)?\b"
     r"|\b(?:got|received|have)\s+nothing\b|\bno\s+(?:sign|trace)\s+of\b"
     r"|\bno\s+(?:package|parcel|delivery|order)\s+yet\b"
     r"|\b(?:package|parcel|order|delivery|shipment)\s+(?:is\s+|was\s+|went\s+|got\s+)?"
