@@ -15,6 +15,7 @@ from rasa_sdk import Tracker
 
 from actions import slots
 from actions.conversation import latest_entity_values, latest_intent, latest_text
+from crm_store.normalize import normalize_order_number
 
 # An order reported late: a status question of its own, unless the same message asks for a
 # ticket or a return, whose problem it describes ("it is late, open a ticket").
@@ -352,3 +353,43 @@ def next_step(request: str, verified: bool) -> str | None:
 
 def pending_events(request: str, order_number: str | None) -> dict[str, str | None]:
     return {slots.PENDING_REQUEST: request, slots.QUEUED_ORDER: order_number}
+
+
+# Free text that says why (a return's reason, a ticket's problem): a side question with no
+# reason in it is no answer. A rating comment or an address may be anything.
+WHY_SLOTS = frozenset({slots.RETURN_REASON, slots.TICKET_DESCRIPTION})
+# Forms where a bare "cancel" answers the question: the cancellation itself, and the rating
+# (which reads it as declining the survey).
+_CANCEL_ANSWERS = frozenset({"cancel_order_form", "csat_form"})
+
+
+def called_off(tracker: Tracker, form: str) -> bool:
+    """Whether the customer's answer stops the flow though NLU read no `stop` in it."""
+    asked = tracker.get_slot("requested_slot")
+    text = latest_text(tracker)
+    if asked in WHY_SLOTS and gives_up(text):
+        return True  # "ach nee, doch nicht" asked why: NLU reads a "no", no reason either
+    # "cancel" alone: NLU reads a cancellation (or, asked for an address, it was taken as one).
+    return asked is not None and form not in _CANCEL_ANSWERS and cancels_this(text)
+
+
+# "and cancel KF-500002 too", "KF-500002 bitte auch stornieren", "KF-500002也取消".
+_ONE_ORDER_EACH = frozenset({"cancel_order", "return_order"})
+_TOO = re.compile(r"\b(?:too|also|as well|auch|ebenfalls|außerdem)\b|也|还有|另外", re.IGNORECASE)
+
+
+def another_order_too(tracker: Tracker, form: str) -> str | None:
+    """The other order a cancellation or return names for the same request while it asks about
+    its own order: queued for after this one, not an answer to the question."""
+    own = FORM_REQUESTS.get(form)
+    current = tracker.get_slot(slots.ORDER_NUMBER)
+    if own not in _ONE_ORDER_EACH or not current or tracker.get_slot("requested_slot") is None:
+        return None
+    text = latest_text(tracker)
+    if not _TOO.search(text) or (own not in requests_in(text) and latest_intent(tracker) != own):
+        return None
+    numbers = [
+        normalize_order_number(str(n)) for n in latest_entity_values(tracker, "order_number")
+    ]
+    others = [n for n in numbers if n is not None and n != normalize_order_number(str(current))]
+    return others[0] if others else None

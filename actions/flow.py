@@ -27,8 +27,9 @@ from actions.conversation import (
 from actions.crm import Refusals, answer_refusal, run_unit_of_work
 from actions.digression import (
     FORM_REQUESTS,
-    cancels_this,
-    gives_up,
+    WHY_SLOTS,
+    another_order_too,
+    called_off,
     next_step,
     pending_events,
     queued_order_number,
@@ -46,7 +47,7 @@ from actions.extraction import (
     requested_slot,
 )
 from actions.feelings import TICKET_WAY, chooses_the_ticket, is_upset
-from actions.handoff import perform_handoff
+from actions.handoff import perform_handoff, told_to_keep_waiting
 from actions.next_request import start_request
 from crm_store.services.conversations import ConversationKey
 from crm_store.views import TicketView
@@ -60,13 +61,7 @@ TicketService = Callable[
 FREE_TEXT_SLOTS = frozenset(
     {slots.RETURN_REASON, slots.TICKET_DESCRIPTION, slots.NEW_ADDRESS, slots.FEEDBACK_COMMENT}
 )
-# Free text that says why (a return's reason, a ticket's problem): a side question with no
-# reason in it is no answer. A rating comment or an address may be anything.
-_WHY_SLOTS = frozenset({slots.RETURN_REASON, slots.TICKET_DESCRIPTION})
 _ORDER_REQUESTS = frozenset({"order_status", "cancel_order", "return_order"})
-# Forms where a bare "cancel" answers the question: the cancellation itself, and the rating
-# (which reads it as declining the survey).
-_CANCEL_ANSWERS = frozenset({"cancel_order_form", "csat_form"})
 
 
 def checked(dispatcher: Dispatcher, slot: str, value: Any | None, complaint: str) -> dict[str, Any]:
@@ -131,7 +126,7 @@ class FlowFormValidator(Named, FormValidationAction):
         assert self.free_text_slot is not None
         slot = self.free_text_slot[0]
         if (
-            slot in _WHY_SLOTS
+            slot in WHY_SLOTS
             and is_side_question(tracker)
             and reason_in(latest_text(tracker)) is None
         ):
@@ -169,6 +164,8 @@ class FlowFormValidator(Named, FormValidationAction):
         own = FORM_REQUESTS.get(form)
         asked = requested_slot(tracker)
         if asked is None:
+            if told_to_keep_waiting(dispatcher, tracker):
+                return [SlotSet(slots.FLOW_ABORTED, True)]  # "ich warte immer noch": for a person
             if own == "ticket_status" and chooses_the_ticket(tracker):
                 # "ticket" after the apology's offer: the new ticket it offered, not a status.
                 return [
@@ -213,7 +210,13 @@ class FlowFormValidator(Named, FormValidationAction):
         return [SlotSet(slots.FLOW_ABORTED, True), *events]
 
     async def run(self, dispatcher: Dispatcher, tracker: Tracker, domain: DomainDict) -> Events:
-        stopped = self.called_off(tracker)
+        also = another_order_too(tracker, self.form_name())
+        if also is not None:  # "and cancel KF-500002 too": next; nothing else read from it
+            language = localized.language_of(tracker)
+            dispatcher.utter_message(text=localized.text("order_queued", language, order=also))
+            request = FORM_REQUESTS[self.form_name()]
+            return [SlotSet(k, v) for k, v in pending_events(request, also).items()]
+        stopped = called_off(tracker, self.form_name())
         # A bare "cancel" is no switch to a cancellation.
         detour = [] if stopped else self.detour_events(dispatcher, tracker)
         tracker.add_slots(detour)
@@ -247,16 +250,6 @@ class FlowFormValidator(Named, FormValidationAction):
         if intent == slots.INTENT_HUMAN_HANDOFF or starts_by_asking_for_a_person(tracker):
             return [SlotSet(slots.FLOW_ABORTED, True), SlotSet(slots.HANDOFF_REQUESTED, True)]
         return []
-
-    def called_off(self, tracker: Tracker) -> bool:
-        """Whether the customer's answer stops the flow though NLU read no `stop` in it."""
-        text = latest_text(tracker)
-        if requested_slot(tracker) in _WHY_SLOTS and gives_up(text):
-            return True  # "ach nee, doch nicht" asked why: NLU reads a "no", no reason either
-        # "cancel" alone: NLU reads a cancellation (or, asked for an address, it was taken as one).
-        return requested_slot(tracker) is not None and (
-            self.form_name() not in _CANCEL_ANSWERS and cancels_this(text)
-        )
 
     async def before_filling(self, dispatcher: Dispatcher, tracker: Tracker) -> Events:
         """A chance to end the form before any slot is looked at (events to add)."""

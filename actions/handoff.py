@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 from rasa_sdk import Tracker
@@ -14,6 +15,7 @@ from actions.conversation import (
     consecutive_fallbacks,
     conversation_key,
     last_typed_text,
+    latest_text,
     verified_customer_id,
 )
 from actions.crm import CrmUnavailable, run_unit_of_work
@@ -95,6 +97,29 @@ async def perform_handoff(
         )
     )
     return [SlotSet(slots.AGENT_REQUESTED, True)]
+
+
+# "still waiting", "ich warte immer noch", "我还在等" and nothing more: after asking for a person,
+# that is the person awaited, not a parcel (NLU reads an order status into it).
+_ONLY_WAITING = re.compile(
+    r"^\W*(?:(?:hello|hi|hey|hallo)\W+)?(?:(?:i'?m|i am|we'?re|we are)\s+)?still\s+waiting"
+    r"(?:\s+for\s+(?:someone|somebody|a person|an agent|a human|you|an answer|a reply))?\W*$"
+    r"|^\W*(?:(?:hallo|hey)\W+)?(?:ich\s+)?warte\s+(?:immer\s+)?noch"
+    r"(?:\s+auf\s+(?:jemanden|einen\s+mitarbeiter|eine\s+antwort|sie))?\W*$"
+    r"|^\W*(?:你好\W*)?我?(?:还|一直)在等(?:人工|客服|回复|你们)?\W*$",
+    re.IGNORECASE,
+)
+
+
+def told_to_keep_waiting(dispatcher: Dispatcher, tracker: Tracker) -> bool:
+    """After asking for a person, the customer only says they are still waiting: told when the
+    person comes (a request read into it by NLU is not started)."""
+    if not tracker.get_slot(slots.AGENT_REQUESTED):
+        return False
+    if _ONLY_WAITING.search(latest_text(tracker)) is None:
+        return False
+    dispatcher.utter_message(text=waiting_for_agent(localized.language_of(tracker)))
+    return True
 
 
 def waiting_for_agent(language: str) -> str:

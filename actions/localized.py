@@ -89,6 +89,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "de": "Gern! Ich erledige zuerst das, danach kümmere ich mich um {request}.",
         "zh": "好的！我先处理这个，然后再帮您{request}。",
     },
+    "order_queued": {
+        "en": "Sure, I'll see to {order} right after this one.",
+        "de": "Gern, um {order} kümmere ich mich gleich danach.",
+        "zh": "好的，处理完这个就帮您处理 {order}。",
+    },
     "request_switched": {
         "en": "No problem, I'll leave that — let's look at {request} instead.",
         "de": "Kein Problem, das lasse ich — kümmern wir uns stattdessen um {request}.",

@@ -3,13 +3,15 @@ up", that one "hasn't got", "nicht bekommen" or "还没送来", answered with th
 not yet sent) instead of the one on its way; a ticket whose description names an item of one
 order ("the lid of my kettle is broken"), filed about no order; a message the bot cannot place
 while the customer waits for a person ("now please", "jetzt bitte", "快点"), answered with a menu
-of guesses and then a second hand-off; and "when do I get my money back?" answered with the
+of guesses and then a second hand-off, or ("Ich warte immer noch") read as a parcel awaited and
+asked who one is; and "when do I get my money back?" answered with the
 returns' refund alone, though a cancelled order's money comes back too; "check on my orders"
 answered with the newest order alone; "can I still cancel it?" answered with an apology first,
 as if the customer were upset (the sentiment lexicon scores "cancel" and "still" as negative);
 "which one can I return?" at the which-order question, answered "I couldn't match that"; and "Ich
 weiß meine Kundennummer nicht" when asked who one is, answered "that doesn't look like an email
-address" instead of the other ways to answer."""
+address" instead of the other ways to answer; and "and cancel KF-500002 too" when asked to
+confirm the cancellation of KF-500001, answered "Sorry, I didn't quite get that"."""
 
 from __future__ import annotations
 
@@ -92,6 +94,8 @@ WAITING_FOR_A_PERSON = [
             ("I want to speak to a real person", ["colleague"]),
             ("now please", ["Your conversation is with our team", "!Did you mean"]),
             ("ugh come on", ["Your conversation is with our team", "!Did you mean"]),
+            ("still waiting", ["Your conversation is with our team", "!email"]),
+            ("where is my order", [ASK_CONTACT]),
         ],
         check=handed_off(),
     ),
@@ -101,6 +105,7 @@ WAITING_FOR_A_PERSON = [
         [
             ("Ich möchte mit einem Mitarbeiter sprechen", ["Team"]),
             ("jetzt bitte", ["Ihr Anliegen liegt bei unserem Team", "!Meinten Sie"]),
+            ("Ich warte immer noch", ["Ihr Anliegen liegt bei unserem Team", "!E-Mail"]),
         ],
         check=handed_off(),
     ),
@@ -110,6 +115,7 @@ WAITING_FOR_A_PERSON = [
         [
             ("转人工", ["团队"]),
             ("快点", ["您的对话已转给我们的团队", "!您是指"]),
+            ("我还在等", ["您的对话已转给我们的团队", "!邮箱"]),
         ],
         check=handed_off(),
     ),
@@ -207,6 +213,37 @@ NOT_AT_HAND = [
     ),
 ]
 
+ANOTHER_ORDER_TOO = [
+    Scenario(
+        "'and cancel KF-500002 too' at the confirmation: queued, the question again, then served",
+        "wording",
+        [
+            ("cancel KF-500001", [ASK_CONTACT]),
+            (ANNA, [ASK_FACT]),
+            (ANNA_POSTCODE, ["Shall I cancel order KF-500001"]),
+            (
+                "and cancel KF-500002 too",
+                ["KF-500002 right after", "Shall I cancel order KF-500001", "!didn't quite get"],
+            ),
+            ("no", ["haven't cancelled", "KF-500002", "can't be cancelled"]),
+        ],
+    ),
+    Scenario(
+        "de: 'bitte auch KF-500002 stornieren' at the confirmation: queued, the question again",
+        "german",
+        [
+            ("storniere KF-500001", [DE_ASK_CONTACT]),
+            (ANNA, [DE_ASK_FACT]),
+            (ANNA_POSTCODE, ["Soll ich die Bestellung KF-500001"]),
+            (
+                "bitte auch KF-500002 stornieren",
+                ["um KF-500002 kümmere ich mich", "Soll ich die Bestellung KF-500001"],
+            ),
+            ("nein", ["KF-500002"]),
+        ],
+    ),
+]
+
 SCENARIOS = (
     A_PARCEL_THAT_HAS_NOT_COME
     + A_TICKET_ABOUT_AN_ITEM
@@ -215,4 +252,5 @@ SCENARIOS = (
     + SEVERAL_ORDERS
     + NO_ANGER_IN_A_REQUEST
     + NOT_AT_HAND
+    + ANOTHER_ORDER_TOO
 )
