@@ -134,8 +134,24 @@ _NOT_A_NAME = frozenset((
 _NOT_A_NAME_ZH = re.compile(r"客户|顾客|会员|新|老|谁")
 
 
+# "Anna Schmidt", "Chloé Martin", "Ben Okafor-Smith" alone: two or three capitalised words.
+_BARE_NAME = re.compile(r"^\W*([^\W\d_a-z][^\W\d_]+(?:[ -][^\W\d_a-z][^\W\d_]+){1,2})\W*$")
+# Greetings and the shop's words are no name ("Thank You", "Order Status").
+_NOT_IN_A_BARE_NAME = frozenset((
+    "hi", "hello", "hey", "thanks", "thank", "you", "yes", "please", "hallo", "danke", "bitte",
+    "guten", "tag", "morgen", "good", "morning", "evening", "dear", "sir", "madam", "my", "mein",
+    "name", "is", "ist", "there", "order", "orders", "status", "return", "cancel", "ticket",
+    "refund", "help", "support", "service", "email", "phone", "address", "bestellung", "hilfe",
+))  # fmt: skip
+
+
 def gives_a_name(text: str) -> bool:
-    """Whether `text` only says the customer's name ("I'm Anna Schmidt", "我叫陈静")."""
+    """Whether `text` only says the customer's name ("I'm Anna Schmidt", "Anna Schmidt",
+    "我叫陈静")."""
+    bare = _BARE_NAME.match(text.strip())
+    if bare is not None:
+        words = bare.group(1).lower().replace("-", " ").split()
+        return not any(word in _NOT_A_NAME or word in _NOT_IN_A_BARE_NAME for word in words)
     match = _NAME_GIVEN.match(text.strip())
     if match is None:
         return False

@@ -11,7 +11,8 @@ as if the customer were upset (the sentiment lexicon scores "cancel" and "still"
 "which one can I return?" at the which-order question, answered "I couldn't match that"; and "Ich
 weiß meine Kundennummer nicht" when asked who one is, answered "that doesn't look like an email
 address" instead of the other ways to answer; and "and cancel KF-500002 too" when asked to
-confirm the cancellation of KF-500001, answered "Sorry, I didn't quite get that"."""
+confirm the cancellation of KF-500001, answered "Sorry, I didn't quite get that"; and a name
+alone ("Anna Schmidt") for who one is, answered "that doesn't look like an email address"."""
 
 from __future__ import annotations
 
@@ -244,6 +245,26 @@ ANOTHER_ORDER_TOO = [
     ),
 ]
 
+A_NAME_ALONE = [
+    Scenario(
+        "'Anna Schmidt' alone for who one is: a name is not enough, not 'no email'",
+        "wording",
+        [
+            ("where is my order", [ASK_CONTACT]),
+            ("Anna Schmidt", ["name alone", "!doesn't look like"]),
+            (ANNA, [ASK_FACT]),
+        ],
+    ),
+    Scenario(
+        "de: 'Anna Schmidt' alone for who one is: a name is not enough",
+        "german",
+        [
+            ("Wo ist meine Bestellung?", [DE_ASK_CONTACT]),
+            ("Anna Schmidt", ["Namen allein", "!sieht nicht wie"]),
+        ],
+    ),
+]
+
 SCENARIOS = (
     A_PARCEL_THAT_HAS_NOT_COME
     + A_TICKET_ABOUT_AN_ITEM
@@ -253,4 +274,5 @@ SCENARIOS = (
     + NO_ANGER_IN_A_REQUEST
     + NOT_AT_HAND
     + ANOTHER_ORDER_TOO
+    + A_NAME_ALONE
 )
