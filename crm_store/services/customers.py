@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from rapidfuzz.distance import OSA
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -95,7 +96,7 @@ async def verify_identity(session: AsyncSession, contact: str, fact: str) -> Cus
         )
     ).all()
     if not candidates:
-        return None
+        return await _with_a_slip_in_the_email(session, kind, value, fact)
     order_numbers, postcodes = _fact_candidates(fact)
     for customer in candidates:
         if customer.postcode and customer.postcode in postcodes:
@@ -111,6 +112,38 @@ async def verify_identity(session: AsyncSession, contact: str, fact: str) -> Cus
             if customer.id == owner:
                 return customer_view(customer)
     return None
+
+
+# Typing slips an email may have and still be the customer's ("anna.schmidt@exmaple.com": one,
+# two letters swapped), counted as edits (insert, delete, replace, swap neighbours).
+EMAIL_SLIPS = 2
+
+
+async def _with_a_slip_in_the_email(
+    session: AsyncSession, kind: str, email: str, fact: str
+) -> CustomerView | None:
+    """The one customer the fact names whose email is `email` but for a slip or two.
+
+    Only among the customers the fact (their postcode or an order number) matches exactly: a
+    slip in the contact widens nothing beyond them, and whoever types the slip still has to know
+    the fact, as with the exact email.
+    """
+    order_numbers, postcodes = _fact_candidates(fact)
+    if kind != "email" or not (order_numbers or postcodes):
+        return None
+    owners = select(Order.customer_id).where(Order.order_number.in_(order_numbers))
+    rows = await session.execute(
+        select(Customer.id, Customer.email).where(
+            or_(Customer.postcode.in_(postcodes), Customer.id.in_(owners)),
+            Customer.erased_at.is_(None),
+        )
+    )
+    near = [
+        customer_id
+        for customer_id, known in rows
+        if known and OSA.distance(known.lower(), email, score_cutoff=EMAIL_SLIPS) <= EMAIL_SLIPS
+    ]
+    return await get_customer(session, near[0]) if len(near) == 1 else None
 
 
 async def get_customer(session: AsyncSession, customer_id: int) -> CustomerView:

@@ -12,7 +12,9 @@ as if the customer were upset (the sentiment lexicon scores "cancel" and "still"
 weiß meine Kundennummer nicht" when asked who one is, answered "that doesn't look like an email
 address" instead of the other ways to answer; and "and cancel KF-500002 too" when asked to
 confirm the cancellation of KF-500001, answered "Sorry, I didn't quite get that"; and a name
-alone ("Anna Schmidt") for who one is, answered "that doesn't look like an email address"."""
+alone ("Anna Schmidt") for who one is, answered "that doesn't look like an email address"; and an
+email typed with a slip ("anna.schmidt@exmaple.com"), which with the right postcode got "I couldn't
+verify those details"."""
 
 from __future__ import annotations
 
@@ -265,6 +267,36 @@ A_NAME_ALONE = [
     ),
 ]
 
+AN_EMAIL_WITH_A_SLIP = [
+    Scenario(
+        "'anna.schmidt@exmaple.com' with her postcode: verified, the slip forgiven",
+        "wording",
+        [
+            ("where is my order", [ASK_CONTACT]),
+            ("anna.schmidt@exmaple.com", [ASK_FACT]),
+            (ANNA_POSTCODE, ["verified", "KF-500001"]),
+        ],
+    ),
+    Scenario(
+        "de: 'anna.schmdit@example.com' with her order number: verified",
+        "german",
+        [
+            ("Wo ist meine Bestellung?", [DE_ASK_CONTACT]),
+            ("anna.schmdit@example.com", [DE_ASK_FACT]),
+            ("KF-500002", ["bestätigt", "KF-500001"]),
+        ],
+    ),
+    Scenario(
+        "'anna.schmidt@exmaple.com' with Ben's postcode: not verified",
+        "wording",
+        [
+            ("where is my order", [ASK_CONTACT]),
+            ("anna.schmidt@exmaple.com", [ASK_FACT]),
+            (BEN_POSTCODE, ["couldn't verify", "!verified"]),
+        ],
+    ),
+]
+
 SCENARIOS = (
     A_PARCEL_THAT_HAS_NOT_COME
     + A_TICKET_ABOUT_AN_ITEM
@@ -275,4 +307,5 @@ SCENARIOS = (
     + NOT_AT_HAND
     + ANOTHER_ORDER_TOO
     + A_NAME_ALONE
+    + AN_EMAIL_WITH_A_SLIP
 )

@@ -62,6 +62,37 @@ async def test_verify_identity_says_none_when_anything_does_not_match(
     assert await verify(seeded, contact, fact) is None
 
 
+@pytest.mark.parametrize(
+    ("contact", "fact"),
+    [
+        ("anna.schmidt@exmaple.com", "10115"),  # two letters swapped
+        ("anna.schmdit@example.com", "KF-500002"),
+        ("ana.schmidt@example.co", "10115"),  # two slips
+        ("Anna.Schmidt@Examle.com", "kf500003"),
+    ],
+)
+async def test_an_email_with_a_slip_or_two_is_the_customer_the_fact_names(
+    seeded: Sessions, contact: str, fact: str
+) -> None:
+    assert await verify(seeded, contact, fact) == "C10001"
+
+
+@pytest.mark.parametrize(
+    ("contact", "fact"),
+    [
+        ("anna.schmidt@exmaple.com", "20095"),  # Ben's postcode
+        ("anna.schmidt@exmaple.com", "KF-500004"),  # Ben's order
+        ("ana.schmidt@example.co", "KF-999999"),  # nobody's order
+        ("an.schmidt@exampl.co", "10115"),  # three slips
+        ("ben.okafor@exmaple.com", "10115"),  # Anna's postcode, Ben's email
+    ],
+)
+async def test_an_email_with_a_slip_finds_nobody_without_the_fact(
+    seeded: Sessions, contact: str, fact: str
+) -> None:
+    assert await verify(seeded, contact, fact) is None
+
+
 async def test_verify_identity_returns_the_customer_view(seeded: Sessions) -> None:
     async with seeded() as session, session.begin():
         view = await verify_identity(session, "ben.okafor@example.com", "KF-500005")
