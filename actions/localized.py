@@ -89,6 +89,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "de": "Gern! Ich erledige zuerst das, danach kümmere ich mich um {request}.",
         "zh": "好的！我先处理这个，然后再帮您{request}。",
     },
+    "email_slip": {
+        "en": "Did you mean {meant}? If {typed} is right, just send it again.",
+        "de": "Meinten Sie {meant}? Wenn {typed} stimmt, schicken Sie sie einfach noch einmal.",
+        "zh": "您是想输入 {meant} 吗？如果 {typed} 没错，请再发送一次。",
+    },
     "order_queued": {
         "en": "Sure, I'll see to {order} right after this one.",
         "de": "Gern, um {order} kümmere ich mich gleich danach.",

@@ -20,6 +20,7 @@ from actions.base import Dispatcher, Events, KefuAction
 from actions.carry import queued_detail
 from actions.conversation import (
     latest_entity_values,
+    latest_intent,
     latest_text,
     session_events,
     text_of_last_request,
@@ -32,7 +33,7 @@ from actions.flow import CustomerSubmitAction, checked
 from actions.identification import IdentificationFormValidator
 from actions.identification_state import CONTACT_ENTITIES
 from crm_store.errors import EmailUnavailable, InvalidValue, NotFound
-from crm_store.normalize import normalize_email
+from crm_store.normalize import likely_meant_email, normalize_email
 from crm_store.services.customers import (
     get_customer,
     read_phone,
@@ -197,6 +198,53 @@ class ValidateUpdateEmailForm(_UpdateDetailForm):
     action_name = "validate_update_email_form"
     submit_action = "action_update_email"
     detail = NewDetail(slots.NEW_EMAIL, normalize_email, "utter_invalid_email", ("email",))
+
+    async def _extract_detail(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        offered = _email_offered(tracker) if latest_intent(tracker) == slots.INTENT_AFFIRM else None
+        if offered is not None:
+            return {self.detail.slot: offered}  # "yes" to "Did you mean anna@gmail.com?"
+        return await super()._extract_detail(dispatcher, tracker, domain)
+
+    async def _validate_detail(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        email = normalize_email(str(value or ""))
+        meant = likely_meant_email(email) if email else None
+        if email and meant and not _asked_about(tracker, email):
+            # "anna@gmial.com": asked once whether gmail.com was meant; typed again, it stands.
+            language = localized.language_of(tracker)
+            dispatcher.utter_message(
+                text=localized.text("email_slip", language, meant=meant, typed=email),
+                buttons=[{"title": meant, "payload": meant}, {"title": email, "payload": email}],
+            )
+            return {self.detail.slot: None}
+        return await super()._validate_detail(value, dispatcher, tracker, domain)
+
+
+def _email_offered(tracker: Tracker) -> str | None:
+    """The address the bot's reply to the customer's previous message offered first."""
+    users = 0
+    for event in reversed(session_events(tracker)):
+        users += event.get("event") == "user"
+        if users == 2:
+            return None
+        buttons = (event.get("data") or {}).get("buttons") or [] if users == 1 else []
+        payloads = [normalize_email(str(button.get("payload") or "")) for button in buttons]
+        if payloads and payloads[0]:
+            return payloads[0]
+    return None
+
+
+def _asked_about(tracker: Tracker, email: str) -> bool:
+    """Whether the bot has asked in this session whether `email` was meant as typed."""
+    return any(
+        str(button.get("payload") or "").lower() == email
+        for event in session_events(tracker)
+        if event.get("event") == "bot"
+        for button in (event.get("data") or {}).get("buttons") or []
+    )
 
 
 class ValidateUpdatePhoneForm(_UpdateDetailForm):

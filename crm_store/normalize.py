@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 
 import phonenumbers
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 # What people wrap values in when they paste them: quotes and brackets, and a final full stop.
 _WRAPPING = "\"'`<>()[]{}"
@@ -45,6 +47,41 @@ def normalize_email(text: str | None) -> str | None:
         return None
     local = value.split("@", 1)[0]
     return value if len(local) <= 64 else None
+
+
+# Mail providers customers of a German shop (and its Chinese and English-speaking ones) use most;
+# a domain a slip or two away from one of them is most likely a typing slip ("gmial.com").
+COMMON_EMAIL_DOMAINS = (
+    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.de", "hotmail.com", "hotmail.de",
+    "outlook.com", "outlook.de", "live.com", "live.de", "icloud.com",
+    "mail.com", "email.com", "gmx.de", "gmx.net", "gmx.com", "web.de", "t-online.de",
+    "freenet.de", "posteo.de", "mailbox.org", "proton.me", "protonmail.com", "ymail.com",
+    "qq.com", "163.com", "126.com", "sina.com", "foxmail.com", "yeah.net",
+)  # fmt: skip
+# Shorter domains are too close to each other ("gmx.de", "web.de") to guess between.
+_SHORTEST_GUESSED_DOMAIN = 7
+# Endings that are no country's or are slips of ".com" and ".de" ("gmail.con"); "yahoo.fr" is a
+# real address, so an ending is corrected only when it is one of these.
+_ENDING_SLIPS = {
+    "con": "com", "cpm": "com", "vom": "com", "xom": "com", "comm": "com", "coom": "com",
+    "cm": "com", "om": "com", "ocm": "com", "dee": "de", "ed": "de",
+}  # fmt: skip
+
+
+def likely_meant_email(email: str) -> str | None:
+    """The address `email` most likely meant when its domain is a slip or two away from a common
+    mail provider's with the same ending ("anna@gmial.com" → "anna@gmail.com"), or ends in a slip
+    of ".com" or ".de" ("anna@gmail.con"); None when it is one, or near none."""
+    local, _, domain = email.rpartition("@")
+    if not local or domain in COMMON_EMAIL_DOMAINS or len(domain) < _SHORTEST_GUESSED_DOMAIN:
+        return None
+    name, _, ending = domain.rpartition(".")
+    ending = _ENDING_SLIPS.get(ending, ending)
+    if f"{name}.{ending}" in COMMON_EMAIL_DOMAINS:
+        return f"{local}@{name}.{ending}"
+    same_ending = [known for known in COMMON_EMAIL_DOMAINS if known.endswith(f".{ending}")]
+    found = process.extractOne(f"{name}.{ending}", same_ending, scorer=OSA.distance, score_cutoff=2)
+    return f"{local}@{found[0]}" if found is not None else None
 
 
 # The region a conversation's language suggests for a number written without its country code.

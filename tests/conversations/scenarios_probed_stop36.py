@@ -14,7 +14,7 @@ address" instead of the other ways to answer; and "and cancel KF-500002 too" whe
 confirm the cancellation of KF-500001, answered "Sorry, I didn't quite get that"; and a name
 alone ("Anna Schmidt") for who one is, answered "that doesn't look like an email address"; and an
 email typed with a slip ("anna.schmidt@exmaple.com"), which with the right postcode got "I couldn't
-verify those details"."""
+verify those details"; and a new email address at "gmial.com", taken without a question."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from tests.conversations.scenarios_en import (
     BEN_POSTCODE,
 )
 from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
-from tests.conversations.support import Scenario, handed_off
+from tests.conversations.support import Scenario, email_is, handed_off
 
 # Demo customers, read only: Anna's newest order KF-500001 is paid, her KF-500002 (a kettle and
 # fountain pens) shipped with DHL.
@@ -297,6 +297,46 @@ AN_EMAIL_WITH_A_SLIP = [
     ),
 ]
 
+A_NEW_EMAIL_WITH_A_SLIP = [
+    Scenario(
+        "a new email at 'gmial.com': 'Did you mean … gmail.com?', and yes takes it",
+        "wording",
+        [
+            ("change my email to kefu.slip.{id}@gmial.com", [ASK_CONTACT]),
+            ("{email}", ["confirm"]),
+            ("{postcode}", ["Did you mean kefu.slip.{id}@gmail.com", "!email address is now"]),
+            ("yes", ["email address is now", "!valid email"]),
+        ],
+        needs="any",
+        check=email_is("kefu.slip.{id}@gmail.com"),
+    ),
+    Scenario(
+        "a new email at 'gmial.com' typed again after 'Did you mean': taken as typed",
+        "wording",
+        [
+            ("change my email to kefu.again.{id}@gmial.com", [ASK_CONTACT]),
+            ("{email}", ["confirm"]),
+            ("{postcode}", ["Did you mean kefu.again.{id}@gmail.com"]),
+            ("kefu.again.{id}@gmial.com", ["email address is now"]),
+        ],
+        needs="any",
+        check=email_is("kefu.again.{id}@gmial.com"),
+    ),
+    Scenario(
+        "de: a new email at 'gmx.dee': 'Meinten Sie … gmx.de?', the corrected one taken",
+        "german",
+        [
+            ("Ich möchte meine E-Mail-Adresse ändern", [DE_ASK_CONTACT]),
+            ("{email}", ["bestätigen"]),
+            ("{postcode}", ["neue E-Mail-Adresse"]),
+            ("kefu.de.{id}@gmx.dee", ["Meinten Sie kefu.de.{id}@gmx.de"]),
+            ("kefu.de.{id}@gmx.de", ["E-Mail-Adresse lautet jetzt"]),
+        ],
+        needs="any",
+        check=email_is("kefu.de.{id}@gmx.de"),
+    ),
+]
+
 SCENARIOS = (
     A_PARCEL_THAT_HAS_NOT_COME
     + A_TICKET_ABOUT_AN_ITEM
@@ -308,4 +348,5 @@ SCENARIOS = (
     + ANOTHER_ORDER_TOO
     + A_NAME_ALONE
     + AN_EMAIL_WITH_A_SLIP
+    + A_NEW_EMAIL_WITH_A_SLIP
 )

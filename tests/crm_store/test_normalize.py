@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crm_store.normalize import (
+    likely_meant_email,
     normalize_customer_number,
     normalize_email,
     normalize_order_number,
@@ -187,3 +188,22 @@ def test_parse_contact_in_a_region(
     text: str, region: str | None, expected: tuple[str, str] | None
 ) -> None:
     assert parse_contact(text, region) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("anna@gmial.com", "anna@gmail.com"),
+        ("anna@gmail.con", "anna@gmail.com"),
+        ("anna@hotmial.de", "anna@hotmail.de"),
+        ("x@t-onlien.de", "x@t-online.de"),
+        ("x@gmx.dee", "x@gmx.de"),
+        ("anna@gmail.com", None),  # right as it is
+        ("x@yahoo.fr", None),  # a real address, not yahoo.de
+        ("anna.schmidt@example.com", None),  # no mail provider's
+        ("x@web.com", None),
+        ("x@gmc.de", None),  # too short to guess: gmx.de or web.de?
+    ],
+)
+def test_likely_meant_email(typed: str, meant: str | None) -> None:
+    assert likely_meant_email(typed) == meant
