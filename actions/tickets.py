@@ -51,7 +51,13 @@ from actions.ticket_replies import typed_category
 from crm_store.errors import InvalidValue, NotFound, OrderNotFound
 from crm_store.normalize import normalize_order_number, normalize_ticket_number
 from crm_store.services.orders import get_order, recent_orders
-from crm_store.services.tickets import TICKET_CATEGORIES, get_ticket, open_ticket, open_tickets
+from crm_store.services.tickets import (
+    TICKET_CATEGORIES,
+    get_ticket,
+    latest_ticket,
+    open_ticket,
+    open_tickets,
+)
 
 # Shorter than this is not a description an agent can work with ("hi", "?").
 MIN_DESCRIPTION_CHARS = 3
@@ -303,6 +309,11 @@ class ActionTicketStatus(CustomerSubmitAction):
         if number is None:
             tickets = await run_unit_of_work(lambda session: open_tickets(session, customer_id))
             dispatcher.utter_message(text=ticket_replies.open_tickets(tickets, language))
+            if not tickets:
+                # "how is my ticket doing?" when it has been resolved: that it has.
+                latest = await run_unit_of_work(lambda session: latest_ticket(session, customer_id))
+                if latest is not None:
+                    dispatcher.utter_message(text=ticket_replies.ticket_status(latest, language))
             return []
         ticket = await run_unit_of_work(lambda session: get_ticket(session, customer_id, number))
         dispatcher.utter_message(text=ticket_replies.ticket_status(ticket, language))

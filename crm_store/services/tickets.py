@@ -223,3 +223,14 @@ async def open_tickets(session: AsyncSession, customer_id: int) -> list[TicketVi
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
     )
     return [ticket_view(ticket) for ticket in tickets]
+
+
+async def latest_ticket(session: AsyncSession, customer_id: int) -> TicketView | None:
+    """The customer's newest ticket, whatever its status."""
+    ticket = await session.scalar(
+        select(Ticket)
+        .where(Ticket.customer_id == as_customer_id(customer_id))
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(1)
+    )
+    return ticket_view(ticket) if ticket is not None else None

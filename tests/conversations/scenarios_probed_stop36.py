@@ -14,7 +14,9 @@ address" instead of the other ways to answer; and "and cancel KF-500002 too" whe
 confirm the cancellation of KF-500001, answered "Sorry, I didn't quite get that"; and a name
 alone ("Anna Schmidt") for who one is, answered "that doesn't look like an email address"; and an
 email typed with a slip ("anna.schmidt@exmaple.com"), which with the right postcode got "I couldn't
-verify those details"; and a new email address at "gmial.com", taken without a question."""
+verify those details"; a new email address at "gmial.com", taken without a question; and "what's
+the status of my ticket" from a customer whose ticket was resolved, answered only "You have no open
+support tickets"."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from tests.conversations.scenarios_en import (
     BEN_POSTCODE,
 )
 from tests.conversations.scenarios_german import DE_ASK_CONTACT, DE_ASK_FACT
+from tests.conversations.scenarios_probed_stop34 import CHLOE, CHLOE_POSTCODE
 from tests.conversations.support import Scenario, email_is, handed_off
 
 # Demo customers, read only: Anna's newest order KF-500001 is paid, her KF-500002 (a kettle and
@@ -337,6 +340,27 @@ A_NEW_EMAIL_WITH_A_SLIP = [
     ),
 ]
 
+A_RESOLVED_TICKET = [
+    Scenario(
+        "'what's the status of my ticket' with none open: the latest one, resolved",
+        "wording",
+        [
+            ("what's the status of my ticket", [ASK_CONTACT]),
+            (CHLOE, [ASK_FACT]),
+            (CHLOE_POSTCODE, ["no open support tickets", "T-10002", "resolved"]),
+        ],
+    ),
+    Scenario(
+        "zh: '我想查询一下我的工单进度' with none open: the latest one",
+        "chinese",
+        [
+            ("我想查询一下我的工单进度", [ZH_ASK_CONTACT]),
+            (CHLOE, [ZH_ASK_FACT]),
+            (CHLOE_POSTCODE, ["没有未关闭的工单", "T-10002"]),
+        ],
+    ),
+]
+
 SCENARIOS = (
     A_PARCEL_THAT_HAS_NOT_COME
     + A_TICKET_ABOUT_AN_ITEM
@@ -349,4 +373,5 @@ SCENARIOS = (
     + A_NAME_ALONE
     + AN_EMAIL_WITH_A_SLIP
     + A_NEW_EMAIL_WITH_A_SLIP
+    + A_RESOLVED_TICKET
 )

@@ -11,6 +11,7 @@ from crm_store.services.conversations import ConversationKey
 from crm_store.services.tickets import (
     TICKET_CATEGORIES,
     get_ticket,
+    latest_ticket,
     open_returns,
     open_ticket,
     open_tickets,
@@ -175,6 +176,19 @@ async def test_open_tickets_are_new_open_or_pending_newest_first(seeded: Session
         chloe = await open_tickets(session, CHLOE)
     assert [t.ticket_number for t in anna] == ["T-10801", "T-10001"]
     assert chloe == []
+
+
+async def test_latest_ticket_is_the_newest_whatever_its_status(seeded: Sessions) -> None:
+    async with seeded() as session:
+        chloe = await latest_ticket(session, CHLOE)
+    assert chloe is not None and (chloe.ticket_number, chloe.status) == ("T-10002", "resolved")
+    async with seeded() as session, session.begin():
+        await open_ticket(session, CHLOE, "account", "Locked out", "rest")
+    async with seeded() as session:
+        newest = await latest_ticket(session, CHLOE)
+        nobody = await latest_ticket(session, 999_999)
+    assert newest is not None and (newest.subject, newest.status) == ("Account: Locked out", "new")
+    assert nobody is None
 
 
 async def test_hostile_description_is_stored_verbatim(seeded: Sessions) -> None:
