@@ -99,6 +99,9 @@ def session_messages(tracker: Tracker) -> Iterator[dict[str, Any]]:
 # "把它退了"), and one that says "my order", which may be any of them.
 _REFERS_BACK = re.compile(
     r"\b(?:it|that|this|that one|this one|the same one|es|ihn|sie|diese[nrs]?|dieselbe)\b"
+    # "kann ich die noch stornieren?": "die" as a pronoun, before no noun.
+    r"|\b(?:die|den|das)\s+(?:noch|bitte|auch|doch|jetzt|gleich|sofort|schon|mal|dann)\b"
+    r"|\b(?:die|den|das)\s+(?:stornieren|zurückgeben|zurückschicken|zurücksenden|umtauschen)\b"
     r"|它|这个|那个|这单|这笔|刚才",
     re.IGNORECASE,
 )

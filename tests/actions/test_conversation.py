@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted
 
@@ -12,6 +13,7 @@ from actions.conversation import (
     entities_of_last_request,
     last_typed_text,
     order_of_the_reply,
+    refers_back,
     verified_customer_id,
 )
 from tests.actions.support import SENDER, SESSION_STARTED_AT, make_tracker, user_event
@@ -132,3 +134,19 @@ def test_no_order_when_the_reply_named_several_or_only_an_example() -> None:
     assert order_of_the_reply([_bot("KF-500001 and KF-500002 can still be cancelled.")]) is None
     assert order_of_the_reply([_bot("Your postcode or an order number (like KF-500001)?")]) is None
     assert order_of_the_reply([_bot("Order KF-500001 shipped."), {"event": "user"}]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "back"),
+    [
+        ("und kann ich die noch stornieren?", True),
+        ("kann ich die zurückgeben", True),
+        ("can I cancel it?", True),
+        ("把它退了", True),
+        ("storniere die Bestellung", False),
+        ("die andere Bestellung bitte", False),
+        ("where is my order", False),
+    ],
+)
+def test_refers_back(text: str, back: bool) -> None:
+    assert refers_back(text) is back

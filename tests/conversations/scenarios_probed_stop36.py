@@ -16,7 +16,8 @@ alone ("Anna Schmidt") for who one is, answered "that doesn't look like an email
 email typed with a slip ("anna.schmidt@exmaple.com"), which with the right postcode got "I couldn't
 verify those details"; a new email address at "gmial.com", taken without a question; and "what's
 the status of my ticket" from a customer whose ticket was resolved, answered only "You have no open
-support tickets"."""
+support tickets"; and "und kann ich die noch stornieren?" right after an order's status, where
+"die" is that order, answered with the list to pick from."""
 
 from __future__ import annotations
 
@@ -361,6 +362,23 @@ A_RESOLVED_TICKET = [
     ),
 ]
 
+A_GERMAN_PRONOUN = [
+    Scenario(
+        "de: 'und kann ich die noch stornieren?' after the status: that order, no 'Ist es diese?'",
+        "german",
+        [
+            ("wann kommt meine bestellung an", [DE_ASK_CONTACT]),
+            (BEN, [DE_ASK_FACT]),
+            (BEN_POSTCODE, ["KF-500005"]),
+            (
+                "und kann ich die noch stornieren?",
+                ["Soll ich die Bestellung KF-500005", "!Ist es diese"],
+            ),
+            ("nein", ["nichts storniert"]),
+        ],
+    ),
+]
+
 SCENARIOS = (
     A_PARCEL_THAT_HAS_NOT_COME
     + A_TICKET_ABOUT_AN_ITEM
@@ -374,4 +392,5 @@ SCENARIOS = (
     + AN_EMAIL_WITH_A_SLIP
     + A_NEW_EMAIL_WITH_A_SLIP
     + A_RESOLVED_TICKET
+    + A_GERMAN_PRONOUN
 )
