@@ -56,7 +56,8 @@ _CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "account": (
         "account", "login", "log in", "password", "sign in", "email", "address", "profile",
-        "my name", "surname", "last name",
+        "my name", "surname", "last name", "my data", "personal data", "privacy", "gdpr",
+        "newsletter", "unsubscribe",
     ),
     "other": ("other", "something else"),
 }  # fmt: skip
@@ -74,7 +75,10 @@ _CATEGORY_KEYWORDS_DE: dict[str, tuple[str, ...]] = {
         "tropf", "zerkratzt", "gerissen", "geht nicht", "aufgehört zu funktionieren", "kein ton",
         "keinen ton", "lädt nicht", "reagiert nicht",
     ),
-    "account": ("konto", "passwort", "anmeld", "login", "e-mail", "adresse", "profil", "nachname"),
+    "account": (
+        "konto", "passwort", "anmeld", "login", "e-mail", "adresse", "profil", "nachname",
+        "meine daten", "daten lösch", "datenschutz", "dsgvo", "newsletter", "abmelden",
+    ),
     "other": ("sonstig", "etwas anderes", "anderes"),
 }  # fmt: skip
 # And in Chinese, where words have no boundary: matched anywhere in the text.
@@ -85,7 +89,10 @@ _CATEGORY_KEYWORDS_ZH: dict[str, tuple[str, ...]] = {
         "商品", "产品", "坏", "破损", "碎", "质量", "尺寸", "漏", "裂", "不能用", "用不了", "发错",
         "不亮", "不工作", "没声音", "没有声音", "没反应", "开不了机", "充不进电", "失灵", "故障",
     ),
-    "account": ("账户", "账号", "密码", "登录", "邮箱", "地址", "姓名", "名字"),
+    "account": (
+        "账户", "账号", "密码", "登录", "邮箱", "地址", "姓名", "名字", "个人信息", "我的数据",
+        "隐私", "退订",
+    ),
     "other": ("其他", "别的"),
 }  # fmt: skip
 # Keywords match at the start of a word, so "deliver" finds "delivered" but "late" not "plate".

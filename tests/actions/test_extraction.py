@@ -147,6 +147,11 @@ def test_is_decline(text: str, intent: str | None, expected: bool) -> None:
         ("it was supposed to be here last week and nobody answers my emails", "delivery"),
         ("Das ist eine Frechheit, immer noch nicht da!!!", "delivery"),
         ("Ich bin nicht dabei", None),
+        # the customer's own data: erasure, privacy, newsletters
+        ("please delete all my data", "account"),
+        ("Bitte löschen Sie meine Daten", "account"),
+        ("请删除我的个人信息", "account"),
+        ("I want to unsubscribe from your newsletter", "account"),
     ],
 )
 def test_guess_ticket_category(text: str, expected: str | None) -> None:
