@@ -212,9 +212,19 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])")
 # "Hallo, ich habe …", "hi there! my …": a greeting before the problem is not part of it.
 _GREETING = re.compile(
     r"^\s*(?:(?:hi|hello|hey|hallo|moin|servus|guten (?:tag|morgen|abend)"
-    r"|good (?:morning|afternoon|evening))\b(?:\s+(?:there|zusammen))?|你好|您好|嗨)"
+    r"|good (?:morning|afternoon|evening))\b(?:\s+(?:there|zusammen))?|你好|您好|嗨"
+    r"|sehr geehrte (?:damen und herren|frau \w+|herr \w+)|dear (?:sir or madam|[\w-]+(?: team)?)"
+    r"|liebes? [\w-]+(?:[ -]team)?)"
     r"[\s,.!:;，。！：；]*",
     re.IGNORECASE,
+)
+# "… Mit freundlichen Grüßen, Anna Schmidt", "… Thanks, Anna": a sign-off (and the name after
+# it) is not part of the problem either.
+_SIGN_OFF = re.compile(
+    r"[\s,.!;]*(?i:mit freundlichen grüßen|freundliche grüße|viele grüße|beste grüße"
+    r"|liebe grüße|mfg|lg|kind regards|best regards|regards|best wishes|best(?=,)|cheers|thanks"
+    r"|thank you|many thanks|vielen dank|danke)\b[\s,.!]*(?:[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]*)?)?"
+    r"[\s.!]*$|[\s,，。！]*(?:谢谢|多谢)[\s,，。！!]*$"
 )
 
 
@@ -260,7 +270,7 @@ def problem_in(text: str) -> str | None:
     """`text` when a request for a ticket also describes the problem ("I want to complain, the
     driver was rude"), None when it only asks for one ("I'd like to open a ticket"). Sentences
     that only say who the customer is are left out of it."""
-    text = without_identification(_GREETING.sub("", text, count=1)) or text
+    text = without_identification(_SIGN_OFF.sub("", _GREETING.sub("", text, count=1))) or text
     rest = _TICKET_REQUEST_WORDING.sub(" ", _ORDER_NUMBER.sub(" ", text))
     asks_for_an_invoice = _INVOICE.search(text) is not None  # "KF-… 能开发票吗" says it all
     if word_count(re.sub(r"[^\w\s]", " ", rest)) < MIN_PROBLEM_WORDS and not asks_for_an_invoice:

@@ -324,3 +324,26 @@ def test_my_order_without_a_back_reference_is_asked_for() -> None:
         slots=verified(),
     )
     assert carried_value(tracker, "order_number") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "Sehr geehrte Damen und Herren, das Notizbuch fehlt in meinem Paket. "
+            "Mit freundlichen Grüßen, Anna Schmidt",
+            "das Notizbuch fehlt in meinem Paket",
+        ),
+        (
+            "Dear Sir or Madam, my kettle arrived with a cracked lid. Kind regards, Anna",
+            "my kettle arrived with a cracked lid",
+        ),
+        ("Dear team the driver was rude to me. Best, Ben", "the driver was rude to me"),
+        ("我的耳机坏了，谢谢", "我的耳机坏了"),
+        ("the quality of the kettle is not the best", "the quality of the kettle is not the best"),
+    ],
+)
+def test_a_letters_salutation_and_sign_off_are_no_part_of_the_problem(
+    text: str, problem: str
+) -> None:
+    assert problem_in(text) == problem

@@ -24,6 +24,7 @@ from tests.conversations import (
     scenarios_probed_stop34,
     scenarios_probed_stop35,
     scenarios_probed_stop36,
+    scenarios_probed_stop36_more,
 )
 from tests.conversations.support import Facts, Scenario, fresh_customer, play
 from tests.integration.support import Databases, Stack
@@ -45,6 +46,7 @@ ALL = (
     + scenarios_probed_stop34.SCENARIOS
     + scenarios_probed_stop35.SCENARIOS
     + scenarios_probed_stop36.SCENARIOS
+    + scenarios_probed_stop36_more.SCENARIOS
 )
 # The guard's reply when a turn takes too long: the first turns after start-up may.
 SLOW = "taking longer than it should"
