@@ -210,6 +210,8 @@ class FlowFormValidator(Named, FormValidationAction):
         return [SlotSet(slots.FLOW_ABORTED, True), *events]
 
     async def run(self, dispatcher: Dispatcher, tracker: Tracker, domain: DomainDict) -> Events:
+        if latest_intent(tracker) in slots.GUARD_INTENTS:
+            return []  # "Je ne parle pas anglais", 2,000 characters: the rules answer
         also = another_order_too(tracker, self.form_name())
         if also is not None:  # "and cancel KF-500002 too": next; nothing else read from it
             language = localized.language_of(tracker)

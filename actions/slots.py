@@ -51,3 +51,7 @@ INTENT_HUMAN_HANDOFF = "human_handoff"
 INTENT_AFFIRM = "affirm"
 INTENT_DENY = "deny"
 INTENT_NLU_FALLBACK = "nlu_fallback"
+# Set by the Rasa server's input guard (bot/screening.py) instead of NLU: no answer to a form.
+GUARD_INTENTS = frozenset(
+    {"message_too_long", "empty_message", "unreadable_message", "refused_command", "other_language"}
+)

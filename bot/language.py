@@ -70,6 +70,53 @@ _ADDRESS_ONLY = re.compile(
 
 _MISTYPED_EMAIL = re.compile(r"\S*@\S*")
 
+# Words of the languages customers of a German shop write in besides Kefu's three (French,
+# Spanish, Italian, Portuguese), none of them an English or German word: a message mostly of
+# them is in a language the bot does not speak.
+_OTHER_LANGUAGE_WORDS = (
+    frozenset(
+        re.findall(
+            r"\S+",
+            """
+    bonjour bonsoir où est ma mon mes je vous nous votre commande colis livraison
+    pas le la les une des et pour avec plaît oui suis ai reçu annuler rembourser toujours ce
+    de du au aux en qui quand comment pourquoi combien peux pouvez voudrais veux livrez
+    ne parle anglais français allemand comprends hablo inglés español alemán entiendo
+    parlo inglese italiano tedesco capisco falo inglês português alemão entendo
+    gracias dónde donde está mi pedido quiero por favor el los las una que para con
+    paquete sí buenos días tengo cancelar devolver todavía cuándo cómo puedo puede mis del al
+    llegó envío dinero ayuda necesito grazie dov dove il mio ordine voglio sono non pacco
+    buongiorno che della è quando posso può spedizione aiuto ho ancora arrivato olá
+    obrigado obrigada onde meu minha meus encomenda quero não ainda chegou preciso
+    """,
+        )
+    )
+    - _GERMAN_WORDS
+    - _ENGLISH_WORDS
+)
+# At least this share of a message's words must be such words, two at least, and more than
+# its English and German words; one word alone must be a greeting or thanks ("Bonjour"). "Ciao",
+# "Merci", "Salut" and "Hola" are left out: German and English speakers say them too.
+_OTHER_LANGUAGE_SHARE = 0.5
+_OTHER_GREETINGS = frozenset(
+    ("bonjour", "bonsoir", "gracias", "grazie", "buongiorno", "olá", "obrigado", "obrigada")
+)
+_UMLAUT = re.compile("[äöüß]")
+
+
+def in_another_language(text: str) -> bool:
+    """Whether `text` is written in a language Kefu does not speak ("Bonjour, où est ma
+    commande ?", "Hola, ¿dónde está mi pedido?"): no Chinese in it, no email, order number or
+    other value NLU could still take, and mostly another language's words."""
+    if HAN.search(text) or language_free_entities(text) or _MISTYPED_EMAIL.search(text):
+        return False
+    words = [w.lower() for w in _WORD.findall(text.replace("'", " ").replace("’", " "))]
+    if len(words) == 1:
+        return words[0] in _OTHER_GREETINGS
+    other = sum(w in _OTHER_LANGUAGE_WORDS for w in words)
+    known = sum(w in _ENGLISH_WORDS or w in _GERMAN_WORDS or bool(_UMLAUT.search(w)) for w in words)
+    return other >= 2 and other >= _OTHER_LANGUAGE_SHARE * len(words) and other > known
+
 
 def detect(text: str) -> str | None:
     """`zh`, `de`, `en`, or None when the message says nothing about its language."""

@@ -3,8 +3,8 @@ commands, and only the metadata Kefu knows.
 
 Everything here runs before NLU. A message that fails a check is replaced by a guard intent
 with its parse data already set (`message_too_long`, `empty_message`, `unreadable_message`,
-`refused_command`), so NLU never sees it and the bot answers with a clear reply; the event keeps
-a short, safe preview and why in its metadata (`kefu_guard`).
+`refused_command`, `other_language`), so NLU never sees it and the bot answers with a clear
+reply; the event keeps a short, safe preview and why in its metadata (`kefu_guard`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 
-from bot.language import detect
+from bot.language import detect, in_another_language
 
 PREVIEW_CHARS = 200
 # How much of a refused message is read for its language: enough to tell, bounded in cost.
@@ -29,8 +29,17 @@ TOO_LONG_INTENT = "message_too_long"
 EMPTY_INTENT = "empty_message"
 UNREADABLE_INTENT = "unreadable_message"
 REFUSED_COMMAND_INTENT = "refused_command"
+# French, Spanish, Italian, Portuguese: told which languages the bot speaks (bot/language.py),
+# not guessed at as English.
+OTHER_LANGUAGE_INTENT = "other_language"
 GUARD_INTENTS = frozenset(
-    {TOO_LONG_INTENT, EMPTY_INTENT, UNREADABLE_INTENT, REFUSED_COMMAND_INTENT}
+    {
+        TOO_LONG_INTENT,
+        EMPTY_INTENT,
+        UNREADABLE_INTENT,
+        REFUSED_COMMAND_INTENT,
+        OTHER_LANGUAGE_INTENT,
+    }
 )
 # Commands only Rasa or Kefu may give: typed by a customer they would reset the conversation
 # (and with it, before the CRM counted failures, the identification tries) or fake a guard verdict.
@@ -131,6 +140,8 @@ def _verdict(text: str, limits: GuardLimits, known_intents: Collection[str] | No
         return EMPTY_INTENT
     if refused_command(text, known_intents):
         return REFUSED_COMMAND_INTENT
+    if in_another_language(text):
+        return OTHER_LANGUAGE_INTENT
     return None
 
 

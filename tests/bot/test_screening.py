@@ -11,6 +11,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from bot.screening import (
     CLIENT_KEY_SECRET_VARIABLE,
     EMPTY_INTENT,
+    OTHER_LANGUAGE_INTENT,
     PREVIEW_CHARS,
     REFUSED_COMMAND_INTENT,
     TOO_LONG_INTENT,
@@ -136,6 +137,34 @@ def test_a_refused_command_never_reaches_nlu() -> None:
     screen(incoming, LIMITS, DOMAIN_INTENTS)
     assert incoming.parse_data is not None
     assert incoming.parse_data["intent"]["name"] == REFUSED_COMMAND_INTENT
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        ("Bonjour, où est ma commande?", True),
+        ("Hola, ¿dónde está mi pedido?", True),
+        ("Ciao, dov'è il mio ordine?", True),
+        ("Olá, onde está a minha encomenda?", True),
+        ("Bonjour", True),
+        # Kefu's languages, and greetings its customers use too
+        ("where is my order", False),
+        ("wo ist meine Bestellung", False),
+        ("ciao ciao", False),
+        ("Merci vielmals", False),
+        ("I ordered la chaise longue", False),
+        # a value NLU can still take
+        ("Je suis Chloé, mon email est chloe.martin@example.com", False),
+        ("annuler KF-500001", False),
+    ],
+)
+def test_a_message_in_a_language_kefu_does_not_speak_never_reaches_nlu(
+    text: str, other: bool
+) -> None:
+    incoming = message(text)
+    screen(incoming, GuardLimits(max_message_chars=1000, reply_timeout_seconds=0.3), DOMAIN_INTENTS)
+    verdict = (incoming.parse_data or {}).get("intent", {}).get("name")
+    assert verdict == (OTHER_LANGUAGE_INTENT if other else None)
 
 
 def test_only_known_short_metadata_passes_and_kefu_keys_cannot_be_faked() -> None:

@@ -5,7 +5,10 @@ details"; a new email address at "gmial.com", taken without a question; "what's 
 ticket" from a customer whose ticket was resolved, answered only "You have no open support
 tickets"; "und kann ich die noch stornieren?" right after an order's status, where "die" is that
 order, answered with the list to pick from; and a ticket written as a letter, whose salutation
-and sign-off became part of its description."""
+and sign-off became part of its description; and a message in French or Spanish ("Bonjour, où est
+ma commande?"), answered as English: "that's outside what I can help with", or the payment FAQ;
+and a message the input guard stops (too long, another language) while a form asks a question,
+which the form took as its answer ("That doesn't look like an email address")."""
 
 from __future__ import annotations
 
@@ -171,6 +174,43 @@ A_LETTER = [
     ),
 ]
 
+ANOTHER_LANGUAGE = [
+    Scenario(
+        "fr: 'Bonjour, où est ma commande?': the languages the bot speaks, then English works",
+        "language switch",
+        [
+            (
+                "Bonjour, où est ma commande?",
+                ["English, German or Chinese", "Deutsch", "中文", "!outside what I can help"],
+            ),
+            ("where is my order", [ASK_CONTACT]),
+        ],
+    ),
+    Scenario(
+        "es: 'Hola, ¿dónde está mi pedido?': the languages the bot speaks",
+        "language switch",
+        [("Hola, ¿dónde está mi pedido?", ["English, German or Chinese"])],
+    ),
+    Scenario(
+        "fr: 'Je ne parle pas anglais' when asked who one is: the languages, the question again",
+        "language switch",
+        [
+            ("where is my order", [ASK_CONTACT]),
+            ("Je ne parle pas anglais", ["English, German or Chinese", ASK_CONTACT, "!pay by"]),
+            (ANNA, [ASK_FACT]),
+        ],
+    ),
+    Scenario(
+        "an over-long message when asked who one is: too long, the question again, no 'email'",
+        "language switch",
+        [
+            ("where is my order", [ASK_CONTACT]),
+            ("my email is somewhere in here " * 60, ["too long", ASK_CONTACT, "!look like"]),
+            (ANNA, [ASK_FACT]),
+        ],
+    ),
+]
+
 SCENARIOS = (
     A_NAME_ALONE
     + AN_EMAIL_WITH_A_SLIP
@@ -178,4 +218,5 @@ SCENARIOS = (
     + A_RESOLVED_TICKET
     + A_GERMAN_PRONOUN
     + A_LETTER
+    + ANOTHER_LANGUAGE
 )
