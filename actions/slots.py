@@ -51,7 +51,8 @@ INTENT_HUMAN_HANDOFF = "human_handoff"
 INTENT_AFFIRM = "affirm"
 INTENT_DENY = "deny"
 INTENT_NLU_FALLBACK = "nlu_fallback"
-# Set by the Rasa server's input guard (bot/screening.py) instead of NLU: no answer to a form.
+# Set by the Rasa server's input guard instead of NLU (bot/screening.py's GUARD_INTENTS, the same
+# set: the two environments share no code): no answer to a form.
 GUARD_INTENTS = frozenset(
     {"message_too_long", "empty_message", "unreadable_message", "refused_command", "other_language"}
 )

@@ -32,6 +32,8 @@ REFUSED_COMMAND_INTENT = "refused_command"
 # French, Spanish, Italian, Portuguese: told which languages the bot speaks (bot/language.py),
 # not guessed at as English.
 OTHER_LANGUAGE_INTENT = "other_language"
+# actions/slots.py keeps the same set (the two environments share no code): a form takes none of
+# them as an answer.
 GUARD_INTENTS = frozenset(
     {
         TOO_LONG_INTENT,

@@ -11,6 +11,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from bot.screening import (
     CLIENT_KEY_SECRET_VARIABLE,
     EMPTY_INTENT,
+    GUARD_INTENTS,
     OTHER_LANGUAGE_INTENT,
     PREVIEW_CHARS,
     REFUSED_COMMAND_INTENT,
@@ -190,3 +191,11 @@ def test_the_client_key_is_keyed_with_the_deployments_secret(
     monkeypatch.setenv(CLIENT_KEY_SECRET_VARIABLE, "another deployment")
     assert client_key("203.0.113.7") != first
     assert client_key(None) is None and client_key("") is None
+
+
+def test_the_forms_know_every_guard_intent() -> None:
+    """The action server's forms take no guard intent as an answer: they keep their own copy of
+    the set (the two environments share no code), which must be this one."""
+    from actions.slots import GUARD_INTENTS as FORMS_GUARD_INTENTS
+
+    assert FORMS_GUARD_INTENTS == GUARD_INTENTS
