@@ -82,6 +82,8 @@ _OTHER_LANGUAGE_WORDS = (
     pas le la les une des et pour avec plaît oui suis ai reçu annuler rembourser toujours ce
     de du au aux en qui quand comment pourquoi combien peux pouvez voudrais veux livrez
     ne parle anglais français allemand comprends hablo inglés español alemán entiendo
+    parler à un quelqu quelque chose aide besoin avez hablar alguien persona necesita parlare
+    qualcuno bisogno aiutarmi falar alguém
     parlo inglese italiano tedesco capisco falo inglês português alemão entendo
     gracias dónde donde está mi pedido quiero por favor el los las una que para con
     paquete sí buenos días tengo cancelar devolver todavía cuándo cómo puedo puede mis del al

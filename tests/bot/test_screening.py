@@ -148,6 +148,8 @@ def test_a_refused_command_never_reaches_nlu() -> None:
         ("Ciao, dov'è il mio ordine?", True),
         ("Olá, onde está a minha encomenda?", True),
         ("Bonjour", True),
+        ("Bonjour, je voudrais parler à quelqu'un", True),
+        ("Necesito hablar con alguien", True),
         # Kefu's languages, and greetings its customers use too
         ("where is my order", False),
         ("wo ist meine Bestellung", False),
