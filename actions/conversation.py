@@ -240,6 +240,12 @@ def faq_answered_last(tracker: Tracker) -> str | None:
     return None
 
 
+def button_payloads(bot_event: dict[str, Any]) -> list[str]:
+    """The payloads of the buttons a bot message offered, in order."""
+    buttons = (bot_event.get("data") or {}).get("buttons") or []
+    return [str(button.get("payload") or "") for button in buttons]
+
+
 def previous_replies(tracker: Tracker) -> list[str]:
     """What the bot answered to the customer's previous message (not to the latest one)."""
     users_passed, replies = 0, []

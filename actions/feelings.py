@@ -16,7 +16,13 @@ from rasa_sdk.events import SlotSet
 
 from actions import localized, slots
 from actions.base import Dispatcher, Events, KefuAction
-from actions.conversation import intent_of, is_button_payload, latest_intent, latest_text
+from actions.conversation import (
+    button_payloads,
+    intent_of,
+    is_button_payload,
+    latest_intent,
+    latest_text,
+)
 from actions.handoff import UPSET_REASON, perform_handoff
 from nlp.sentiment import sentiment_score
 
@@ -107,8 +113,7 @@ def acknowledge(dispatcher: Dispatcher, tracker: Tracker) -> Events:
 
 def _makes_the_offer(bot_event: dict[str, Any]) -> bool:
     """Whether this reply offers a ticket or a person (its two buttons)."""
-    buttons = (bot_event.get("data") or {}).get("buttons") or []
-    return {button.get("payload") for button in buttons} == _OFFER_PAYLOADS
+    return set(button_payloads(bot_event)) == _OFFER_PAYLOADS
 
 
 def offer_just_made(tracker: Tracker) -> str | None:

@@ -9,7 +9,13 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.conversation import ORDER_NUMBER_IN_TEXT, latest_text, session_events, with_gloss
+from actions.conversation import (
+    ORDER_NUMBER_IN_TEXT,
+    button_payloads,
+    latest_text,
+    session_events,
+    with_gloss,
+)
 from crm_store.views import OrderView
 
 # "the second one", "die zweite", "第二个": a position in a list the bot has just shown.
@@ -51,9 +57,7 @@ def order_at_position(tracker: Tracker) -> str | None:
 
 def _orders_offered(bot_event: dict[str, Any]) -> list[str]:
     """The orders a bot message offers as buttons ("which order?", actions/order_question.py)."""
-    buttons = (bot_event.get("data") or {}).get("buttons") or []
-    payloads = [str(button.get("payload") or "") for button in buttons]
-    return [payload for payload in payloads if ORDER_NUMBER_IN_TEXT.fullmatch(payload)]
+    return [p for p in button_payloads(bot_event) if ORDER_NUMBER_IN_TEXT.fullmatch(p)]
 
 
 # A listed order's line ("• KF-500003 — 1 × Mechanical keyboard, 1 × Notebook A5 — placed …"),

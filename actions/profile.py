@@ -19,6 +19,7 @@ from actions.answers import acknowledged_only, declined
 from actions.base import Dispatcher, Events, KefuAction
 from actions.carry import queued_detail
 from actions.conversation import (
+    button_payloads,
     latest_entity_values,
     latest_intent,
     latest_text,
@@ -230,20 +231,20 @@ def _email_offered(tracker: Tracker) -> str | None:
         users += event.get("event") == "user"
         if users == 2:
             return None
-        buttons = (event.get("data") or {}).get("buttons") or [] if users == 1 else []
-        payloads = [normalize_email(str(button.get("payload") or "")) for button in buttons]
-        if payloads and payloads[0]:
-            return payloads[0]
+        payloads = button_payloads(event) if users == 1 else []
+        offered = normalize_email(payloads[0]) if payloads else None
+        if offered:
+            return offered
     return None
 
 
 def _asked_about(tracker: Tracker, email: str) -> bool:
     """Whether the bot has asked in this session whether `email` was meant as typed."""
     return any(
-        str(button.get("payload") or "").lower() == email
+        payload.lower() == email
         for event in session_events(tracker)
         if event.get("event") == "bot"
-        for button in (event.get("data") or {}).get("buttons") or []
+        for payload in button_payloads(event)
     )
 
 

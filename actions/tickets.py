@@ -54,9 +54,8 @@ from crm_store.services.orders import get_order, recent_orders
 from crm_store.services.tickets import (
     TICKET_CATEGORIES,
     get_ticket,
-    latest_ticket,
     open_ticket,
-    open_tickets,
+    open_tickets_or_the_latest,
 )
 
 # Shorter than this is not a description an agent can work with ("hi", "?").
@@ -307,13 +306,13 @@ class ActionTicketStatus(CustomerSubmitAction):
         number = normalize_ticket_number(str(named[0])) if named else None
         language = localized.language_of(tracker)
         if number is None:
-            tickets = await run_unit_of_work(lambda session: open_tickets(session, customer_id))
+            tickets, latest = await run_unit_of_work(
+                lambda session: open_tickets_or_the_latest(session, customer_id)
+            )
             dispatcher.utter_message(text=ticket_replies.open_tickets(tickets, language))
-            if not tickets:
+            if latest is not None:
                 # "how is my ticket doing?" when it has been resolved: that it has.
-                latest = await run_unit_of_work(lambda session: latest_ticket(session, customer_id))
-                if latest is not None:
-                    dispatcher.utter_message(text=ticket_replies.ticket_status(latest, language))
+                dispatcher.utter_message(text=ticket_replies.ticket_status(latest, language))
             return []
         ticket = await run_unit_of_work(lambda session: get_ticket(session, customer_id, number))
         dispatcher.utter_message(text=ticket_replies.ticket_status(ticket, language))

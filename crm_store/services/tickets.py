@@ -234,3 +234,11 @@ async def latest_ticket(session: AsyncSession, customer_id: int) -> TicketView |
         .limit(1)
     )
     return ticket_view(ticket) if ticket is not None else None
+
+
+async def open_tickets_or_the_latest(
+    session: AsyncSession, customer_id: int
+) -> tuple[list[TicketView], TicketView | None]:
+    """The customer's open tickets; with none open, their newest ticket besides."""
+    tickets = await open_tickets(session, customer_id)
+    return tickets, None if tickets else await latest_ticket(session, customer_id)
