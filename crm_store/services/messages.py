@@ -121,6 +121,34 @@ async def latest_session_ref(
     return None if row is None else _ref(row)
 
 
+# Senders looked up per statement: each count is a statement of its own to compile and prepare.
+SENDERS_PER_LOOKUP = 32
+
+
+async def latest_session_refs(
+    session: AsyncSession, first_seen: dict[str, float]
+) -> dict[str, ConversationRef]:
+    """`latest_session_ref` of many senders (sender id -> timestamp) in one round trip per
+    SENDERS_PER_LOOKUP senders; a sender without such a conversation is left out. One query per
+    sender was most of the exchange logger's statements under load: a batch holds tens of them."""
+    found: dict[str, ConversationRef] = {}
+    wanted = list(first_seen.items())
+    for start in range(0, len(wanted), SENDERS_PER_LOOKUP):
+        latest_ids = [
+            select(Conversation.id)
+            .where(Conversation.sender_id == sender_id, Conversation.session_started_at <= at)
+            .order_by(Conversation.session_started_at.desc())
+            .limit(1)
+            .scalar_subquery()
+            for sender_id, at in wanted[start : start + SENDERS_PER_LOOKUP]
+        ]
+        rows = await session.execute(
+            _ref_query().add_columns(Conversation.sender_id).where(Conversation.id.in_(latest_ids))
+        )
+        found.update({row.sender_id: _ref(row) for row in rows})
+    return found
+
+
 async def session_ref(
     session: AsyncSession, sender_id: str, session_started_at: float, channel: str = UNKNOWN_CHANNEL
 ) -> ConversationRef:

@@ -37,6 +37,7 @@ from crm_store.services.messages import (
     customer_erased,
     insert_records,
     latest_session_ref,
+    latest_session_refs,
     mark_undelivered,
     quarantine,
     row_exists,
@@ -115,6 +116,28 @@ class _Ingest:
         self.undelivered: list[tuple[int, list[str], datetime]] = []
         self.events_by_key: dict[str, TrackerEvent] = {}
         self.quarantined = 0
+        # Each sender's conversation as of its first event in the batch (look_up_senders).
+        self.first_seen: dict[str, float] = {}
+        self.looked_up: dict[str, ConversationRef] = {}
+
+    async def look_up_senders(self, events: Sequence[TrackerEvent]) -> None:
+        """Find the conversation of every sender whose first event in the batch needs one, all
+        at once; `latest_session` answers from it while nothing of the sender is ingested yet."""
+        for event in events:
+            if event.type_name not in LOGGED_EVENT_TYPES:
+                continue  # passed over: it looks nothing up
+            if event.sender_id and event.sender_id not in self.first_seen:
+                # After a session_started the batch creates or finds the conversation itself.
+                starts = event.type_name == "session_started"
+                self.first_seen[event.sender_id] = math.nan if starts else event.timestamp
+        wanted = {sender: at for sender, at in self.first_seen.items() if not math.isnan(at)}
+        self.looked_up = await latest_session_refs(self.session, wanted)
+
+    async def latest_session(self, event: TrackerEvent) -> ConversationRef | None:
+        """The sender's conversation whose session started last at or before the event."""
+        if self.first_seen.get(event.sender_id) == event.timestamp:
+            return self.looked_up.get(event.sender_id)
+        return await latest_session_ref(self.session, event.sender_id, event.timestamp)
 
     async def set_aside(self, event: TrackerEvent, reason: str) -> None:
         """Quarantine an event that cannot be logged; the rest of the log goes on."""
@@ -136,7 +159,7 @@ class _Ingest:
         conversation = self.current.get(event.sender_id)
         if conversation is None:
             # First event of this sender in the batch: the latest session started before it.
-            conversation = await latest_session_ref(self.session, event.sender_id, event.timestamp)
+            conversation = await self.latest_session(event)
             if conversation is None:  # no session_started yet: the "before any session" one
                 conversation = await session_ref(
                     self.session, event.sender_id, 0.0, channel or UNKNOWN_CHANNEL
@@ -153,7 +176,7 @@ class _Ingest:
             return False
         known = self.current.get(event.sender_id)
         if known is None:
-            known = await latest_session_ref(self.session, event.sender_id, event.timestamp)
+            known = await self.latest_session(event)
         return known is not None and known.erased
 
     async def _existing(self, model: type, key: Any) -> int | None:
@@ -315,6 +338,7 @@ async def ingest_events(
     the tracker store too.
     """
     ingest = _Ingest(session, scored_in_advance(events, score_sentiment))
+    await ingest.look_up_senders(events)
     for event in events:
         if not event.sender_id:
             continue

@@ -11,8 +11,11 @@ from crm_store.errors import InvalidValue, NotFound
 from crm_store.models import CommunicationRecord, Conversation, Direction
 from crm_store.services.conversations import get_or_create_conversation
 from crm_store.services.messages import (
+    SENDERS_PER_LOOKUP,
     NewRecord,
     insert_records,
+    latest_session_ref,
+    latest_session_refs,
     record_agent_message,
     touch_last_messages,
 )
@@ -43,6 +46,34 @@ async def test_a_record_is_written_once_whatever_the_replays(crm: Sessions) -> N
     stored = await records(crm)
     assert [r.text for r in stored] == ["hi", "yo"]
     assert len(stored[0].intent or "") == 100  # cut to the column's size
+
+
+async def test_many_senders_latest_conversations_are_looked_up_together(crm: Sessions) -> None:
+    senders = [f"s{number}" for number in range(SENDERS_PER_LOOKUP + 8)]  # more than one lookup
+    async with crm() as session, session.begin():
+        for sender in senders:
+            for started in (1.0, 5.0):
+                await get_or_create_conversation(session, sender, started, "rest")
+    # Half in their first session, half in their second; one before any session; one unknown.
+    first_seen = {sender: 3.0 if n % 2 else 9.0 for n, sender in enumerate(senders)}
+    first_seen.update({"s0": 0.5, "nobody": 9.0})
+    async with crm() as session:
+        found = await latest_session_refs(session, first_seen)
+        nobody = await latest_session_refs(session, {})
+        one_by_one = {
+            sender: ref
+            for sender, at in first_seen.items()
+            if (ref := await latest_session_ref(session, sender, at)) is not None
+        }
+        conversation_of = {
+            (c.sender_id, c.session_started_at): c.id
+            for c in await session.scalars(select(Conversation))
+        }
+    assert found == one_by_one
+    assert nobody == {}
+    assert set(found) == set(senders) - {"s0"}
+    assert found["s1"].id == conversation_of["s1", 1.0]
+    assert found["s2"].id == conversation_of["s2", 5.0]
 
 
 async def test_last_message_time_only_moves_forward(crm: Sessions) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crm_store.db import create_engine
@@ -225,6 +225,39 @@ async def test_batches_split_anywhere_give_the_same_result(
             )
         ).all()
     assert per_conversation == [("alice", T0, 8), ("alice", T0 + 3600, 8), ("bob", T0 + 10, 8)]
+
+
+async def test_a_batch_looks_up_its_senders_conversations_together(
+    tracker: AsyncEngine, crm: Sessions
+) -> None:
+    senders = [f"customer{number}" for number in range(10)]
+    for number, sender in enumerate(senders):
+        await write(tracker, sender, a_conversation(T0 + number))
+    events = await read_tracker_events(tracker)
+    # The sessions first: the second batch starts in the middle of ten conversations.
+    started = [e for e in events if e.type_name == "session_started"]
+    assert await ingest(crm, started) == 0
+    statements: list[str] = []
+    engine = crm.kw["bind"].sync_engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731 (conn, cursor, statement…)
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert await ingest(crm, [e for e in events if e.type_name != "session_started"]) == 80
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    lookups = [s for s in statements if s.lstrip().startswith("SELECT") and "FROM conv" in s]
+    assert len(lookups) == 1, lookups  # not one a sender
+    async with crm() as session:
+        per_sender = dict(
+            (
+                await session.execute(
+                    select(Conversation.sender_id, func.count())
+                    .join(CommunicationRecord)
+                    .group_by(Conversation.sender_id)
+                )
+            ).all()
+        )
+    assert per_sender == {sender: 8 for sender in senders}
 
 
 async def test_events_before_any_session_go_to_session_zero(
