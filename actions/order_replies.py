@@ -60,9 +60,9 @@ def _items(order: OrderView, language: str = EN) -> str:
     return f"（{order.item_summary}）" if language == ZH else f" ({order.item_summary})"
 
 
-def order_status(order: OrderView, language: str = EN) -> str:
+def order_status(order: OrderView, language: str = EN, today: calendar_date | None = None) -> str:
     if language in (DE, ZH):
-        return _order_status_translated(order, language)
+        return _order_status_translated(order, language, today)
     head = f"Order {order.order_number}{_items(order)}, placed on {date(order.placed_at)}"
     status = order.status.lower()
     if status == "shipped":
@@ -80,7 +80,7 @@ def order_status(order: OrderView, language: str = EN) -> str:
         return f"{head}, was delivered{when}."
     if status == "cancelled":
         when = f" on {date(order.cancelled_at)}" if order.cancelled_at else ""
-        return f"{head}, was cancelled{when}.{_CANCELLED_REFUND[0]}"
+        return f"{head}, was cancelled{when}.{refund_after_cancelling(order, EN, today)}"
     if status == "paid":
         return f"{head}, is paid and being prepared for shipping."
     if status == "placed":
@@ -104,6 +104,26 @@ _CANCELLED_REFUND = (
     " Falls Sie schon bezahlt hatten, geht das Geld innerhalb weniger Tage an Sie zurück.",
     "如果您已经付款，款项会在几天内退回。",
 )
+# Past this, "within a few days" is a promise already due: say where to turn if it never came.
+REFUND_DUE_DAYS = 14
+_CANCELLED_REFUND_DUE = (
+    " If you had paid, the money went back to you after the cancellation; if you can't find it,"
+    " ask me to open a ticket and our team will look into it.",
+    " Falls Sie bezahlt hatten, ging das Geld nach der Stornierung an Sie zurück; falls Sie es"
+    " nicht finden, bitten Sie mich, ein Ticket zu eröffnen, dann kümmert sich unser Team darum.",
+    "如果您已付款，款项已在取消后退回；如果没有收到，请让我开工单，我们的团队会跟进。",
+)
+
+
+def refund_after_cancelling(
+    order: OrderView, language: str = EN, today: calendar_date | None = None
+) -> str:
+    """When a cancelled order's money comes back, or, long after, what to do if it did not."""
+    today = today or datetime.now(timezone.utc).date()
+    cancelled = order.cancelled_at
+    if cancelled is not None and (today - cancelled.date()).days > REFUND_DUE_DAYS:
+        return pick(language, *_CANCELLED_REFUND_DUE)
+    return pick(language, *_CANCELLED_REFUND)
 
 
 # What the German and Chinese status lines add after the status name.
@@ -125,7 +145,9 @@ _SHIPPED_DETAIL: dict[str, tuple[str, str]] = {
 }
 
 
-def _order_status_translated(order: OrderView, language: str) -> str:
+def _order_status_translated(
+    order: OrderView, language: str, today: calendar_date | None = None
+) -> str:
     status = order.status.lower()
     detail = _STATUS_DETAIL.get(status)
     name = status_name(status, language) + (detail[language == ZH] if detail else "")
@@ -146,5 +168,5 @@ def _order_status_translated(order: OrderView, language: str) -> str:
         line += carrier.format(order.carrier) if order.carrier else ""
         line += tracking.format(order.tracking_number) if order.tracking_number else ""
     if status == "cancelled":
-        line += pick(language, *_CANCELLED_REFUND)
-    return line + arrival(order, language)
+        line += refund_after_cancelling(order, language, today)
+    return line + arrival(order, language, today)

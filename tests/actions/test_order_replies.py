@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from actions.order_question import which_order
@@ -60,6 +60,20 @@ def test_a_returned_order_says_when_the_money_comes_back() -> None:
     assert "was returned. We refund you within 5 working days" in order_status(returned, "en")
     assert "zurückgeschickt; die Erstattung erfolgt" in order_status(returned, "de")
     assert "已退货，包裹退回到我们这里后" in order_status(returned, "zh")
+
+
+def test_a_refund_long_due_after_a_cancellation_gets_the_way_to_a_ticket() -> None:
+    cancelled = replace(shipped(status="cancelled"), shipped_at=None, cancelled_at=THURSDAY)
+    days_after = {n: THURSDAY.date() + timedelta(days=n) for n in (3, 20)}
+    for language, soon, due in (
+        ("en", "within a few days", "open a ticket"),
+        ("de", "innerhalb weniger Tage", "Ticket zu eröffnen"),
+        ("zh", "几天内退回", "开工单"),
+    ):
+        recent = order_status(cancelled, language, today=days_after[3])
+        long_ago = order_status(cancelled, language, today=days_after[20])
+        assert soon in recent and due not in recent, recent
+        assert due in long_ago and soon not in long_ago, long_ago
 
 
 def test_which_order_offers_one_order_alone_for_a_yes() -> None:
