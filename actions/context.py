@@ -2,7 +2,8 @@
 
 Outside any form a lone order number used to get "What would you like me to do with that?".
 When the customer's last request in the session was about an order, the number is taken as the
-same request for another order; a contact from a customer not yet verified starts the
+same request for another order, and one asked about ("what about KF-500006?") with no request
+before is a status question; a contact from a customer not yet verified starts the
 identification (and once the customer is verified, a lone order number sent before is shown:
 actions/identification.py); anything else still gets the question.
 """
@@ -10,6 +11,8 @@ actions/identification.py); anything else still gets the question.
 from __future__ import annotations
 
 import itertools
+import re
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -19,6 +22,7 @@ from actions.base import Dispatcher, Events, KefuAction
 from actions.conversation import (
     CLARIFY_ACTION,
     VALUE_WITHOUT_REQUEST,
+    entity_values,
     intent_of,
     latest_entity_values,
     latest_intent,
@@ -45,6 +49,14 @@ from actions.next_request import start_request
 # Requests a bare order number can continue.
 ORDER_REQUESTS = ("order_status", "cancel_order", "return_order")
 
+# "what about KF-500006?", "und KF-500002?", "KF-500007怎么样": an order number asked about,
+# with no request named and none made before: how that order stands.
+_ASKS_ABOUT_IT = re.compile(
+    r"[?？]|\b(?:what|how) about\b|\bany news\b|\bwas ist mit\b|\bwie (?:sieht|steht) es\b"
+    r"|怎么样|呢|情况",
+    re.IGNORECASE,
+)
+
 
 def last_order_request(tracker: Tracker) -> str | None:
     """The customer's latest request about an order in this session, the latest message aside."""
@@ -52,7 +64,17 @@ def last_order_request(tracker: Tracker) -> str | None:
         intent = intent_of(event)
         if intent in ORDER_REQUESTS:
             return str(intent)
+        if asks_about_an_order(event.get("parse_data") or {}):
+            return "order_status"
     return None
+
+
+def asks_about_an_order(parse_data: dict[str, Any]) -> bool:
+    """Whether a message (its parse data) asks about an order it names: "what about KF-500006?"."""
+    return bool(
+        entity_values(parse_data, "order_number")
+        and _ASKS_ABOUT_IT.search(str(parse_data.get("text") or ""))
+    )
 
 
 def _names_a_contact(tracker: Tracker) -> bool:
@@ -85,6 +107,8 @@ class ActionValueInContext(KefuAction):
             request = last_order_request(tracker) or "order_status"
         if request is None and numbers:
             request = last_order_request(tracker)
+        if request is None and asks_about_an_order(tracker.latest_message):
+            request = "order_status"
         verified = verified_customer_id(tracker) is not None
         if request is None and not verified and _names_a_contact(tracker):
             # A stranger who sends their email out of the blue wants to be recognised.
