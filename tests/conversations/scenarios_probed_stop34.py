@@ -78,7 +78,7 @@ WHERE_THE_REFUND_STANDS = [
         [
             ("我的退款到账了吗", [ZH_ASK_CONTACT]),
             (CHLOE, [ZH_ASK_FACT]),
-            (CHLOE_POSTCODE, ["KF-500006", "已取消", "退回", "!工单"]),
+            (CHLOE_POSTCODE, ["KF-500006", "已取消", "退回", "!我将创建"]),
         ],
     ),
     Scenario(
@@ -100,7 +100,7 @@ A_REFUND_NLU_IS_UNSURE_OF = [
         [
             ("did you refund me already?", [ASK_CONTACT, "!not sure"]),
             (CHLOE, [ASK_FACT]),
-            (CHLOE_POSTCODE, ["KF-500006", "was cancelled", "money goes back"]),
+            (CHLOE_POSTCODE, ["KF-500006", "was cancelled", "money went back"]),
         ],
     ),
     Scenario(
