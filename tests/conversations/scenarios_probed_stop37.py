@@ -1,8 +1,9 @@
 """Conversations found failing by probing the running bot (stop 37): an order number asked about
 with no request named ("what about KF-500006?", "Was ist mit KF-500002?", "KF-500007怎么样了"),
 answered "What would you like me to do with that?", and the next one ("ok and KF-500007") the
-same; and an order cancelled weeks ago, whose status still promised the money "within a few
-days"."""
+same; an order cancelled weeks ago, whose status still promised the money "within a few
+days"; and "hello?" while waiting for a person at night, told a colleague replies "as soon as they
+can" right after being told they start on Monday."""
 
 from __future__ import annotations
 
@@ -81,4 +82,23 @@ A_REFUND_LONG_DUE = [
     ),
 ]
 
-SCENARIOS = AN_ORDER_ASKED_ABOUT + A_REFUND_LONG_DUE
+A_GREETING_WHILE_WAITING = [
+    Scenario(
+        "'hello?' while waiting for a person: no promise of a reply 'as soon as they can'",
+        "wording",
+        [
+            ("I want to talk to a human", ["our team"]),
+            ("hello?", ["still here", "opening hours", "!as soon as they can"]),
+        ],
+    ),
+    Scenario(
+        "de: 'Hallo??' while waiting for a person: no 'sobald er kann'",
+        "german",
+        [
+            ("Ich möchte mit einem Menschen sprechen", ["Team"]),
+            ("Hallo??", ["noch da", "Öffnungszeiten", "!sobald er kann"]),
+        ],
+    ),
+]
+
+SCENARIOS = AN_ORDER_ASKED_ABOUT + A_REFUND_LONG_DUE + A_GREETING_WHILE_WAITING
