@@ -33,7 +33,7 @@ from actions.extraction import MAX_FREE_TEXT_CHARS, guess_ticket_category, word_
 from actions.list_choice import (
     order_at_position,
 )
-from actions.order_meant import LATEST_ORDER, says_latest_order
+from actions.order_meant import LATEST_ORDER, other_order, says_latest_order, says_the_other
 
 # Which entity carries each slot's value, when it was said before the form asked for it.
 CARRIED_ENTITIES: dict[str, str] = {
@@ -359,10 +359,15 @@ def _order_meant(tracker: Tracker, turns: list[Turn]) -> str | None:
     requests = [turn.text for turn in turns if turn.asked is None]
     if any(says_latest_order(text) for text in requests):
         return LATEST_ORDER  # "cancel my last order": which one that is, the validator asks the CRM
-    if not any(refers_back(text) for text in requests):
+    the_other = any(says_the_other(text) for text in requests)
+    if not the_other and not any(refers_back(text) for text in requests):
         return None
     earlier = last_named(tracker, "order_number")
-    return earlier[-1] if earlier else order_of_the_reply(_events_before_the_request(tracker))
+    number = earlier[-1] if earlier else order_of_the_reply(_events_before_the_request(tracker))
+    if the_other:
+        # "and the other one?" after KF-500004's status: which that is, the validator asks the CRM
+        return other_order(number) if number else None
+    return number
 
 
 def carried_values(tracker: Tracker, needed: list[str]) -> Iterator[tuple[str, Any]]:

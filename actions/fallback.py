@@ -12,7 +12,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions import localized, slots
 from actions.base import Dispatcher, Events, KefuAction
-from actions.context import ActionValueInContext
+from actions.context import ActionValueInContext, last_order_request
 from actions.conversation import (
     CLARIFY_ACTION,
     consecutive_fallbacks,
@@ -27,7 +27,7 @@ from actions.handoff import NOT_UNDERSTOOD_REASON, perform_handoff, waiting_for_
 from actions.identification_state import questions_the_identification
 from actions.listed_tickets import status_of_the_ticket_pointed_at
 from actions.next_request import start_request
-from actions.order_meant import asks_about_refund
+from actions.order_meant import asks_about_refund, says_the_other
 from actions.replies import EN, pick
 
 ACTION_LISTEN = "action_listen"
@@ -156,6 +156,10 @@ class ActionClarify(KefuAction):
             # "did you refund me already?", "退款了吗": where the refund stands is part of the
             # order status (actions/order_meant.py).
             return await start_request(dispatcher, tracker, "order_status")
+        request = last_order_request(tracker)
+        if request is not None and says_the_other(latest_text(tracker)):
+            # "and the other one?" after an order's status: the same for the other order.
+            return await start_request(dispatcher, tracker, request)
         if names_its_requests(tracker):
             # "wheres KF500002", "2 things: where is my hose and change my phone to …": NLU is
             # unsure, but the wording names the requests; served as a value in context is, the

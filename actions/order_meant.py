@@ -61,6 +61,41 @@ def says_latest_order(text: str) -> bool:
     return bool(_LATEST_ORDER.search(text))
 
 
+# "and the other one?", "und die andere?", "另一个订单呢": the order besides the one just talked
+# about, when the customer has one other order.
+_THE_OTHER = re.compile(
+    r"\bthe\s+other\s+(?:one|order|parcel|package)\b|\bthe\s+other\W*$"
+    r"|\b(?:die|der|das)\s+andere[nr]?\b|\bandere[nr]?\s+(?:bestellung|paket|lieferung)"
+    r"|另(?:外)?一(?:个|笔)|另一(?:个)?(?:订单|包裹)",
+    re.IGNORECASE,
+)
+# What a form's request carries for "the other one" until the CRM says which order that is.
+_OTHER_ORDER = "<the order other than {}>"
+
+
+def says_the_other(text: str) -> bool:
+    return bool(_THE_OTHER.search(text))
+
+
+def other_order(number: str) -> str:
+    """The value a form's order slot carries for "the other one" than `number`."""
+    return _OTHER_ORDER.format(number)
+
+
+def other_than(value: str) -> str | None:
+    """The order number an `other_order` value excludes; None for any other value."""
+    head, _, tail = _OTHER_ORDER.partition("{}")
+    if value.startswith(head) and value.endswith(tail) and len(value) > len(head + tail):
+        return value[len(head) : len(value) - len(tail)]
+    return None
+
+
+def the_other(orders: list[OrderView], number: str) -> OrderView | None:
+    """The customer's one order besides `number`; None when there are several (or none)."""
+    others = [order for order in orders if order.order_number != number]
+    return others[0] if len(others) == 1 else None
+
+
 def latest_order(orders: list[OrderView], returning: bool = False) -> OrderView | None:
     """The order "my last order" means: the newest; to return, the newest that has arrived
     (one still on its way is not in the customer's hands), else the newest."""

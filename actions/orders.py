@@ -127,10 +127,10 @@ class OrderFormValidator(IdentificationFormValidator, ABC):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         customer_id = verified_customer_id(tracker)
-        if value == order_meant.LATEST_ORDER:
-            value = await self.latest_order_number(customer_id)
+        if value == order_meant.LATEST_ORDER or order_meant.other_than(str(value)) is not None:
+            value = await self.order_number_meant(customer_id, str(value))
             if value is None:
-                return {slots.ORDER_NUMBER: None}  # no orders: the question says so
+                return {slots.ORDER_NUMBER: None}  # no such order: the question says which
         number = normalize_order_number(str(value)) if value is not None else None
         if number is None:
             stop = declined(dispatcher, tracker, slots.ORDER_NUMBER)
@@ -155,16 +155,19 @@ class OrderFormValidator(IdentificationFormValidator, ABC):
             return {slots.ORDER_NUMBER: None}
         return self.check_order(order, dispatcher, localized.language_of(tracker))
 
-    async def latest_order_number(self, customer_id: int | None) -> str | None:
-        """The order "my last order" means in this form (order_meant.latest_order)."""
+    async def order_number_meant(self, customer_id: int | None, value: str) -> str | None:
+        """The order "my last order" or "the other one" means in this form (order_meant)."""
         if customer_id is None:
             return None
         orders = await run_unit_of_work(
             lambda session: recent_orders(session, customer_id, limit=ORDERS_LOOKED_AT)
         )
-        returning = self.form_name() == "return_form"
-        latest = order_meant.latest_order(orders, returning=returning)
-        return None if latest is None else latest.order_number
+        excluded = order_meant.other_than(value)
+        if excluded is not None:
+            meant = order_meant.the_other(orders, excluded)
+        else:
+            meant = order_meant.latest_order(orders, returning=self.form_name() == "return_form")
+        return None if meant is None else meant.order_number
 
     def check_order(
         self, order: OrderView, dispatcher: CollectingDispatcher, language: str
@@ -251,8 +254,7 @@ class ActionOrderStatus(CustomerSubmitAction):
     async def submit(self, dispatcher: Dispatcher, tracker: Tracker, customer_id: int) -> Events:
         wanted = self.orders_named(tracker)
         language = localized.language_of(tracker)
-        # A refund asked about in words NLU was unsure of ("did you refund me already?") was
-        # served by the fallback; any other such request only in the turn it was served.
+        # A refund NLU was unsure of ("did you refund me already?") was served by the fallback.
         request = glossed_last_request(tracker, "order_status", slots.INTENT_NLU_FALLBACK)
         if not order_meant.asks_about_refund(request):
             request = glossed_last_request(tracker, "order_status") or with_gloss(
@@ -272,14 +274,18 @@ class ActionOrderStatus(CustomerSubmitAction):
                     else order_replies.order_status(order, language)
                 )
             return []
-        if wanted:
+        the_other = order_meant.says_the_other(latest_text(tracker))
+        if wanted and not the_other:
             order: OrderView | None = await run_unit_of_work(
                 lambda session: get_order(session, customer_id, wanted[0])
             )
             meant = [order] if order is not None else []
         else:
             orders = await run_unit_of_work(lambda session: recent_orders(session, customer_id))
-            meant = order_meant.orders_meant(orders, request)[:MAX_ORDERS_PER_ANSWER]
+            # "and the other one?": the orders besides the one just named (one, else each).
+            others = [order for order in orders if order.order_number not in wanted]
+            meant = others if the_other else order_meant.orders_meant(orders, request)
+            meant = meant[:MAX_ORDERS_PER_ANSWER]
         if not meant:
             dispatcher.utter_message(text=replies.recent_orders([], language))
         for order in meant:

@@ -13,8 +13,12 @@ from actions.order_meant import (
     latest_order,
     order_meant,
     orders_meant,
+    other_order,
+    other_than,
     refund_reply,
     says_latest_order,
+    says_the_other,
+    the_other,
     waits_for_parcel,
 )
 from crm_store.views import OrderView
@@ -178,3 +182,31 @@ def test_several_orders_with_one_still_to_come_is_that_one() -> None:
 def test_one_order_asked_about_is_one() -> None:
     assert orders_meant(ORDERS, "where is my order") == [ORDERS[0]]
     assert orders_meant(ORDERS, "my last orders? no, just the latest order") == [ORDERS[0]]
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        ("and the other one?", True),
+        ("what about the other order", True),
+        ("ok and the other?", True),
+        ("und die andere?", True),
+        ("und was ist mit der anderen Bestellung", True),
+        ("另一个呢", True),
+        ("另外一个订单到哪了", True),
+        ("one other thing", False),
+        ("the order", False),
+        ("andere Frage", False),
+        ("其他问题", False),
+    ],
+)
+def test_the_other_order_wording(text: str, other: bool) -> None:
+    assert says_the_other(text) is other
+
+
+def test_the_other_order_is_the_one_besides_and_only_when_there_is_one() -> None:
+    assert other_than(other_order("KF-2")) == "KF-2"
+    assert other_than("KF-2") is None and other_than(other_order("")) is None
+    assert the_other(ORDERS[:2], "KF-1") == ORDERS[1]
+    assert the_other(ORDERS[:3], "KF-1") is None  # two others: which one is asked
+    assert the_other(ORDERS[:1], "KF-1") is None
