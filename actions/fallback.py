@@ -156,8 +156,7 @@ class ActionClarify(KefuAction):
             # "did you refund me already?", "退款了吗": where the refund stands is part of the
             # order status (actions/order_meant.py).
             return await start_request(dispatcher, tracker, "order_status")
-        request = last_order_request(tracker)
-        if request is not None and says_the_other(latest_text(tracker)):
+        if says_the_other(latest_text(tracker)) and (request := last_order_request(tracker)):
             # "and the other one?" after an order's status: the same for the other order.
             return await start_request(dispatcher, tracker, request)
         if names_its_requests(tracker):

@@ -123,15 +123,15 @@ class _Ingest:
     async def look_up_senders(self, events: Sequence[TrackerEvent]) -> None:
         """Find the conversation of every sender whose first event in the batch needs one, all
         at once; `latest_session` answers from it while nothing of the sender is ingested yet."""
+        seen: set[str] = set()
         for event in events:
-            if event.type_name not in LOGGED_EVENT_TYPES:
-                continue  # passed over: it looks nothing up
-            if event.sender_id and event.sender_id not in self.first_seen:
-                # After a session_started the batch creates or finds the conversation itself.
-                starts = event.type_name == "session_started"
-                self.first_seen[event.sender_id] = math.nan if starts else event.timestamp
-        wanted = {sender: at for sender, at in self.first_seen.items() if not math.isnan(at)}
-        self.looked_up = await latest_session_refs(self.session, wanted)
+            if event.type_name not in LOGGED_EVENT_TYPES or event.sender_id in seen:
+                continue  # passed over, or not the sender's first: it looks nothing up
+            seen.add(event.sender_id)
+            # After a session_started the batch creates or finds the conversation itself.
+            if event.sender_id and event.type_name != "session_started":
+                self.first_seen[event.sender_id] = event.timestamp
+        self.looked_up = await latest_session_refs(self.session, self.first_seen)
 
     async def latest_session(self, event: TrackerEvent) -> ConversationRef | None:
         """The sender's conversation whose session started last at or before the event."""
