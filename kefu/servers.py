@@ -30,26 +30,15 @@ HEALTH_PATH = "/kefu-lb-health"
 UNAVAILABLE_REPLY = "Sorry, I cannot answer right now. Please send your message again in a moment."
 
 
-# Each conversation goes to one Rasa server while it is up ("sticky"): its session then stays in
-# that server's tracker cache, where turns spread at random made every server read back the
-# turns the others wrote (bench/README.md, "Scale-out"). The conversation is the REST channel's
-# `sender`, the conversation in an HTTP API path (the console's), or a socket.io session id;
-# anything else is spread at random. The lock store still orders a conversation's messages
-# when a failover or a second channel sends them to two servers.
-CONVERSATION_KEY = r"""    map $request_body $kefu_sender {
-        "~\"sender\"\s*:\s*\"(?<sender>[^\"]*)\"" $sender;
-        default "";
-    }
-    map $uri $kefu_path_conversation {
-        "~^/conversations/(?<conversation>[^/]+)/" $conversation;
-        default "";
-    }
-    map "$kefu_sender$kefu_path_conversation$arg_sid" $kefu_conversation {
-        "" $request_id;
-        default "$kefu_sender$kefu_path_conversation$arg_sid";
-    }
-"""
-STICKY = "        hash $kefu_conversation consistent;\n"
+# Each request goes to the Rasa server with the fewest requests in flight. Kept on one server
+# by a hash of its conversation ("sticky"), 50 conversations split 30/20 often enough that one
+# server sat idle a third of the time while the other queued turns: two servers gave 54-62
+# msgs/s in those runs against 62-66 when evenly loaded (bench/README.md, "Scale-out", stop 38).
+# A conversation's next turn may then reach the other server: its tracker store reads only the
+# rows written since (bot/tracker_store.py), and the lock store keeps the turns in order.
+# WebSockets count as requests in flight for as long as they are open, so chat pages spread
+# the same way; the chat speaks WebSocket only, so no request needs the server of the last one.
+FEWEST_IN_FLIGHT = "        least_conn;\n"
 
 
 def rasa_ports(settings: Settings) -> list[int]:
@@ -85,7 +74,7 @@ def _upstream(name: str, ports: list[int], balance: str = "") -> str:
 def nginx_config(settings: Settings, prefix: Path) -> str:
     """The whole nginx.conf: two loopback listeners, each over its upstream group."""
     reply = json.dumps([{"recipient_id": "", "text": UNAVAILABLE_REPLY}])
-    rasa_upstream = _upstream("kefu_rasa", rasa_ports(settings), STICKY)
+    rasa_upstream = _upstream("kefu_rasa", rasa_ports(settings), FEWEST_IN_FLIGHT)
     action_upstream = _upstream("kefu_actions", action_ports(settings))
     temp = "\n".join(
         f"    {kind}_temp_path {prefix / 'tmp' / kind};"
@@ -107,7 +96,7 @@ http {{
     proxy_read_timeout 60s;
     proxy_connect_timeout 2s;
     map $http_upgrade $connection_upgrade {{ default upgrade; '' ''; }}
-{CONVERSATION_KEY}{rasa_upstream}{action_upstream}
+{rasa_upstream}{action_upstream}
     server {{
         listen 127.0.0.1:{settings.rasa_port};
         location = {HEALTH_PATH} {{ return 200 "ok"; }}

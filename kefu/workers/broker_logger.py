@@ -53,6 +53,11 @@ DEFAULT_REPLAY_SECONDS = 10.0
 # between two replays; an event forgotten early is only ingested a second time (adding nothing).
 REMEMBERED_DELIVERIES = 200_000
 REPLAY_PAGE = 500
+# After a batch's first message, how long to let more arrive: a batch costs this worker and
+# PostgreSQL a transaction and a dozen statements whatever its size, and at 50 messages a
+# second the batches held 4 conversations' turns at the median (bench/README.md, "Scale-out").
+# A customer's message reaches the console at most this much later.
+DEFAULT_LINGER_SECONDS = 0.25
 
 DeliveryKey = tuple[str, str, str, str]
 
@@ -124,9 +129,11 @@ class BrokerLogger(Worker):
         poll_interval: float = 0.2,
         score_sentiment: SentimentScorer | None = None,
         replay_seconds: float = DEFAULT_REPLAY_SECONDS,
+        linger_seconds: float = DEFAULT_LINGER_SECONDS,
     ) -> None:
         super().__init__(poll_interval=poll_interval, max_backoff=5.0)
         self.replay_seconds = replay_seconds
+        self.linger_seconds = linger_seconds
         self.next_replay = 0.0
         self.broker_url = broker_url
         self.queue_name = queue_name
@@ -225,6 +232,8 @@ class BrokerLogger(Worker):
             messages = [await asyncio.wait_for(arrived.get(), timeout=wait)]
         except asyncio.TimeoutError:
             return []
+        if self.linger_seconds > 0 and arrived.qsize() < self.batch_size:
+            await asyncio.sleep(self.linger_seconds)
         while len(messages) < self.batch_size and not arrived.empty():
             messages.append(arrived.get_nowait())
         return messages

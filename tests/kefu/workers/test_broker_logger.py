@@ -7,6 +7,7 @@ afterwards; skipped when it is not running.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -72,6 +73,24 @@ async def test_each_published_event_is_logged_once(
         await publish(queue, [*events, {"not": "an event"}])
         assert await logger.catch_up() == 0
         assert await count_records(crm) == 2
+    finally:
+        await logger.close()
+
+
+async def test_turns_published_while_a_batch_lingers_join_it(
+    queue: str, tracker: AsyncEngine, crm: async_sessionmaker[AsyncSession]
+) -> None:
+    """One transaction for the turns of several conversations, not one for each."""
+    logger = BrokerLogger(AMQP_URL, queue, tracker, crm, linger_seconds=1.0)
+    try:
+        await logger.connect()
+        logger.must_replay, logger.next_replay = False, float("inf")
+        await publish(queue, turn("erin", 5000.0, "hi", "Hello!"))
+        batch = asyncio.create_task(logger.consume(wait=5.0))
+        await asyncio.sleep(0.3)
+        await publish(queue, turn("frank", 6000.0, "hey", "Hi!"))
+        assert await batch == 6  # both turns' messages (three events each), in one batch
+        assert await count_records(crm) == 4
     finally:
         await logger.close()
 
