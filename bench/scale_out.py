@@ -195,7 +195,7 @@ def write_results(scale_out: dict[str, Any], command: str) -> None:
 - date: {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}; machine: {os.cpu_count()} cores
 - command: `{command}`; {scale_out["conversations"]} conversations, {scale_out["seconds"]:g} s,
   one server and two alternating for {len(scale_out["rounds"])} rounds, each measured after one
-  warm-up conversation per script; nginx in front (sticky by conversation), PostgreSQL, Redis
+  warm-up conversation per script; nginx in front (least connections), PostgreSQL, Redis
   lock store, RabbitMQ exchange logger, as many action servers as Rasa servers
 
 | round | Rasa servers | msgs/s | p50 / p95 | errors | "taking longer" | log missing / duplicate |

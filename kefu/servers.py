@@ -31,9 +31,9 @@ UNAVAILABLE_REPLY = "Sorry, I cannot answer right now. Please send your message 
 
 
 # Each request goes to the Rasa server with the fewest requests in flight. Kept on one server
-# by a hash of its conversation ("sticky"), 50 conversations split 30/20 often enough that one
-# server sat idle a third of the time while the other queued turns: two servers gave 54-62
-# msgs/s in those runs against 62-66 when evenly loaded (bench/README.md, "Scale-out", stop 38).
+# by a hash of its conversation ("sticky"), 50 conversations split about 30/20 often enough
+# that one server sat idle a third of the time while the other queued turns, and two servers
+# left a sixth of the machine unused (bench/README.md, "Scale-out", stop 38).
 # A conversation's next turn may then reach the other server: its tracker store reads only the
 # rows written since (bot/tracker_store.py), and the lock store keeps the turns in order.
 # WebSockets count as requests in flight for as long as they are open, so chat pages spread
