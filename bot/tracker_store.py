@@ -158,8 +158,8 @@ class KefuSQLTrackerStore(SQLTrackerStore):
                     sender_id, list(cached.events), self.domain.slots
                 )
             if newest is not None and newest > cached.last_event_id:
-                # Another instance served the turns since (a load balancer without sticky
-                # sessions does that on most turns): read only the rows it wrote.
+                # Another instance served the turns since (the production profile's balancer
+                # sends each turn to the least busy server): read only the rows it wrote.
                 return self._catch_up(sender_id, cached)
             self._cache.pop(sender_id, None)
         self.misses += 1

@@ -2,12 +2,11 @@
 
 nginx listens where the embedded default's single servers listen (KEFU_RASA_PORT for the
 channels, KEFU_ACTION_PORT for the Rasa servers' action calls) and spreads requests over the
-instances on the ports just above (KEFU_RASA_PORT + 1 …, KEFU_ACTION_PORT + 1 …), each
-conversation to one Rasa server while that server is up. It is
-Debian's nginx, run by the launcher in the foreground with a config written under var/nginx/,
-on loopback only. An instance that refuses connections is skipped for a few seconds; a
-customer message that finds no Rasa server at all gets a polite JSON reply from nginx itself
-instead of a 502.
+instances on the ports just above (KEFU_RASA_PORT + 1 …, KEFU_ACTION_PORT + 1 …), each turn
+to the Rasa server with the fewest in flight. It is Debian's nginx, run by the launcher in the
+foreground with a config written under var/nginx/, on loopback only. An instance that refuses
+connections is skipped for a few seconds; a customer message that finds no Rasa server at all
+gets a polite JSON reply from nginx itself instead of a 502.
 """
 
 from __future__ import annotations
