@@ -21,6 +21,7 @@ from actions.conversation import (
     latest_intent,
     latest_text,
     names_own_order,
+    order_just_shown,
     request_key,
     text_of_last_request,
     verified_customer_id,
@@ -35,13 +36,8 @@ from actions.crm import (
     run_unit_of_work,
 )
 from actions.digression import FORM_REQUESTS, order_for_request
-from actions.extraction import (
-    flow_candidate,
-    requested_slot,
-)
-from actions.flow import (
-    CustomerSubmitAction,
-)
+from actions.extraction import flow_candidate, requested_slot
+from actions.flow import CustomerSubmitAction
 from actions.identification import IdentificationFormValidator
 from actions.list_choice import (
     order_at_position,
@@ -282,8 +278,10 @@ class ActionOrderStatus(CustomerSubmitAction):
             meant = [order] if order is not None else []
         else:
             orders = await run_unit_of_work(lambda session: recent_orders(session, customer_id))
-            # "and the other one?": the orders besides the one just named (one, else each).
-            others = [order for order in orders if order.order_number not in wanted]
+            # "and the other one?": besides the one just named, else the one the bot just showed
+            # ("where is my order?" picked it); one, else each.
+            shown = wanted or [number for number in [order_just_shown(tracker)] if number]
+            others = [order for order in orders if order.order_number not in shown]
             meant = others if the_other else order_meant.orders_meant(orders, request)
             meant = meant[:MAX_ORDERS_PER_ANSWER]
         if not meant:

@@ -26,6 +26,7 @@ from tests.conversations import (
     scenarios_probed_stop36,
     scenarios_probed_stop36_more,
     scenarios_probed_stop37,
+    scenarios_probed_stop38,
 )
 from tests.conversations.support import Facts, Scenario, fresh_customer, play
 from tests.integration.support import Databases, Stack
@@ -49,6 +50,7 @@ ALL = (
     + scenarios_probed_stop36.SCENARIOS
     + scenarios_probed_stop36_more.SCENARIOS
     + scenarios_probed_stop37.SCENARIOS
+    + scenarios_probed_stop38.SCENARIOS
 )
 # The guard's reply when a turn takes too long: the first turns after start-up may.
 SLOW = "taking longer than it should"

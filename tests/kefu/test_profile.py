@@ -170,7 +170,7 @@ async def _backend(port: int) -> web.AppRunner:
     """A stand-in Rasa server that answers every request with its own port, a moment later."""
 
     async def answer(request: web.Request) -> web.Response:
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(1.0)  # long enough for all of a test's requests to be in flight
         return web.json_response({"port": port})
 
     app = web.Application()
