@@ -90,9 +90,14 @@ def other_than(value: str) -> str | None:
     return None
 
 
+def besides(orders: list[OrderView], numbers: list[str]) -> list[OrderView]:
+    """The customer's orders other than `numbers`, in the order given."""
+    return [order for order in orders if order.order_number not in numbers]
+
+
 def the_other(orders: list[OrderView], number: str) -> OrderView | None:
     """The customer's one order besides `number`; None when there are several (or none)."""
-    others = [order for order in orders if order.order_number != number]
+    others = besides(orders, [number])
     return others[0] if len(others) == 1 else None
 
 

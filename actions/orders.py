@@ -278,11 +278,13 @@ class ActionOrderStatus(CustomerSubmitAction):
             meant = [order] if order is not None else []
         else:
             orders = await run_unit_of_work(lambda session: recent_orders(session, customer_id))
-            # "and the other one?": besides the one just named, else the one the bot just showed
-            # ("where is my order?" picked it); one, else each.
-            shown = wanted or [number for number in [order_just_shown(tracker)] if number]
-            others = [order for order in orders if order.order_number not in shown]
-            meant = others if the_other else order_meant.orders_meant(orders, request)
+            if the_other:
+                # "and the other one?": besides the one just named, else the one the bot just
+                # showed ("where is my order?" picked it); one, else each.
+                shown = wanted or [number for number in [order_just_shown(tracker)] if number]
+                meant = order_meant.besides(orders, shown)
+            else:
+                meant = order_meant.orders_meant(orders, request)
             meant = meant[:MAX_ORDERS_PER_ANSWER]
         if not meant:
             dispatcher.utter_message(text=replies.recent_orders([], language))
